@@ -1,0 +1,149 @@
+/* case_cmd.c: `loket case add|list|show`. */
+#include "config.h"
+
+#include "cli/case_args.h"
+#include "cli/cli.h"
+#include "cli/errors.h"
+#include "cli/output.h"
+#include "model/question.h"
+#include "model/refdata.h"
+#include "util/i18n.h"
+#include "util/sanitize.h"
+#include "util/validate.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+db_failure(const struct db_error *err)
+{
+	cli_print_db_error("loket", err);
+	return cli_exit_for(err);
+}
+
+/* Check the three codes against the database's code tables. */
+static int
+check_codes(struct db *db, const struct case_add_args *a)
+{
+	static const struct {
+		enum ref_table table;
+		const char *field;
+	} tables[] = {{REF_CLIENT_GROUP, "group"}, {REF_TOPIC, "topic"}, {REF_CHANNEL, "channel"}};
+	const char *values[] = {a->group, a->topic, a->channel};
+	for (int i = 0; i < 3; i++) {
+		struct code_list codes;
+		struct db_error err = {0};
+		if (!refdata_load(db, tables[i].table, &codes, &err)) {
+			int rc = db_failure(&err);
+			db_error_clear(&err);
+			return rc;
+		}
+		bool ok = case_check_code(tables[i].field, values[i], &codes, stderr);
+		code_list_free(&codes);
+		if (!ok)
+			return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+static int
+case_add(const struct cli_globals *g, int argc, char **argv)
+{
+	struct case_add_args a;
+	if (!case_add_parse(argc, argv, stdin, stderr, &a))
+		return CLI_USAGE;
+	struct db *db = NULL;
+	int rc = cli_connect(g, &db);
+	if (rc == CLI_OK)
+		rc = check_codes(db, &a);
+	if (rc == CLI_OK) {
+		struct question_new q = {.channel = a.channel, .client_group = a.group,
+		                         .topic = a.topic, .text = a.text,
+		                         .postcode4 = a.postcode4[0] ? a.postcode4 : NULL};
+		struct db_error err = {0};
+		int number = 0;
+		if (!uuid_generate(q.id)) {
+			fputs(_("loket: no random numbers available for a new key\n"), stderr);
+			rc = CLI_DB;
+		} else if (question_add(db, &q, &number, &err)) {
+			printf("%d\n", number);
+		} else {
+			rc = db_failure(&err);
+		}
+		db_error_clear(&err);
+	}
+	db_close(&db);
+	case_add_args_free(&a);
+	return rc;
+}
+
+static const struct out_column list_columns[] = {
+	{"number", true, 0},     {"created", false, 0}, {"organisation", false, 0},
+	{"group", false, 0},     {"topic", false, 0},   {"channel", false, 0},
+	{"status", false, 0},    {"referral", false, 0}, {"postcode", false, 0},
+	{"text", false, 60},
+};
+#define LIST_NCOLS ((int)(sizeof list_columns / sizeof list_columns[0]))
+
+static void
+print_page(const struct question_page *page, enum out_format fmt)
+{
+	const char **cells = xcalloc((size_t)(page->count * LIST_NCOLS) + 1, sizeof *cells);
+	char (*numbers)[16] = xcalloc((size_t)page->count + 1, sizeof *numbers);
+	for (int i = 0; i < page->count; i++) {
+		const struct question_row *q = &page->rows[i];
+		const char **c = cells + i * LIST_NCOLS;
+		snprintf(numbers[i], sizeof numbers[i], "%d", q->number);
+		c[0] = numbers[i], c[1] = q->created, c[2] = q->organisation, c[3] = q->client_group;
+		c[4] = q->topic, c[5] = q->channel, c[6] = q->status, c[7] = q->referral_status;
+		c[8] = q->postcode4, c[9] = q->text;
+	}
+	struct out_grid grid = {list_columns, LIST_NCOLS, page->count, cells};
+	out_write(stdout, fmt, &grid, isatty(STDOUT_FILENO));
+	free(numbers);
+	free(cells);
+}
+
+static int
+case_list(const struct cli_globals *g, int argc, char **argv)
+{
+	struct case_list_args a;
+	if (!case_list_parse(argc, argv, stderr, &a))
+		return CLI_USAGE;
+	struct db *db = NULL;
+	int rc = cli_connect(g, &db);
+	if (rc != CLI_OK)
+		return rc;
+	struct question_filter filter = {a.status};
+	struct question_page page;
+	struct db_error err = {0};
+	if (question_page(db, &filter, NULL, QUESTION_NEWEST, a.limit, &page, &err)) {
+		print_page(&page, a.format);
+		question_page_free(&page);
+	} else {
+		rc = db_failure(&err);
+	}
+	db_error_clear(&err);
+	db_close(&db);
+	return rc;
+}
+
+
+int
+cli_case(const struct cli_globals *g, int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(_("loket: case: say add, list or show\n"), stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		return case_add(g, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return case_list(g, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return cli_case_show(g, argc - 1, argv + 1);
+	fprintf(stderr, _("loket: case: unknown command '%s'; say add, list or show\n"), argv[1]);
+	return CLI_USAGE;
+}

@@ -1,0 +1,168 @@
+/* case_show.c: `loket case show N` — every field, information given,
+ * referrals and the history, as text or JSON. */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "cli/errors.h"
+#include "model/question.h"
+#include "util/i18n.h"
+#include "util/sanitize.h"
+#include "util/validate.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Print a label and a sanitised value on one line. */
+static void
+field(const char *label, const char *value)
+{
+	char *v = sanitize_dup(value ? value : "-", SANITIZE_DEFAULT);
+	printf("  %-16s %s\n", label, v);
+	free(v);
+}
+
+static void
+print_text_block(const char *text)
+{
+	char *v = sanitize_dup(text, SANITIZE_MULTILINE);
+	printf("\n");
+	for (char *line = strtok(v, "\n"); line; line = strtok(NULL, "\n"))
+		printf("    %s\n", line);
+	printf("\n");
+	free(v);
+}
+
+static void
+print_detail(const struct question_detail *d)
+{
+	const struct question_row *q = &d->row;
+	printf(_("Question %d\n"), q->number);
+	field(_("Status:"), q->status);
+	field(_("Registered:"), q->created);
+	field(_("Updated:"), d->updated);
+	field(_("Organisation:"), d->org_name);
+	field(_("Advisor:"), d->advisor_name);
+	field(_("Channel:"), q->channel);
+	field(_("Client group:"), q->client_group);
+	field(_("Topic:"), q->topic);
+	field(_("Postcode:"), q->postcode4);
+	if (strcmp(d->extra, "{}") != 0)
+		field(_("Extra fields:"), d->extra);
+	printf(_("  Question:\n"));
+	print_text_block(q->text);
+	printf(_("Information given:\n"));
+	if (d->ninfo == 0)
+		printf("  -\n");
+	for (int i = 0; i < d->ninfo; i++) {
+		char *t = sanitize_dup(d->info[i].title, SANITIZE_DEFAULT);
+		printf(_("  %s (version %d), %s by %s\n"), t, d->info[i].version_no,
+		       d->info[i].given_at, d->info[i].given_by);
+		free(t);
+	}
+	printf(_("Referrals:\n"));
+	if (d->nreferrals == 0)
+		printf("  -\n");
+	for (int i = 0; i < d->nreferrals; i++) {
+		const struct question_referral *r = &d->referrals[i];
+		printf(_("  %s to %s, reason %s, status %s%s%s%s\n"), r->created, r->to_org, r->reason,
+		       r->status, r->outcome ? _(", outcome ") : "", r->outcome ? r->outcome : "",
+		       r->consent_contact ? _(", contact details shared") : "");
+	}
+	printf(_("History:\n"));
+	for (int i = 0; i < d->nevents; i++) {
+		char *detail = sanitize_dup(d->events[i].detail, SANITIZE_DEFAULT);
+		printf("  %s  %-14s %-16s %s\n", d->events[i].at, d->events[i].actor,
+		       d->events[i].kind, detail);
+		free(detail);
+	}
+}
+
+/* JSON straight from PostgreSQL: the question with its lists. */
+static const char *const show_json_sql =
+	"SELECT jsonb_pretty(to_jsonb(q) || jsonb_build_object("
+	"  'information', (SELECT coalesce(jsonb_agg(jsonb_build_object("
+	"       'title', v.title, 'item_id', v.item_id, 'version_no', v.version_no,"
+	"       'given_at', g.given_at, 'given_by', g.given_by) ORDER BY g.given_at), '[]')"
+	"     FROM loket.info_given g JOIN loket.knowledge_version v"
+	"       ON v.id = g.knowledge_version_id WHERE g.question_id = q.id),"
+	"  'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.created_at), '[]')"
+	"     FROM loket.referral r WHERE r.question_id = q.id),"
+	"  'history', (SELECT coalesce(jsonb_agg(to_jsonb(e) - 'question_id' ORDER BY e.id), '[]')"
+	"     FROM loket.question_event e WHERE e.question_id = q.id)))"
+	"FROM loket.question q "
+	"WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region)";
+
+static int
+show_json(struct db *db, const char *number)
+{
+	const char *params[] = {number};
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	int rc = CLI_OK;
+	if (!db_query(db, show_json_sql, 1, params, &r, &err)) {
+		cli_print_db_error("loket", &err);
+		rc = cli_exit_for(&err);
+	} else if (db_result_rows(r) == 0) {
+		fprintf(stderr, _("loket: question %s does not exist or is not visible to you\n"), number);
+		rc = CLI_USAGE;
+	} else if (isatty(STDOUT_FILENO)) {
+		char *s = sanitize_dup(db_result_get(r, 0, 0), SANITIZE_MULTILINE);
+		puts(s);
+		free(s);
+	} else {
+		puts(db_result_get(r, 0, 0));
+	}
+	db_result_free(&r);
+	db_error_clear(&err);
+	return rc;
+}
+
+static int
+show_text(struct db *db, int number)
+{
+	struct question_detail d;
+	struct db_error err = {0};
+	int rc = CLI_OK;
+	if (question_load(db, number, &d, &err)) {
+		print_detail(&d);
+		question_detail_free(&d);
+	} else {
+		cli_print_db_error("loket", &err);
+		rc = strcmp(err.sqlstate, "02000") == 0 ? CLI_USAGE : cli_exit_for(&err);
+	}
+	db_error_clear(&err);
+	return rc;
+}
+
+
+int
+cli_case_show(const struct cli_globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {NULL, 0, NULL, 0}};
+	bool json = false;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0)) {
+			json = strcmp(optarg, "json") == 0;
+		} else {
+			fputs(_("loket: case show N [--format text|json]\n"), stderr);
+			return CLI_USAGE;
+		}
+	}
+	int number;
+	if (optind != argc - 1 || !parse_positive_int(argv[optind], &number)) {
+		fputs(_("loket: case show needs one question number, e.g. 'case show 12'\n"), stderr);
+		return CLI_USAGE;
+	}
+	struct db *db = NULL;
+	int rc = cli_connect(g, &db);
+	if (rc == CLI_OK)
+		rc = json ? show_json(db, argv[optind]) : show_text(db, number);
+	db_close(&db);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/* cli.c: global options and dispatch to the subcommand groups. */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "cli/errors.h"
+#include "util/i18n.h"
+
+#include <getopt.h>
+#include <string.h>
+
+void
+cli_usage(FILE *out)
+{
+	fputs(_("usage: loket [-d CONNINFO] [--as ROLE] [COMMAND ...]\n"
+	        "\n"
+	        "Without a command loket opens the case list in the terminal.\n"
+	        "\n"
+	        "Global options (before the command):\n"
+	        "  -d, --dbname CONNINFO  database connection string or URI (default: libpq\n"
+	        "                         environment such as PGHOST, PGDATABASE, PGSERVICE)\n"
+	        "      --as ROLE          act as ROLE (SET ROLE); the login role must be a member\n"
+	        "  -h, --help             show this help\n"
+	        "  -V, --version          show the version\n"
+	        "\n"
+	        "Commands:\n"
+	        "  case add --group G --topic T --channel C --text TEXT|- [--postcode P]\n"
+	        "  case list [--status S] [--limit N] [--format table|csv|json]\n"
+	        "  case show N [--format text|json]\n"
+	        "  db migrate             apply pending schema migrations\n"
+	        "  db status              list the migrations and whether they are applied\n"
+	        "  db seed [--cases N]    load reference and demo data; N synthetic questions\n"
+	        "\n"
+	        "Exit status: 0 ok, 1 usage or validation error, 2 connection or database\n"
+	        "error, 3 conflict.\n"),
+	      out);
+}
+
+int
+cli_parse_globals(int argc, char **argv, struct cli_globals *g, FILE *err)
+{
+	static const struct option opts[] = {
+		{"dbname", required_argument, NULL, 'd'},
+		{"as", required_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	memset(g, 0, sizeof *g);
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+d:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			g->conninfo = optarg;
+			break;
+		case 'a':
+			g->as_role = optarg;
+			break;
+		case 'h':
+			g->help = true;
+			break;
+		case 'V':
+			g->version = true;
+			break;
+		default:
+			fprintf(err, _("loket: unknown or incomplete option '%s'\n"), argv[optind - 1]);
+			fputs(_("Try 'loket --help'.\n"), err);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+int
+cli_connect(const struct cli_globals *g, struct db **out)
+{
+	struct db_error err = {0};
+	if (!db_connect(g->conninfo, out, &err) ||
+	    (g->as_role && !db_set_role(*out, g->as_role, &err))) {
+		cli_print_db_error("loket", &err);
+		db_error_clear(&err);
+		db_close(out);
+		return CLI_DB;
+	}
+	return CLI_OK;
+}
+
+int
+cli_run(const struct cli_globals *g, int argc, char **argv)
+{
+	if (strcmp(argv[0], "case") == 0)
+		return cli_case(g, argc, argv);
+	if (strcmp(argv[0], "db") == 0)
+		return cli_db(g, argc, argv);
+	if (strcmp(argv[0], "help") == 0) {
+		cli_usage(stdout);
+		return CLI_OK;
+	}
+	fprintf(stderr, _("loket: unknown command '%s'\n"), argv[0]);
+	fputs(_("Try 'loket --help'.\n"), stderr);
+	return CLI_USAGE;
+}

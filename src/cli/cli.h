@@ -1,0 +1,44 @@
+/* cli.h: the scripting interface — global options and subcommands. */
+#ifndef LOKET_CLI_CLI_H
+#define LOKET_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "db/db.h"
+
+/* Exit codes shared by every subcommand. */
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_USAGE = 1,    /* usage or validation error */
+	CLI_DB = 2,       /* connection or database error */
+	CLI_CONFLICT = 3, /* someone else changed or took it first */
+};
+
+struct cli_globals {
+	const char *conninfo; /* -d; NULL = libpq defaults and environment */
+	const char *as_role;  /* --as */
+	bool help;
+	bool version;
+};
+
+/* Parse the options before the subcommand (stops at the first non-option).
+ * Returns the index of the subcommand in argv (== argc when there is none),
+ * or -1 after printing a usage error to err. */
+int cli_parse_globals(int argc, char **argv, struct cli_globals *g, FILE *err);
+
+/* Run the subcommand argv[0] with its arguments.  Returns an enum cli_exit. */
+int cli_run(const struct cli_globals *g, int argc, char **argv);
+
+void cli_usage(FILE *out);
+
+/* Connect with the global options, printing libpq's message on failure.
+ * Returns CLI_OK or CLI_DB. */
+int cli_connect(const struct cli_globals *g, struct db **out);
+
+/* Subcommand groups. */
+int cli_case(const struct cli_globals *g, int argc, char **argv);
+int cli_db(const struct cli_globals *g, int argc, char **argv);
+int cli_case_show(const struct cli_globals *g, int argc, char **argv);
+
+#endif

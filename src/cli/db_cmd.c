@@ -1,0 +1,139 @@
+/* db_cmd.c: `loket db migrate|status|seed` for the database administrator. */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "cli/errors.h"
+#include "db/migrate.h"
+#include "util/file.h"
+#include "util/i18n.h"
+#include "util/validate.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+say_file(const char *file, void *arg)
+{
+	fprintf(stderr, "%s %s\n", (const char *)arg, file);
+}
+
+static int
+failed(struct db_error *err)
+{
+	cli_print_db_error("loket", err);
+	db_error_clear(err);
+	return CLI_DB;
+}
+
+static int
+db_migrate(struct db *db)
+{
+	char *dir = xasprintf("%s/sql", loket_datadir());
+	struct db_error err = {0};
+	int applied = 0;
+	bool ok = migrate_apply(db, dir, say_file, _("applying"), &applied, &err);
+	free(dir);
+	if (!ok)
+		return failed(&err);
+	if (applied == 0)
+		printf(_("The schema is up to date.\n"));
+	else
+		printf(ngettext("Applied %d migration.\n", "Applied %d migrations.\n",
+		                (unsigned long)applied),
+		       applied);
+	return CLI_OK;
+}
+
+static int
+db_status(struct db *db)
+{
+	char *dir = xasprintf("%s/sql", loket_datadir());
+	struct migration_list list;
+	struct db_error err = {0};
+	bool ok = migrate_status(db, dir, &list, &err);
+	free(dir);
+	if (!ok)
+		return failed(&err);
+	int pending = 0;
+	for (int i = 0; i < list.count; i++) {
+		const struct migration *m = &list.items[i];
+		if (m->applied_at)
+			printf(_("%03d  %-28s applied %s by %s%s\n"), m->version, m->name, m->applied_at,
+			       m->applied_by, m->changed ? _("  (file changed since)") : "");
+		else
+			printf(_("%03d  %-28s pending\n"), m->version, m->name), pending++;
+	}
+	migration_list_free(&list);
+	printf(ngettext("%d migration pending.\n", "%d migrations pending.\n",
+	                (unsigned long)pending),
+	       pending);
+	return CLI_OK;
+}
+
+static void
+say_progress(long done, long total, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, _("generated %ld of %ld questions (%ld%%)\n"), done, total,
+	        total ? done * 100 / total : 100);
+}
+
+static int
+db_seed(struct db *db, int argc, char **argv)
+{
+	static const struct option opts[] = {{"cases", required_argument, NULL, 'n'},
+	                                     {NULL, 0, NULL, 0}};
+	int cases = 0;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'n' || !parse_positive_int(optarg, &cases)) {
+			fputs(_("loket: db seed [--cases N] with N a positive number\n"), stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(_("loket: db seed [--cases N] with N a positive number\n"), stderr);
+		return CLI_USAGE;
+	}
+	char *dir = xasprintf("%s/sql/seed", loket_datadir());
+	struct db_error err = {0};
+	bool ok = seed_reference(db, dir, say_file, _("loading"), &err) &&
+	          (cases == 0 || seed_cases(db, dir, cases, say_progress, NULL, &err));
+	free(dir);
+	if (!ok)
+		return failed(&err);
+	printf(_("Seed data loaded.\n"));
+	return CLI_OK;
+}
+
+int
+cli_db(const struct cli_globals *g, int argc, char **argv)
+{
+	const char *sub = argc >= 2 ? argv[1] : "";
+	bool known = strcmp(sub, "migrate") == 0 || strcmp(sub, "status") == 0 ||
+	             strcmp(sub, "seed") == 0;
+	if (!known) {
+		fputs(_("loket: db: say migrate, status or seed\n"), stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(sub, "seed") != 0 && argc > 2) {
+		fprintf(stderr, _("loket: db %s takes no arguments\n"), sub);
+		return CLI_USAGE;
+	}
+	struct db *db = NULL;
+	int rc = cli_connect(g, &db);
+	if (rc != CLI_OK)
+		return rc;
+	if (strcmp(sub, "migrate") == 0)
+		rc = db_migrate(db);
+	else if (strcmp(sub, "status") == 0)
+		rc = db_status(db);
+	else
+		rc = db_seed(db, argc - 1, argv + 1);
+	db_close(&db);
+	return rc;
+}

@@ -1,0 +1,332 @@
+/* db.c: libpq connection, parameterised queries and error values. */
+#include "config.h"
+
+#include "db/db.h"
+#include "util/xalloc.h"
+
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db {
+	PGconn *conn;
+	char *conninfo;
+	char *role; /* role set with db_set_role, or NULL */
+	char *current_user;
+};
+
+struct db_result {
+	PGresult *res;
+};
+
+void
+db_error_clear(struct db_error *err)
+{
+	if (!err)
+		return;
+	free(err->message);
+	free(err->detail);
+	free(err->hint);
+	free(err->constraint);
+	memset(err, 0, sizeof *err);
+}
+
+void
+db_error_set(struct db_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	db_error_clear(err);
+	va_list ap;
+	va_start(ap, fmt);
+	char buf[1024];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	err->message = xstrdup(buf);
+}
+
+bool
+db_error_is_connection(const struct db_error *err)
+{
+	return err->sqlstate[0] == '\0' || strncmp(err->sqlstate, "08", 2) == 0 ||
+	       strncmp(err->sqlstate, "57P", 3) == 0;
+}
+
+static char *
+dup_trimmed(const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Fill err from a failed result, or from the connection when res is NULL. */
+static void
+error_from(struct db_error *err, const PGconn *conn, const PGresult *res)
+{
+	if (!err)
+		return;
+	db_error_clear(err);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state)
+		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state);
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	err->message = dup_trimmed(primary ? primary : PQerrorMessage(conn));
+	if (!err->message || !*err->message) {
+		free(err->message);
+		err->message = xstrdup("unknown database error");
+	}
+	if (res) {
+		err->detail = dup_trimmed(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+		err->hint = dup_trimmed(PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
+		err->constraint = dup_trimmed(PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME));
+	}
+}
+
+/* Notices (e.g. "relation exists, skipping") must never reach the terminal
+ * behind curses; they are dropped. */
+static void
+ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static bool
+session_setup(struct db *db, struct db_error *err)
+{
+	PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
+	if (!db_query(db, "SELECT set_config('search_path', 'loket, public', false)", 0, NULL,
+	              NULL, err))
+		return false;
+	if (db->role && !db_set_role(db, db->role, err))
+		return false;
+	return true;
+}
+
+static PGconn *
+open_conn(const char *conninfo)
+{
+	const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
+	const char *vals[] = {conninfo && *conninfo ? conninfo : NULL, "loket", "UTF8", NULL};
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+bool
+db_connect(const char *conninfo, struct db **out, struct db_error *err)
+{
+	*out = NULL;
+	PGconn *conn = open_conn(conninfo);
+	if (!conn) {
+		db_error_set(err, "out of memory while connecting");
+		return false;
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		error_from(err, conn, NULL);
+		PQfinish(conn);
+		return false;
+	}
+	struct db *db = xcalloc(1, sizeof *db);
+	db->conn = conn;
+	db->conninfo = conninfo ? xstrdup(conninfo) : NULL;
+	if (!session_setup(db, err)) {
+		db_close(&db);
+		return false;
+	}
+	*out = db;
+	return true;
+}
+
+bool
+db_set_role(struct db *db, const char *role, struct db_error *err)
+{
+	const char *params[] = {role};
+	struct db_result *r = NULL;
+	if (!db_query(db,
+	              "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) "
+	              "AND pg_has_role(session_user, $1, 'MEMBER')",
+	              1, params, &r, err))
+		return false;
+	bool member = strcmp(db_result_get(r, 0, 0), "t") == 0;
+	db_result_free(&r);
+	if (!member) {
+		db_error_set(err, "login role \"%s\" may not act as \"%s\" (not a member)",
+		             PQuser(db->conn), role);
+		memcpy(err->sqlstate, "42501", 6);
+		return false;
+	}
+	if (!db_query(db, "SELECT set_config('role', $1, false)", 1, params, NULL, err))
+		return false;
+	if (db->role != role) {
+		free(db->role);
+		db->role = xstrdup(role);
+	}
+	free(db->current_user);
+	db->current_user = NULL;
+	return true;
+}
+
+void
+db_close(struct db **db)
+{
+	if (!*db)
+		return;
+	if ((*db)->conn)
+		PQfinish((*db)->conn);
+	free((*db)->conninfo);
+	free((*db)->role);
+	free((*db)->current_user);
+	free(*db);
+	*db = NULL;
+}
+
+bool
+db_connected(const struct db *db)
+{
+	return db && db->conn && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+bool
+db_reconnect(struct db *db, struct db_error *err)
+{
+	PGconn *conn = open_conn(db->conninfo);
+	if (!conn || PQstatus(conn) != CONNECTION_OK) {
+		error_from(err, conn, NULL);
+		if (conn)
+			PQfinish(conn);
+		return false;
+	}
+	PQfinish(db->conn);
+	db->conn = conn;
+	return session_setup(db, err);
+}
+
+int
+db_socket(const struct db *db)
+{
+	return db && db->conn ? PQsocket(db->conn) : -1;
+}
+
+const char *
+db_role(const struct db *db)
+{
+	if (!db->current_user) {
+		struct db_result *r = NULL;
+		struct db_error e = {0};
+		struct db *mut = (struct db *)db;
+		if (db_query(mut, "SELECT current_user", 0, NULL, &r, &e))
+			mut->current_user = xstrdup(db_result_get(r, 0, 0));
+		db_result_free(&r);
+		db_error_clear(&e);
+	}
+	return db->current_user ? db->current_user : PQuser(db->conn);
+}
+
+bool
+db_query(struct db *db, const char *sql, int nparams, const char *const *params,
+         struct db_result **out, struct db_error *err)
+{
+	if (out)
+		*out = NULL;
+	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		error_from(err, db->conn, res);
+		PQclear(res);
+		return false;
+	}
+	if (out) {
+		*out = xmalloc(sizeof **out);
+		(*out)->res = res;
+	} else {
+		PQclear(res);
+	}
+	return true;
+}
+
+bool
+db_script(struct db *db, const char *sql, struct db_error *err)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+	if (!ok)
+		error_from(err, db->conn, res);
+	PQclear(res);
+	return ok;
+}
+
+bool
+db_begin(struct db *db, struct db_error *err)
+{
+	return db_query(db, "BEGIN", 0, NULL, NULL, err);
+}
+
+bool
+db_commit(struct db *db, struct db_error *err)
+{
+	return db_query(db, "COMMIT", 0, NULL, NULL, err);
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db_connected(db) && PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+		PGresult *res = PQexec(db->conn, "ROLLBACK");
+		PQclear(res);
+	}
+}
+
+int
+db_result_rows(const struct db_result *r)
+{
+	return PQntuples(r->res);
+}
+
+int
+db_result_cols(const struct db_result *r)
+{
+	return PQnfields(r->res);
+}
+
+int
+db_result_col(const struct db_result *r, const char *name)
+{
+	return PQfnumber(r->res, name);
+}
+
+const char *
+db_result_name(const struct db_result *r, int col)
+{
+	return PQfname(r->res, col);
+}
+
+const char *
+db_result_get(const struct db_result *r, int row, int col)
+{
+	if (PQgetisnull(r->res, row, col))
+		return NULL;
+	return PQgetvalue(r->res, row, col);
+}
+
+long
+db_result_affected(const struct db_result *r)
+{
+	const char *n = PQcmdTuples(r->res);
+	return n && *n ? strtol(n, NULL, 10) : 0;
+}
+
+void
+db_result_free(struct db_result **r)
+{
+	if (!*r)
+		return;
+	PQclear((*r)->res);
+	free(*r);
+	*r = NULL;
+}

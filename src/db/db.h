@@ -1,0 +1,65 @@
+/* db.h: the connection and parameterised execution.  This folder is the only
+ * code that calls libpq; nothing above it ever sees a PGresult. */
+#ifndef LOKET_DB_DB_H
+#define LOKET_DB_DB_H
+
+#include <stdbool.h>
+
+struct db;
+struct db_result;
+
+/* An error from libpq or the server, with the SQLSTATE when there is one. */
+struct db_error {
+	char sqlstate[6]; /* "" for client-side errors such as a lost connection */
+	char *message;    /* primary message, owned */
+	char *detail;     /* may be NULL */
+	char *hint;       /* may be NULL */
+	char *constraint; /* name of the violated constraint, may be NULL */
+};
+
+void db_error_clear(struct db_error *err);
+/* Set a client-side error (no SQLSTATE). */
+void db_error_set(struct db_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True for errors that mean the connection is gone (class 08 or no status). */
+bool db_error_is_connection(const struct db_error *err);
+
+/* Connect with a conninfo string or URI (NULL or "" = libpq defaults and
+ * environment: PGHOST, PGSERVICE, ...).  Sets search_path and UTF-8.
+ * Returns false with err set on failure. */
+bool db_connect(const char *conninfo, struct db **out, struct db_error *err);
+/* Act as role (SET ROLE), allowed only when the login role is a member. */
+bool db_set_role(struct db *db, const char *role, struct db_error *err);
+void db_close(struct db **db);
+/* True while the connection is usable. */
+bool db_connected(const struct db *db);
+/* Try to re-establish a lost connection, re-applying the role. */
+bool db_reconnect(struct db *db, struct db_error *err);
+/* The connection's socket, for poll(); -1 when there is none. */
+int db_socket(const struct db *db);
+/* The role queries run as (current_user). */
+const char *db_role(const struct db *db);
+
+/* Run one statement with text parameters (NULL entries are SQL NULL).
+ * With out == NULL the result is discarded.  Returns false with err set. */
+bool db_query(struct db *db, const char *sql, int nparams, const char *const *params,
+              struct db_result **out, struct db_error *err);
+/* Run a script of several statements with no parameters (migration and seed
+ * files only).  Returns false with err set. */
+bool db_script(struct db *db, const char *sql, struct db_error *err);
+bool db_begin(struct db *db, struct db_error *err);
+bool db_commit(struct db *db, struct db_error *err);
+/* Roll back; errors are ignored (the transaction is gone either way). */
+void db_rollback(struct db *db);
+
+int db_result_rows(const struct db_result *r);
+int db_result_cols(const struct db_result *r);
+/* Column index by name, or -1. */
+int db_result_col(const struct db_result *r, const char *name);
+const char *db_result_name(const struct db_result *r, int col);
+/* The value as text, or NULL for SQL NULL. */
+const char *db_result_get(const struct db_result *r, int row, int col);
+/* Rows changed by an INSERT/UPDATE/DELETE. */
+long db_result_affected(const struct db_result *r);
+void db_result_free(struct db_result **r);
+
+#endif

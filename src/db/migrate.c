@@ -1,0 +1,295 @@
+/* migrate.c: apply numbered migrations and seed files from the data dir. */
+#include "config.h"
+
+#include "db/migrate.h"
+#include "util/file.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Any value will do as long as every loket migrate uses the same one. */
+#define MIGRATE_LOCK_KEY "4242001"
+
+static const char *const bootstrap_sql =
+	"CREATE SCHEMA IF NOT EXISTS loket;"
+	"CREATE TABLE IF NOT EXISTS loket.schema_migration ("
+	"  version integer PRIMARY KEY,"
+	"  name text NOT NULL,"
+	"  checksum text NOT NULL,"
+	"  applied_at timestamptz NOT NULL DEFAULT now(),"
+	"  applied_by name NOT NULL DEFAULT session_user)";
+
+/* File names that start with `digits` digits and an underscore and end in .sql. */
+static bool
+numbered(const char *name, int digits, int *version)
+{
+	int v = 0;
+	for (int i = 0; i < digits; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return false;
+		v = v * 10 + (name[i] - '0');
+	}
+	size_t n = strlen(name);
+	if (name[digits] != '_' || n < (size_t)digits + 5 || strcmp(name + n - 4, ".sql") != 0)
+		return false;
+	*version = v;
+	return true;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted names of numbered .sql files in dir; NULL-terminated. */
+static char **
+list_files(const char *dir, int digits, struct db_error *err)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		db_error_set(err, "cannot read %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	size_t n = 0, cap = 16;
+	char **names = xmalloc(cap * sizeof *names);
+	struct dirent *e;
+	int v;
+	while ((e = readdir(d)) != NULL) {
+		if (!numbered(e->d_name, digits, &v))
+			continue;
+		if (n + 1 >= cap)
+			names = xrealloc(names, (cap *= 2) * sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_names);
+	names[n] = NULL;
+	return names;
+}
+
+static void
+free_names(char **names)
+{
+	for (char **p = names; p && *p; p++)
+		free(*p);
+	free(names);
+}
+
+static char *
+read_sql(const char *dir, const char *name, struct db_error *err)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *sql = NULL;
+	if (!file_read(path, &sql, NULL))
+		db_error_set(err, "cannot read %s: %s", path, strerror(errno));
+	free(path);
+	return sql;
+}
+
+/* Prefix err's message with the file it came from. */
+static void
+blame(struct db_error *err, const char *name)
+{
+	char *m = xasprintf("%s: %s", name, err->message ? err->message : "failed");
+	free(err->message);
+	err->message = m;
+}
+
+void
+migration_list_free(struct migration_list *list)
+{
+	for (int i = 0; i < list->count; i++) {
+		free(list->items[i].name);
+		free(list->items[i].applied_at);
+		free(list->items[i].applied_by);
+	}
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+static bool
+applied_set(struct db *db, struct db_result **out, struct db_error *err)
+{
+	return db_script(db, bootstrap_sql, err) &&
+	       db_query(db,
+	                "SELECT version, name, checksum, "
+	                "to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS'), applied_by "
+	                "FROM loket.schema_migration ORDER BY version",
+	                0, NULL, out, err);
+}
+
+static int
+find_applied(const struct db_result *r, int version)
+{
+	for (int i = 0; i < db_result_rows(r); i++)
+		if (atoi(db_result_get(r, i, 0)) == version)
+			return i;
+	return -1;
+}
+
+static bool
+checksum_differs(struct db *db, const char *sqldir, const char *name, const char *stored)
+{
+	struct db_error err = {0};
+	char *sql = read_sql(sqldir, name, &err);
+	struct db_result *r = NULL;
+	const char *params[] = {sql, stored};
+	bool differs = sql && db_query(db, "SELECT md5($1) <> $2", 2, params, &r, &err) &&
+	               strcmp(db_result_get(r, 0, 0), "t") == 0;
+	db_result_free(&r);
+	db_error_clear(&err);
+	free(sql);
+	return differs;
+}
+
+bool
+migrate_status(struct db *db, const char *sqldir, struct migration_list *out,
+               struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char **names = list_files(sqldir, 3, err);
+	struct db_result *r = NULL;
+	if (!names || !applied_set(db, &r, err)) {
+		free_names(names);
+		return false;
+	}
+	int nfiles = 0;
+	while (names[nfiles])
+		nfiles++;
+	out->items = xcalloc((size_t)(nfiles + db_result_rows(r)), sizeof *out->items);
+	for (int i = 0; i < nfiles; i++) {
+		struct migration *m = &out->items[out->count++];
+		numbered(names[i], 3, &m->version);
+		m->name = xstrdup(names[i]);
+		int row = find_applied(r, m->version);
+		if (row >= 0) {
+			m->applied_at = xstrdup(db_result_get(r, row, 3));
+			m->applied_by = xstrdup(db_result_get(r, row, 4));
+			m->changed = checksum_differs(db, sqldir, names[i], db_result_get(r, row, 2));
+		}
+	}
+	/* Recorded in the database but no longer on disk. */
+	for (int row = 0; row < db_result_rows(r); row++) {
+		int v = atoi(db_result_get(r, row, 0));
+		bool on_disk = false;
+		for (int i = 0; i < nfiles; i++)
+			on_disk = on_disk || out->items[i].version == v;
+		if (on_disk)
+			continue;
+		struct migration *m = &out->items[out->count++];
+		m->version = v;
+		m->name = xstrdup(db_result_get(r, row, 1));
+		m->applied_at = xstrdup(db_result_get(r, row, 3));
+		m->applied_by = xstrdup(db_result_get(r, row, 4));
+	}
+	db_result_free(&r);
+	free_names(names);
+	return true;
+}
+
+/* One file in one transaction: prelude, the file, and an optional record. */
+static bool
+run_file(struct db *db, const char *dir, const char *name, const char *prelude, int version,
+         struct db_error *err)
+{
+	char *sql = read_sql(dir, name, err);
+	if (!sql)
+		return false;
+	char version_text[16];
+	snprintf(version_text, sizeof version_text, "%d", version);
+	const char *params[] = {version_text, name, sql};
+	bool ok = db_begin(db, err) && db_script(db, prelude, err) && db_script(db, sql, err) &&
+	          db_query(db, "RESET ROLE", 0, NULL, NULL, err) &&
+	          (version < 0 ||
+	           db_query(db,
+	                    "INSERT INTO loket.schema_migration (version, name, checksum) "
+	                    "VALUES ($1::int, $2, md5($3))",
+	                    3, params, NULL, err)) &&
+	          db_commit(db, err);
+	if (!ok) {
+		db_rollback(db);
+		blame(err, name);
+	}
+	free(sql);
+	return ok;
+}
+
+static const char *const file_prelude =
+	"CREATE SCHEMA IF NOT EXISTS loket; SET LOCAL search_path = loket, public;";
+
+bool
+migrate_apply(struct db *db, const char *sqldir, migrate_progress_fn progress, void *arg,
+              int *applied, struct db_error *err)
+{
+	*applied = 0;
+	if (!db_query(db, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", 0, NULL, NULL, err))
+		return false;
+	char **names = list_files(sqldir, 3, err);
+	struct db_result *r = NULL;
+	bool ok = names && applied_set(db, &r, err);
+	for (char **p = names; ok && *p; p++) {
+		int version = 0;
+		numbered(*p, 3, &version);
+		if (find_applied(r, version) >= 0)
+			continue;
+		if (progress)
+			progress(*p, arg);
+		ok = run_file(db, sqldir, *p, file_prelude, version, err);
+		if (ok)
+			(*applied)++;
+	}
+	db_result_free(&r);
+	free_names(names);
+	struct db_error ignored = {0};
+	db_query(db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", 0, NULL, NULL, &ignored);
+	db_error_clear(&ignored);
+	return ok;
+}
+
+bool
+seed_reference(struct db *db, const char *seeddir, migrate_progress_fn progress, void *arg,
+               struct db_error *err)
+{
+	char **names = list_files(seeddir, 2, err);
+	bool ok = names != NULL;
+	for (char **p = names; ok && *p; p++) {
+		if (progress)
+			progress(*p, arg);
+		ok = run_file(db, seeddir, *p, file_prelude, -1, err);
+	}
+	free_names(names);
+	return ok;
+}
+
+#define SEED_BATCH 50000L
+
+bool
+seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_fn progress,
+           void *arg, struct db_error *err)
+{
+	if (!run_file(db, seeddir, "cases.sql", file_prelude, -1, err))
+		return false;
+	for (long done = 0; done < total;) {
+		long n = total - done < SEED_BATCH ? total - done : SEED_BATCH;
+		char count[24];
+		snprintf(count, sizeof count, "%ld", n);
+		const char *params[] = {count};
+		if (!db_begin(db, err) ||
+		    !db_query(db, "SELECT loket.seed_cases($1::int)", 1, params, NULL, err) ||
+		    !db_commit(db, err)) {
+			db_rollback(db);
+			return false;
+		}
+		done += n;
+		if (progress)
+			progress(done, total, arg);
+	}
+	return true;
+}

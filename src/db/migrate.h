@@ -1,0 +1,51 @@
+/* migrate.h: numbered SQL migrations (sql/NNN_name.sql) and the seed files
+ * (sql/seed/NN_name.sql), each applied in its own transaction. */
+#ifndef LOKET_DB_MIGRATE_H
+#define LOKET_DB_MIGRATE_H
+
+#include <stdbool.h>
+
+#include "db/db.h"
+
+struct migration {
+	int version;
+	char *name;       /* file name, e.g. "003_cases.sql" */
+	char *applied_at; /* NULL while pending */
+	char *applied_by;
+	bool changed; /* applied, but the file's checksum differs since */
+};
+
+struct migration_list {
+	struct migration *items;
+	int count;
+};
+
+void migration_list_free(struct migration_list *list);
+
+/* Every migration file in sqldir and, for those applied, when and by whom.
+ * Also lists versions recorded in the database whose file is missing.
+ * Returns false with err set. */
+bool migrate_status(struct db *db, const char *sqldir, struct migration_list *out,
+                    struct db_error *err);
+
+typedef void (*migrate_progress_fn)(const char *file, void *arg);
+
+/* Apply every pending migration in version order, each in a transaction that
+ * also records it.  A concurrent migrate waits on an advisory lock.  Stops at
+ * the first failure (err names the file).  *applied counts what was applied. */
+bool migrate_apply(struct db *db, const char *sqldir, migrate_progress_fn progress,
+                   void *arg, int *applied, struct db_error *err);
+
+/* Run every sql/seed/NN_*.sql file in name order, each in a transaction.
+ * The files are idempotent.  Returns false with err naming the file. */
+bool seed_reference(struct db *db, const char *seeddir, migrate_progress_fn progress,
+                    void *arg, struct db_error *err);
+
+typedef void (*seed_cases_progress_fn)(long done, long total, void *arg);
+
+/* Generate total synthetic questions with sql/seed/cases.sql, committing in
+ * batches and reporting progress after each. */
+bool seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_fn progress,
+                void *arg, struct db_error *err);
+
+#endif

@@ -1,0 +1,3 @@
+#ifndef X_keys_H
+#define X_keys_H
+#endif

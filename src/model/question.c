@@ -1,0 +1,149 @@
+/* question.c: register, list (keyset pagination) and load questions. */
+#include "config.h"
+
+#include "model/question.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROW_COLUMNS                                                                        \
+	"q.id, q.number, to_char(q.created_at, 'YYYY-MM-DD HH24:MI'), q.created_at::text, "  \
+	"q.organisation, q.advisor, q.channel, q.client_group, q.topic, q.status, q.text, "  \
+	"q.postcode4, (SELECT r.status FROM loket.referral r WHERE r.question_id = q.id "     \
+	"ORDER BY r.created_at DESC LIMIT 1), q.version "
+
+#define FILTER "WHERE ($1::text IS NULL OR q.status = $1) "
+
+/* Newest first; rows strictly older than the key when one is given. */
+static const char *const page_desc_sql =
+	"SELECT " ROW_COLUMNS "FROM loket.question q " FILTER
+	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) < ($2::timestamptz, $3::uuid)) "
+	"ORDER BY q.created_at DESC, q.id DESC LIMIT $4::int";
+
+/* Oldest first; rows strictly newer than the key when one is given. */
+static const char *const page_asc_sql =
+	"SELECT " ROW_COLUMNS "FROM loket.question q " FILTER
+	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) > ($2::timestamptz, $3::uuid)) "
+	"ORDER BY q.created_at, q.id LIMIT $4::int";
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void
+row_from(const struct db_result *r, int i, struct question_row *row)
+{
+	memset(row, 0, sizeof *row);
+	snprintf(row->id, sizeof row->id, "%s", db_result_get(r, i, 0));
+	row->number = atoi(db_result_get(r, i, 1));
+	row->created = xstrdup(db_result_get(r, i, 2));
+	row->created_key = xstrdup(db_result_get(r, i, 3));
+	row->organisation = xstrdup(db_result_get(r, i, 4));
+	row->advisor = xstrdup(db_result_get(r, i, 5));
+	row->channel = xstrdup(db_result_get(r, i, 6));
+	row->client_group = xstrdup(db_result_get(r, i, 7));
+	row->topic = xstrdup(db_result_get(r, i, 8));
+	row->status = xstrdup(db_result_get(r, i, 9));
+	row->text = xstrdup(db_result_get(r, i, 10));
+	row->postcode4 = dup_or_null(db_result_get(r, i, 11));
+	row->referral_status = dup_or_null(db_result_get(r, i, 12));
+	row->version = atoi(db_result_get(r, i, 13));
+}
+
+void
+question_row_free(struct question_row *row)
+{
+	free(row->created);
+	free(row->created_key);
+	free(row->organisation);
+	free(row->advisor);
+	free(row->channel);
+	free(row->client_group);
+	free(row->topic);
+	free(row->status);
+	free(row->text);
+	free(row->postcode4);
+	free(row->referral_status);
+	memset(row, 0, sizeof *row);
+}
+
+bool
+question_page(struct db *db, const struct question_filter *filter,
+              const struct question_key *key, enum question_dir dir, int limit,
+              struct question_page *out, struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	bool ascending = dir == QUESTION_OLDEST || dir == QUESTION_NEWER;
+	bool keyed = (dir == QUESTION_OLDER || dir == QUESTION_NEWER) && key && key->created_key;
+	char lim[16];
+	snprintf(lim, sizeof lim, "%d", limit + 1); /* one extra tells whether there is more */
+	const char *params[] = {filter ? filter->status : NULL, keyed ? key->created_key : NULL,
+	                        keyed ? key->id : NULL, lim};
+	struct db_result *r = NULL;
+	if (!db_query(db, ascending ? page_asc_sql : page_desc_sql, 4, params, &r, err))
+		return false;
+	int n = db_result_rows(r);
+	out->more = n > limit;
+	out->count = out->more ? limit : n;
+	out->rows = xcalloc((size_t)out->count, sizeof *out->rows);
+	for (int i = 0; i < out->count; i++) {
+		/* ascending queries are reversed into list order */
+		int dst = ascending ? out->count - 1 - i : i;
+		row_from(r, i, &out->rows[dst]);
+	}
+	db_result_free(&r);
+	return true;
+}
+
+void
+question_page_free(struct question_page *page)
+{
+	for (int i = 0; i < page->count; i++)
+		question_row_free(&page->rows[i]);
+	free(page->rows);
+	memset(page, 0, sizeof *page);
+}
+
+void
+question_key_of(const struct question_row *row, struct question_key *key)
+{
+	key->created_key = xstrdup(row->created_key);
+	memcpy(key->id, row->id, sizeof key->id);
+}
+
+void
+question_key_free(struct question_key *key)
+{
+	free(key->created_key);
+	memset(key, 0, sizeof *key);
+}
+
+bool
+question_add(struct db *db, const struct question_new *q, int *number, struct db_error *err)
+{
+	const char *params[] = {q->id, q->channel, q->client_group, q->topic, q->text, q->postcode4};
+	struct db_result *r = NULL;
+	/* A retried submit finds the row it already wrote. */
+	bool ok = db_query(db,
+	                   "WITH ins AS ("
+	                   "  INSERT INTO loket.question (id, channel, client_group, topic, text, "
+	                   "                              postcode4) "
+	                   "  VALUES ($1::uuid, $2, $3, $4, $5, $6) "
+	                   "  ON CONFLICT (id) DO NOTHING RETURNING number) "
+	                   "SELECT number FROM ins "
+	                   "UNION ALL SELECT number FROM loket.question WHERE id = $1::uuid "
+	                   "LIMIT 1",
+	                   6, params, &r, err);
+	if (ok && db_result_rows(r) == 1) {
+		*number = atoi(db_result_get(r, 0, 0));
+	} else if (ok) {
+		db_error_set(err, "question %s exists but is not visible", q->id);
+		ok = false;
+	}
+	db_result_free(&r);
+	return ok;
+}

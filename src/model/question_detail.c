@@ -1,0 +1,163 @@
+/* question_detail.c: one question with its information, referrals and history. */
+#include "config.h"
+
+#include "model/question.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const detail_sql =
+	"SELECT q.id, q.number, to_char(q.created_at, 'YYYY-MM-DD HH24:MI'), q.created_at::text, "
+	"       q.organisation, q.advisor, q.channel, q.client_group, q.topic, q.status, q.text, "
+	"       q.postcode4, NULL, q.version, to_char(q.updated_at, 'YYYY-MM-DD HH24:MI'), "
+	"       o.name, coalesce(a.display_name, q.advisor), q.extra::text "
+	"FROM loket.question q "
+	"JOIN loket.organisation o ON o.code = q.organisation "
+	"LEFT JOIN loket.advisor a ON a.role_name = q.advisor "
+	"WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region) "
+	"ORDER BY q.created_at DESC LIMIT 1";
+
+static const char *const info_sql =
+	"SELECT v.title, v.version_no, to_char(g.given_at, 'YYYY-MM-DD HH24:MI'), g.given_by "
+	"FROM loket.info_given g JOIN loket.knowledge_version v ON v.id = g.knowledge_version_id "
+	"WHERE g.question_id = $1::uuid ORDER BY g.given_at, v.title";
+
+static const char *const referral_sql =
+	"SELECT r.to_org, r.reason, r.status, r.outcome, "
+	"       to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.consent_contact "
+	"FROM loket.referral r WHERE r.question_id = $1::uuid ORDER BY r.created_at";
+
+static const char *const event_sql =
+	"SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'), e.actor, e.kind, e.detail::text "
+	"FROM loket.question_event e WHERE e.question_id = $1::uuid ORDER BY e.id";
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static bool
+load_main(struct db *db, int number, struct question_detail *d, struct db_error *err)
+{
+	char num[16];
+	snprintf(num, sizeof num, "%d", number);
+	const char *params[] = {num};
+	struct db_result *r = NULL;
+	if (!db_query(db, detail_sql, 1, params, &r, err))
+		return false;
+	if (db_result_rows(r) == 0) {
+		db_result_free(&r);
+		db_error_set(err, "question %d does not exist or is not visible to you", number);
+		memcpy(err->sqlstate, "02000", 6);
+		return false;
+	}
+	struct question_row *row = &d->row;
+	snprintf(row->id, sizeof row->id, "%s", db_result_get(r, 0, 0));
+	row->number = atoi(db_result_get(r, 0, 1));
+	row->created = xstrdup(db_result_get(r, 0, 2));
+	row->created_key = xstrdup(db_result_get(r, 0, 3));
+	row->organisation = xstrdup(db_result_get(r, 0, 4));
+	row->advisor = xstrdup(db_result_get(r, 0, 5));
+	row->channel = xstrdup(db_result_get(r, 0, 6));
+	row->client_group = xstrdup(db_result_get(r, 0, 7));
+	row->topic = xstrdup(db_result_get(r, 0, 8));
+	row->status = xstrdup(db_result_get(r, 0, 9));
+	row->text = xstrdup(db_result_get(r, 0, 10));
+	row->postcode4 = dup_or_null(db_result_get(r, 0, 11));
+	row->version = atoi(db_result_get(r, 0, 13));
+	d->updated = xstrdup(db_result_get(r, 0, 14));
+	d->org_name = xstrdup(db_result_get(r, 0, 15));
+	d->advisor_name = xstrdup(db_result_get(r, 0, 16));
+	d->extra = xstrdup(db_result_get(r, 0, 17));
+	db_result_free(&r);
+	return true;
+}
+
+static bool
+load_lists(struct db *db, struct question_detail *d, struct db_error *err)
+{
+	const char *params[] = {d->row.id};
+	struct db_result *r = NULL;
+	if (!db_query(db, info_sql, 1, params, &r, err))
+		return false;
+	d->ninfo = db_result_rows(r);
+	d->info = xcalloc((size_t)d->ninfo, sizeof *d->info);
+	for (int i = 0; i < d->ninfo; i++) {
+		d->info[i].title = xstrdup(db_result_get(r, i, 0));
+		d->info[i].version_no = atoi(db_result_get(r, i, 1));
+		d->info[i].given_at = xstrdup(db_result_get(r, i, 2));
+		d->info[i].given_by = xstrdup(db_result_get(r, i, 3));
+	}
+	db_result_free(&r);
+	if (!db_query(db, referral_sql, 1, params, &r, err))
+		return false;
+	d->nreferrals = db_result_rows(r);
+	d->referrals = xcalloc((size_t)d->nreferrals, sizeof *d->referrals);
+	for (int i = 0; i < d->nreferrals; i++) {
+		struct question_referral *x = &d->referrals[i];
+		x->to_org = xstrdup(db_result_get(r, i, 0));
+		x->reason = xstrdup(db_result_get(r, i, 1));
+		x->status = xstrdup(db_result_get(r, i, 2));
+		x->outcome = dup_or_null(db_result_get(r, i, 3));
+		x->created = xstrdup(db_result_get(r, i, 4));
+		x->consent_contact = strcmp(db_result_get(r, i, 5), "t") == 0;
+	}
+	db_result_free(&r);
+	if (!db_query(db, event_sql, 1, params, &r, err))
+		return false;
+	d->nevents = db_result_rows(r);
+	d->events = xcalloc((size_t)d->nevents, sizeof *d->events);
+	for (int i = 0; i < d->nevents; i++) {
+		d->events[i].at = xstrdup(db_result_get(r, i, 0));
+		d->events[i].actor = xstrdup(db_result_get(r, i, 1));
+		d->events[i].kind = xstrdup(db_result_get(r, i, 2));
+		d->events[i].detail = xstrdup(db_result_get(r, i, 3));
+	}
+	db_result_free(&r);
+	return true;
+}
+
+bool
+question_load(struct db *db, int number, struct question_detail *out, struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (load_main(db, number, out, err) && load_lists(db, out, err))
+		return true;
+	question_detail_free(out);
+	return false;
+}
+
+void
+question_detail_free(struct question_detail *d)
+{
+	question_row_free(&d->row);
+	free(d->updated);
+	free(d->org_name);
+	free(d->advisor_name);
+	free(d->extra);
+	for (int i = 0; i < d->ninfo; i++) {
+		free(d->info[i].title);
+		free(d->info[i].given_at);
+		free(d->info[i].given_by);
+	}
+	free(d->info);
+	for (int i = 0; i < d->nreferrals; i++) {
+		free(d->referrals[i].to_org);
+		free(d->referrals[i].reason);
+		free(d->referrals[i].status);
+		free(d->referrals[i].outcome);
+		free(d->referrals[i].created);
+	}
+	free(d->referrals);
+	for (int i = 0; i < d->nevents; i++) {
+		free(d->events[i].at);
+		free(d->events[i].actor);
+		free(d->events[i].kind);
+		free(d->events[i].detail);
+	}
+	free(d->events);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,86 @@
+/* refdata.c: load code tables for validation and labels. */
+#include "config.h"
+
+#include "model/refdata.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *
+ref_query(enum ref_table table)
+{
+	switch (table) {
+	case REF_TOPIC:
+		return "SELECT code, label FROM loket.topic WHERE active ORDER BY sort, code";
+	case REF_CLIENT_GROUP:
+		return "SELECT code, label FROM loket.client_group WHERE active ORDER BY sort, code";
+	case REF_CHANNEL:
+		return "SELECT code, label FROM loket.channel WHERE active ORDER BY sort, code";
+	case REF_REFERRAL_REASON:
+		return "SELECT code, label FROM loket.referral_reason WHERE active ORDER BY sort, code";
+	case REF_REFERRAL_OUTCOME:
+		return "SELECT code, label FROM loket.referral_outcome WHERE active "
+		       "ORDER BY sort, code";
+	case REF_ORGANISATION:
+		return "SELECT code, name FROM loket.organisation WHERE active ORDER BY code";
+	}
+	return NULL;
+}
+
+bool
+refdata_load(struct db *db, enum ref_table table, struct code_list *out, struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct db_result *r = NULL;
+	if (!db_query(db, ref_query(table), 0, NULL, &r, err))
+		return false;
+	out->count = db_result_rows(r);
+	out->items = xcalloc((size_t)out->count, sizeof *out->items);
+	for (int i = 0; i < out->count; i++) {
+		out->items[i].code = xstrdup(db_result_get(r, i, 0));
+		out->items[i].label = xstrdup(db_result_get(r, i, 1));
+	}
+	db_result_free(&r);
+	return true;
+}
+
+void
+code_list_free(struct code_list *list)
+{
+	for (int i = 0; i < list->count; i++) {
+		free(list->items[i].code);
+		free(list->items[i].label);
+	}
+	free(list->items);
+	memset(list, 0, sizeof *list);
+}
+
+bool
+code_list_has(const struct code_list *list, const char *code)
+{
+	for (int i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].code, code) == 0)
+			return true;
+	return false;
+}
+
+const char *
+code_list_label(const struct code_list *list, const char *code)
+{
+	for (int i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].code, code) == 0)
+			return list->items[i].label;
+	return code;
+}
+
+char *
+code_list_join(const struct code_list *list)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	for (int i = 0; i < list->count; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", list->items[i].code);
+	return strbuf_detach(&sb);
+}

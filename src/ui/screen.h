@@ -1,0 +1,3 @@
+#ifndef X_screen_H
+#define X_screen_H
+#endif

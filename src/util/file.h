@@ -1,0 +1,14 @@
+/* file.h: whole-file reads and the data directory. */
+#ifndef LOKET_UTIL_FILE_H
+#define LOKET_UTIL_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Read a whole file into a new NUL-terminated buffer.  Returns false and sets
+ * errno on failure. */
+bool file_read(const char *path, char **out, size_t *len);
+/* Where sql/ and forms/ live: $LOKET_DATADIR, else the installed pkgdatadir. */
+const char *loket_datadir(void);
+
+#endif

@@ -1,0 +1,35 @@
+/* sanitize.h: the one sanitiser for text that one user typed and another sees.
+ *
+ * Every string from the database or from outside that reaches a terminal goes
+ * through sanitize_text().  Nothing it outputs can move the cursor, change
+ * colours, reorder text or hide characters:
+ *   - C0 controls and DEL become their Unicode "control picture"
+ *     (ESC -> U+241B, BEL -> U+2407, ...), so "\e[2J" shows as "␛[2J";
+ *   - C1 controls, bidi controls, zero-width and other invisible format
+ *     characters, and line/paragraph separators become "<U+XXXX>";
+ *   - bytes that are not valid UTF-8 become "<0xXX>";
+ *   - newline is kept only with SANITIZE_MULTILINE (else shown as U+2424),
+ *     and a tab becomes one space.
+ */
+#ifndef LOKET_UTIL_SANITIZE_H
+#define LOKET_UTIL_SANITIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strbuf.h"
+
+enum sanitize_flags {
+	SANITIZE_DEFAULT = 0,
+	SANITIZE_MULTILINE = 1 << 0, /* keep '\n' as a line break */
+};
+
+/* Append the sanitised form of s[0..len) to out. */
+void sanitize_text(struct strbuf *out, const char *s, size_t len, unsigned flags);
+/* Convenience: a new sanitised copy of a NUL-terminated string (NULL -> ""). */
+char *sanitize_dup(const char *s, unsigned flags);
+/* True when code point cp would be replaced (is invisible or a control). */
+bool sanitize_is_unsafe(uint32_t cp);
+
+#endif

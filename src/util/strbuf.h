@@ -1,0 +1,23 @@
+/* strbuf.h: a growable, always NUL-terminated byte string. */
+#ifndef LOKET_UTIL_STRBUF_H
+#define LOKET_UTIL_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+	char *buf; /* never NULL after strbuf_init */
+	size_t len;
+	size_t cap;
+};
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const char *data, size_t len);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the buffer to the caller (who frees it) and reset sb. */
+char *strbuf_detach(struct strbuf *sb);
+
+#endif

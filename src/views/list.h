@@ -1,0 +1,3 @@
+#ifndef X_list_H
+#define X_list_H
+#endif
