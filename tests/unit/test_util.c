@@ -1,0 +1,231 @@
+/* test_util.c: Check suite for src/util — UTF-8, the sanitiser, widths,
+ * strings, validation and UUIDs. */
+#include "config.h"
+
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include "util/utf8.h"
+#include "util/uuid.h"
+#include "util/validate.h"
+#include "util/width.h"
+
+#include <check.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *
+san(const char *s, unsigned flags)
+{
+	return sanitize_dup(s, flags);
+}
+
+#define ASSERT_SAN(in, flags, expected)                                                      \
+	do {                                                                               \
+		char *got_ = san(in, flags);                                                   \
+		ck_assert_str_eq(got_, expected);                                              \
+		free(got_);                                                                    \
+	} while (0)
+
+START_TEST(sanitize_plain_text_unchanged)
+{
+	ASSERT_SAN("Opleiding kiezen — € 1.000, café", 0, "Opleiding kiezen — € 1.000, café");
+}
+END_TEST
+
+START_TEST(sanitize_escape_sequences_visible)
+{
+	ASSERT_SAN("a\033[2Jb", 0, "a␛[2Jb");
+	ASSERT_SAN("\033]0;title\007", 0, "␛]0;title␇");
+	ASSERT_SAN("x\x7fy", 0, "x␡y");
+	ASSERT_SAN("nul\x01", 0, "nul␁");
+}
+END_TEST
+
+START_TEST(sanitize_c1_controls_visible)
+{
+	/* U+009B is the 8-bit CSI: as dangerous as ESC [ */
+	ASSERT_SAN("a\xc2\x9b" "2Jb", 0, "a<U+009B>2Jb");
+}
+END_TEST
+
+START_TEST(sanitize_bidi_and_zero_width_visible)
+{
+	ASSERT_SAN("abc\xe2\x80\xae" "fed", 0, "abc<U+202E>fed");
+	ASSERT_SAN("a\xe2\x80\x8b" "b", 0, "a<U+200B>b");
+	ASSERT_SAN("\xef\xbb\xbfx", 0, "<U+FEFF>x");
+	ASSERT_SAN("a\xe2\x81\xa6" "b", 0, "a<U+2066>b");
+	ASSERT_SAN("tag\xf3\xa0\x80\x81", 0, "tag<U+E0001>");
+}
+END_TEST
+
+START_TEST(sanitize_invalid_utf8_visible)
+{
+	ASSERT_SAN("a\xff" "b", 0, "a<0xFF>b");
+	ASSERT_SAN("\xc0\xaf", 0, "<0xC0><0xAF>");           /* overlong '/' */
+	ASSERT_SAN("\xed\xa0\x80", 0, "<0xED><0xA0><0x80>"); /* surrogate */
+	ASSERT_SAN("trunc\xe2\x82", 0, "trunc<0xE2><0x82>");
+}
+END_TEST
+
+START_TEST(sanitize_newlines_and_tabs)
+{
+	ASSERT_SAN("a\nb", 0, "a␤b");
+	ASSERT_SAN("a\nb", SANITIZE_MULTILINE, "a\nb");
+	ASSERT_SAN("a\r\nb", SANITIZE_MULTILINE, "a\nb");
+	ASSERT_SAN("a\rb", SANITIZE_MULTILINE, "a␍b");
+	ASSERT_SAN("a\tb", 0, "a b");
+}
+END_TEST
+
+START_TEST(sanitize_output_is_always_safe)
+{
+	/* Every byte value, alone and after a lead byte: no output byte may be a
+	 * C0 control or DEL, and the output must be valid UTF-8. */
+	for (int lead = 0; lead < 256; lead += 17) {
+		for (int b = 0; b < 256; b++) {
+			char in[3] = {(char)lead, (char)b, 0};
+			if (lead == 0)
+				in[0] = (char)b, in[1] = 0;
+			char *out = san(in, 0);
+			for (const unsigned char *p = (const unsigned char *)out; *p; p++)
+				ck_assert_msg(*p >= 0x20 && *p != 0x7f, "byte %02x leaked for %02x %02x", *p,
+				              lead, b);
+			ck_assert(utf8_valid(out, strlen(out)));
+			free(out);
+		}
+	}
+}
+END_TEST
+
+START_TEST(utf8_decoding)
+{
+	uint32_t cp;
+	ck_assert_uint_eq(utf8_decode((const unsigned char *)"\xe2\x82\xac", 3, &cp), 3);
+	ck_assert_uint_eq(cp, 0x20AC);
+	ck_assert_uint_eq(utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+	ck_assert(utf8_valid("café", strlen("café")));
+	ck_assert(!utf8_valid("caf\xe9", 4));
+	ck_assert_uint_eq(utf8_length("café€", strlen("café€")), 5);
+}
+END_TEST
+
+START_TEST(width_and_fit)
+{
+	ck_assert_int_eq(text_width("café"), 4);
+	ck_assert_int_eq(text_width("日本"), 4);
+	char *s = text_fit("Opleiding kiezen", 8);
+	ck_assert_str_eq(s, "Opleidi…");
+	free(s);
+	s = text_fit("日本語", 5); /* a wide character is never split */
+	ck_assert_str_eq(s, "日本…");
+	ck_assert_int_le(text_width(s), 5);
+	free(s);
+	s = text_fit("kort", 10);
+	ck_assert_str_eq(s, "kort");
+	free(s);
+}
+END_TEST
+
+START_TEST(strbuf_grows)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	ck_assert_uint_eq(sb.len, strlen(sb.buf));
+	ck_assert(strncmp(sb.buf, "0,1,2,", 6) == 0);
+	char *p = strbuf_detach(&sb);
+	ck_assert_uint_eq(sb.len, 0);
+	free(p);
+	strbuf_free(&sb);
+}
+END_TEST
+
+START_TEST(text_checks)
+{
+	ck_assert_int_eq(text_check("vraag", 10), TEXT_OK);
+	ck_assert_int_eq(text_check("   \t", 10), TEXT_EMPTY);
+	ck_assert_int_eq(text_check("", 10), TEXT_EMPTY);
+	ck_assert_int_eq(text_check("ééééé", 5), TEXT_OK); /* counts characters, not bytes */
+	ck_assert_int_eq(text_check("éééééé", 5), TEXT_TOO_LONG);
+	ck_assert_int_eq(text_check("bad\xff", 10), TEXT_BAD_UTF8);
+}
+END_TEST
+
+START_TEST(postcodes)
+{
+	char pc[5];
+	ck_assert(postcode_to4("7511", pc));
+	ck_assert_str_eq(pc, "7511");
+	ck_assert(postcode_to4("7511 AB", pc));
+	ck_assert_str_eq(pc, "7511");
+	ck_assert(postcode_to4("7511ab", pc));
+	ck_assert(!postcode_to4("0511", pc));
+	ck_assert(!postcode_to4("751", pc));
+	ck_assert(!postcode_to4("75111", pc));
+	ck_assert(!postcode_to4("7511 A", pc));
+	ck_assert(!postcode_to4("7511 ABC", pc));
+}
+END_TEST
+
+START_TEST(positive_ints)
+{
+	int v;
+	ck_assert(parse_positive_int("42", &v));
+	ck_assert_int_eq(v, 42);
+	ck_assert(!parse_positive_int("0", &v));
+	ck_assert(!parse_positive_int("-3", &v));
+	ck_assert(!parse_positive_int("12x", &v));
+	ck_assert(!parse_positive_int("99999999999", &v));
+}
+END_TEST
+
+START_TEST(uuids)
+{
+	char a[UUID_STR_LEN], b[UUID_STR_LEN];
+	ck_assert(uuid_generate(a));
+	ck_assert(uuid_generate(b));
+	ck_assert(uuid_is_valid(a));
+	ck_assert_str_ne(a, b);
+	ck_assert_int_eq(a[14], '4'); /* version 4 */
+	ck_assert(strchr("89ab", a[19]) != NULL);
+	ck_assert(!uuid_is_valid("not-a-uuid"));
+}
+END_TEST
+
+static Suite *
+util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *t = tcase_create("sanitize");
+	tcase_add_test(t, sanitize_plain_text_unchanged);
+	tcase_add_test(t, sanitize_escape_sequences_visible);
+	tcase_add_test(t, sanitize_c1_controls_visible);
+	tcase_add_test(t, sanitize_bidi_and_zero_width_visible);
+	tcase_add_test(t, sanitize_invalid_utf8_visible);
+	tcase_add_test(t, sanitize_newlines_and_tabs);
+	tcase_add_test(t, sanitize_output_is_always_safe);
+	suite_add_tcase(s, t);
+	t = tcase_create("text");
+	tcase_add_test(t, utf8_decoding);
+	tcase_add_test(t, width_and_fit);
+	tcase_add_test(t, strbuf_grows);
+	tcase_add_test(t, text_checks);
+	tcase_add_test(t, postcodes);
+	tcase_add_test(t, positive_ints);
+	tcase_add_test(t, uuids);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int
+main(void)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	SRunner *sr = srunner_create(util_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
