@@ -1,0 +1,42 @@
+#!/bin/sh
+# list_page.sh: how fast the case list pages on a big database.  Starts a
+# private cluster in a temporary directory, migrates, seeds Twente and N
+# synthetic questions (default 1,000,000), then times keyset pages of 60 rows
+# (a large screen plus margin) as three roles, walking from both ends.
+#
+#   tests/bench/list_page.sh [N]       run from the build directory
+#
+# Environment: LOKET (the binary, default ./loket), BENCH_LIST (default
+# ./tests/bench/bench_list), KEEP=1 keeps the cluster for inspection.
+# Target: the first page and every following page in well under 50 ms.
+set -eu
+
+n=${1:-1000000}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+loket=${LOKET:-./loket}
+bench=${BENCH_LIST:-./tests/bench/bench_list}
+[ -x "$loket" ] && [ -x "$bench" ] || { echo "list_page: run from the build directory after make" >&2; exit 2; }
+export LOKET_DATADIR="${LOKET_DATADIR:-$top}"
+dir=$(mktemp -d /tmp/loket-bench.XXXXXX)
+cleanup() { [ "${KEEP:-0}" = 1 ] || { "$top/scripts/pgcluster" destroy "$dir" >/dev/null 2>&1; rm -rf "$dir"; }; }
+trap cleanup EXIT INT TERM
+
+sock=$("$top/scripts/pgcluster" start "$dir")
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+"$pgbin/psql" -X -q -h "$sock" -U postgres -d postgres -c 'CREATE DATABASE loket_bench'
+admin="host=$sock user=postgres dbname=loket_bench"
+"$loket" -d "$admin" db migrate >/dev/null
+"$loket" -d "$admin" db seed >/dev/null
+start=$(date +%s)
+"$loket" -d "$admin" db seed --cases "$n" >/dev/null
+echo "seeded $n questions in $(( $(date +%s) - start )) s"
+"$pgbin/psql" -X -q -h "$sock" -U postgres -d loket_bench -c 'VACUUM ANALYZE'
+"$pgbin/psql" -X -At -h "$sock" -U postgres -d loket_bench -c \
+    "SELECT 'questions per organisation: ' || string_agg(organisation || ' ' || n, ', ' ORDER BY n DESC)
+       FROM (SELECT organisation, count(*) n FROM loket.question GROUP BY 1) s"
+
+for role in kvk_demo lwl_demo supervisor_demo; do
+    echo "== $role"
+    "$bench" "host=$sock user=$role dbname=loket_bench" 300 60
+done
