@@ -1,1 +1,281 @@
--- placeholder, being written
+-- cases.sql: loket.seed_cases(), which generates synthetic questions for demos
+-- and benchmarks, set-based (a handful of INSERT ... SELECT statements per
+-- call, never a loop over rows).  Distributions follow PRODUCT.md: client
+-- group, topic and channel split, municipality weighted by population,
+-- questions only at vindplaatsen, spread over the last two years during
+-- office hours, ~60% with information given, ~25% referred to the central
+-- point with statuses and outcomes, some clients with dated consent, ~5%
+-- demand signals.
+--
+-- `loket db seed --cases N` calls it in batches: p_done questions of p_total
+-- are already made in this run, and this batch covers its share of the
+-- two-year window, so that numbers and times rise together across batches.
+-- Needs the reference data and the demo advisors (`loket db seed`).
+
+CREATE OR REPLACE FUNCTION loket.seed_cases(p_count int, p_done bigint DEFAULT 0,
+                                            p_total bigint DEFAULT NULL)
+RETURNS int
+LANGUAGE plpgsql
+SET search_path = loket, pg_catalog
+AS $fn$
+DECLARE
+    v_total   bigint := greatest(coalesce(p_total, p_count), p_count);
+    v_window  interval := interval '730 days';
+    v_start   timestamptz;
+    v_slice   interval;
+    v_last    integer;
+    v_central text;
+    v_orgs    text[];
+    v_org_cum float8[];
+BEGIN
+    IF p_count IS NULL OR p_count < 1 THEN
+        RAISE EXCEPTION 'seed_cases: count must be positive' USING ERRCODE = '22023';
+    END IF;
+    SELECT code INTO v_central FROM organisation
+     WHERE region = 'twente' AND kind = 'central' AND active;
+    IF v_central IS NULL OR NOT EXISTS (SELECT 1 FROM advisor WHERE organisation = 'kvk') THEN
+        RAISE EXCEPTION 'seed_cases: load the reference data and demo roles first (loket db seed)'
+            USING ERRCODE = '55000';
+    END IF;
+
+    -- Vindplaatsen that have an advisor, weighted by how busy a front office
+    -- is; v_org_cum holds each one's lower bound in [0, 1) for width_bucket.
+    SELECT array_agg(code ORDER BY code), array_agg(lo ORDER BY code)
+      INTO v_orgs, v_org_cum
+      FROM (SELECT code, (sum(w) OVER (ORDER BY code) - w) / sum(w) OVER () AS lo
+              FROM (SELECT o.code,
+                           CASE o.code WHEN 'kvk' THEN 20 WHEN 'roc' THEN 15 WHEN 'lbs' THEN 12
+                                       WHEN 'wsp' THEN 12 WHEN 'fnv' THEN 10 ELSE 7 END::float8 AS w
+                      FROM organisation o
+                     WHERE o.region = 'twente' AND o.kind = 'vindplaats' AND o.active
+                       AND EXISTS (SELECT 1 FROM advisor a
+                                    WHERE a.organisation = o.code AND a.active)) x) y;
+
+    -- This batch's slice of the window, oldest batch first.
+    v_start := now() - v_window + v_window * (p_done::float8 / v_total);
+    v_slice := v_window * (p_count::float8 / v_total);
+
+    -- Reserve the numbers in one step; concurrent registrations stay unique.
+    UPDATE region_counter SET last_number = last_number + p_count
+     WHERE region = 'twente' RETURNING last_number INTO v_last;
+
+    DROP TABLE IF EXISTS pg_temp.seed_q;
+    CREATE TEMPORARY TABLE seed_q ON COMMIT DROP AS
+    WITH raw AS (
+        SELECT g,
+               v_start + v_slice * ((g - 1 + random()) / p_count) AS t,
+               random() AS r_group, random() AS r_topic, random() AS r_channel,
+               random() AS r_org, random() AS r_muni, random() AS r_text, random() AS r_pc,
+               random() AS r_info, random() AS r_ref, random() AS r_client, random() AS r_sig,
+               random() AS r_x
+          FROM generate_series(1, p_count) AS g
+    ), placed AS (
+        -- office hours on working days: 08:30-17:00, weekends moved to the Friday before
+        SELECT raw.*,
+               (date_trunc('day', t)
+                + CASE extract(isodow FROM t) WHEN 6 THEN interval '-1 day'
+                                              WHEN 7 THEN interval '-2 days' ELSE interval '0' END
+                + interval '8 hours 30 minutes'
+                + (extract(epoch FROM t - date_trunc('day', t)) / 86400.0) * interval '8 hours 30 minutes'
+               ) AS created_at
+          FROM raw
+    )
+    SELECT gen_random_uuid() AS id,
+           v_last - p_count + row_number() OVER (ORDER BY created_at, g)::int AS number,
+           least(created_at, now()) AS created_at,
+           v_orgs[width_bucket(r_org, v_org_cum)] AS organisation,
+           (ARRAY['werkzoekende', 'werkende', 'werkgever', 'herintreder', 'student', 'zzp'])
+               [width_bucket(r_group, ARRAY[0, 0.40, 0.75, 0.83, 0.89, 0.95]::float8[])] AS client_group,
+           (ARRAY['opleiding', 'financiering', 'loopbaan', 'evc', 'werk-naar-werk', 'taal'])
+               [width_bucket(r_topic, ARRAY[0, 0.30, 0.50, 0.70, 0.80, 0.90]::float8[])] AS topic,
+           (ARRAY['balie', 'telefoon', 'email', 'chat'])
+               [width_bucket(r_channel, ARRAY[0, 0.50, 0.80, 0.90]::float8[])] AS channel,
+           r_muni, r_text, r_pc, r_info, r_ref, r_client, r_sig, r_x
+      FROM placed;
+
+    ALTER TABLE seed_q ADD COLUMN municipality text, ADD COLUMN place text, ADD COLUMN postcode4 text,
+                       ADD COLUMN advisor name, ADD COLUMN text text, ADD COLUMN status text;
+
+    -- Municipality by population, then one of its postcodes.
+    UPDATE seed_q s
+       SET municipality = m.code, place = m.name,
+           postcode4 = m.postcodes[1 + floor(s.r_pc * cardinality(m.postcodes))::int],
+           advisor = a.role_name
+      FROM (SELECT code, name,
+                   (sum(population) OVER (ORDER BY code) - population)::float8
+                       / sum(population) OVER () AS lo,
+                   sum(population) OVER (ORDER BY code)::float8 / sum(population) OVER () AS hi,
+                   (SELECT array_agg(p.postcode ORDER BY p.postcode) FROM postcode4 p
+                     WHERE p.municipality = mm.code) AS postcodes
+              FROM municipality mm WHERE region = 'twente') m,
+           (SELECT DISTINCT ON (organisation) organisation, role_name FROM advisor
+             WHERE active AND organisation IS NOT NULL ORDER BY organisation, role_name) a
+     WHERE s.r_muni >= m.lo AND s.r_muni < m.hi AND a.organisation = s.organisation;
+
+    UPDATE seed_q s
+       SET text = t.texts[1 + floor(s.r_text * cardinality(t.texts))::int]
+                  || CASE WHEN s.r_x < 0.3 THEN ' Klant woont in ' || s.place || '.'
+                          WHEN s.r_x < 0.5 THEN ' Graag advies over de mogelijkheden.'
+                          ELSE '' END,
+           status = CASE WHEN s.r_ref < 0.25 THEN 'referred'
+                         WHEN s.r_info < 0.60 THEN 'informed'
+                         WHEN s.created_at < now() - interval '60 days' AND s.r_x < 0.5 THEN 'closed'
+                         ELSE 'open' END
+      FROM (VALUES
+           ('opleiding', ARRAY[
+             'Klant wil zich laten omscholen en weet niet welke opleiding past.',
+             'Welke mbo-opleiding kan ik naast mijn werk volgen?',
+             'Klant zoekt een deeltijdopleiding op hbo-niveau in de buurt.',
+             'Kan ik een opleiding in de avonduren doen als ik fulltime werk?',
+             'Klant heeft geen startkwalificatie en wil een diploma halen.',
+             'Vraag naar bbl-opleidingen in de techniek.',
+             'Welke korte cursus helpt mij om door te groeien in de zorg?']),
+           ('financiering', ARRAY[
+             'Hoe kan ik mijn opleiding betalen nu het STAP-budget weg is?',
+             'Klant vraagt of de werkgever de opleiding moet betalen.',
+             'Is er subsidie voor scholing als ik een WW-uitkering heb?',
+             'Klant wil weten of het levenlanglerenkrediet iets voor haar is.',
+             'Vraag over het Twents Fonds voor Vakmanschap en de voucher.',
+             'Welk O&O-fonds hoort bij mijn sector?']),
+           ('loopbaan', ARRAY[
+             'Klant weet niet wat hij wil en wil een loopbaangesprek.',
+             'Ik wil iets anders gaan doen maar weet niet wat.',
+             'Klant loopt vast in haar werk en zoekt richting.',
+             'Vraag naar een loopbaantest of loopbaanadvies.',
+             'Klant wil na twintig jaar hetzelfde werk een nieuwe stap zetten.']),
+           ('evc', ARRAY[
+             'Kan ik mijn werkervaring laten erkennen zonder opnieuw naar school te gaan?',
+             'Klant heeft een buitenlands diploma en wil weten wat het hier waard is.',
+             'Vraag naar een praktijkverklaring voor werk in de logistiek.',
+             'Klant wil een ervaringscertificaat voor haar werk in de kinderopvang.',
+             'Hoe lang duurt een EVC-traject en wie betaalt het?']),
+           ('werk-naar-werk', ARRAY[
+             'Klant krijgt ontslag door een reorganisatie en zoekt ander werk.',
+             'Mijn baan verdwijnt; welke omscholing heeft kans op werk?',
+             'Vraag over begeleiding van werk naar werk via de vakbond.',
+             'Klant wil overstappen van de industrie naar de zorg.']),
+           ('taal', ARRAY[
+             'Klant wil beter Nederlands leren voor het werk.',
+             'Vraag naar een cursus om beter met de computer te werken.',
+             'Klant kan moeilijk lezen en schrijven en wil hulp.',
+             'Werknemer heeft moeite met digitale formulieren; wat is er in de buurt?'])
+           ) AS t(topic, texts)
+     WHERE t.topic = s.topic;
+
+    INSERT INTO question (id, region, number, organisation, advisor, channel, client_group, topic,
+                          text, postcode4, status, created_at, updated_at)
+    SELECT id, 'twente', number, organisation, advisor, channel, client_group, topic, text,
+           postcode4, status, created_at, created_at
+      FROM seed_q;
+
+    -- Information given: a current version of an item on the question's topic.
+    INSERT INTO info_given (question_id, knowledge_version_id, given_by, given_at)
+    SELECT s.id, k.ids[1 + floor(s.r_x * cardinality(k.ids))::int], s.advisor,
+           s.created_at + interval '3 minutes'
+      FROM seed_q s
+      JOIN (SELECT t.topic, array_agg(v.id ORDER BY v.id) AS ids
+              FROM knowledge_item i
+              JOIN LATERAL (SELECT * FROM knowledge_version kv WHERE kv.item_id = i.id
+                             ORDER BY version_no DESC LIMIT 1) v ON true
+              CROSS JOIN LATERAL unnest(v.topics) AS t(topic)
+             WHERE i.region = 'twente' AND i.retired_at IS NULL
+             GROUP BY t.topic) k ON k.topic = s.topic
+     WHERE s.r_info < 0.60;
+
+    -- Referrals to the central point, their state by age.
+    INSERT INTO referral (question_id, region, from_org, to_org, reason, urgency, note,
+                          consent_contact, status, outcome, created_by, accepted_by,
+                          created_at, accepted_at, completed_at, updated_at)
+    SELECT s.id, 'twente', s.organisation, v_central,
+           CASE WHEN s.client_group = 'werkgever' AND s.r_x < 0.5 THEN 'groepsvraag'
+                WHEN s.topic = 'financiering' THEN 'financiering'
+                WHEN s.topic = 'evc' THEN 'evc'
+                WHEN s.topic IN ('loopbaan', 'werk-naar-werk') THEN 'loopbaangesprek'
+                ELSE 'advies' END,
+           CASE WHEN s.r_pc < 0.1 THEN 'hoog' ELSE 'normaal' END,
+           CASE WHEN s.r_x < 0.4 THEN 'Klant wil graag een vervolggesprek.' END,
+           s.r_client < 0.45, st.status,
+           CASE WHEN st.status = 'completed'
+                THEN (ARRAY['opleiding-gestart', 'advies-gegeven', 'loopbaantraject',
+                            'evc-traject', 'financiering-rond', 'doorverwezen',
+                            'geen-vervolg', 'niet-bereikt'])[1 + floor(s.r_pc * 8)::int] END,
+           s.advisor,
+           CASE WHEN st.status NOT IN ('sent', 'withdrawn') THEN v_central || '_demo' END,
+           s.created_at + interval '10 minutes',
+           CASE WHEN st.status NOT IN ('sent', 'withdrawn')
+                THEN s.created_at + interval '1 day' END,
+           CASE WHEN st.status = 'completed' THEN s.created_at + interval '21 days' END,
+           s.created_at + CASE WHEN st.status = 'completed' THEN interval '21 days'
+                               ELSE interval '1 day' END
+      FROM seed_q s
+      CROSS JOIN LATERAL (SELECT CASE
+               WHEN s.created_at > now() - interval '2 days' THEN 'sent'
+               WHEN s.created_at > now() - interval '21 days'
+                    THEN CASE WHEN s.r_info < 0.5 THEN 'accepted' ELSE 'in_progress' END
+               WHEN s.r_info < 0.70 THEN 'completed'
+               WHEN s.r_info < 0.80 THEN 'in_progress'
+               WHEN s.r_info < 0.90 THEN 'returned'
+               ELSE 'withdrawn' END AS status) st
+     WHERE s.r_ref < 0.25;
+
+    -- The central point's progress in the history (the referral rows above
+    -- were written in their final state, so their triggers saw no update).
+    INSERT INTO question_event (question_id, at, actor, kind, detail)
+    SELECT r.question_id, coalesce(r.completed_at, r.accepted_at, r.updated_at),
+           coalesce(r.accepted_by, r.created_by), 'referral_updated',
+           jsonb_build_object('referral_id', r.id,
+                              'status', jsonb_build_object('old', 'sent', 'new', r.status))
+           || CASE WHEN r.outcome IS NOT NULL
+                   THEN jsonb_build_object('outcome', jsonb_build_object('old', null, 'new', r.outcome))
+                   ELSE '{}' END
+      FROM referral r JOIN seed_q s ON s.id = r.question_id
+     WHERE r.status <> 'sent';
+
+    -- Contact details, with dated consent: all consented referrals, a few others.
+    INSERT INTO client (question_id, organisation, kind, name, email, phone, company_name,
+                        kvk_number, sector, company_size, consent_at, created_at, updated_at)
+    SELECT s.id, s.organisation,
+           CASE WHEN s.client_group = 'werkgever' THEN 'employer' ELSE 'person' END,
+           n.first || ' ' || n.last,
+           lower(n.first) || '.' || lower(replace(replace(n.last, ' ', ''), '''', ''))
+               || '@example.nl',
+           '06' || lpad((floor(s.r_pc * 90000000) + 10000000)::bigint::text, 8, '0'),
+           CASE WHEN s.client_group = 'werkgever' THEN n.last || ' Techniek B.V.' END,
+           CASE WHEN s.client_group = 'werkgever'
+                THEN lpad((floor(s.r_x * 89999999) + 10000000)::bigint::text, 8, '0') END,
+           CASE WHEN s.client_group = 'werkgever'
+                THEN (ARRAY['techniek', 'zorg', 'logistiek', 'bouw', 'detailhandel'])
+                     [1 + floor(s.r_text * 5)::int] END,
+           CASE WHEN s.client_group = 'werkgever'
+                THEN (ARRAY['1-9', '10-49', '50-249', '250+'])[1 + floor(s.r_muni * 4)::int] END,
+           s.created_at + interval '2 minutes', s.created_at, s.created_at
+      FROM seed_q s
+      CROSS JOIN LATERAL (SELECT
+               (ARRAY['Anna', 'Bram', 'Chantal', 'Daan', 'Emma', 'Fatima', 'Gerrit', 'Henk',
+                      'Ilse', 'Jeroen', 'Kim', 'Lars', 'Mohammed', 'Noor', 'Pieter', 'Sanne',
+                      'Thijs', 'Yara'])[1 + floor(s.r_text * 18)::int] AS first,
+               (ARRAY['Jansen', 'de Vries', 'Bakker', 'Visser', 'Smit', 'Meijer', 'Mulder',
+                      'Bos', 'Vos', 'Oude Luttikhuis', 'Nijhuis', 'Kamphuis', 'Yilmaz',
+                      'Haverkate', 'Wolters', 'Pots'])[1 + floor(s.r_pc * 16)::int] AS last) n
+     WHERE (s.r_ref < 0.25 AND s.r_client < 0.45) OR (s.r_ref >= 0.25 AND s.r_client < 0.05);
+
+    -- Demand signals noticed in about one contact in twenty.
+    INSERT INTO signal (region, organisation, advisor, question_id, kind, topic, sector,
+                        municipality, text, created_at)
+    SELECT 'twente', s.organisation, s.advisor, s.id,
+           CASE WHEN s.r_x < 0.5 THEN 'latente_vraag' ELSE 'ontbrekend_aanbod' END,
+           s.topic,
+           (ARRAY['techniek', 'zorg', 'logistiek', 'bouw', 'onderwijs', 'ict'])[1 + floor(s.r_pc * 6)::int],
+           s.municipality,
+           CASE WHEN s.r_x < 0.5
+                THEN 'Meer vragen over ' || replace(s.topic, '-', ' ') || ' in ' || s.place || '.'
+                ELSE 'Geen passend aanbod in de avond voor ' || replace(s.topic, '-', ' ') || '.' END,
+           s.created_at + interval '5 minutes'
+      FROM seed_q s
+     WHERE s.r_sig < 0.05;
+
+    DROP TABLE seed_q;
+    RETURN p_count;
+END
+$fn$;
+

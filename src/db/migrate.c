@@ -278,11 +278,14 @@ seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_f
 		return false;
 	for (long done = 0; done < total;) {
 		long n = total - done < SEED_BATCH ? total - done : SEED_BATCH;
-		char count[24];
+		char count[24], done_s[24], total_s[24];
 		snprintf(count, sizeof count, "%ld", n);
-		const char *params[] = {count};
+		snprintf(done_s, sizeof done_s, "%ld", done);
+		snprintf(total_s, sizeof total_s, "%ld", total);
+		const char *params[] = {count, done_s, total_s};
 		if (!db_begin(db, err) ||
-		    !db_query(db, "SELECT loket.seed_cases($1::int)", 1, params, NULL, err) ||
+		    !db_query(db, "SELECT loket.seed_cases($1::int, $2::bigint, $3::bigint)", 3,
+		              params, NULL, err) ||
 		    !db_commit(db, err)) {
 			db_rollback(db);
 			return false;
