@@ -1,14 +1,282 @@
-/* tui.c: placeholder while the TUI is written. */
+/* tui.c: the terminal interface — one poll() loop over the keyboard, the
+ * database socket and the signal pipe; a stack of views; the title and status
+ * bars.  Handlers change state, then everything is drawn once per turn. */
 #include "config.h"
 
 #include "tui.h"
 
+#include "model/session.h"
+#include "ui/screen.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+#include "views/views.h"
+
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_VIEWS 4
+#define MIN_COLS 40
+#define MIN_ROWS 10
+#define RETRY_MS 5000
+
+struct app {
+	struct db *db;
+	struct session session;
+	struct view_ctx ctx;
+	struct view stack[MAX_VIEWS];
+	int depth;
+	bool connected;
+	bool quit;
+	int exit_code;
+};
+
+static struct view_area
+body_area(void)
+{
+	struct view_area a = {1, LINES - 2, COLS};
+	return a;
+}
+
+static bool
+too_small(void)
+{
+	return COLS < MIN_COLS || LINES < MIN_ROWS;
+}
+
+static struct view *
+top_view(struct app *app)
+{
+	return &app->stack[app->depth - 1];
+}
+
+static void
+push(struct app *app, struct view v)
+{
+	if (app->depth == MAX_VIEWS) {
+		v.ops->free(v.state);
+		return;
+	}
+	app->stack[app->depth++] = v;
+}
+
+static void
+pop(struct app *app)
+{
+	if (app->depth <= 1)
+		return;
+	struct view *v = top_view(app);
+	v->ops->free(v->state);
+	app->depth--;
+}
+
+static void apply(struct app *app, int flags);
+
+static void
+load_top(struct app *app)
+{
+	struct view_area area = body_area();
+	struct view *v = top_view(app);
+	apply(app, v->ops->load(v->state, &app->ctx, &area));
+}
+
+/* Act on what a handler returned. */
+static void
+apply(struct app *app, int flags)
+{
+	if (!db_connected(app->db) && app->connected)
+		app->connected = false;
+	if (flags & VIEW_QUIT) {
+		app->quit = true;
+	} else if (flags & VIEW_BACK) {
+		pop(app);
+		load_top(app);
+	} else if (flags & VIEW_OPEN) {
+		push(app, view_detail_new(app->ctx.open_number));
+		load_top(app);
+	}
+}
+
+static void
+draw_title(const struct app *app)
+{
+	const struct view *v = &app->stack[app->depth - 1];
+	const char *pos = v->ops->position(v->state);
+	char *left = xasprintf(" loket · %s %s", _("Questions of"),
+	                       app->session.org_name ? app->session.org_name : _("the region"));
+	int poswidth = (int)strlen(pos) > 0 ? 24 : 0;
+	ui_style(stdscr, UI_BAR, true);
+	ui_put(stdscr, 0, 0, COLS - poswidth, left);
+	if (poswidth)
+		ui_put(stdscr, 0, COLS - poswidth, poswidth, pos);
+	ui_style(stdscr, UI_BAR, false);
+	free(left);
+}
+
+static void
+draw_status(const struct app *app)
+{
+	const char *state = app->connected ? _("connected") : _("connection lost, retrying");
+	char *who = xasprintf(" %s · %s", app->session.display_name ? app->session.display_name : "",
+	                      app->session.org_name ? app->session.org_name : _("region-wide"));
+	int right = 30;
+	int y = LINES - 1;
+	ui_style(stdscr, UI_BAR, true);
+	if (app->ctx.message)
+		ui_put(stdscr, y, 0, COLS - right, app->ctx.message);
+	else
+		ui_put(stdscr, y, 0, COLS - right, who);
+	ui_style(stdscr, UI_BAR, false);
+	ui_style(stdscr, app->connected ? UI_BAR : UI_WARNING, true);
+	char *tail = xasprintf("%s · ?=%s ", state, _("help"));
+	ui_put(stdscr, y, COLS - right, right, tail);
+	ui_style(stdscr, app->connected ? UI_BAR : UI_WARNING, false);
+	free(tail);
+	free(who);
+}
+
+static void
+draw(const struct app *app)
+{
+	if (too_small()) {
+		erase();
+		ui_put(stdscr, 0, 0, COLS, _("Terminal too small"));
+	} else {
+		const struct view *v = &app->stack[app->depth - 1];
+		struct view_area area = body_area();
+		draw_title(app);
+		v->ops->draw(v->state, stdscr, &area);
+		draw_status(app);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static void
+try_reconnect(struct app *app)
+{
+	struct db_error err = {0};
+	if (db_reconnect(app->db, &err)) {
+		app->connected = true;
+		view_message(&app->ctx, "%s", _("Connection restored."));
+		load_top(app);
+	}
+	db_error_clear(&err);
+}
+
+static void
+on_key(struct app *app, int ch)
+{
+	if (ch == KEY_RESIZE) {
+		load_top(app);
+		return;
+	}
+	free(app->ctx.message);
+	app->ctx.message = NULL;
+	if (!app->connected)
+		try_reconnect(app);
+	struct view *v = top_view(app);
+	enum command cmd = keys_lookup(ch, v->ops->keys);
+	if (cmd == CMD_NONE)
+		return;
+	if (cmd == CMD_REDRAW) {
+		clearok(curscr, TRUE);
+		return;
+	}
+	if (cmd == CMD_HELP && v->ops->keys != KEYS_HELP) {
+		push(app, view_help_new(v->ops->keys));
+		return;
+	}
+	if (too_small() && cmd != CMD_QUIT)
+		return;
+	struct view_area area = body_area();
+	apply(app, v->ops->handle(v->state, &app->ctx, cmd, &area));
+}
+
+static void
+on_signals(struct app *app)
+{
+	bool resize = false;
+	int sig = ui_signal_read(&resize);
+	if (sig) {
+		app->quit = true;
+		app->exit_code = 128 + sig;
+		return;
+	}
+	if (resize) {
+		ui_resize();
+		load_top(app);
+	}
+}
+
+static void
+run(struct app *app)
+{
+	while (!app->quit) {
+		draw(app);
+		struct pollfd fds[3] = {
+			{STDIN_FILENO, POLLIN, 0},
+			{ui_signal_fd(), POLLIN, 0},
+			{app->connected ? db_socket(app->db) : -1, POLLIN, 0},
+		};
+		int n = poll(fds, 3, app->connected ? -1 : RETRY_MS);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0 && !app->connected)
+			try_reconnect(app);
+		if (fds[1].revents & POLLIN)
+			on_signals(app);
+		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR) && !db_poll(app->db)) {
+			app->connected = false;
+			view_message(&app->ctx, "%s", _("The connection to the database was lost."));
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR)) {
+			app->exit_code = 129; /* the terminal went away */
+			break;
+		}
+		int ch;
+		while (!app->quit && (ch = getch()) != ERR)
+			on_key(app, ch);
+	}
+}
 
 int
 tui_main(const struct cli_globals *g)
 {
-	(void)g;
-	fputs("loket: the terminal interface is not built yet\n", stderr);
-	return 2;
+	struct app app;
+	memset(&app, 0, sizeof app);
+	int rc = cli_connect(g, &app.db);
+	if (rc != CLI_OK)
+		return rc;
+	struct db_error err = {0};
+	if (!session_load(app.db, &app.session, &err)) {
+		fprintf(stderr, "loket: %s\n", err.message);
+		db_error_clear(&err);
+		db_close(&app.db);
+		return CLI_DB;
+	}
+	if (!ui_start()) {
+		session_free(&app.session);
+		db_close(&app.db);
+		return CLI_USAGE;
+	}
+	app.connected = true;
+	app.ctx.db = app.db;
+	app.ctx.session = &app.session;
+	push(&app, view_list_new());
+	load_top(&app);
+	run(&app);
+	ui_stop();
+	while (app.depth > 0) {
+		struct view *v = top_view(&app);
+		v->ops->free(v->state);
+		app.depth--;
+	}
+	free(app.ctx.message);
+	session_free(&app.session);
+	db_close(&app.db);
+	return app.exit_code;
 }

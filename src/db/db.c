@@ -330,3 +330,16 @@ db_result_free(struct db_result **r)
 	free(*r);
 	*r = NULL;
 }
+
+bool
+db_poll(struct db *db)
+{
+	if (!db || !db->conn || PQstatus(db->conn) != CONNECTION_OK)
+		return false;
+	if (!PQconsumeInput(db->conn))
+		return false;
+	PGnotify *n;
+	while ((n = PQnotifies(db->conn)) != NULL)
+		PQfreemem(n);
+	return PQstatus(db->conn) == CONNECTION_OK;
+}

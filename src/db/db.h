@@ -36,6 +36,10 @@ bool db_connected(const struct db *db);
 bool db_reconnect(struct db *db, struct db_error *err);
 /* The connection's socket, for poll(); -1 when there is none. */
 int db_socket(const struct db *db);
+/* Read what the server sent while idle (notices, notifications, or the
+ * news that it closed the connection).  Returns false when the connection
+ * is gone. */
+bool db_poll(struct db *db);
 /* The role queries run as (current_user). */
 const char *db_role(const struct db *db);
 

@@ -1,4 +1,106 @@
-/* keys: placeholder while the TUI is written. */
+/* keys.c: the keymap of every screen, and the help text that describes it. */
 #include "config.h"
-int keys_placeholder(void);
-int keys_placeholder(void) { return 0; }
+
+#include "input/keys.h"
+#include "util/i18n.h"
+
+#include <stddef.h>
+
+#define CTRL(c) ((c)&0x1f)
+#define ANY_CONTEXT (-1)
+
+struct binding {
+	int ctx; /* enum keys_context or ANY_CONTEXT */
+	int key;
+	enum command cmd;
+};
+
+static const struct binding bindings[] = {
+	{ANY_CONTEXT, 'j', CMD_DOWN},
+	{ANY_CONTEXT, KEY_DOWN, CMD_DOWN},
+	{ANY_CONTEXT, 'k', CMD_UP},
+	{ANY_CONTEXT, KEY_UP, CMD_UP},
+	{ANY_CONTEXT, KEY_NPAGE, CMD_PAGE_DOWN},
+	{ANY_CONTEXT, ' ', CMD_PAGE_DOWN},
+	{ANY_CONTEXT, CTRL('f'), CMD_PAGE_DOWN},
+	{ANY_CONTEXT, KEY_PPAGE, CMD_PAGE_UP},
+	{ANY_CONTEXT, 'b', CMD_PAGE_UP},
+	{ANY_CONTEXT, CTRL('b'), CMD_PAGE_UP},
+	{ANY_CONTEXT, 'g', CMD_FIRST},
+	{ANY_CONTEXT, KEY_HOME, CMD_FIRST},
+	{ANY_CONTEXT, 'G', CMD_LAST},
+	{ANY_CONTEXT, KEY_END, CMD_LAST},
+	{ANY_CONTEXT, CTRL('l'), CMD_REDRAW},
+	{ANY_CONTEXT, '?', CMD_HELP},
+	{ANY_CONTEXT, KEY_F(1), CMD_HELP},
+	{KEYS_LIST, '\n', CMD_OPEN},
+	{KEYS_LIST, '\r', CMD_OPEN},
+	{KEYS_LIST, KEY_ENTER, CMD_OPEN},
+	{KEYS_LIST, 'q', CMD_QUIT},
+	{KEYS_DETAIL, 'q', CMD_BACK},
+	{KEYS_DETAIL, 27, CMD_BACK},
+	{KEYS_DETAIL, KEY_LEFT, CMD_BACK},
+	{KEYS_DETAIL, 'h', CMD_BACK},
+	{KEYS_HELP, 'q', CMD_BACK},
+	{KEYS_HELP, 27, CMD_BACK},
+	{KEYS_HELP, '?', CMD_BACK},
+	{KEYS_HELP, KEY_F(1), CMD_BACK},
+	{KEYS_HELP, '\n', CMD_BACK},
+};
+
+enum command
+keys_lookup(int ch, enum keys_context ctx)
+{
+	/* Context bindings win over the shared ones. */
+	for (size_t i = 0; i < sizeof bindings / sizeof bindings[0]; i++)
+		if (bindings[i].ctx == (int)ctx && bindings[i].key == ch)
+			return bindings[i].cmd;
+	for (size_t i = 0; i < sizeof bindings / sizeof bindings[0]; i++)
+		if (bindings[i].ctx == ANY_CONTEXT && bindings[i].key == ch)
+			return bindings[i].cmd;
+	return CMD_NONE;
+}
+
+static const struct keys_help list_help[] = {
+	{"j, ↓", N_("next question")},
+	{"k, ↑", N_("previous question")},
+	{"PgDn, Space", N_("next page (older questions)")},
+	{"PgUp, b", N_("previous page (newer questions)")},
+	{"g, Home", N_("newest question")},
+	{"G, End", N_("oldest question")},
+	{"Enter", N_("show the question")},
+	{"Ctrl-L", N_("redraw the screen")},
+	{"?, F1", N_("this help")},
+	{"q", N_("quit")},
+	{NULL, NULL},
+};
+
+static const struct keys_help detail_help[] = {
+	{"j, ↓", N_("scroll down a line")},
+	{"k, ↑", N_("scroll up a line")},
+	{"PgDn, Space", N_("scroll down a page")},
+	{"PgUp, b", N_("scroll up a page")},
+	{"g, G", N_("top, bottom")},
+	{"q, Esc, ←", N_("back to the list")},
+	{"?, F1", N_("this help")},
+	{NULL, NULL},
+};
+
+static const struct keys_help help_help[] = {
+	{"q, Esc, ?", N_("close the help")},
+	{NULL, NULL},
+};
+
+const struct keys_help *
+keys_help(enum keys_context ctx)
+{
+	switch (ctx) {
+	case KEYS_LIST:
+		return list_help;
+	case KEYS_DETAIL:
+		return detail_help;
+	case KEYS_HELP:
+		return help_help;
+	}
+	return help_help;
+}

@@ -1,3 +1,43 @@
-#ifndef X_keys_H
-#define X_keys_H
+/* keys.h: commands and the keymap.  Commands are numbered after KEY_MAX so a
+ * command and a curses key code can never be confused. */
+#ifndef LOKET_INPUT_KEYS_H
+#define LOKET_INPUT_KEYS_H
+
+#include <curses.h>
+
+enum command {
+	CMD_NONE = KEY_MAX + 1,
+	CMD_DOWN,
+	CMD_UP,
+	CMD_PAGE_DOWN,
+	CMD_PAGE_UP,
+	CMD_FIRST,
+	CMD_LAST,
+	CMD_OPEN,
+	CMD_BACK,
+	CMD_HELP,
+	CMD_REDRAW,
+	CMD_QUIT,
+};
+
+/* Where a key is pressed: some keys mean different things per screen. */
+enum keys_context {
+	KEYS_LIST,
+	KEYS_DETAIL,
+	KEYS_HELP,
+};
+
+/* The command for key `ch` in a context, or CMD_NONE. */
+enum command keys_lookup(int ch, enum keys_context ctx);
+
+/* One line of the help screen: the keys as shown, and what they do
+ * (an English message id; translate with _()). */
+struct keys_help {
+	const char *keys;
+	const char *what;
+};
+
+/* The help lines of a context, ending with {NULL, NULL}. */
+const struct keys_help *keys_help(enum keys_context ctx);
+
 #endif

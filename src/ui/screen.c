@@ -1,4 +1,232 @@
-/* screen: placeholder while the TUI is written. */
+/* screen.c: terminal set-up and restore, signals through a self-pipe, and the
+ * one way text reaches the screen (through the sanitiser). */
 #include "config.h"
-int screen_placeholder(void);
-int screen_placeholder(void) { return 0; }
+
+#include "ui/screen.h"
+#include "util/sanitize.h"
+#include "util/width.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static int sig_pipe[2] = {-1, -1};
+static volatile sig_atomic_t curses_on;
+static bool use_colour;
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char c = (unsigned char)sig;
+	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &c, 1) < 0) {
+		/* the pipe is full: the loop will see the earlier bytes */
+	}
+	errno = saved;
+}
+
+/* A crash still gives the terminal back before the default action. */
+static void
+on_fatal(int sig)
+{
+	if (curses_on) {
+		curses_on = 0;
+		endwin();
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static bool
+install_signals(void)
+{
+	if (pipe(sig_pipe) < 0)
+		return false;
+	for (int i = 0; i < 2; i++) {
+		fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
+		fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	const int events[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGWINCH};
+	for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
+		sigaction(events[i], &sa, NULL);
+	sa.sa_handler = on_fatal;
+	const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return true;
+}
+
+static void
+init_colours(void)
+{
+	const char *no_colour = getenv("NO_COLOR");
+	use_colour = has_colors() && !(no_colour && *no_colour);
+	if (!use_colour)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(UI_BAR, COLOR_WHITE, COLOR_BLUE);
+	init_pair(UI_SELECTED, COLOR_BLACK, COLOR_CYAN);
+	init_pair(UI_HEADER, COLOR_YELLOW, -1);
+	init_pair(UI_WARNING, COLOR_WHITE, COLOR_RED);
+	init_pair(UI_DIM, COLOR_CYAN, -1);
+}
+
+bool
+ui_start(void)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("loket: the terminal interface needs a terminal; use a subcommand in scripts\n",
+		      stderr);
+		return false;
+	}
+	if (!install_signals()) {
+		perror("loket: pipe");
+		return false;
+	}
+	if (!newterm(NULL, stdout, stdin)) {
+		fprintf(stderr, "loket: cannot use terminal type '%s'\n",
+		        getenv("TERM") ? getenv("TERM") : "");
+		return false;
+	}
+	curses_on = 1;
+	atexit(ui_stop);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	init_colours();
+	return true;
+}
+
+void
+ui_stop(void)
+{
+	if (!curses_on)
+		return;
+	curses_on = 0;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+}
+
+int
+ui_signal_fd(void)
+{
+	return sig_pipe[0];
+}
+
+int
+ui_signal_read(bool *resize)
+{
+	unsigned char buf[64];
+	ssize_t n;
+	int quit = 0;
+	while ((n = read(sig_pipe[0], buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == SIGWINCH)
+				*resize = true;
+			else if (!quit)
+				quit = buf[i];
+		}
+	}
+	return quit;
+}
+
+void
+ui_resize(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+void
+ui_style(WINDOW *w, enum ui_style style, bool on)
+{
+	attr_t attr = A_NORMAL;
+	switch (style) {
+	case UI_NORMAL:
+		return;
+	case UI_BAR:
+	case UI_SELECTED:
+		attr = use_colour ? COLOR_PAIR(style) : A_REVERSE;
+		break;
+	case UI_HEADER:
+		attr = use_colour ? COLOR_PAIR(style) | A_BOLD : A_BOLD;
+		break;
+	case UI_WARNING:
+		attr = use_colour ? COLOR_PAIR(style) | A_BOLD : A_REVERSE | A_BOLD;
+		break;
+	case UI_DIM:
+		attr = use_colour ? COLOR_PAIR(style) : A_DIM;
+		break;
+	}
+	if (on)
+		wattron(w, attr);
+	else
+		wattroff(w, attr);
+}
+
+void
+ui_put(WINDOW *w, int y, int x, int width, const char *raw)
+{
+	if (width <= 0)
+		return;
+	char *clean = sanitize_dup(raw ? raw : "", SANITIZE_DEFAULT);
+	char *fit = text_fit(clean, width);
+	mvwaddstr(w, y, x, fit);
+	for (int used = text_width(fit); used < width; used++)
+		waddch(w, ' ');
+	free(fit);
+	free(clean);
+}
+
+int
+ui_put_wrapped(WINDOW *w, int y, int x, int width, const char *raw, int skip, int max_lines)
+{
+	if (width <= 0)
+		return 0;
+	char *clean = sanitize_dup(raw ? raw : "", SANITIZE_MULTILINE);
+	int line = 0;
+	for (const char *p = clean;;) {
+		size_t brk = strcspn(p, "\n");
+		char *seg = xstrndup(p, brk);
+		const char *s = seg;
+		do {
+			int used = 0;
+			size_t n = text_prefix(s, width, &used);
+			if (n == 0 && *s)
+				n = 1; /* a character wider than the cell: show it anyway */
+			if (line >= skip && line - skip < max_lines) {
+				wmove(w, y + line - skip, x);
+				waddnstr(w, s, (int)n);
+				for (; used < width; used++)
+					waddch(w, ' ');
+			}
+			line++;
+			s += n;
+		} while (*s);
+		free(seg);
+		if (p[brk] == '\0')
+			break;
+		p += brk + 1;
+	}
+	free(clean);
+	return line;
+}

@@ -57,3 +57,24 @@ text_fit(const char *s, int width)
 	memcpy(out + used, "…", sizeof "…");
 	return out;
 }
+
+size_t
+text_prefix(const char *s, int width, int *used_width)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), used = 0;
+	int w = 0;
+	while (used < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + used, len - used, &cp);
+		if (n == 0)
+			n = 1, cp = '?';
+		if (w + cp_width(cp) > width)
+			break;
+		w += cp_width(cp);
+		used += n;
+	}
+	if (used_width)
+		*used_width = w;
+	return used;
+}

@@ -1,0 +1,70 @@
+/* views.h: the screens.  Each view is a table of operations (as in tig):
+ * handlers change state and return flags; drawing reads state only. */
+#ifndef LOKET_VIEWS_VIEWS_H
+#define LOKET_VIEWS_VIEWS_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db/db.h"
+#include "input/keys.h"
+#include "model/session.h"
+
+enum view_flag {
+	VIEW_HANDLED = 1 << 0,
+	VIEW_REDRAW = 1 << 1,
+	VIEW_QUIT = 1 << 2,
+	VIEW_BACK = 1 << 3, /* close this view */
+	VIEW_OPEN = 1 << 4, /* open the detail of ctx->open_number */
+};
+
+/* What views share: the connection, who is logged in, and a one-line
+ * message for the status bar. */
+struct view_ctx {
+	struct db *db;
+	const struct session *session;
+	char *message;   /* owned; shown once in the status bar */
+	int open_number; /* set with VIEW_OPEN */
+};
+
+/* Set the status message (printf-style; the text is shown sanitised). */
+void view_message(struct view_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report a database error in the status bar. */
+void view_db_error(struct view_ctx *ctx, const struct db_error *err);
+
+/* "2026-11-22 10:31..." -> "22-11-2026 10:31", the Dutch way. */
+void view_time(const char *iso, char *out, size_t size);
+
+/* The Dutch label of a question status (the code itself if unknown). */
+const char *view_status_label(const char *status);
+
+/* The area a view draws in: rows y .. y+rows-1, all columns. */
+struct view_area {
+	int y;
+	int rows;
+	int cols;
+};
+
+struct view_ops {
+	enum keys_context keys;
+	/* Load or reload for the area; returns flags. */
+	int (*load)(void *state, struct view_ctx *ctx, const struct view_area *area);
+	int (*handle)(void *state, struct view_ctx *ctx, enum command cmd,
+	              const struct view_area *area);
+	void (*draw)(const void *state, WINDOW *w, const struct view_area *area);
+	/* Text for the right of the title bar, e.g. "1-20" (static buffer). */
+	const char *(*position)(const void *state);
+	void (*free)(void *state);
+};
+
+struct view {
+	const struct view_ops *ops;
+	void *state;
+};
+
+struct view view_list_new(void);
+struct view view_detail_new(int number);
+struct view view_help_new(enum keys_context for_keys);
+
+#endif

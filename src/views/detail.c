@@ -1,0 +1,235 @@
+/* detail.c: one question, read-only — its fields, the text, the information
+ * given, referrals with their outcome, and the history.  Scrolls. */
+#include "config.h"
+
+#include "model/question.h"
+#include "ui/screen.h"
+#include "util/i18n.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "views/views.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct detail_state {
+	int number;
+	char **lines; /* raw text blocks; each may wrap over several screen lines */
+	bool *heading;
+	int nlines;
+	int top;   /* first screen line shown */
+	int total; /* screen lines at the last width measured */
+	char pos[32];
+};
+
+static void
+add(struct detail_state *s, bool heading, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+add(struct detail_state *s, bool heading, const char *fmt, ...)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = NULL;
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	strbuf_adds(&sb, text ? text : "");
+	free(text);
+	s->lines = xrealloc(s->lines, (size_t)(s->nlines + 1) * sizeof *s->lines);
+	s->heading = xrealloc(s->heading, (size_t)(s->nlines + 1) * sizeof *s->heading);
+	s->lines[s->nlines] = strbuf_detach(&sb);
+	s->heading[s->nlines] = heading;
+	s->nlines++;
+}
+
+static void
+field(struct detail_state *s, const char *label, const char *value)
+{
+	add(s, false, "%-16s %s", label, value && *value ? value : "–");
+}
+
+static void
+build(struct detail_state *s, const struct question_detail *d)
+{
+	const struct question_row *r = &d->row;
+	add(s, true, _("Question %d"), r->number);
+	field(s, _("Status:"), view_status_label(r->status));
+	char when[32];
+	view_time(r->created, when, sizeof when);
+	field(s, _("Registered:"), when);
+	view_time(d->updated, when, sizeof when);
+	field(s, _("Updated:"), when);
+	field(s, _("Organisation:"), d->org_name);
+	field(s, _("Advisor:"), d->advisor_name);
+	field(s, _("Channel:"), r->channel);
+	field(s, _("Client group:"), r->client_group);
+	field(s, _("Topic:"), r->topic);
+	field(s, _("Postcode:"), r->postcode4);
+	if (d->extra && strcmp(d->extra, "{}") != 0)
+		field(s, _("Extra fields:"), d->extra);
+	add(s, false, "%s", "");
+	add(s, true, "%s", _("Question text"));
+	add(s, false, "%s", r->text);
+	add(s, false, "%s", "");
+	add(s, true, "%s", _("Information given"));
+	if (d->ninfo == 0)
+		add(s, false, "  %s", _("none"));
+	for (int i = 0; i < d->ninfo; i++)
+		add(s, false, _("  %s (version %d), %s by %s"), d->info[i].title, d->info[i].version_no,
+		    d->info[i].given_at, d->info[i].given_by);
+	add(s, false, "%s", "");
+	add(s, true, "%s", _("Referrals"));
+	if (d->nreferrals == 0)
+		add(s, false, "  %s", _("none"));
+	for (int i = 0; i < d->nreferrals; i++) {
+		const struct question_referral *f = &d->referrals[i];
+		add(s, false, _("  %s to %s, reason %s, status %s%s%s"), f->created, f->to_org, f->reason,
+		    f->status, f->outcome ? _(", outcome ") : "", f->outcome ? f->outcome : "");
+	}
+	add(s, false, "%s", "");
+	add(s, true, "%s", _("History"));
+	for (int i = 0; i < d->nevents; i++)
+		add(s, false, "  %s  %-12s %s  %s", d->events[i].at, d->events[i].actor,
+		    d->events[i].kind, d->events[i].detail ? d->events[i].detail : "");
+}
+
+static void
+clear_lines(struct detail_state *s)
+{
+	for (int i = 0; i < s->nlines; i++)
+		free(s->lines[i]);
+	free(s->lines);
+	free(s->heading);
+	s->lines = NULL;
+	s->heading = NULL;
+	s->nlines = 0;
+}
+
+static int
+measure(const struct detail_state *s, int cols)
+{
+	int total = 0;
+	for (int i = 0; i < s->nlines; i++)
+		total += ui_put_wrapped(NULL, 0, 0, cols - 2, s->lines[i], 0, 0);
+	return total;
+}
+
+static int
+detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
+{
+	struct detail_state *s = state;
+	if (s->nlines == 0) {
+		struct question_detail d;
+		struct db_error err = {0};
+		if (!question_load(ctx->db, s->number, &d, &err)) {
+			if (strcmp(err.sqlstate, "02000") == 0)
+				view_message(ctx, _("Question %d does not exist or is not visible to you."),
+				             s->number);
+			else
+				view_db_error(ctx, &err);
+			db_error_clear(&err);
+			return VIEW_BACK;
+		}
+		build(s, &d);
+		question_detail_free(&d);
+	}
+	s->total = measure(s, area->cols);
+	if (s->top > s->total - area->rows)
+		s->top = s->total - area->rows > 0 ? s->total - area->rows : 0;
+	return VIEW_REDRAW;
+}
+
+static int
+detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
+{
+	(void)ctx;
+	struct detail_state *s = state;
+	int max_top = s->total - area->rows > 0 ? s->total - area->rows : 0;
+	int top = s->top;
+	switch (cmd) {
+	case CMD_DOWN:
+		top++;
+		break;
+	case CMD_UP:
+		top--;
+		break;
+	case CMD_PAGE_DOWN:
+		top += area->rows - 1;
+		break;
+	case CMD_PAGE_UP:
+		top -= area->rows - 1;
+		break;
+	case CMD_FIRST:
+		top = 0;
+		break;
+	case CMD_LAST:
+		top = max_top;
+		break;
+	case CMD_BACK:
+		return VIEW_BACK;
+	default:
+		return 0;
+	}
+	s->top = top < 0 ? 0 : (top > max_top ? max_top : top);
+	return VIEW_REDRAW;
+}
+
+static void
+detail_draw(const void *state, WINDOW *w, const struct view_area *area)
+{
+	const struct detail_state *s = state;
+	for (int y = area->y; y < area->y + area->rows; y++) {
+		wmove(w, y, 0);
+		wclrtoeol(w);
+	}
+	int line = 0; /* screen line of the current block's first line */
+	for (int i = 0; i < s->nlines && line - s->top < area->rows; i++) {
+		int skip = s->top > line ? s->top - line : 0;
+		int y = area->y + (line > s->top ? line - s->top : 0);
+		int room = area->rows - (y - area->y);
+		if (s->heading[i])
+			ui_style(w, UI_HEADER, true);
+		line += ui_put_wrapped(w, y, 1, area->cols - 2, s->lines[i], skip, room);
+		if (s->heading[i])
+			ui_style(w, UI_HEADER, false);
+	}
+}
+
+static const char *
+detail_position(const void *state)
+{
+	struct detail_state *s = (struct detail_state *)state;
+	snprintf(s->pos, sizeof s->pos, _("question %d"), s->number);
+	return s->pos;
+}
+
+static void
+detail_free(void *state)
+{
+	struct detail_state *s = state;
+	clear_lines(s);
+	free(s);
+}
+
+static const struct view_ops detail_ops = {
+	.keys = KEYS_DETAIL,
+	.load = detail_load,
+	.handle = detail_handle,
+	.draw = detail_draw,
+	.position = detail_position,
+	.free = detail_free,
+};
+
+struct view
+view_detail_new(int number)
+{
+	struct detail_state *s = xcalloc(1, sizeof *s);
+	s->number = number;
+	struct view v = {&detail_ops, s};
+	return v;
+}

@@ -1,3 +1,0 @@
-#ifndef X_list_H
-#define X_list_H
-#endif
