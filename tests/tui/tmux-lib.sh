@@ -1,0 +1,93 @@
+# tmux-lib.sh: drive the real loket binary in a tmux pane at a fixed size and
+# read the screen back.  Sourced by tests/tui/*.test.  Needs the test cluster
+# of tests/pg-start.test and the environment set by `make check`.
+
+command -v tmux >/dev/null 2>&1 || { echo "tmux is missing (apt-get install tmux)"; exit 77; }
+: "${LOKET:?}" "${LOKET_TEST_PGDIR:?}" "${PG_BINDIR:?}"
+
+tl_host=$(cat "$LOKET_TEST_PGDIR/host")
+tl_tmp=$(mktemp -d "${TMPDIR:-/tmp}/loket-tui.XXXXXX")
+tl_sock="loket-tui-$$"
+tl_db=
+tl_tmux() { tmux -L "$tl_sock" -f /dev/null "$@"; }
+
+tl_cleanup() {
+    tl_tmux kill-server >/dev/null 2>&1 || true
+    if [ -n "$tl_db" ]; then
+        "$PG_BINDIR/psql" -X -q -h "$tl_host" -U postgres -d postgres \
+            -c "DROP DATABASE IF EXISTS $tl_db WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$tl_tmp"
+}
+trap tl_cleanup EXIT
+
+# tl_createdb NAME: a fresh database from the migrated and seeded template.
+tl_createdb() {
+    tl_db="$1_$$"
+    "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$tl_host" -U postgres -d postgres \
+        -c "CREATE DATABASE $tl_db TEMPLATE loket_template" || exit 99
+}
+
+# tl_conninfo ROLE
+tl_conninfo() { echo "host=$tl_host dbname=$tl_db user=$1"; }
+
+# tl_start COLS ROWS ROLE: run loket as ROLE in a new pane.  When loket ends,
+# its exit status goes to $tl_tmp/exit and the terminal modes to $tl_tmp/stty.
+tl_start() {
+    rm -f "$tl_tmp/exit" "$tl_tmp/stty"
+    tl_tmux kill-server >/dev/null 2>&1 || true
+    tl_tmux new-session -d -s t -x "$1" -y "$2" \
+        "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL= LANGUAGE= NO_COLOR=1 \
+         '$LOKET' -d '$(tl_conninfo "$3")'; echo \$? >'$tl_tmp/exit.tmp'; \
+         stty -a >'$tl_tmp/stty' 2>&1; mv '$tl_tmp/exit.tmp' '$tl_tmp/exit'; sleep 600"
+}
+
+tl_screen() { tl_tmux capture-pane -p -t t; }
+tl_keys() { tl_tmux send-keys -t t "$@"; }
+tl_resize() { tl_tmux resize-window -t t -x "$1" -y "$2"; }
+
+tl_fail() {
+    echo "FAIL: $*"
+    echo "---- screen:"
+    tl_screen
+    echo "----"
+    exit 1
+}
+
+# tl_wait TEXT [SECONDS]: wait until TEXT is on the screen.
+tl_wait() {
+    n=$(( ${2:-10} * 10 ))
+    while [ "$n" -gt 0 ]; do
+        tl_screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    tl_fail "'$1' did not appear"
+}
+
+# tl_wait_gone TEXT [SECONDS]: wait until TEXT has left the screen.
+tl_wait_gone() {
+    n=$(( ${2:-10} * 10 ))
+    while [ "$n" -gt 0 ]; do
+        tl_screen | grep -qF -- "$1" || return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    tl_fail "'$1' did not go away"
+}
+
+tl_absent() { tl_screen | grep -qF -- "$1" && tl_fail "'$1' must not be on the screen"; return 0; }
+
+# tl_exit_status [SECONDS]: wait for loket to end and print its exit status.
+tl_exit_status() {
+    n=$(( ${1:-10} * 10 ))
+    while [ ! -f "$tl_tmp/exit" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+    [ -f "$tl_tmp/exit" ] || tl_fail "loket did not exit"
+    cat "$tl_tmp/exit"
+}
+
+# tl_pid: the pid of the loket process in the pane.
+tl_pid() {
+    shell=$(tl_tmux list-panes -t t -F '#{pane_pid}')
+    pgrep -P "$shell" -x loket || pgrep -P "$shell" | head -n 1
+}
