@@ -22,8 +22,9 @@ CREATE TABLE question (
     updated_at   timestamptz NOT NULL DEFAULT now(),
     version      integer NOT NULL DEFAULT 1,
     UNIQUE (region, number),
+    -- something besides white space (tabs and newlines included), bounded
     CONSTRAINT question_text_shape CHECK (
-        btrim(text) <> '' AND char_length(text) <= 4000),
+        text ~ '[^[:space:]]' AND char_length(text) <= 4000),
     CONSTRAINT question_no_bsn CHECK (NOT contains_bsn(text))
 );
 -- The case list: newest first per organisation, keyset on (created_at, id).

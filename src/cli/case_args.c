@@ -57,7 +57,7 @@ case_add_parse(int argc, char **argv, FILE *in, FILE *err, struct case_add_args 
 	};
 	memset(out, 0, sizeof *out);
 	const char *text = NULL, *postcode = NULL;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then starts afresh, and permutes again */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -129,7 +129,7 @@ case_list_parse(int argc, char **argv, FILE *err, struct case_list_args *out)
 	out->status = NULL;
 	out->limit = 50;
 	out->format = OUT_TABLE;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then starts afresh, and permutes again */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -143,7 +143,7 @@ cli_case_show(const struct cli_globals *g, int argc, char **argv)
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 	                                     {NULL, 0, NULL, 0}};
 	bool json = false;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then starts afresh, and permutes again */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -86,7 +86,7 @@ db_seed(struct db *db, int argc, char **argv)
 	static const struct option opts[] = {{"cases", required_argument, NULL, 'n'},
 	                                     {NULL, 0, NULL, 0}};
 	int cases = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then starts afresh, and permutes again */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

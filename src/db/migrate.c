@@ -224,6 +224,11 @@ run_file(struct db *db, const char *dir, const char *name, const char *prelude, 
 static const char *const file_prelude =
 	"CREATE SCHEMA IF NOT EXISTS loket; SET LOCAL search_path = loket, public;";
 
+static const char *const hand_over_sql =
+	"DO $$ BEGIN "
+	"IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loket_owner') THEN "
+	"ALTER TABLE loket.schema_migration OWNER TO loket_owner; END IF; END $$";
+
 bool
 migrate_apply(struct db *db, const char *sqldir, migrate_progress_fn progress, void *arg,
               int *applied, struct db_error *err)
@@ -245,6 +250,10 @@ migrate_apply(struct db *db, const char *sqldir, migrate_progress_fn progress, v
 		if (ok)
 			(*applied)++;
 	}
+	/* The bookkeeping table belongs to the owner role too: no login role
+	 * owns anything in the schema. */
+	if (ok && *applied > 0)
+		ok = db_query(db, hand_over_sql, 0, NULL, NULL, err);
 	db_result_free(&r);
 	free_names(names);
 	struct db_error ignored = {0};

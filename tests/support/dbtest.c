@@ -74,9 +74,9 @@ dbtest_create(const char *prefix, bool from_template)
 {
 	static char name[128];
 	snprintf(name, sizeof name, "%s_%ld", prefix, (long)getpid());
-	admin_format("SELECT format('DROP DATABASE IF EXISTS %I', $1)", name);
-	admin_format(from_template ? "SELECT format('CREATE DATABASE %I TEMPLATE loket_template', $1)"
-	                           : "SELECT format('CREATE DATABASE %I', $1)",
+	admin_format("SELECT format('DROP DATABASE IF EXISTS %I', $1::text)", name);
+	admin_format(from_template ? "SELECT format('CREATE DATABASE %I TEMPLATE loket_template', $1::text)"
+	                           : "SELECT format('CREATE DATABASE %I', $1::text)",
 	             name);
 	return name;
 }
@@ -84,7 +84,7 @@ dbtest_create(const char *prefix, bool from_template)
 void
 dbtest_drop(const char *name)
 {
-	admin_format("SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', $1)", name);
+	admin_format("SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', $1::text)", name);
 }
 
 void

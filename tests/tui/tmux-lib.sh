@@ -7,7 +7,8 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux is missing (apt-get install tmux
 
 tl_host=$(cat "$LOKET_TEST_PGDIR/host")
 tl_tmp=$(mktemp -d "${TMPDIR:-/tmp}/loket-tui.XXXXXX")
-tl_sock="loket-tui-$$"
+tl_run=0
+tl_sock="loket-tui-$$-$tl_run"
 tl_db=
 tl_tmux() { tmux -L "$tl_sock" -f /dev/null "$@"; }
 
@@ -35,7 +36,11 @@ tl_conninfo() { echo "host=$tl_host dbname=$tl_db user=$1"; }
 # its exit status goes to $tl_tmp/exit and the terminal modes to $tl_tmp/stty.
 tl_start() {
     rm -f "$tl_tmp/exit" "$tl_tmp/stty"
+    # A fresh server each time: a server that is still shutting down would
+    # make the next new-session fail.
     tl_tmux kill-server >/dev/null 2>&1 || true
+    tl_run=$((tl_run + 1))
+    tl_sock="loket-tui-$$-$tl_run"
     tl_tmux new-session -d -s t -x "$1" -y "$2" \
         "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL= LANGUAGE= NO_COLOR=1 \
          '$LOKET' -d '$(tl_conninfo "$3")'; echo \$? >'$tl_tmp/exit.tmp'; \

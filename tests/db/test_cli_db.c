@@ -1,0 +1,188 @@
+/* test_cli_db.c: the scripting CLI, driven as a separate process against a
+ * real database: case add/list/show, --text -, --as, exit codes and messages
+ * for bad input, and nothing written when input is refused. */
+#include "config.h"
+
+#include "dbtest.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *dbname;
+static char kvk[1024];   /* conninfo of kvk_demo */
+static char admin[1024]; /* conninfo of postgres */
+
+static void
+setup(void)
+{
+	dbname = dbtest_create("cli", true);
+	snprintf(kvk, sizeof kvk, "%s", dbtest_conninfo(dbname, "kvk_demo"));
+	snprintf(admin, sizeof admin, "%s", dbtest_conninfo(dbname, "postgres"));
+}
+
+static void
+teardown(void)
+{
+	dbtest_drop(dbname);
+}
+
+static long
+questions(void)
+{
+	struct db *db = dbtest_connect(dbname, "postgres");
+	long n = dbtest_long(db, "SELECT count(*) FROM loket.question", 0, NULL);
+	db_close(&db);
+	return n;
+}
+
+#define ADD(conn, input, text, topic)                                                           \
+	dbtest_loket(conn, input, &out, &err, "case", "add", "--group", "werkende", "--topic", topic, \
+	             "--channel", "balie", "--text", text, NULL)
+
+START_TEST(add_list_show)
+{
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(ADD(kvk, NULL, "Kan ik mijn ervaring laten erkennen?", "evc"), 0);
+	int number = atoi(out);
+	ck_assert_int_gt(number, 0);
+	free(out), free(err);
+
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", NULL), 0);
+	ck_assert_msg(strstr(out, "Kan ik mijn ervaring laten erkennen?") != NULL, "%s", out);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", "--format", "csv", NULL), 0);
+	ck_assert_msg(strstr(out, "evc") != NULL && strchr(out, ',') != NULL, "%s", out);
+	free(out), free(err);
+
+	/* JSON output parses, checked by PostgreSQL's own parser. */
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", "--format", "json", NULL), 0);
+	struct db *db = dbtest_connect(dbname, "postgres");
+	const char *p[] = {out};
+	ck_assert_int_eq(dbtest_long(db, "SELECT jsonb_array_length($1::jsonb)", 1, p), 1);
+	free(out), free(err);
+	char num[16];
+	snprintf(num, sizeof num, "%d", number);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, "--format", "json",
+	                              NULL), 0);
+	const char *q[] = {out};
+	ck_assert_int_eq(dbtest_long(db, "SELECT ($1::jsonb ->> 'number')::int", 1, q), number);
+	free(out), free(err);
+	db_close(&db);
+
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, NULL), 0);
+	ck_assert_msg(strstr(out, "Kan ik mijn ervaring") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "created") != NULL, "history missing: %s", out);
+	free(out), free(err);
+
+	/* Another organisation cannot see it. */
+	char cnv[1024];
+	snprintf(cnv, sizeof cnv, "%s", dbtest_conninfo(dbname, "cnv_demo"));
+	ck_assert_int_eq(dbtest_loket(cnv, NULL, &out, &err, "case", "show", num, NULL), 1);
+	ck_assert_msg(strstr(err, "not visible") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(cnv, NULL, &out, &err, "case", "list", NULL), 0);
+	ck_assert_msg(strstr(out, "ervaring") == NULL, "%s", out);
+	free(out), free(err);
+}
+END_TEST
+
+START_TEST(text_from_stdin_and_as)
+{
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(ADD(kvk, "Regel een\nRegel twee\n", "-", "taal"), 0);
+	free(out), free(err);
+	/* --as: the superuser acts as a demo advisor. */
+	ck_assert_int_eq(dbtest_loket(admin, NULL, &out, &err, "--as", "fnv_demo", "case", "add",
+	                              "--group", "werkende", "--topic", "loopbaan", "--channel",
+	                              "telefoon", "--text", "Via --as", NULL),
+	                 0);
+	free(out), free(err);
+	struct db *db = dbtest_connect(dbname, "postgres");
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.question WHERE text = "
+	                                 "E'Regel een\\nRegel twee' AND advisor = 'kvk_demo'", 0, NULL), 1);
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.question WHERE text = 'Via --as' "
+	                                 "AND organisation = 'fnv' AND advisor = 'fnv_demo'", 0, NULL), 1);
+	db_close(&db);
+	/* --as a role one is not a member of is refused. */
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--as", "cnv_demo", "case", "list", NULL), 2);
+	ck_assert_msg(strstr(err, "cnv_demo") != NULL, "%s", err);
+	free(out), free(err);
+}
+END_TEST
+
+START_TEST(refused_input_writes_nothing)
+{
+	char *out = NULL, *err = NULL;
+	long before = questions();
+	ck_assert_int_eq(ADD(kvk, NULL, "tekst", "astrologie"), 1);
+	ck_assert_msg(strstr(err, "topic") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "opleiding") != NULL && strstr(err, "evc") != NULL,
+	              "valid codes not listed: %s", err);
+	free(out), free(err);
+	ck_assert_int_eq(ADD(kvk, NULL, "ongeldig \xff\xfe utf-8", "evc"), 1);
+	ck_assert_msg(strstr(err, "UTF-8") != NULL, "%s", err);
+	free(out), free(err);
+	char *long_text = malloc(4002);
+	memset(long_text, 'x', 4001);
+	long_text[4001] = '\0';
+	ck_assert_int_eq(ADD(kvk, NULL, long_text, "evc"), 1);
+	ck_assert_msg(strstr(err, "4000") != NULL, "%s", err);
+	free(long_text);
+	free(out), free(err);
+	ck_assert_int_eq(ADD(kvk, NULL, "   ", "evc"), 1);
+	free(out), free(err);
+	ck_assert_int_eq(ADD(kvk, NULL, "Mijn BSN is 111222333", "evc"), 1);
+	ck_assert_msg(strstr(err, "BSN") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "balie", "--text", "x",
+	                              "--postcode", "12", NULL),
+	                 1);
+	ck_assert_msg(strstr(err, "postcode") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--topic", "evc", NULL), 1);
+	ck_assert_msg(strstr(err, "--group") != NULL || strstr(err, "required") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", "--status", "kwijt", NULL),
+	                 1);
+	ck_assert_msg(strstr(err, "informed") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(questions(), before);
+}
+END_TEST
+
+START_TEST(connection_errors_exit_2)
+{
+	char *out = NULL, *err = NULL;
+	char bad[1024];
+	snprintf(bad, sizeof bad, "%s", dbtest_conninfo("no_such_database_here", "kvk_demo"));
+	ck_assert_int_eq(dbtest_loket(bad, NULL, &out, &err, "case", "list", NULL), 2);
+	ck_assert_msg(strstr(err, "no_such_database_here") != NULL, "libpq's message: %s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "frobnicate", NULL), 1);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--bogus", NULL), 1);
+	free(out), free(err);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("cli_db");
+	TCase *tc = tcase_create("cli_db");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, add_list_show);
+	tcase_add_test(tc, text_from_stdin_and_as);
+	tcase_add_test(tc, refused_input_writes_nothing);
+	tcase_add_test(tc, connection_errors_exit_2);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,217 @@
+/* test_constraints.c: PostgreSQL itself refuses each kind of bad row, whoever
+ * writes it — unknown codes, empty or over-long text, a BSN, bad postcode,
+ * contact details without consent, bad e-mail, phone or KvK number, referral
+ * outcomes that do not fit the status, changes to immutable rows, a second
+ * central organisation; and every update bumps the version. */
+#include "config.h"
+
+#include "dbtest.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *dbname;
+static struct db *kvk;   /* an advisor at a vindplaats */
+static struct db *admin; /* the cluster superuser */
+
+static const char *const add_sql =
+	"INSERT INTO loket.question (id, channel, client_group, topic, text, postcode4) "
+	"VALUES ($1::uuid, $2, $3, $4, $5, $6)";
+
+#define Q1 "00000000-0000-4000-8000-000000000001"
+
+static void
+setup(void)
+{
+	dbname = dbtest_create("constraints", true);
+	kvk = dbtest_connect(dbname, "kvk_demo");
+	admin = dbtest_connect(dbname, "postgres");
+	const char *p[] = {Q1, "balie", "werkende", "evc", "Een goede vraag", "7511"};
+	dbtest_ok(kvk, add_sql, 6, p);
+}
+
+static void
+teardown(void)
+{
+	db_close(&kvk);
+	db_close(&admin);
+	dbtest_drop(dbname);
+}
+
+static void
+add_fails(const char *channel, const char *group, const char *topic, const char *text,
+          const char *postcode, const char *state)
+{
+	const char *p[] = {"00000000-0000-4000-8000-0000000000ff", channel, group, topic, text,
+	                   postcode};
+	dbtest_fails(kvk, add_sql, 6, p, state);
+}
+
+START_TEST(unknown_codes)
+{
+	add_fails("balie", "werkende", "astrologie", "tekst", NULL, "23503");
+	add_fails("duif", "werkende", "evc", "tekst", NULL, "23503");
+	add_fails("balie", "marsbewoner", "evc", "tekst", NULL, "23503");
+	add_fails("balie", "werkende", "EVC", "tekst", NULL, "23514"); /* not a code shape */
+	const char *p[] = {Q1, "nergens"};
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.referral (question_id, to_org, reason) VALUES ($1::uuid, $2, 'advies')",
+	             2, p, "23503");
+	const char *r[] = {Q1};
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.referral (question_id, reason) VALUES ($1::uuid, 'smoesje')", 1, r,
+	             "23503");
+}
+END_TEST
+
+START_TEST(bad_text)
+{
+	add_fails("balie", "werkende", "evc", "", NULL, "23514");
+	add_fails("balie", "werkende", "evc", "   \t ", NULL, "23514");
+	char *long_text = malloc(4002);
+	memset(long_text, 'a', 4001);
+	long_text[4001] = '\0';
+	add_fails("balie", "werkende", "evc", long_text, NULL, "23514");
+	long_text[4000] = '\0'; /* exactly the limit is fine */
+	const char *p[] = {"00000000-0000-4000-8000-0000000000aa", "balie", "werkende", "evc",
+	                   long_text, NULL};
+	dbtest_ok(kvk, add_sql, 6, p);
+	free(long_text);
+	/* 111222333 passes the eleven-test: a BSN, never stored. */
+	add_fails("balie", "werkende", "evc", "Mijn BSN is 111222333, kunt u helpen?", NULL, "23514");
+	add_fails("balie", "werkende", "evc", "tekst", "0123", "23514");
+	add_fails("balie", "werkende", "evc", "tekst", "75AB", "23514");
+}
+END_TEST
+
+static void
+client_fails(const char *email, const char *phone, const char *kvk_number, const char *consent,
+             const char *kind)
+{
+	const char *p[] = {Q1, email, phone, kvk_number, consent, kind};
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.client (question_id, kind, name, email, phone, kvk_number, "
+	             "company_name, consent_at) VALUES ($1::uuid, $6, 'Jan Jansen', $2, $3, $4, "
+	             "CASE WHEN $6 = 'employer' THEN 'Jansen B.V.' END, $5::timestamptz)",
+	             6, p, "23514");
+}
+
+START_TEST(client_details)
+{
+	client_fails("jan@example.nl", NULL, NULL, NULL, "person"); /* no consent */
+	client_fails("jan@example", NULL, NULL, "now", "person");
+	client_fails("jan at example.nl", NULL, NULL, "now", "person");
+	client_fails(NULL, "12345", NULL, "now", "person");
+	client_fails(NULL, "06-1234567a", NULL, "now", "person");
+	client_fails(NULL, NULL, "1234", "now", "employer");
+	client_fails(NULL, NULL, "12345678", "now", "person"); /* KvK number for a person */
+	client_fails(NULL, NULL, NULL, "2999-01-01", "person"); /* consent in the future */
+	const char *p[] = {Q1};
+	dbtest_ok(kvk,
+	          "INSERT INTO loket.client (question_id, kind, name, email, phone, consent_at) "
+	          "VALUES ($1::uuid, 'person', 'Jan Jansen', 'jan@example.nl', '0612345678', now())",
+	          1, p);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.client WHERE consent_by = 'kvk_demo'",
+	                             0, NULL),
+	                 1);
+}
+END_TEST
+
+START_TEST(referral_outcome_matches_status)
+{
+	const char *p[] = {Q1};
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.referral (question_id, reason, status) "
+	             "VALUES ($1::uuid, 'advies', 'completed')",
+	             1, p, "23514");
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.referral (question_id, reason, outcome) "
+	             "VALUES ($1::uuid, 'advies', 'advies-gegeven')",
+	             1, p, "23514");
+	dbtest_ok(kvk, "INSERT INTO loket.referral (question_id, reason) VALUES ($1::uuid, 'advies')",
+	          1, p);
+	struct db *lwl = dbtest_connect(dbname, "lwl_demo");
+	dbtest_fails(lwl, "UPDATE loket.referral SET status = 'completed'", 0, NULL, "23514");
+	dbtest_ok(lwl,
+	          "UPDATE loket.referral SET status = 'completed', outcome = 'advies-gegeven'", 0, NULL);
+	ck_assert_int_eq(dbtest_long(lwl, "SELECT version FROM loket.referral", 0, NULL), 2);
+	db_close(&lwl);
+	/* The question followed: referred. */
+	ck_assert_int_eq(dbtest_long(kvk,
+	                             "SELECT count(*) FROM loket.question WHERE id = $1::uuid "
+	                             "AND status = 'referred'", 1, p),
+	                 1);
+}
+END_TEST
+
+START_TEST(immutable_rows)
+{
+	dbtest_fails(admin, "UPDATE loket.knowledge_version SET title = 'anders'", 0, NULL, "55000");
+	dbtest_fails(admin, "DELETE FROM loket.knowledge_version", 0, NULL, "55000");
+	dbtest_fails(admin, "UPDATE loket.question_event SET kind = 'updated'", 0, NULL, "55000");
+	dbtest_fails(admin, "DELETE FROM loket.question_event", 0, NULL, "55000");
+	dbtest_fails(admin, "TRUNCATE loket.question_event CASCADE", 0, NULL, "55000");
+	/* A question's identity never changes, even for the superuser. */
+	dbtest_fails(admin, "UPDATE loket.question SET organisation = 'cnv'", 0, NULL, "23514");
+	dbtest_fails(admin, "UPDATE loket.question SET number = number + 1000", 0, NULL, "23514");
+}
+END_TEST
+
+START_TEST(one_central_per_region)
+{
+	dbtest_fails(admin,
+	             "INSERT INTO loket.organisation (code, name, kind, region) "
+	             "VALUES ('lwl2', 'Tweede loket', 'central', 'twente')",
+	             0, NULL, "23505");
+	/* Moving the central role is data: deactivate the old one first. */
+	dbtest_ok(admin, "UPDATE loket.organisation SET active = false WHERE code = 'lwl'", 0, NULL);
+	dbtest_ok(admin,
+	          "INSERT INTO loket.organisation (code, name, kind, region) "
+	          "VALUES ('wc', 'Werkcentrum Twente', 'central', 'twente')",
+	          0, NULL);
+}
+END_TEST
+
+START_TEST(version_bumps_and_history)
+{
+	const char *p[] = {Q1};
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT version FROM loket.question WHERE id = $1::uuid", 1, p),
+	                 1);
+	dbtest_ok(kvk, "UPDATE loket.question SET text = 'Een betere vraag' WHERE id = $1::uuid", 1, p);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT version FROM loket.question WHERE id = $1::uuid", 1, p),
+	                 2);
+	ck_assert_int_eq(dbtest_long(kvk,
+	                             "SELECT count(*) FROM loket.question_event WHERE question_id = "
+	                             "$1::uuid AND kind = 'updated' AND actor = 'kvk_demo' "
+	                             "AND detail ? 'text'", 1, p),
+	                 1);
+	/* Advisors cannot write history by hand. */
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.question_event (question_id, kind) VALUES ($1::uuid, 'updated')",
+	             1, p, "42501");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("constraints");
+	TCase *tc = tcase_create("constraints");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, unknown_codes);
+	tcase_add_test(tc, bad_text);
+	tcase_add_test(tc, client_details);
+	tcase_add_test(tc, referral_outcome_matches_status);
+	tcase_add_test(tc, immutable_rows);
+	tcase_add_test(tc, one_central_per_region);
+	tcase_add_test(tc, version_bumps_and_history);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

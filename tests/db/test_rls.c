@@ -1,0 +1,210 @@
+/* test_rls.c: row-level security with the real demo login roles.  An advisor
+ * sees and changes only their own organisation's questions; the central
+ * point sees only what was referred to it; a supervisor reads the region but
+ * never contact details; and the catalogue shows that no login role can get
+ * around any of it. */
+#include "config.h"
+
+#include "dbtest.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KVK_Q "00000000-0000-4000-8000-00000000000a"
+#define KVK_REFERRED "00000000-0000-4000-8000-00000000000b"
+#define CNV_Q "00000000-0000-4000-8000-00000000000c"
+
+static const char *dbname;
+
+static const char *const add_sql =
+	"INSERT INTO loket.question (id, channel, client_group, topic, text) "
+	"VALUES ($1::uuid, 'balie', 'werkende', 'evc', $2)";
+
+static void
+setup(void)
+{
+	dbname = dbtest_create("rls", true);
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	struct db *cnv = dbtest_connect(dbname, "cnv_demo");
+	const char *a[] = {KVK_Q, "kvk vraag"}, *b[] = {KVK_REFERRED, "kvk verwezen"},
+	           *c[] = {CNV_Q, "cnv vraag"};
+	dbtest_ok(kvk, add_sql, 2, a);
+	dbtest_ok(kvk, add_sql, 2, b);
+	dbtest_ok(cnv, add_sql, 2, c);
+	const char *r[] = {KVK_REFERRED};
+	dbtest_ok(kvk,
+	          "INSERT INTO loket.client (question_id, kind, name, phone, consent_at) "
+	          "VALUES ($1::uuid, 'person', 'Els Nijhuis', '0612345678', now())",
+	          1, r);
+	dbtest_ok(kvk,
+	          "INSERT INTO loket.referral (question_id, reason, consent_contact) "
+	          "VALUES ($1::uuid, 'advies', true)",
+	          1, r);
+	const char *q[] = {CNV_Q};
+	dbtest_ok(cnv,
+	          "INSERT INTO loket.client (question_id, kind, name, consent_at) "
+	          "VALUES ($1::uuid, 'person', 'Piet Pots', now())",
+	          1, q);
+	db_close(&kvk);
+	db_close(&cnv);
+}
+
+static void
+teardown(void)
+{
+	dbtest_drop(dbname);
+}
+
+static long
+count(struct db *db, const char *sql)
+{
+	return dbtest_long(db, sql, 0, NULL);
+}
+
+START_TEST(vindplaats_sees_only_its_own)
+{
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	ck_assert_int_eq(count(kvk, "SELECT count(*) FROM loket.question WHERE organisation = 'cnv'"), 0);
+	ck_assert_int_eq(count(kvk, "SELECT count(*) FROM loket.question"), 2);
+	const char *c[] = {CNV_Q};
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.question WHERE id = $1::uuid", 1, c),
+	                 0);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.client WHERE question_id = $1::uuid",
+	                             1, c),
+	                 0);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.question_event WHERE question_id = "
+	                                  "$1::uuid", 1, c),
+	                 0);
+	/* Cannot change cnv's question: no row is visible to update. */
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	ck_assert(db_query(kvk, "UPDATE loket.question SET text = 'gekaapt' WHERE id = $1::uuid", 1, c,
+	                   &r, &err));
+	ck_assert_int_eq(db_result_affected(r), 0);
+	db_result_free(&r);
+	dbtest_fails(kvk, "DELETE FROM loket.question WHERE id = $1::uuid", 1, c, "42501");
+	/* Cannot insert in cnv's name, nor as another advisor. */
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.question (id, organisation, channel, client_group, topic, text) "
+	             "VALUES (gen_random_uuid(), 'cnv', 'balie', 'werkende', 'evc', 'nep')",
+	             0, NULL, "42501");
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.question (id, advisor, channel, client_group, topic, text) "
+	             "VALUES (gen_random_uuid(), 'cnv_demo', 'balie', 'werkende', 'evc', 'nep')",
+	             0, NULL, "42501");
+	/* Cannot refer cnv's question or become cnv_demo. */
+	dbtest_fails(kvk, "INSERT INTO loket.referral (question_id, reason) VALUES ($1::uuid, 'advies')",
+	             1, c, "42501");
+	dbtest_fails(kvk, "SET ROLE cnv_demo", 0, NULL, "42501");
+	dbtest_fails(kvk, "SET ROLE loket_owner", 0, NULL, "42501");
+	db_close(&kvk);
+	/* The unchanged row, seen by its owner. */
+	struct db *cnv = dbtest_connect(dbname, "cnv_demo");
+	ck_assert_int_eq(count(cnv, "SELECT count(*) FROM loket.question WHERE text = 'cnv vraag'"), 1);
+	db_close(&cnv);
+}
+END_TEST
+
+START_TEST(central_sees_only_referred)
+{
+	struct db *lwl = dbtest_connect(dbname, "lwl_demo");
+	ck_assert_int_eq(count(lwl, "SELECT count(*) FROM loket.question"), 1);
+	const char *r[] = {KVK_REFERRED};
+	ck_assert_int_eq(dbtest_long(lwl, "SELECT count(*) FROM loket.question WHERE id = $1::uuid", 1, r),
+	                 1);
+	/* Contact details were consented to for this referral. */
+	ck_assert_int_eq(count(lwl, "SELECT count(*) FROM loket.client"), 1);
+	/* It can take the referral on, but not rewrite the question. */
+	dbtest_ok(lwl, "UPDATE loket.referral SET status = 'accepted', accepted_by = current_user", 0,
+	          NULL);
+	struct db_result *res = NULL;
+	struct db_error err = {0};
+	ck_assert(db_query(lwl, "UPDATE loket.question SET text = 'anders'", 0, NULL, &res, &err));
+	ck_assert_int_eq(db_result_affected(res), 0);
+	db_result_free(&res);
+	db_close(&lwl);
+	/* The sender sees the new status. */
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	ck_assert_int_eq(count(kvk, "SELECT count(*) FROM loket.referral WHERE status = 'accepted'"), 1);
+	db_close(&kvk);
+}
+END_TEST
+
+START_TEST(supervisor_no_contact_details)
+{
+	struct db *sup = dbtest_connect(dbname, "supervisor_demo");
+	ck_assert_int_eq(count(sup, "SELECT count(*) FROM loket.question"), 3);
+	ck_assert_int_eq(count(sup, "SELECT count(*) FROM loket.referral"), 1);
+	dbtest_fails(sup, "SELECT name FROM loket.client", 0, NULL, "42501");
+	dbtest_fails(sup, "SELECT count(*) FROM loket.client", 0, NULL, "42501");
+	dbtest_fails(sup, "UPDATE loket.question SET text = 'x'", 0, NULL, "42501");
+	db_close(&sup);
+	struct db *ed = dbtest_connect(dbname, "editor_demo");
+	dbtest_fails(ed, "SELECT count(*) FROM loket.client", 0, NULL, "42501");
+	dbtest_fails(ed, "SELECT count(*) FROM loket.question", 0, NULL, "42501");
+	dbtest_ok(ed,
+	          "INSERT INTO loket.knowledge_version (item_id, title, tell_client, body, topics, "
+	          "valid_from, review_by) SELECT id, 'Nieuw', 'Kort', 'Lang', '{evc}', current_date, "
+	          "current_date + 365 FROM loket.knowledge_item WHERE slug = 'evc-algemeen'",
+	          0, NULL);
+	db_close(&ed);
+}
+END_TEST
+
+START_TEST(catalogue_has_no_way_around)
+{
+	struct db *admin = dbtest_connect(dbname, "postgres");
+	/* No login role (other than the bootstrap superuser) is superuser or BYPASSRLS. */
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_roles WHERE rolcanlogin AND oid <> 10 "
+	                              "AND (rolsuper OR rolbypassrls)"),
+	                 0);
+	/* The demo roles exist and log in (the rest of this test relies on them). */
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_roles WHERE rolcanlogin "
+	                              "AND rolname LIKE '%\\_demo'"),
+	                 12);
+	/* Every relation in the schema is owned by the non-login owner role. */
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_class c "
+	                              "JOIN pg_namespace n ON n.oid = c.relnamespace "
+	                              "JOIN pg_roles o ON o.oid = c.relowner "
+	                              "WHERE n.nspname = 'loket' AND (o.rolcanlogin OR o.rolname <> "
+	                              "'loket_owner')"),
+	                 0);
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_roles WHERE rolname = 'loket_owner' "
+	                              "AND NOT rolcanlogin"),
+	                 1);
+	/* Every table with case or personal data has FORCE row-level security. */
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_class c "
+	                              "JOIN pg_namespace n ON n.oid = c.relnamespace "
+	                              "WHERE n.nspname = 'loket' AND c.relname IN ('question', 'client', "
+	                              "'referral', 'info_given', 'signal', 'question_event') "
+	                              "AND c.relrowsecurity AND c.relforcerowsecurity"),
+	                 6);
+	/* No policy trusts a setting a user could SET. */
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_policies WHERE schemaname = 'loket' "
+	                              "AND (coalesce(qual, '') ~* 'current_setting|session_user' "
+	                              "OR coalesce(with_check, '') ~* 'current_setting|session_user')"),
+	                 0);
+	db_close(&admin);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("rls");
+	TCase *tc = tcase_create("rls");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, vindplaats_sees_only_its_own);
+	tcase_add_test(tc, central_sees_only_referred);
+	tcase_add_test(tc, supervisor_no_contact_details);
+	tcase_add_test(tc, catalogue_has_no_way_around);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
