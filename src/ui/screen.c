@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ui/screen.h"
+#include "util/i18n.h"
 #include "util/sanitize.h"
 #include "util/width.h"
 #include "util/xalloc.h"
@@ -87,7 +88,7 @@ bool
 ui_start(void)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("loket: the terminal interface needs a terminal; use a subcommand in scripts\n",
+		fputs(_("loket: the terminal interface needs a terminal; use a subcommand in scripts\n"),
 		      stderr);
 		return false;
 	}
@@ -96,7 +97,7 @@ ui_start(void)
 		return false;
 	}
 	if (!newterm(NULL, stdout, stdin)) {
-		fprintf(stderr, "loket: cannot use terminal type '%s'\n",
+		fprintf(stderr, _("loket: cannot use terminal type '%s'\n"),
 		        getenv("TERM") ? getenv("TERM") : "");
 		return false;
 	}
