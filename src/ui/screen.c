@@ -5,6 +5,7 @@
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/sanitize.h"
+#include "util/utf8.h"
 #include "util/width.h"
 #include "util/xalloc.h"
 
@@ -198,6 +199,25 @@ ui_put(WINDOW *w, int y, int x, int width, const char *raw)
 	free(clean);
 }
 
+/* How many bytes of s go on one line of width columns: all that fit, but
+ * broken after the last blank when a word would be cut. */
+static size_t
+wrap_point(const char *s, int width)
+{
+	size_t n = text_prefix(s, width, NULL);
+	if (n == 0 && *s) { /* a character wider than the cell: take it whole */
+		uint32_t cp;
+		n = utf8_decode((const unsigned char *)s, strlen(s), &cp);
+		return n ? n : 1;
+	}
+	if (s[n] == '\0' || s[n] == ' ')
+		return n;
+	for (size_t k = n; k > 0; k--)
+		if (s[k - 1] == ' ')
+			return k;
+	return n;
+}
+
 int
 ui_put_wrapped(WINDOW *w, int y, int x, int width, const char *raw, int skip, int max_lines)
 {
@@ -210,18 +230,16 @@ ui_put_wrapped(WINDOW *w, int y, int x, int width, const char *raw, int skip, in
 		char *seg = xstrndup(p, brk);
 		const char *s = seg;
 		do {
-			int used = 0;
-			size_t n = text_prefix(s, width, &used);
-			if (n == 0 && *s)
-				n = 1; /* a character wider than the cell: show it anyway */
+			size_t n = wrap_point(s, width);
 			if (line >= skip && line - skip < max_lines) {
-				wmove(w, y + line - skip, x);
-				waddnstr(w, s, (int)n);
-				for (; used < width; used++)
-					waddch(w, ' ');
+				char *piece = xstrndup(s, n);
+				ui_put(w, y + line - skip, x, width, piece);
+				free(piece);
 			}
 			line++;
 			s += n;
+			while (*s == ' ')
+				s++; /* a wrapped line does not start with blanks */
 		} while (*s);
 		free(seg);
 		if (p[brk] == '\0')

@@ -89,7 +89,7 @@ build(struct detail_state *s, const struct question_detail *d)
 	for (int i = 0; i < d->nreferrals; i++) {
 		const struct question_referral *f = &d->referrals[i];
 		add(s, false, _("  %s to %s, reason %s, status %s%s%s"), f->created, f->to_org, f->reason,
-		    f->status, f->outcome ? _(", outcome ") : "", f->outcome ? f->outcome : "");
+		    view_referral_status_label(f->status), f->outcome ? _(", outcome ") : "", f->outcome ? f->outcome : "");
 	}
 	add(s, false, "%s", "");
 	add(s, true, "%s", _("History"));

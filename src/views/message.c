@@ -54,3 +54,22 @@ view_status_label(const char *status)
 		return _("closed");
 	return status;
 }
+
+const char *
+view_referral_status_label(const char *status)
+{
+	static const struct {
+		const char *code, *label;
+	} labels[] = {
+		{"sent", N_("sent")},
+		{"accepted", N_("accepted")},
+		{"in_progress", N_("in progress")},
+		{"completed", N_("completed")},
+		{"returned", N_("returned")},
+		{"withdrawn", N_("withdrawn")},
+	};
+	for (size_t i = 0; status && i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(status, labels[i].code) == 0)
+			return _(labels[i].label);
+	return status ? status : "";
+}

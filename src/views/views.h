@@ -38,6 +38,8 @@ void view_time(const char *iso, char *out, size_t size);
 
 /* The Dutch label of a question status (the code itself if unknown). */
 const char *view_status_label(const char *status);
+/* The Dutch label of a referral status. */
+const char *view_referral_status_label(const char *status);
 
 /* The area a view draws in: rows y .. y+rows-1, all columns. */
 struct view_area {
