@@ -86,9 +86,27 @@ cli_connect(const struct cli_globals *g, struct db **out)
 	return CLI_OK;
 }
 
+/* `loket case add --help` and the like: the usage of that command group. */
+static bool
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		bool is_value = argv[i - 1][0] == '-' && i > 1 && !strchr(argv[i - 1], '=');
+		if (!is_value && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
+			return true;
+	}
+	return false;
+}
+
 int
 cli_run(const struct cli_globals *g, int argc, char **argv)
 {
+	if (wants_help(argc, argv)) {
+		cli_usage(stdout);
+		return CLI_OK;
+	}
 	if (strcmp(argv[0], "case") == 0)
 		return cli_case(g, argc, argv);
 	if (strcmp(argv[0], "db") == 0)

@@ -165,6 +165,15 @@ START_TEST(connection_errors_exit_2)
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--bogus", NULL), 1);
 	free(out), free(err);
+	/* Help after a subcommand, without touching the database. */
+	ck_assert_int_eq(dbtest_loket(bad, NULL, &out, &err, "case", "add", "--help", NULL), 0);
+	ck_assert_msg(strstr(out, "case add --group") != NULL, "%s", out);
+	free(out), free(err);
+	/* ... but "--help" as the value of an option is text, not a request for help. */
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "balie", "--text", "--help", NULL),
+	                 0);
+	free(out), free(err);
 }
 END_TEST
 
