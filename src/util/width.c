@@ -39,19 +39,7 @@ text_fit(const char *s, int width)
 		return xstrdup("");
 	if (text_width(s) <= width)
 		return xstrdup(s);
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), used = 0;
-	int w = 0;
-	while (used < len) {
-		uint32_t cp;
-		size_t n = utf8_decode(p + used, len - used, &cp);
-		if (n == 0)
-			n = 1, cp = '?';
-		if (w + cp_width(cp) > width - 1) /* keep a column for the ellipsis */
-			break;
-		w += cp_width(cp);
-		used += n;
-	}
+	size_t used = text_prefix(s, width - 1, NULL); /* a column for the ellipsis */
 	char *out = xmalloc(used + sizeof "…");
 	memcpy(out, s, used);
 	memcpy(out + used, "…", sizeof "…");

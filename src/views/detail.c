@@ -5,7 +5,6 @@
 #include "model/question.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
-#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "views/views.h"
 
@@ -30,19 +29,13 @@ add(struct detail_state *s, bool heading, const char *fmt, ...) __attribute__((f
 static void
 add(struct detail_state *s, bool heading, const char *fmt, ...)
 {
-	struct strbuf sb;
-	strbuf_init(&sb);
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
-	strbuf_adds(&sb, text ? text : "");
-	free(text);
 	s->lines = xrealloc(s->lines, (size_t)(s->nlines + 1) * sizeof *s->lines);
 	s->heading = xrealloc(s->heading, (size_t)(s->nlines + 1) * sizeof *s->heading);
-	s->lines[s->nlines] = strbuf_detach(&sb);
+	s->lines[s->nlines] = text;
 	s->heading[s->nlines] = heading;
 	s->nlines++;
 }

@@ -15,9 +15,7 @@ view_message(struct view_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
 	free(ctx->message);
 	ctx->message = text;

@@ -10,21 +10,7 @@
 set -eu
 
 n=${1:-1000000}
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-loket=${LOKET:-./loket}
-[ -x "$loket" ] || { echo "seed_cases: run from the build directory after make" >&2; exit 2; }
-export LOKET_DATADIR="${LOKET_DATADIR:-$top}"
-dir=$(mktemp -d /tmp/loket-bench.XXXXXX)
-cleanup() { [ "${KEEP:-0}" = 1 ] || { "$top/scripts/pgcluster" destroy "$dir" >/dev/null 2>&1; rm -rf "$dir"; }; }
-trap cleanup EXIT INT TERM
-
-sock=$("$top/scripts/pgcluster" start "$dir")
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-"$pgbin/psql" -X -q -h "$sock" -U postgres -d postgres -c 'CREATE DATABASE loket_bench'
-admin="host=$sock user=postgres dbname=loket_bench"
-"$loket" -d "$admin" db migrate >/dev/null 2>&1
-"$loket" -d "$admin" db seed >/dev/null 2>&1
+. "$(dirname "$0")/bench-lib.sh"
 start=$(date +%s.%N)
 "$loket" -d "$admin" db seed --cases "$n" >/dev/null
 end=$(date +%s.%N)

@@ -189,9 +189,5 @@ main(void)
 	tcase_add_test(tc, refused_input_writes_nothing);
 	tcase_add_test(tc, connection_errors_exit_2);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return dbtest_run(s);
 }

@@ -209,9 +209,5 @@ main(void)
 	tcase_add_test(tc, one_central_per_region);
 	tcase_add_test(tc, version_bumps_and_history);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return dbtest_run(s);
 }

@@ -165,9 +165,5 @@ main(void)
 	tcase_add_test(tc, migrate_twice_changes_nothing);
 	tcase_add_test(tc, failed_migration_leaves_nothing);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return dbtest_run(s);
 }

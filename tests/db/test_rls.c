@@ -202,9 +202,5 @@ main(void)
 	tcase_add_test(tc, supervisor_no_contact_details);
 	tcase_add_test(tc, catalogue_has_no_way_around);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return dbtest_run(s);
 }

@@ -160,9 +160,5 @@ main(void)
 	tcase_add_test(tc, reference_data_as_specified);
 	tcase_add_test(tc, synthetic_cases);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return dbtest_run(s);
 }

@@ -170,3 +170,13 @@ dbtest_loket(const char *conninfo, const char *input, char **out, char **err, ..
 	unlink(in_path), unlink(out_path), unlink(err_path);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+int
+dbtest_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY, set by make check */
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

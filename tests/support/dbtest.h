@@ -4,6 +4,7 @@
 #ifndef LOKET_TESTS_DBTEST_H
 #define LOKET_TESTS_DBTEST_H
 
+#include <check.h>
 #include <stdbool.h>
 
 #include "db/db.h"
@@ -29,5 +30,8 @@ long dbtest_long(struct db *db, const char *sql, int n, const char *const *param
  * stdin from `input` (may be NULL).  Captures stdout and stderr into
  * malloc'ed strings.  Returns the exit status. */
 int dbtest_loket(const char *conninfo, const char *input, char **out, char **err, ...);
+
+/* Run a suite with Check's normal output; the exit status for make check. */
+int dbtest_run(Suite *s);
 
 #endif

@@ -6,6 +6,8 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 
+#include "dbtest.h"
+
 #include <check.h>
 #include <locale.h>
 #include <stdio.h>
@@ -281,9 +283,5 @@ int
 main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
-	SRunner *sr = srunner_create(cli_suite());
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return dbtest_run(cli_suite());
 }

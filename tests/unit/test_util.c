@@ -9,6 +9,8 @@
 #include "util/validate.h"
 #include "util/width.h"
 
+#include "dbtest.h"
+
 #include <check.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -223,9 +225,5 @@ int
 main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
-	SRunner *sr = srunner_create(util_suite());
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return dbtest_run(util_suite());
 }
