@@ -8,6 +8,7 @@
 #include "model/session.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
+#include "util/width.h"
 #include "util/xalloc.h"
 #include "views/views.h"
 
@@ -122,18 +123,18 @@ draw_status(const struct app *app)
 	const char *state = app->connected ? _("connected") : _("connection lost, retrying");
 	char *who = xasprintf(" %s · %s", app->session.display_name ? app->session.display_name : "",
 	                      app->session.org_name ? app->session.org_name : _("region-wide"));
-	int right = 30;
+	char *tail = xasprintf(" %s · ?=%s ", state, _("help"));
+	int right = text_width(tail);
+	if (right > COLS / 2)
+		right = COLS / 2;
 	int y = LINES - 1;
 	ui_style(stdscr, UI_BAR, true);
-	if (app->ctx.message)
-		ui_put(stdscr, y, 0, COLS - right, app->ctx.message);
-	else
-		ui_put(stdscr, y, 0, COLS - right, who);
+	ui_put(stdscr, y, 0, COLS - right, app->ctx.message ? app->ctx.message : who);
 	ui_style(stdscr, UI_BAR, false);
-	ui_style(stdscr, app->connected ? UI_BAR : UI_WARNING, true);
-	char *tail = xasprintf("%s · ?=%s ", state, _("help"));
+	enum ui_style look = app->connected ? UI_BAR : UI_WARNING;
+	ui_style(stdscr, look, true);
 	ui_put(stdscr, y, COLS - right, right, tail);
-	ui_style(stdscr, app->connected ? UI_BAR : UI_WARNING, false);
+	ui_style(stdscr, look, false);
 	free(tail);
 	free(who);
 }
