@@ -20,6 +20,7 @@ struct list_state {
 	bool more_newer; /* rows exist above the first one */
 	bool more_older; /* rows exist below the last one */
 	bool loaded;
+	bool show_org; /* the role sees other organisations' questions */
 	char pos[64];
 };
 
@@ -144,6 +145,8 @@ list_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	struct list_state *s = state;
 	int want = page_rows(area);
 	if (!s->loaded) {
+		const struct session *who = ctx->session;
+		s->show_org = !who->organisation || (who->roles && strstr(who->roles, "central"));
 		load_end(s, ctx, QUESTION_NEWEST, want);
 		return VIEW_REDRAW;
 	}
@@ -251,64 +254,51 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 }
 
 /* Column layout: number, date, status, topic (if room), question text. */
-struct columns {
-	int num, date, status, topic, text;
-};
+/* The columns, left to right; a width of 0 hides a column. */
+enum column { COL_NUMBER, COL_DATE, COL_STATUS, COL_ORG, COL_TOPIC, COL_TEXT, NCOLUMNS };
 
-static struct columns
-layout(int cols)
+/* Widths for the terminal: the text takes what is left.  The organisation
+ * is shown to those who see more than their own (central point, region). */
+static void
+layout(int cols, bool show_org, int width[NCOLUMNS])
 {
-	struct columns c = {9, 17, 13, 15, 0};
-	if (cols < 90)
-		c.topic = 0;
-	if (cols < 64)
-		c.status = 0;
-	c.text = cols - c.num - c.date - c.status - c.topic;
-	if (c.text < 10)
-		c.text = 10;
-	return c;
+	width[COL_NUMBER] = 9;
+	width[COL_DATE] = 17;
+	width[COL_STATUS] = cols >= 64 ? 13 : 0;
+	width[COL_ORG] = show_org && cols >= 72 ? 8 : 0;
+	width[COL_TOPIC] = cols >= 90 ? 15 : 0;
+	int used = 0;
+	for (int i = 0; i < COL_TEXT; i++)
+		used += width[i];
+	width[COL_TEXT] = cols - used > 10 ? cols - used : 10;
 }
 
 static void
-draw_row(WINDOW *w, int y, const struct columns *c, const struct question_row *r)
+draw_cells(WINDOW *w, int y, const int width[NCOLUMNS], const char *const text[NCOLUMNS])
+{
+	for (int i = 0, x = 0; i < NCOLUMNS; x += width[i], i++)
+		if (width[i] > 0)
+			ui_put(w, y, x, width[i], text[i]);
+}
+
+static void
+draw_row(WINDOW *w, int y, const int width[NCOLUMNS], const struct question_row *r)
 {
 	char num[16], when[32];
 	snprintf(num, sizeof num, "%d", r->number);
 	view_time(r->created, when, sizeof when);
-	int x = 0;
-	ui_put(w, y, x, c->num, num);
-	x += c->num;
-	ui_put(w, y, x, c->date, when);
-	x += c->date;
-	if (c->status) {
-		ui_put(w, y, x, c->status, view_status_label(r->status));
-		x += c->status;
-	}
-	if (c->topic) {
-		ui_put(w, y, x, c->topic, r->topic);
-		x += c->topic;
-	}
-	ui_put(w, y, x, c->text, r->text);
+	const char *text[NCOLUMNS] = {num, when, view_status_label(r->status), r->organisation,
+	                              r->topic, r->text};
+	draw_cells(w, y, width, text);
 }
 
 static void
-draw_header(WINDOW *w, int y, const struct columns *c)
+draw_header(WINDOW *w, int y, const int width[NCOLUMNS])
 {
-	int x = 0;
+	const char *text[NCOLUMNS] = {_("No."),   _("Registered"), _("Status"),
+	                              _("Org."),  _("Topic"),      _("Question")};
 	ui_style(w, UI_HEADER, true);
-	ui_put(w, y, x, c->num, _("No."));
-	x += c->num;
-	ui_put(w, y, x, c->date, _("Registered"));
-	x += c->date;
-	if (c->status) {
-		ui_put(w, y, x, c->status, _("Status"));
-		x += c->status;
-	}
-	if (c->topic) {
-		ui_put(w, y, x, c->topic, _("Topic"));
-		x += c->topic;
-	}
-	ui_put(w, y, x, c->text, _("Question"));
+	draw_cells(w, y, width, text);
 	ui_style(w, UI_HEADER, false);
 }
 
@@ -316,8 +306,9 @@ static void
 list_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct list_state *s = state;
-	struct columns c = layout(area->cols);
-	draw_header(w, area->y, &c);
+	int width[NCOLUMNS];
+	layout(area->cols, s->show_org, width);
+	draw_header(w, area->y, width);
 	for (int i = 0; i < page_rows(area); i++) {
 		int y = area->y + 1 + i;
 		if (i >= s->count) {
@@ -327,7 +318,7 @@ list_draw(const void *state, WINDOW *w, const struct view_area *area)
 		}
 		if (i == s->cursor)
 			ui_style(w, UI_SELECTED, true);
-		draw_row(w, y, &c, &s->rows[i]);
+		draw_row(w, y, width, &s->rows[i]);
 		if (i == s->cursor)
 			ui_style(w, UI_SELECTED, false);
 	}
