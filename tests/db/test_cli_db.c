@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *dbname;
 static char kvk[1024];   /* conninfo of kvk_demo */
@@ -177,6 +178,41 @@ START_TEST(connection_errors_exit_2)
 }
 END_TEST
 
+/* No -d: libpq's environment and service file decide, as for psql. */
+START_TEST(libpq_environment_and_service)
+{
+	char *out = NULL, *err = NULL;
+	setenv("PGHOST", dbtest_host(), 1);
+	setenv("PGDATABASE", dbname, 1);
+	setenv("PGUSER", "kvk_demo", 1);
+	ck_assert_int_eq(ADD("", NULL, "Via de omgeving", "taal"), 0);
+	free(out), free(err);
+	unsetenv("PGDATABASE");
+	unsetenv("PGUSER");
+	char path[] = "/tmp/loket-service-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "[loket-test]\nhost=%s\ndbname=%s\nuser=cnv_demo\n", dbtest_host(), dbname);
+	fclose(f);
+	setenv("PGSERVICEFILE", path, 1);
+	ck_assert_int_eq(dbtest_loket("service=loket-test", NULL, &out, &err, "case", "list", NULL), 0);
+	ck_assert_msg(strstr(out, "Via de omgeving") == NULL, "cnv sees kvk's question: %s", out);
+	free(out), free(err);
+	setenv("PGSERVICE", "loket-test", 1);
+	ck_assert_int_eq(ADD("", NULL, "Via de dienst", "taal"), 0);
+	free(out), free(err);
+	unsetenv("PGSERVICE");
+	unsetenv("PGSERVICEFILE");
+	unlink(path);
+	struct db *db = dbtest_connect(dbname, "postgres");
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.question WHERE "
+	                                 "(text, advisor) IN (('Via de omgeving', 'kvk_demo'), "
+	                                 "('Via de dienst', 'cnv_demo'))", 0, NULL), 2);
+	db_close(&db);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -188,6 +224,7 @@ main(void)
 	tcase_add_test(tc, text_from_stdin_and_as);
 	tcase_add_test(tc, refused_input_writes_nothing);
 	tcase_add_test(tc, connection_errors_exit_2);
+	tcase_add_test(tc, libpq_environment_and_service);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }
