@@ -8,13 +8,35 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Dutch is the default whatever the locale: servers reached over SSH often
+ * run C.UTF-8 or en_US.  LANGUAGE (e.g. LANGUAGE=en) or LOKET_LANGUAGE
+ * chooses another language.  gettext ignores LANGUAGE in the plain C
+ * locale, so that one becomes C.UTF-8, which also gives curses UTF-8. */
+static void
+language_setup(void)
+{
+	const char *choice = getenv("LOKET_LANGUAGE");
+	if (choice && *choice)
+		setenv("LANGUAGE", choice, 1);
+	const char *language = getenv("LANGUAGE");
+	if (!language || !*language)
+		setenv("LANGUAGE", "nl", 1);
+	const char *messages = setlocale(LC_MESSAGES, NULL);
+	if (messages && (strcmp(messages, "C") == 0 || strcmp(messages, "POSIX") == 0))
+		setlocale(LC_ALL, "C.UTF-8");
+	const char *dir = getenv("LOKET_LOCALEDIR");
+	bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+	textdomain(PACKAGE);
+}
 
 int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	language_setup();
 
 	struct cli_globals g;
 	int sub = cli_parse_globals(argc, argv, &g, stderr);

@@ -10,6 +10,13 @@ tl_tmp=$(mktemp -d "${TMPDIR:-/tmp}/loket-tui.XXXXXX")
 tl_run=0
 tl_sock="loket-tui-$$-$tl_run"
 tl_db=
+# The Dutch catalogue where loket can find it without being installed.
+mkdir -p "$tl_tmp/locale/nl/LC_MESSAGES"
+if [ -f "$LOKET_DATADIR/po/nl.gmo" ]; then
+    cp "$LOKET_DATADIR/po/nl.gmo" "$tl_tmp/locale/nl/LC_MESSAGES/loket.mo"
+else
+    msgfmt -o "$tl_tmp/locale/nl/LC_MESSAGES/loket.mo" "$LOKET_DATADIR/po/nl.po"
+fi
 tl_tmux() { tmux -L "$tl_sock" -f /dev/null "$@"; }
 
 tl_cleanup() {
@@ -32,7 +39,8 @@ tl_createdb() {
 # tl_conninfo ROLE
 tl_conninfo() { echo "host=$tl_host dbname=$tl_db user=$1"; }
 
-# tl_start COLS ROWS ROLE: run loket as ROLE in a new pane.  When loket ends,
+# tl_start COLS ROWS ROLE: run loket as ROLE in a new pane, in English unless
+# TL_LANGUAGE says otherwise (empty: loket's default, Dutch).  When loket ends,
 # its exit status goes to $tl_tmp/exit and the terminal modes to $tl_tmp/stty.
 tl_start() {
     rm -f "$tl_tmp/exit" "$tl_tmp/stty"
@@ -42,7 +50,8 @@ tl_start() {
     tl_run=$((tl_run + 1))
     tl_sock="loket-tui-$$-$tl_run"
     tl_tmux new-session -d -s t -x "$1" -y "$2" \
-        "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL= LANGUAGE= NO_COLOR=1 \
+        "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
+         LOKET_LOCALEDIR='$tl_tmp/locale' NO_COLOR=1 \
          '$LOKET' -d '$(tl_conninfo "$3")'; echo \$? >'$tl_tmp/exit.tmp'; \
          stty -a >'$tl_tmp/stty' 2>&1; mv '$tl_tmp/exit.tmp' '$tl_tmp/exit'; sleep 600"
 }
