@@ -1,0 +1,81 @@
+/* form.h: data-entry forms, defined in forms/NAME.form (doc/forms.md) —
+ * parsing and value checks.  No curses here: src/views renders forms with
+ * libform, and the parser is unit-tested and fuzzed on its own. */
+#ifndef LOKET_FORM_FORM_H
+#define LOKET_FORM_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FORM_MAX_FIELDS 64
+#define FORM_MAX_NAME 40
+#define FORM_MAX_STRING 1000
+#define FORM_MAX_LENGTH 20000
+#define FORM_MAX_FILE (64 * 1024)
+
+enum form_type {
+	FORM_TEXT,
+	FORM_MULTILINE,
+	FORM_CHOICE,
+	FORM_DATE,
+	FORM_EMAIL,
+	FORM_PHONE,
+	FORM_POSTCODE,
+	FORM_CHECKBOX,
+};
+
+struct form_choice {
+	char *code;
+	char *label;
+};
+
+struct form_field {
+	char *name;  /* a column of the bound table, or a key in question.extra */
+	char *label; /* Dutch, shown before the field */
+	enum form_type type;
+	bool required;
+	int max;       /* maximum length in characters; 0 = the type's default */
+	char *pattern; /* POSIX extended regular expression, or NULL */
+	char *help;    /* the status-bar line, or NULL */
+	char *def;     /* default value, or NULL */
+	char *choice_table;          /* choices from this reference table, or NULL */
+	struct form_choice *choices; /* or from this fixed list */
+	int nchoices;
+	int line; /* where the field starts in the file */
+};
+
+struct form_def {
+	char *name;
+	char *title;
+	char *binds; /* the table the fields bind to: question, client, referral, signal */
+	struct form_field *fields;
+	int nfields;
+};
+
+/* Where and why a form file is wrong: "file:line:column: message". */
+struct form_error {
+	char file[256];
+	int line;
+	int column;
+	char message[256];
+};
+
+/* Parse the text of a form file (len bytes, need not be NUL-terminated).
+ * `file` names it in errors.  Returns false with err set. */
+bool form_parse(const char *file, const char *text, size_t len, struct form_def **out,
+                struct form_error *err);
+void form_def_free(struct form_def **def);
+
+/* "file:line:column: message" into buf. */
+void form_error_format(const struct form_error *err, char *buf, size_t size);
+
+const char *form_type_name(enum form_type type);
+const struct form_field *form_field_find(const struct form_def *def, const char *name);
+
+/* Check one value as typed (may be "" for empty).  Returns NULL when it is
+ * acceptable, else an English message id for the problem (translate with
+ * _()).  Choice values are checked against fixed choices only; reference
+ * tables are checked by the database. */
+const char *form_check(const struct form_field *field, const char *value);
+
+#endif
