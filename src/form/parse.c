@@ -192,11 +192,17 @@ take(struct parser *ps, enum tok_kind kind, const char *what, char **out)
 	if (ps->tok.kind != kind)
 		return fail_at(ps, ps->tok.line, ps->tok.col, "expected %s, found %s", what,
 		               kind_name(ps->tok.kind));
-	if (out) {
-		*out = ps->tok.text;
-		ps->tok.text = NULL;
+	char *text = ps->tok.text;
+	ps->tok.text = NULL;
+	if (!next(ps)) {
+		free(text);
+		return false;
 	}
-	return next(ps);
+	if (out)
+		*out = text;
+	else
+		free(text);
+	return true;
 }
 
 /* The whole file must be UTF-8; the error points at the first bad byte. */
@@ -317,6 +323,8 @@ static bool
 field_pattern(struct parser *ps, struct form_field *f, int line, int col)
 {
 	int at_line = ps->tok.line, at_col = ps->tok.col;
+	if (f->pattern)
+		return fail_at(ps, line, col, "'pattern' given twice");
 	if (!take(ps, TOK_STRING, "a \"pattern\"", &f->pattern))
 		return false;
 	regex_t re;
@@ -327,13 +335,14 @@ field_pattern(struct parser *ps, struct form_field *f, int line, int col)
 		return fail_at(ps, at_line, at_col, "expected a regular expression: %s", why);
 	}
 	regfree(&re);
-	(void)line, (void)col;
 	return true;
 }
 
 static bool
 field_choice(struct parser *ps, struct form_field *f, bool table)
 {
+	if (table && f->choice_table)
+		return fail_at(ps, ps->tok.line, ps->tok.col, "'choices' given twice");
 	if (table) {
 		char *word = NULL;
 		int at_line = ps->tok.line, at_col = ps->tok.col;

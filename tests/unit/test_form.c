@@ -123,6 +123,11 @@ START_TEST(errors_say_where_and_what)
 	parse_fails(HEAD "field a\n label \"a\\n\"\n", "t.form:5:10: expected \\\" or \\\\ after \\");
 	parse_fails(HEAD "field a\n max 12x\n", "t.form:5:8: expected a digit");
 	parse_fails(HEAD "@\n", "t.form:4:1: expected a keyword");
+	/* Found by the fuzzer (they leaked): repeated attributes. */
+	parse_fails(HEAD "field a\n label \"A\"\n type choice\n choices table topic\n choices table x\n",
+	            "t.form:8:10: 'choices' given twice");
+	parse_fails(HEAD "field a\n label \"A\"\n type text\n pattern \"a\"\n pattern \"b\"\n",
+	            "t.form:8:2: 'pattern' given twice");
 }
 END_TEST
 
