@@ -66,6 +66,14 @@ bool form_parse(const char *file, const char *text, size_t len, struct form_def 
                 struct form_error *err);
 void form_def_free(struct form_def **def);
 
+/* The file for form `name`: DATADIR/forms/ORG/NAME.form when the
+ * organisation has its own version (org may be NULL), else
+ * DATADIR/forms/NAME.form.  NULL for names that are not plain codes. */
+char *form_path(const char *datadir, const char *org, const char *name);
+/* Read and parse that file; the form inside must carry the same name. */
+bool form_load(const char *datadir, const char *org, const char *name, struct form_def **out,
+               struct form_error *err);
+
 /* "file:line:column: message" into buf. */
 void form_error_format(const struct form_error *err, char *buf, size_t size);
 

@@ -151,6 +151,36 @@ START_TEST(limits)
 }
 END_TEST
 
+START_TEST(organisation_override)
+{
+	char dir[] = "/tmp/loket-forms-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *cmd = xasprintf("mkdir -p %s/forms/cnv && cp %s/forms/intake.form %s/forms/ && "
+	                      "sed 's/^title .*/title \"Vraag bij CNV\"/' %s/forms/intake.form "
+	                      "> %s/forms/cnv/intake.form",
+	                      dir, getenv("LOKET_DATADIR"), dir, getenv("LOKET_DATADIR"), dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	struct form_def *def = NULL;
+	struct form_error err;
+	ck_assert(form_load(dir, "cnv", "intake", &def, &err));
+	ck_assert_str_eq(def->title, "Vraag bij CNV");
+	form_def_free(&def);
+	ck_assert(form_load(dir, "kvk", "intake", &def, &err));
+	ck_assert_str_eq(def->title, "Nieuwe vraag");
+	form_def_free(&def);
+	ck_assert(form_load(dir, NULL, "intake", &def, &err));
+	form_def_free(&def);
+	ck_assert(!form_load(dir, "kvk", "../intake", &def, &err));
+	ck_assert(!form_load(dir, "../cnv", "intake", &def, &err));
+	ck_assert(!form_load(dir, "kvk", "missing", &def, &err));
+	ck_assert_str_eq(err.message, "cannot read the file");
+	cmd = xasprintf("rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+}
+END_TEST
+
 static struct form_field
 field_of(enum form_type type, bool required)
 {
@@ -220,6 +250,7 @@ form_suite(void)
 	tcase_add_test(tc, errors_say_where_and_what);
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, value_checks);
+	tcase_add_test(tc, organisation_override);
 	suite_add_tcase(s, tc);
 	return s;
 }
