@@ -88,7 +88,7 @@ sanitize_text(struct strbuf *out, const char *s, size_t len, unsigned flags)
 		uint32_t cp;
 		size_t n = utf8_decode(p, len, &cp);
 		if (n == 0) {
-			strbuf_addf(out, "<0x%02X>", p[0]);
+			strbuf_adds(out, "\xEF\xBF\xBD"); /* U+FFFD for each bad byte */
 			p++, len--;
 			continue;
 		}

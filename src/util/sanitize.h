@@ -7,7 +7,7 @@
  *     (ESC -> U+241B, BEL -> U+2407, ...), so "\e[2J" shows as "␛[2J";
  *   - C1 controls, bidi controls, zero-width and other invisible format
  *     characters, and line/paragraph separators become "<U+XXXX>";
- *   - bytes that are not valid UTF-8 become "<0xXX>";
+ *   - each byte that is not valid UTF-8 becomes U+FFFD "�" (never dropped);
  *   - newline is kept only with SANITIZE_MULTILINE (else shown as U+2424),
  *     and a tab becomes one space.
  */

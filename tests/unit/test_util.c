@@ -8,11 +8,13 @@
 #include "util/uuid.h"
 #include "util/validate.h"
 #include "util/width.h"
+#include "util/xalloc.h"
 
 #include "dbtest.h"
 
 #include <check.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,10 +65,10 @@ END_TEST
 
 START_TEST(sanitize_invalid_utf8_visible)
 {
-	ASSERT_SAN("a\xff" "b", 0, "a<0xFF>b");
-	ASSERT_SAN("\xc0\xaf", 0, "<0xC0><0xAF>");           /* overlong '/' */
-	ASSERT_SAN("\xed\xa0\x80", 0, "<0xED><0xA0><0x80>"); /* surrogate */
-	ASSERT_SAN("trunc\xe2\x82", 0, "trunc<0xE2><0x82>");
+	ASSERT_SAN("a\xff" "b", 0, "a\xef\xbf\xbd" "b");
+	ASSERT_SAN("\xc0\xaf", 0, "��"); /* overlong / */
+	ASSERT_SAN("\xed\xa0\x80", 0, "���"); /* surrogate */
+	ASSERT_SAN("trunc\xe2\x82", 0, "trunc��");
 }
 END_TEST
 
@@ -196,6 +198,89 @@ START_TEST(uuids)
 }
 END_TEST
 
+/* Decode one line of tests/hostile/strings.txt (printf %b escapes). */
+static char *
+decode_b(const char *line)
+{
+	char *out = malloc(strlen(line) + 1);
+	size_t n = 0;
+	for (const char *p = line; *p; p++) {
+		if (*p != '\\' || !p[1]) {
+			out[n++] = *p;
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 'n': out[n++] = '\n'; break;
+		case 'r': out[n++] = '\r'; break;
+		case 't': out[n++] = '\t'; break;
+		case 'b': out[n++] = '\b'; break;
+		case 'a': out[n++] = '\a'; break;
+		case '\\': out[n++] = '\\'; break;
+		case '0': {
+			int v = 0;
+			for (int i = 0; i < 3 && p[1] >= '0' && p[1] <= '7'; i++)
+				v = v * 8 + (*++p - '0');
+			out[n++] = (char)v;
+			break;
+		}
+		default: out[n++] = '\\', out[n++] = *p; break;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Nothing in sanitised output can act on a terminal. */
+static void
+assert_harmless(const char *in, const char *out, bool multiline)
+{
+	size_t len = strlen(out);
+	ck_assert_msg(utf8_valid(out, len), "not UTF-8 for input '%s'", in);
+	const unsigned char *p = (const unsigned char *)out;
+	while (len > 0) {
+		uint32_t cp;
+		size_t k = utf8_decode(p, len, &cp);
+		ck_assert(k > 0);
+		ck_assert_msg(cp >= 0x20 || (multiline && cp == '\n'), "control U+%04X left in '%s'",
+		              (unsigned)cp, out);
+		ck_assert_msg(cp != 0x7F && !(cp >= 0x80 && cp <= 0x9F), "DEL/C1 left in '%s'", out);
+		ck_assert_msg(!sanitize_is_unsafe(cp) || (multiline && cp == '\n'),
+		              "unsafe U+%04X left in '%s'", (unsigned)cp, out);
+		p += k, len -= k;
+	}
+}
+
+START_TEST(hostile_battery)
+{
+	char *path = xasprintf("%s/tests/hostile/strings.txt", getenv("LOKET_DATADIR"));
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	char line[4096];
+	int count = 0;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		char *raw = decode_b(line);
+		for (int multi = 0; multi < 2; multi++) {
+			char *out = sanitize_dup(raw, multi ? SANITIZE_MULTILINE : SANITIZE_DEFAULT);
+			assert_harmless(line, out, multi);
+			/* Nothing is dropped: the plain words around the attack survive. */
+			if (strstr(raw, " eind"))
+				ck_assert_msg(strstr(out, "eind") != NULL, "lost text: %s", out);
+			ck_assert_int_ge(text_width(out), 1);
+			free(out);
+		}
+		free(raw);
+		count++;
+	}
+	fclose(f);
+	free(path);
+	ck_assert_int_ge(count, 50);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -208,6 +293,7 @@ util_suite(void)
 	tcase_add_test(t, sanitize_invalid_utf8_visible);
 	tcase_add_test(t, sanitize_newlines_and_tabs);
 	tcase_add_test(t, sanitize_output_is_always_safe);
+	tcase_add_test(t, hostile_battery);
 	suite_add_tcase(s, t);
 	t = tcase_create("text");
 	tcase_add_test(t, utf8_decoding);
