@@ -86,4 +86,43 @@ const struct form_field *form_field_find(const struct form_def *def, const char 
  * tables are checked by the database. */
 const char *form_check(const struct form_field *field, const char *value);
 
+/* What has been typed into a form: field name -> text (owned copies). */
+struct form_values {
+	char **names;
+	char **values;
+	int n;
+};
+
+const char *form_values_get(const struct form_values *v, const char *name); /* NULL if unset */
+void form_values_set(struct form_values *v, const char *name, const char *value);
+void form_values_clear(struct form_values *v);
+/* The first field whose value does not pass form_check, with the reason in
+ * *why; NULL when every field is fine. */
+const struct form_field *form_first_invalid(const struct form_def *def,
+                                            const struct form_values *v, const char **why);
+
+/* Drafts: every change to a form being filled in is journalled to a file of
+ * its own, so that nothing typed is lost to a dropped connection, a dropped
+ * SSH session or a crash.  The directory is $XDG_STATE_HOME/loket/drafts
+ * (default ~/.local/state/loket/drafts), mode 0700; files are 0600 and are
+ * replaced atomically (write, fsync, rename, fsync of the directory). */
+struct form_draft {
+	char form[FORM_MAX_NAME + 1];
+	char id[40];      /* the uuid the save will use: a retry never duplicates */
+	long long saved;  /* time of the last change, seconds since the epoch */
+	struct form_values values;
+};
+
+/* The drafts directory (created if missing); NULL with errno set. */
+char *form_draft_dir(void);
+/* Write the draft; false with errno set. */
+bool form_draft_write(const char *dir, const struct form_draft *d);
+/* Read the draft with this id; false when missing or unreadable. */
+bool form_draft_read(const char *dir, const char *id, struct form_draft *out);
+/* The ids of all drafts, newest first (NULL-terminated, caller frees). */
+char **form_draft_list(const char *dir);
+void form_draft_list_free(char **ids);
+bool form_draft_remove(const char *dir, const char *id);
+void form_draft_clear(struct form_draft *d);
+
 #endif

@@ -30,14 +30,17 @@ void
 strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
-	sb->buf[0] = '\0';
+	if (sb->buf)
+		sb->buf[0] = '\0';
 }
 
 static void
 grow(struct strbuf *sb, size_t extra)
 {
-	if (sb->len + extra + 1 <= sb->cap)
+	if (sb->buf && sb->len + extra + 1 <= sb->cap)
 		return;
+	if (sb->cap < 64)
+		sb->cap = 64;
 	while (sb->len + extra + 1 > sb->cap)
 		sb->cap *= 2;
 	sb->buf = xrealloc(sb->buf, sb->cap);
@@ -71,7 +74,7 @@ strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
+	if (n < 0)
 		return;
 	grow(sb, (size_t)n);
 	va_start(ap, fmt);
@@ -83,7 +86,9 @@ strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 char *
 strbuf_detach(struct strbuf *sb)
 {
-	char *p = sb->buf;
-	strbuf_init(sb);
+	char *p = sb->buf ? sb->buf : xstrdup("");
+	/* Empty again without allocating: the next add allocates. */
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
 	return p;
 }

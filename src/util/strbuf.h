@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 struct strbuf {
-	char *buf; /* never NULL after strbuf_init */
+	char *buf; /* NUL-terminated; NULL only after strbuf_detach, until the next add */
 	size_t len;
 	size_t cap;
 };

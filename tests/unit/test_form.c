@@ -7,6 +7,9 @@
 #include "util/xalloc.h"
 
 #include <check.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +184,107 @@ START_TEST(organisation_override)
 }
 END_TEST
 
+START_TEST(drafts_round_trip)
+{
+	char dir[] = "/tmp/loket-state-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("XDG_STATE_HOME", dir, 1);
+	char *drafts = form_draft_dir();
+	ck_assert_ptr_nonnull(drafts);
+	struct stat st;
+	ck_assert_int_eq(stat(drafts, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+
+	struct form_draft d;
+	memset(&d, 0, sizeof d);
+	strcpy(d.form, "intake");
+	strcpy(d.id, "0b6f6b1e-6b1e-4b1e-8b1e-0b6f6b1e6b1e");
+	d.saved = 1790000000;
+	const char *text = "Regel 1\nRegel 2 met 100% € \"quote\" & =+ \033[2J";
+	form_values_set(&d.values, "text", text);
+	form_values_set(&d.values, "topic", "evc");
+	form_values_set(&d.values, "postcode4", "");
+	form_values_set(&d.values, "topic", "opleiding"); /* a change replaces */
+	ck_assert(form_draft_write(drafts, &d));
+	char *path = xasprintf("%s/%s.draft", drafts, d.id);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+
+	struct form_draft back;
+	ck_assert(form_draft_read(drafts, d.id, &back));
+	ck_assert_str_eq(back.form, "intake");
+	ck_assert_int_eq(back.saved, 1790000000);
+	ck_assert_int_eq(back.values.n, 3);
+	ck_assert_str_eq(form_values_get(&back.values, "text"), text);
+	ck_assert_str_eq(form_values_get(&back.values, "topic"), "opleiding");
+	ck_assert_str_eq(form_values_get(&back.values, "postcode4"), "");
+	form_draft_clear(&back);
+
+	/* A second, newer draft lists first; no temporary files are left. */
+	struct form_draft e;
+	memset(&e, 0, sizeof e);
+	strcpy(e.form, "referral");
+	strcpy(e.id, "1c7a7c2f-7c2f-4c2f-8c2f-1c7a7c2f7c2f");
+	ck_assert(form_draft_write(drafts, &e));
+	struct timespec times[2] = {{0, UTIME_OMIT}, {2000000000, 0}};
+	char *epath = xasprintf("%s/%s.draft", drafts, e.id);
+	ck_assert_int_eq(utimensat(AT_FDCWD, epath, times, 0), 0);
+	char **ids = form_draft_list(drafts);
+	ck_assert_str_eq(ids[0], e.id);
+	ck_assert_str_eq(ids[1], d.id);
+	ck_assert_ptr_null(ids[2]);
+	form_draft_list_free(ids);
+
+	/* Bad ids and damaged files are refused, not half-read. */
+	strcpy(e.id, "../../etc/passwd");
+	ck_assert(!form_draft_write(drafts, &e));
+	ck_assert(!form_draft_read(drafts, "../x", &back));
+	FILE *f = fopen(path, "w");
+	fputs("loket-draft 1\nform intake\nid 0b6f6b1e-6b1e-4b1e-8b1e-0b6f6b1e6b1e\nrubbish\n", f);
+	fclose(f);
+	ck_assert(!form_draft_read(drafts, d.id, &back));
+
+	ck_assert(form_draft_remove(drafts, d.id));
+	ck_assert(form_draft_remove(drafts, d.id)); /* already gone is fine */
+	ck_assert_int_ne(stat(path, &st), 0);
+	form_draft_clear(&d);
+	free(path);
+	free(epath);
+	char *cmd = xasprintf("rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(drafts);
+}
+END_TEST
+
+START_TEST(first_invalid_field)
+{
+	char *path = xasprintf("%s/forms/intake.form", getenv("LOKET_DATADIR"));
+	char *text = NULL;
+	size_t len = 0;
+	ck_assert(file_read(path, &text, &len));
+	struct form_def *def = NULL;
+	struct form_error err;
+	ck_assert(form_parse(path, text, len, &def, &err));
+	struct form_values v = {0};
+	const char *why = NULL;
+	ck_assert_str_eq(form_first_invalid(def, &v, &why)->name, "client_group");
+	ck_assert_str_eq(why, "is required");
+	form_values_set(&v, "client_group", "werkende");
+	form_values_set(&v, "topic", "evc");
+	form_values_set(&v, "channel", "balie");
+	form_values_set(&v, "text", "Een vraag");
+	form_values_set(&v, "postcode4", "75");
+	ck_assert_str_eq(form_first_invalid(def, &v, &why)->name, "postcode4");
+	form_values_set(&v, "postcode4", "7511 AB");
+	ck_assert_ptr_null(form_first_invalid(def, &v, &why));
+	form_values_clear(&v);
+	form_def_free(&def);
+	free(text);
+	free(path);
+}
+END_TEST
+
 static struct form_field
 field_of(enum form_type type, bool required)
 {
@@ -251,6 +355,8 @@ form_suite(void)
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, value_checks);
 	tcase_add_test(tc, organisation_override);
+	tcase_add_test(tc, drafts_round_trip);
+	tcase_add_test(tc, first_invalid_field);
 	suite_add_tcase(s, tc);
 	return s;
 }

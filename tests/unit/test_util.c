@@ -141,7 +141,17 @@ START_TEST(strbuf_grows)
 	ck_assert(strncmp(sb.buf, "0,1,2,", 6) == 0);
 	char *p = strbuf_detach(&sb);
 	ck_assert_uint_eq(sb.len, 0);
+	/* Detaching leaves nothing allocated behind (it used to leak 64 bytes)
+	 * and the buffer can be used again. */
+	ck_assert_ptr_null(sb.buf);
+	strbuf_adds(&sb, "opnieuw");
+	ck_assert_str_eq(sb.buf, "opnieuw");
+	char *q = strbuf_detach(&sb);
+	char *empty = strbuf_detach(&sb);
+	ck_assert_str_eq(empty, "");
 	free(p);
+	free(q);
+	free(empty);
 	strbuf_free(&sb);
 }
 END_TEST
