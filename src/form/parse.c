@@ -319,6 +319,40 @@ field_max(struct parser *ps, struct form_field *f, int line, int col)
 	return true;
 }
 
+/* Patterns stay small and tame: glibc's regcomp can take exponential memory
+ * on stacked or huge repetitions (found by the fuzzer: "[0-9]{8}+++..."). */
+static const char *
+pattern_problem(const char *re)
+{
+	if (strlen(re) > 200)
+		return "at most 200 characters";
+	bool in_class = false, after_repeat = false;
+	for (const char *p = re; *p; p++) {
+		if (in_class) {
+			in_class = *p != ']' || p[-1] == '[' || (p[-1] == '^' && p[-2] == '[');
+			continue;
+		}
+		bool repeat = *p == '*' || *p == '+' || *p == '?' || *p == '{';
+		if (repeat && after_repeat)
+			return "a repetition may not follow a repetition";
+		if (*p == '{') {
+			char *end;
+			long lo = strtol(p + 1, &end, 10), hi = lo;
+			if (*end == ',')
+				hi = end[1] == '}' ? 1000 : strtol(end + 1, &end, 10);
+			if (lo > 100 || hi > 100)
+				return "repetition counts of at most 100";
+			p = strchr(p, '}') ? strchr(p, '}') : p;
+		} else if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '[') {
+			in_class = true;
+		}
+		after_repeat = repeat;
+	}
+	return NULL;
+}
+
 static bool
 field_pattern(struct parser *ps, struct form_field *f, int line, int col)
 {
@@ -327,6 +361,9 @@ field_pattern(struct parser *ps, struct form_field *f, int line, int col)
 		return fail_at(ps, line, col, "'pattern' given twice");
 	if (!take(ps, TOK_STRING, "a \"pattern\"", &f->pattern))
 		return false;
+	const char *problem = pattern_problem(f->pattern);
+	if (problem)
+		return fail_at(ps, at_line, at_col, "expected a simpler pattern: %s", problem);
 	regex_t re;
 	int rc = regcomp(&re, f->pattern, REG_EXTENDED | REG_NOSUB);
 	if (rc != 0) {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "model/question.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -125,19 +126,32 @@ question_key_free(struct question_key *key)
 bool
 question_add(struct db *db, const struct question_new *q, int *number, struct db_error *err)
 {
-	const char *params[] = {q->id, q->channel, q->client_group, q->topic, q->text, q->postcode4};
-	struct db_result *r = NULL;
+	if (q->nextra < 0 || q->nextra > QUESTION_MAX_EXTRA) {
+		db_error_set(err, "too many extra fields");
+		return false;
+	}
+	const char *params[6 + 2 * QUESTION_MAX_EXTRA] = {
+		q->id, q->channel, q->client_group, q->topic, q->text, q->postcode4};
+	/* The SQL text gains placeholders only ($7, $8, ...); values stay parameters. */
+	struct strbuf sql;
+	strbuf_init(&sql);
+	strbuf_adds(&sql, "WITH ins AS ("
+	                  "  INSERT INTO loket.question (id, channel, client_group, topic, text, "
+	                  "                              postcode4, extra) "
+	                  "  VALUES ($1::uuid, $2, $3, $4, $5, $6, jsonb_build_object(");
+	for (int i = 0; i < q->nextra; i++) {
+		params[6 + 2 * i] = q->extra_keys[i];
+		params[7 + 2 * i] = q->extra_values[i];
+		strbuf_addf(&sql, "%s$%d::text, $%d::text", i ? ", " : "", 7 + 2 * i, 8 + 2 * i);
+	}
 	/* A retried submit finds the row it already wrote. */
-	bool ok = db_query(db,
-	                   "WITH ins AS ("
-	                   "  INSERT INTO loket.question (id, channel, client_group, topic, text, "
-	                   "                              postcode4) "
-	                   "  VALUES ($1::uuid, $2, $3, $4, $5, $6) "
-	                   "  ON CONFLICT (id) DO NOTHING RETURNING number) "
-	                   "SELECT number FROM ins "
-	                   "UNION ALL SELECT number FROM loket.question WHERE id = $1::uuid "
-	                   "LIMIT 1",
-	                   6, params, &r, err);
+	strbuf_adds(&sql, ")) ON CONFLICT (id) DO NOTHING RETURNING number) "
+	                  "SELECT number FROM ins "
+	                  "UNION ALL SELECT number FROM loket.question WHERE id = $1::uuid "
+	                  "LIMIT 1");
+	struct db_result *r = NULL;
+	bool ok = db_query(db, sql.buf, 6 + 2 * q->nextra, params, &r, err);
+	strbuf_free(&sql);
 	if (ok && db_result_rows(r) == 1) {
 		*number = atoi(db_result_get(r, 0, 0));
 	} else if (ok) {

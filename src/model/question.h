@@ -73,7 +73,13 @@ struct question_new {
 	const char *topic;
 	const char *text;
 	const char *postcode4; /* NULL or four digits */
+	/* Fields that are not columns, stored in question.extra as strings. */
+	const char *const *extra_keys;
+	const char *const *extra_values;
+	int nextra;
 };
+
+#define QUESTION_MAX_EXTRA 64
 
 /* Insert (or find, when id already exists) and return its number.  Returns
  * false with err set, e.g. SQLSTATE 23xxx for rejected values. */

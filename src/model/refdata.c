@@ -25,8 +25,31 @@ ref_query(enum ref_table table)
 		       "ORDER BY sort, code";
 	case REF_ORGANISATION:
 		return "SELECT code, name FROM loket.organisation WHERE active ORDER BY code";
+	case REF_MUNICIPALITY:
+		return "SELECT code, name FROM loket.municipality ORDER BY name";
 	}
 	return NULL;
+}
+
+static const char *const table_names[] = {
+	[REF_TOPIC] = "topic",
+	[REF_CLIENT_GROUP] = "client_group",
+	[REF_CHANNEL] = "channel",
+	[REF_REFERRAL_REASON] = "referral_reason",
+	[REF_REFERRAL_OUTCOME] = "referral_outcome",
+	[REF_ORGANISATION] = "organisation",
+	[REF_MUNICIPALITY] = "municipality",
+};
+
+bool
+refdata_table_by_name(const char *name, enum ref_table *out)
+{
+	for (size_t i = 0; i < sizeof table_names / sizeof table_names[0]; i++)
+		if (name && strcmp(table_names[i], name) == 0) {
+			*out = (enum ref_table)i;
+			return true;
+		}
+	return false;
 }
 
 bool

@@ -13,7 +13,11 @@ enum ref_table {
 	REF_REFERRAL_REASON,
 	REF_REFERRAL_OUTCOME,
 	REF_ORGANISATION,
+	REF_MUNICIPALITY,
 };
+
+/* The table a form names in "choices table NAME"; false if unknown. */
+bool refdata_table_by_name(const char *name, enum ref_table *out);
 
 struct code {
 	char *code;

@@ -21,7 +21,8 @@ clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
     "$here/fuzz_form.c" "$top/src/form/parse.c" "$top/src/form/check.c" \
     "$top/src/util/utf8.c" "$top/src/util/validate.c" "$top/src/util/xalloc.c" \
     -o "$work/fuzz_form"
+mkdir "$work/corpus"
 echo "fuzzing the form parser for $seconds s"
 "$work/fuzz_form" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
     -artifact_prefix="$build/fuzz-form-crash-" -print_final_stats=1 \
-    "$work" "$top/tests/fuzz/corpus/form"
+    "$work/corpus" "$top/tests/fuzz/corpus/form"

@@ -126,6 +126,14 @@ START_TEST(errors_say_where_and_what)
 	parse_fails(HEAD "field a\n label \"a\\n\"\n", "t.form:5:10: expected \\\" or \\\\ after \\");
 	parse_fails(HEAD "field a\n max 12x\n", "t.form:5:8: expected a digit");
 	parse_fails(HEAD "@\n", "t.form:4:1: expected a keyword");
+	/* Found by the fuzzer: stacked repetitions made regcomp take gigabytes. */
+	parse_fails(HEAD "field a\n label \"A\"\n type text\n pattern \"^[0-9]{8}++++$\"\n",
+	            "t.form:7:10: expected a simpler pattern: a repetition may not follow");
+	parse_fails(HEAD "field a\n label \"A\"\n type text\n pattern \"(a{1,500})\"\n",
+	            "t.form:7:10: expected a simpler pattern: repetition counts");
+	struct form_def *tame =
+		parse_ok(HEAD "field a\n label \"A\"\n type text\n pattern \"^[+*?]{2,8}[a-z]+$\"\n");
+	form_def_free(&tame);
 	/* Found by the fuzzer (they leaked): repeated attributes. */
 	parse_fails(HEAD "field a\n label \"A\"\n type choice\n choices table topic\n choices table x\n",
 	            "t.form:8:10: 'choices' given twice");
