@@ -5,6 +5,7 @@
 
 #include "tui.h"
 
+#include "form/form.h"
 #include "model/session.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
@@ -75,6 +76,7 @@ pop(struct app *app)
 }
 
 static void apply(struct app *app, int flags);
+static void open_form(struct app *app, const char *name, const char *draft_id);
 
 static void
 load_top(struct app *app)
@@ -98,7 +100,47 @@ apply(struct app *app, int flags)
 	} else if (flags & VIEW_OPEN) {
 		push(app, view_detail_new(app->ctx.open_number));
 		load_top(app);
+	} else if (flags & VIEW_NEW) {
+		open_form(app, app->ctx.open_form, NULL);
+	} else if (flags & VIEW_HELP) {
+		push(app, view_help_new(top_view(app)->ops->keys));
 	}
+}
+
+static void
+open_form(struct app *app, const char *name, const char *draft_id)
+{
+	struct view v = view_form_new(&app->ctx, name, draft_id);
+	if (!v.ops)
+		return;
+	push(app, v);
+	load_top(app);
+}
+
+/* A form left unfinished by a crash, a kill or a dropped SSH session comes
+ * back at the next start, for the same role. */
+static void
+offer_draft(struct app *app)
+{
+	char *dir = form_draft_dir();
+	char **ids = dir ? form_draft_list(dir) : NULL;
+	for (char **id = ids; id && *id; id++) {
+		struct form_draft d;
+		if (!form_draft_read(dir, *id, &d))
+			continue;
+		bool mine = strcmp(d.role, app->session.role ? app->session.role : "") == 0;
+		char form[FORM_MAX_NAME + 1];
+		snprintf(form, sizeof form, "%s", d.form);
+		form_draft_clear(&d);
+		if (!mine)
+			continue;
+		open_form(app, form, *id);
+		view_message(&app->ctx, "%s",
+		             _("An unfinished form was recovered: F10 saves it, Esc discards it."));
+		break;
+	}
+	form_draft_list_free(ids);
+	free(dir);
 }
 
 static void
@@ -153,6 +195,13 @@ draw(const struct app *app)
 		draw_status(app);
 	}
 	wnoutrefresh(stdscr);
+	const struct view *top = &app->stack[app->depth - 1];
+	if (top->ops->cursor && !too_small()) {
+		curs_set(1);
+		top->ops->cursor(top->state);
+	} else {
+		curs_set(0);
+	}
 	doupdate();
 }
 
@@ -169,9 +218,9 @@ try_reconnect(struct app *app)
 }
 
 static void
-on_key(struct app *app, int ch)
+on_key(struct app *app, int ch, bool is_char)
 {
-	if (ch == KEY_RESIZE) {
+	if (ch == KEY_RESIZE && !is_char) {
 		load_top(app);
 		return;
 	}
@@ -180,6 +229,13 @@ on_key(struct app *app, int ch)
 	if (!app->connected)
 		try_reconnect(app);
 	struct view *v = top_view(app);
+	struct view_area area = body_area();
+	if (v->ops->key) {
+		apply(app, v->ops->key(v->state, &app->ctx, ch, is_char, &area));
+		return;
+	}
+	if (is_char && ch >= 128)
+		return; /* no command is a non-ASCII character */
 	enum command cmd = keys_lookup(ch, v->ops->keys);
 	if (cmd == CMD_NONE)
 		return;
@@ -193,7 +249,6 @@ on_key(struct app *app, int ch)
 	}
 	if (too_small() && cmd != CMD_QUIT)
 		return;
-	struct view_area area = body_area();
 	apply(app, v->ops->handle(v->state, &app->ctx, cmd, &area));
 }
 
@@ -238,9 +293,10 @@ run(struct app *app)
 			app->exit_code = 129; /* the terminal went away */
 			break;
 		}
-		int ch;
-		while (!app->quit && (ch = getch()) != ERR)
-			on_key(app, ch);
+		wint_t wch;
+		int rc;
+		while (!app->quit && (rc = get_wch(&wch)) != ERR)
+			on_key(app, (int)wch, rc != KEY_CODE_YES);
 	}
 }
 
@@ -269,6 +325,7 @@ tui_main(const struct cli_globals *g)
 	app.ctx.session = &app.session;
 	push(&app, view_list_new());
 	load_top(&app);
+	offer_draft(&app);
 	run(&app);
 	ui_stop();
 	while (app.depth > 0) {

@@ -74,7 +74,8 @@ encode(const struct form_draft *d)
 {
 	struct strbuf sb;
 	strbuf_init(&sb);
-	strbuf_addf(&sb, DRAFT_MAGIC "\nform %s\nid %s\nsaved %lld\n", d->form, d->id, d->saved);
+	strbuf_addf(&sb, DRAFT_MAGIC "\nform %s\nid %s\nrole %s\nsaved %lld\n", d->form, d->id,
+	            d->role[0] ? d->role : "-", d->saved);
 	for (int i = 0; i < d->values.n; i++) {
 		char *v = curl_easy_escape(NULL, d->values.values[i], (int)strlen(d->values.values[i]));
 		strbuf_addf(&sb, "v %s %s\n", d->values.names[i], v ? v : "");
@@ -136,6 +137,9 @@ decode_line(struct form_draft *out, char *line)
 		return snprintf(out->form, sizeof out->form, "%s", line + 5) < (int)sizeof out->form;
 	if (strncmp(line, "id ", 3) == 0)
 		return snprintf(out->id, sizeof out->id, "%s", line + 3) < (int)sizeof out->id;
+	if (strncmp(line, "role ", 5) == 0)
+		return snprintf(out->role, sizeof out->role, "%s", strcmp(line + 5, "-") ? line + 5 : "") <
+		       (int)sizeof out->role;
 	if (strncmp(line, "saved ", 6) == 0) {
 		out->saved = strtoll(line + 6, NULL, 10);
 		return true;

@@ -109,6 +109,7 @@ const struct form_field *form_first_invalid(const struct form_def *def,
 struct form_draft {
 	char form[FORM_MAX_NAME + 1];
 	char id[40];      /* the uuid the save will use: a retry never duplicates */
+	char role[64];    /* the database role it was typed as; offered only to it */
 	long long saved;  /* time of the last change, seconds since the epoch */
 	struct form_values values;
 };

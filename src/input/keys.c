@@ -37,6 +37,7 @@ static const struct binding bindings[] = {
 	{KEYS_LIST, '\r', CMD_OPEN},
 	{KEYS_LIST, KEY_ENTER, CMD_OPEN},
 	{KEYS_LIST, 'q', CMD_QUIT},
+	{KEYS_LIST, 'n', CMD_NEW},
 	{KEYS_DETAIL, 'q', CMD_BACK},
 	{KEYS_DETAIL, 27, CMD_BACK},
 	{KEYS_DETAIL, KEY_LEFT, CMD_BACK},
@@ -69,6 +70,7 @@ static const struct keys_help list_help[] = {
 	{"g, Home", N_("newest question")},
 	{"G, End", N_("oldest question")},
 	{"Enter", N_("show the question")},
+	{"n", N_("new question")},
 	{"Ctrl-L", N_("redraw the screen")},
 	{"?, F1", N_("this help")},
 	{"q", N_("quit")},
@@ -83,6 +85,17 @@ static const struct keys_help detail_help[] = {
 	{"g, G", N_("top, bottom")},
 	{"q, Esc, ←", N_("back to the list")},
 	{"?, F1", N_("this help")},
+	{NULL, NULL},
+};
+
+/* Forms take their keys directly (src/views/form.c); this is what they do. */
+static const struct keys_help form_help[] = {
+	{"Tab, ↓, Enter", N_("next field")},
+	{"Shift-Tab, ↑", N_("previous field")},
+	{"←, →, Space", N_("choose another value (lists, yes/no)")},
+	{"F10, Ctrl-S", N_("check and save")},
+	{"Esc", N_("cancel (asks first when something was typed)")},
+	{"F1", N_("this help")},
 	{NULL, NULL},
 };
 
@@ -101,6 +114,8 @@ keys_help(enum keys_context ctx)
 		return detail_help;
 	case KEYS_HELP:
 		return help_help;
+	case KEYS_FORM:
+		return form_help;
 	}
 	return help_help;
 }

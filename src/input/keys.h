@@ -18,6 +18,7 @@ enum command {
 	CMD_HELP,
 	CMD_REDRAW,
 	CMD_QUIT,
+	CMD_NEW,
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */
@@ -25,6 +26,7 @@ enum keys_context {
 	KEYS_LIST,
 	KEYS_DETAIL,
 	KEYS_HELP,
+	KEYS_FORM,
 };
 
 /* The command for key `ch` in a context, or CMD_NONE. */

@@ -144,6 +144,11 @@ list_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct list_state *s = state;
 	int want = page_rows(area);
+	if (s->loaded && ctx->refresh) {
+		ctx->refresh = false;
+		load_end(s, ctx, QUESTION_NEWEST, want);
+		return VIEW_REDRAW;
+	}
 	if (!s->loaded) {
 		const struct session *who = ctx->session;
 		s->show_org = !who->organisation || (who->roles && strstr(who->roles, "central"));
@@ -248,6 +253,9 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 		return VIEW_OPEN;
 	case CMD_QUIT:
 		return VIEW_QUIT;
+	case CMD_NEW:
+		ctx->open_form = "intake";
+		return VIEW_NEW;
 	default:
 		return 0;
 	}

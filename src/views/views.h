@@ -17,6 +17,9 @@ enum view_flag {
 	VIEW_QUIT = 1 << 2,
 	VIEW_BACK = 1 << 3, /* close this view */
 	VIEW_OPEN = 1 << 4, /* open the detail of ctx->open_number */
+	VIEW_HELP = 1 << 5, /* show the keys of this view */
+	VIEW_CHANGED = 1 << 6, /* a form's content changed */
+	VIEW_NEW = 1 << 7, /* open the form ctx->open_form */
 };
 
 /* What views share: the connection, who is logged in, and a one-line
@@ -26,6 +29,8 @@ struct view_ctx {
 	const struct session *session;
 	char *message;   /* owned; shown once in the status bar */
 	int open_number; /* set with VIEW_OPEN */
+	const char *open_form; /* set with VIEW_NEW */
+	bool refresh;    /* the data changed: lists reload */
 };
 
 /* Set the status message (printf-style; the text is shown sanitised). */
@@ -54,7 +59,13 @@ struct view_ops {
 	int (*load)(void *state, struct view_ctx *ctx, const struct view_area *area);
 	int (*handle)(void *state, struct view_ctx *ctx, enum command cmd,
 	              const struct view_area *area);
+	/* Optional: every key goes here instead of through the keymap (forms,
+	 * where keys type).  is_char: a character, not a KEY_* code. */
+	int (*key)(void *state, struct view_ctx *ctx, int key, bool is_char,
+	           const struct view_area *area);
 	void (*draw)(const void *state, WINDOW *w, const struct view_area *area);
+	/* Optional: place the visible cursor after everything is drawn. */
+	void (*cursor)(const void *state);
 	/* Text for the right of the title bar, e.g. "1-20" (static buffer). */
 	const char *(*position)(const void *state);
 	void (*free)(void *state);
@@ -68,5 +79,9 @@ struct view {
 struct view view_list_new(void);
 struct view view_detail_new(int number);
 struct view view_help_new(enum keys_context for_keys);
+/* Form `name` (forms/NAME.form), empty or from the draft with draft_id.
+ * Returns a view with ops NULL, and a message in ctx, when the form cannot
+ * be used. */
+struct view view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id);
 
 #endif

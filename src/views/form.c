@@ -1,0 +1,566 @@
+/* form.c: a data-entry form from forms/NAME.form, drawn with libform.
+ * Tab, Down and Enter go to the next field, Shift-Tab and Up back; F10 or
+ * Ctrl-S saves after checking every field; Esc cancels (asking first when
+ * something was typed).  Every change is journalled as a draft, so nothing
+ * typed is lost to a dropped connection, SSH session or crash; the save
+ * uses the draft's uuid, so a retry never stores the question twice. */
+#include "config.h"
+
+#include "form/form.h"
+#include "model/question.h"
+#include "model/refdata.h"
+#include "ui/screen.h"
+#include "util/file.h"
+#include "util/i18n.h"
+#include "util/uuid.h"
+#include "util/validate.h"
+#include "util/xalloc.h"
+#include "views/views.h"
+
+#include <form.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LABEL_COL 2
+#define LABEL_WIDTH 16
+#define TEXT_ROWS 4
+
+struct form_state {
+	struct form_def *def;
+	struct code_list *choices; /* per field: choices from a table */
+	FORM *form;
+	FIELD **fields; /* def->nfields + 1, NULL-terminated */
+	WINDOW *sub;
+	int *row;        /* screen row of each field */
+	struct form_draft draft;
+	char *draft_dir;
+	bool dirty;
+	bool confirm_cancel;
+	bool pending_save;
+	int current;
+	char pos[64];
+};
+
+static int
+current_index(const struct form_state *s)
+{
+	return s->form ? field_index(current_field(s->form)) : s->current;
+}
+
+/* The field's text: trailing blanks gone, and (multi-line fields keep no
+ * line breaks) runs of blanks made one. */
+static char *
+field_text(FIELD *f, bool multiline)
+{
+	char *raw = xstrdup(field_buffer(f, 0));
+	size_t n = strlen(raw);
+	while (n > 0 && raw[n - 1] == ' ')
+		raw[--n] = '\0';
+	if (multiline) {
+		char *w = raw;
+		for (char *r = raw; *r; r++)
+			if (!(*r == ' ' && w > raw && w[-1] == ' '))
+				*w++ = *r;
+		*w = '\0';
+	}
+	return raw;
+}
+
+static void
+collect(struct form_state *s)
+{
+	if (!s->form)
+		return;
+	form_driver(s->form, REQ_VALIDATION);
+	for (int i = 0; i < s->def->nfields; i++) {
+		char *v = field_text(s->fields[i], s->def->fields[i].type == FORM_MULTILINE);
+		form_values_set(&s->draft.values, s->def->fields[i].name, v);
+		free(v);
+	}
+}
+
+static void
+journal(struct form_state *s, struct view_ctx *ctx)
+{
+	collect(s);
+	s->draft.saved = (long long)time(NULL);
+	if (s->draft_dir && !form_draft_write(s->draft_dir, &s->draft))
+		view_message(ctx, "%s", _("Cannot write the draft; what you type may be lost."));
+}
+
+static void
+unpost(struct form_state *s)
+{
+	if (!s->form)
+		return;
+	s->current = current_index(s);
+	unpost_form(s->form);
+	free_form(s->form);
+	s->form = NULL;
+	for (int i = 0; s->fields && s->fields[i]; i++)
+		free_field(s->fields[i]);
+	free(s->fields);
+	s->fields = NULL;
+	if (s->sub)
+		delwin(s->sub);
+	s->sub = NULL;
+}
+
+static int
+field_height(const struct form_field *f, int rows_free)
+{
+	if (f->type != FORM_MULTILINE)
+		return 1;
+	return rows_free >= TEXT_ROWS ? TEXT_ROWS : (rows_free > 1 ? rows_free : 1);
+}
+
+static int
+field_width(const struct form_field *f, int cols)
+{
+	int room = cols - LABEL_COL - LABEL_WIDTH - 2;
+	switch (f->type) {
+	case FORM_CHECKBOX:
+		return 4;
+	case FORM_DATE:
+		return 11;
+	case FORM_POSTCODE:
+		return 8;
+	case FORM_CHOICE:
+		return room < 20 ? room : 20;
+	default:
+		return room > 1 ? room : 1;
+	}
+}
+
+/* Build the libform fields for the area and fill them from the draft. */
+static bool
+post(struct form_state *s, const struct view_area *area)
+{
+	int n = s->def->nfields;
+	s->fields = xcalloc((size_t)n + 1, sizeof *s->fields);
+	s->row = xrealloc(s->row, (size_t)n * sizeof *s->row);
+	int top = 2, used = top;
+	for (int i = 0; i < n; i++) {
+		const struct form_field *f = &s->def->fields[i];
+		int rows_free = area->rows - used - (n - i - 1) - 1;
+		int h = field_height(f, rows_free);
+		FIELD *fl = new_field(h, field_width(f, area->cols), used, 0, 0, 0);
+		if (!fl)
+			return false;
+		field_opts_off(fl, O_AUTOSKIP | O_STATIC | O_BLANK);
+		if (f->type == FORM_MULTILINE)
+			field_opts_on(fl, O_WRAP);
+		set_field_back(fl, A_UNDERLINE);
+		const char *v = form_values_get(&s->draft.values, f->name);
+		set_field_buffer(fl, 0, v ? v : (f->def ? f->def : ""));
+		s->fields[i] = fl;
+		s->row[i] = used;
+		used += h;
+	}
+	s->form = new_form(s->fields);
+	if (!s->form)
+		return false;
+	int x = LABEL_COL + LABEL_WIDTH + 1;
+	/* Its own window, not a part of stdscr: the view redraws stdscr every
+	 * turn, and libform keeps what is typed in this window. */
+	s->sub = newwin(area->rows, area->cols - x, area->y, x);
+	if (!s->sub)
+		return false;
+	keypad(s->sub, TRUE);
+	set_form_win(s->form, s->sub);
+	set_form_sub(s->form, s->sub);
+	if (post_form(s->form) != E_OK)
+		return false;
+	if (s->current > 0 && s->current < n)
+		set_current_field(s->form, s->fields[s->current]);
+	return true;
+}
+
+
+/* Choices of a field: its own list or the reference table's. */
+static int
+choice_count(const struct form_state *s, int i)
+{
+	const struct form_field *f = &s->def->fields[i];
+	return f->nchoices ? f->nchoices : s->choices[i].count;
+}
+
+static const char *
+choice_code(const struct form_state *s, int i, int k)
+{
+	const struct form_field *f = &s->def->fields[i];
+	return f->nchoices ? f->choices[k].code : s->choices[i].items[k].code;
+}
+
+static const char *
+choice_label(const struct form_state *s, int i, const char *code)
+{
+	const struct form_field *f = &s->def->fields[i];
+	for (int k = 0; k < f->nchoices; k++)
+		if (strcmp(f->choices[k].code, code) == 0)
+			return f->choices[k].label;
+	return f->nchoices ? "" : code_list_label(&s->choices[i], code);
+}
+
+static bool
+load_choices(struct form_state *s, struct view_ctx *ctx)
+{
+	s->choices = xcalloc((size_t)s->def->nfields, sizeof *s->choices);
+	for (int i = 0; i < s->def->nfields; i++) {
+		const struct form_field *f = &s->def->fields[i];
+		enum ref_table t;
+		if (!f->choice_table)
+			continue;
+		struct db_error err = {0};
+		if (!refdata_table_by_name(f->choice_table, &t)) {
+			view_message(ctx, _("Form %s: unknown choices table '%s'."), s->def->name,
+			             f->choice_table);
+			return false;
+		}
+		if (!refdata_load(ctx->db, t, &s->choices[i], &err)) {
+			view_db_error(ctx, &err);
+			db_error_clear(&err);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Left/Right (or Space) on a choice or checkbox: the next or previous value. */
+static void
+cycle(struct form_state *s, int i, int step)
+{
+	const struct form_field *f = &s->def->fields[i];
+	char *now = field_text(s->fields[i], false);
+	if (f->type == FORM_CHECKBOX) {
+		set_field_buffer(s->fields[i], 0, strcmp(now, "ja") == 0 ? "nee" : "ja");
+	} else {
+		int n = choice_count(s, i), k = 0;
+		while (k < n && strcmp(choice_code(s, i, k), now) != 0)
+			k++;
+		k = k < n ? (k + step + n) % n : (step > 0 ? 0 : n - 1);
+		if (n > 0)
+			set_field_buffer(s->fields[i], 0, choice_code(s, i, k));
+	}
+	free(now);
+}
+
+static bool
+save_question(struct form_state *s, struct db *db, int *number, struct db_error *err)
+{
+	const struct form_values *v = &s->draft.values;
+	static const char *const columns[] = {"channel", "client_group", "topic", "text", "postcode4"};
+	char pc[5] = "";
+	const char *postcode = form_values_get(v, "postcode4");
+	if (postcode && *postcode && !postcode_to4(postcode, pc))
+		pc[0] = '\0';
+	const char *keys[QUESTION_MAX_EXTRA], *values[QUESTION_MAX_EXTRA];
+	int nextra = 0;
+	for (int i = 0; i < v->n && nextra < QUESTION_MAX_EXTRA; i++) {
+		bool column = false;
+		for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
+			column = column || strcmp(columns[c], v->names[i]) == 0;
+		if (!column && v->values[i][0]) {
+			keys[nextra] = v->names[i];
+			values[nextra++] = v->values[i];
+		}
+	}
+	struct question_new q = {
+		.channel = form_values_get(v, "channel"),
+		.client_group = form_values_get(v, "client_group"),
+		.topic = form_values_get(v, "topic"),
+		.text = form_values_get(v, "text"),
+		.postcode4 = pc[0] ? pc : NULL,
+		.extra_keys = keys,
+		.extra_values = values,
+		.nextra = nextra,
+	};
+	memcpy(q.id, s->draft.id, sizeof q.id - 1); /* drafts hold uuids: 36 characters */
+	q.id[sizeof q.id - 1] = '\0';
+	return question_add(db, &q, number, err);
+}
+
+/* F10: check every field, then store; on a lost connection keep the draft
+ * and try again when the connection is back. */
+static int
+save(struct form_state *s, struct view_ctx *ctx)
+{
+	journal(s, ctx);
+	const char *why = NULL;
+	const struct form_field *bad = form_first_invalid(s->def, &s->draft.values, &why);
+	if (bad) {
+		if (s->form)
+			set_current_field(s->form, s->fields[bad - s->def->fields]);
+		view_message(ctx, "%s: %s", bad->label, _(why));
+		return VIEW_REDRAW;
+	}
+	if (strcmp(s->def->binds, "question") != 0) {
+		view_message(ctx, _("Form %s cannot be saved yet."), s->def->name);
+		return VIEW_REDRAW;
+	}
+	int number = 0;
+	struct db_error err = {0};
+	if (!save_question(s, ctx->db, &number, &err)) {
+		s->pending_save = db_error_is_connection(&err);
+		if (s->pending_save)
+			view_message(ctx, "%s",
+			             _("Connection lost: the form is kept and saved when the connection is back."));
+		else
+			view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return VIEW_REDRAW;
+	}
+	s->pending_save = false;
+	if (s->draft_dir)
+		form_draft_remove(s->draft_dir, s->draft.id);
+	view_message(ctx, _("Question %d registered."), number);
+	ctx->refresh = true;
+	return VIEW_BACK;
+}
+
+static int
+cancel(struct form_state *s, struct view_ctx *ctx, int ch)
+{
+	if (!s->confirm_cancel) {
+		if (!s->dirty) {
+			if (s->draft_dir)
+				form_draft_remove(s->draft_dir, s->draft.id);
+			return VIEW_BACK;
+		}
+		s->confirm_cancel = true;
+		view_message(ctx, "%s", _("Discard what you typed? (y/n)"));
+		return VIEW_REDRAW;
+	}
+	s->confirm_cancel = false;
+	if (ch == 'y' || ch == 'j' || ch == 'Y' || ch == 'J') {
+		if (s->draft_dir)
+			form_draft_remove(s->draft_dir, s->draft.id);
+		view_message(ctx, "%s", _("Form discarded."));
+		return VIEW_BACK;
+	}
+	return VIEW_REDRAW;
+}
+
+#define CTRL_KEY(c) ((c)&0x1f)
+
+/* Keys that move or act rather than type. */
+static int
+form_command(struct form_state *s, struct view_ctx *ctx, int key)
+{
+	int i = current_index(s);
+	enum form_type type = s->def->fields[i].type;
+	bool pick = type == FORM_CHOICE || type == FORM_CHECKBOX;
+	switch (key) {
+	case KEY_F(10):
+	case CTRL_KEY('s'):
+		return save(s, ctx);
+	case 27:
+		return cancel(s, ctx, 0);
+	case KEY_F(1):
+		return VIEW_HELP;
+	case '\t':
+	case KEY_DOWN:
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		form_driver(s->form, REQ_NEXT_FIELD);
+		form_driver(s->form, REQ_END_LINE);
+		return VIEW_REDRAW;
+	case KEY_BTAB:
+	case KEY_UP:
+		form_driver(s->form, REQ_PREV_FIELD);
+		form_driver(s->form, REQ_END_LINE);
+		return VIEW_REDRAW;
+	case KEY_LEFT:
+	case KEY_RIGHT:
+		if (pick)
+			cycle(s, i, key == KEY_RIGHT ? 1 : -1);
+		else
+			form_driver(s->form, key == KEY_RIGHT ? REQ_NEXT_CHAR : REQ_PREV_CHAR);
+		return pick ? VIEW_HANDLED | VIEW_CHANGED : VIEW_REDRAW;
+	case KEY_HOME:
+		form_driver(s->form, REQ_BEG_FIELD);
+		return VIEW_REDRAW;
+	case KEY_END:
+		form_driver(s->form, REQ_END_FIELD);
+		return VIEW_REDRAW;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		form_driver(s->form, REQ_DEL_PREV);
+		return VIEW_HANDLED | VIEW_CHANGED;
+	case KEY_DC:
+		form_driver(s->form, REQ_DEL_CHAR);
+		return VIEW_HANDLED | VIEW_CHANGED;
+	}
+	return 0;
+}
+
+static int
+fv_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct view_area *area)
+{
+	(void)area;
+	struct form_state *s = state;
+	if (s->confirm_cancel)
+		return cancel(s, ctx, is_char ? key : 0);
+	if (!s->form)
+		return key == 27 ? cancel(s, ctx, 0) : VIEW_HANDLED;
+	int flags = 0;
+	bool command = !is_char || key < 32 || key == 127;
+	if (command) {
+		flags = form_command(s, ctx, key);
+	} else {
+		int i = current_index(s);
+		if (key == ' ' && s->def->fields[i].type == FORM_CHECKBOX)
+			cycle(s, i, 1);
+		else
+			form_driver_w(s->form, OK, (wchar_t)key);
+		flags = VIEW_HANDLED | VIEW_CHANGED;
+	}
+	if (flags & VIEW_CHANGED) {
+		s->dirty = true;
+		journal(s, ctx);
+	}
+	const struct form_field *f = &s->def->fields[current_index(s)];
+	if (!ctx->message && f->help)
+		view_message(ctx, "%s", f->help);
+	return flags | VIEW_REDRAW;
+}
+
+static int
+fv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
+{
+	struct form_state *s = state;
+	if (!s->choices && !load_choices(s, ctx))
+		return VIEW_BACK;
+	if (s->form) {
+		collect(s);
+		unpost(s);
+	}
+	if (s->pending_save && db_connected(ctx->db))
+		return save(s, ctx);
+	if (!post(s, area)) {
+		unpost(s);
+		view_message(ctx, "%s", _("The terminal is too small for this form."));
+	}
+	return VIEW_REDRAW;
+}
+
+static void
+fv_draw(const void *state, WINDOW *w, const struct view_area *area)
+{
+	const struct form_state *s = state;
+	for (int y = area->y; y < area->y + area->rows; y++) {
+		wmove(w, y, 0);
+		wclrtoeol(w);
+	}
+	ui_style(w, UI_HEADER, true);
+	ui_put(w, area->y, LABEL_COL, area->cols - LABEL_COL - 1, s->def->title);
+	ui_style(w, UI_HEADER, false);
+	if (!s->form)
+		return;
+	int cur = current_index(s);
+	int x = LABEL_COL + LABEL_WIDTH + 1;
+	for (int i = 0; i < s->def->nfields; i++) {
+		const struct form_field *f = &s->def->fields[i];
+		char *label = xasprintf("%s%s", f->label, f->required ? " *" : "");
+		if (i == cur)
+			ui_style(w, UI_SELECTED, true);
+		ui_put(w, area->y + s->row[i], LABEL_COL - 1, LABEL_WIDTH + 1, label);
+		if (i == cur)
+			ui_style(w, UI_SELECTED, false);
+		free(label);
+		if (f->type == FORM_CHOICE) {
+			char *code = field_text(s->fields[i], false);
+			/* beside the field, in the form's own window */
+			int fx = field_width(f, area->cols) + 1;
+			ui_style(s->sub, UI_DIM, true);
+			ui_put(s->sub, s->row[i], fx, area->cols - x - fx, choice_label(s, i, code));
+			ui_style(s->sub, UI_DIM, false);
+			free(code);
+		}
+	}
+	/* libform draws the fields in their own window, which goes to the
+	 * screen after stdscr (see fv_cursor) */
+	touchwin(s->sub);
+}
+
+static void
+fv_cursor(const void *state)
+{
+	const struct form_state *s = state;
+	if (s->form) {
+		pos_form_cursor(s->form);
+		wnoutrefresh(s->sub);
+	}
+}
+
+static const char *
+fv_position(const void *state)
+{
+	struct form_state *s = (struct form_state *)state;
+	snprintf(s->pos, sizeof s->pos, "%s", s->pending_save ? _("waiting to save") : "F10");
+	return s->pos;
+}
+
+static int
+fv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
+{
+	(void)state, (void)ctx, (void)cmd, (void)area;
+	return 0;
+}
+
+static void
+fv_free(void *state)
+{
+	struct form_state *s = state;
+	unpost(s);
+	for (int i = 0; s->choices && i < s->def->nfields; i++)
+		code_list_free(&s->choices[i]);
+	free(s->choices);
+	free(s->row);
+	form_def_free(&s->def);
+	form_draft_clear(&s->draft);
+	free(s->draft_dir);
+	free(s);
+}
+
+static const struct view_ops form_ops = {
+	.keys = KEYS_FORM,
+	.load = fv_load,
+	.handle = fv_handle,
+	.key = fv_key,
+	.draw = fv_draw,
+	.cursor = fv_cursor,
+	.position = fv_position,
+	.free = fv_free,
+};
+
+struct view
+view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
+{
+	struct view none = {NULL, NULL};
+	struct form_def *def = NULL;
+	struct form_error err;
+	const struct session *who = ctx->session;
+	if (!form_load(loket_datadir(), who->organisation, name, &def, &err)) {
+		char where[512];
+		form_error_format(&err, where, sizeof where);
+		view_message(ctx, _("This form cannot be used: %s"), where);
+		return none;
+	}
+	struct form_state *s = xcalloc(1, sizeof *s);
+	s->def = def;
+	s->draft_dir = form_draft_dir();
+	if (draft_id && s->draft_dir && form_draft_read(s->draft_dir, draft_id, &s->draft)) {
+		s->dirty = true;
+	} else {
+		snprintf(s->draft.form, sizeof s->draft.form, "%s", name);
+		uuid_generate(s->draft.id);
+		snprintf(s->draft.role, sizeof s->draft.role, "%s", who->role ? who->role : "");
+	}
+	struct view v = {&form_ops, s};
+	return v;
+}
