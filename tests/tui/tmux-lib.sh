@@ -17,6 +17,7 @@ if [ -f "$LOKET_DATADIR/po/nl.gmo" ]; then
 else
     msgfmt -o "$tl_tmp/locale/nl/LC_MESSAGES/loket.mo" "$LOKET_DATADIR/po/nl.po"
 fi
+mkdir -p "$tl_tmp/state"
 tl_tmux() { tmux -L "$tl_sock" -f /dev/null "$@"; }
 
 tl_cleanup() {
@@ -51,7 +52,7 @@ tl_start() {
     tl_sock="loket-tui-$$-$tl_run"
     tl_tmux new-session -d -s t -x "$1" -y "$2" \
         "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
-         LOKET_LOCALEDIR='$tl_tmp/locale' NO_COLOR=1 \
+         LOKET_LOCALEDIR='$tl_tmp/locale' XDG_STATE_HOME='$tl_tmp/state' NO_COLOR=1 \
          '$LOKET' -d '$(tl_conninfo "$3")'; echo \$? >'$tl_tmp/exit.tmp'; \
          stty -a >'$tl_tmp/stty' 2>&1; mv '$tl_tmp/exit.tmp' '$tl_tmp/exit'; sleep 600"
 }
@@ -104,4 +105,9 @@ tl_exit_status() {
 tl_pid() {
     shell=$(tl_tmux list-panes -t t -F '#{pane_pid}')
     pgrep -P "$shell" -x loket || pgrep -P "$shell" | head -n 1
+}
+
+# tl_sql SQL: one value from the test database, as the superuser.
+tl_sql() {
+    "$PG_BINDIR/psql" -X -At -h "$tl_host" -U postgres -d "$tl_db" -c "$1"
 }
