@@ -97,6 +97,13 @@ apply(struct app *app, int flags)
 	} else if (flags & VIEW_BACK) {
 		pop(app);
 		load_top(app);
+		if ((flags & VIEW_PUSH) && app->ctx.next) {
+			struct view *next = app->ctx.next;
+			app->ctx.next = NULL;
+			push(app, *next);
+			free(next);
+			load_top(app);
+		}
 	} else if (flags & VIEW_OPEN) {
 		push(app, view_detail_new(app->ctx.open_number));
 		load_top(app);

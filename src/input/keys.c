@@ -42,6 +42,12 @@ static const struct binding bindings[] = {
 	{KEYS_DETAIL, 27, CMD_BACK},
 	{KEYS_DETAIL, KEY_LEFT, CMD_BACK},
 	{KEYS_DETAIL, 'h', CMD_BACK},
+	{KEYS_INFO, ' ', CMD_MARK},
+	{KEYS_INFO, '\n', CMD_OPEN},
+	{KEYS_INFO, '\r', CMD_OPEN},
+	{KEYS_INFO, KEY_ENTER, CMD_OPEN},
+	{KEYS_INFO, 'q', CMD_BACK},
+	{KEYS_INFO, 27, CMD_BACK},
 	{KEYS_HELP, 'q', CMD_BACK},
 	{KEYS_HELP, 27, CMD_BACK},
 	{KEYS_HELP, '?', CMD_BACK},
@@ -99,6 +105,16 @@ static const struct keys_help form_help[] = {
 	{NULL, NULL},
 };
 
+static const struct keys_help info_help[] = {
+	{"j, ↓", N_("next item")},
+	{"k, ↑", N_("previous item")},
+	{"Space", N_("mark as told to the client")},
+	{"Enter", N_("read the whole item; Enter again closes it")},
+	{"q, Esc", N_("done: record the marked items")},
+	{"?, F1", N_("this help")},
+	{NULL, NULL},
+};
+
 static const struct keys_help help_help[] = {
 	{"q, Esc, ?", N_("close the help")},
 	{NULL, NULL},
@@ -116,6 +132,8 @@ keys_help(enum keys_context ctx)
 		return help_help;
 	case KEYS_FORM:
 		return form_help;
+	case KEYS_INFO:
+		return info_help;
 	}
 	return help_help;
 }

@@ -19,6 +19,7 @@ enum command {
 	CMD_REDRAW,
 	CMD_QUIT,
 	CMD_NEW,
+	CMD_MARK,
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */
@@ -27,6 +28,7 @@ enum keys_context {
 	KEYS_DETAIL,
 	KEYS_HELP,
 	KEYS_FORM,
+	KEYS_INFO,
 };
 
 /* The command for key `ch` in a context, or CMD_NONE. */

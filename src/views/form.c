@@ -317,7 +317,11 @@ save(struct form_state *s, struct view_ctx *ctx)
 		form_draft_remove(s->draft_dir, s->draft.id);
 	view_message(ctx, _("Question %d registered."), number);
 	ctx->refresh = true;
-	return VIEW_BACK;
+	/* On to the first-line information for this question. */
+	ctx->next = xmalloc(sizeof *ctx->next);
+	*ctx->next = view_info_new(s->draft.id, number, form_values_get(&s->draft.values, "topic"),
+	                           form_values_get(&s->draft.values, "text"));
+	return VIEW_BACK | VIEW_PUSH;
 }
 
 static int

@@ -20,7 +20,10 @@ enum view_flag {
 	VIEW_HELP = 1 << 5, /* show the keys of this view */
 	VIEW_CHANGED = 1 << 6, /* a form's content changed */
 	VIEW_NEW = 1 << 7, /* open the form ctx->open_form */
+	VIEW_PUSH = 1 << 8, /* after closing this view, open ctx->next */
 };
+
+struct view;
 
 /* What views share: the connection, who is logged in, and a one-line
  * message for the status bar. */
@@ -31,6 +34,7 @@ struct view_ctx {
 	int open_number; /* set with VIEW_OPEN */
 	const char *open_form; /* set with VIEW_NEW */
 	bool refresh;    /* the data changed: lists reload */
+	struct view *next; /* set with VIEW_PUSH (owned until taken) */
 };
 
 /* Set the status message (printf-style; the text is shown sanitised). */
@@ -79,6 +83,9 @@ struct view {
 struct view view_list_new(void);
 struct view view_detail_new(int number);
 struct view view_help_new(enum keys_context for_keys);
+/* The first-line information pane for a question just saved. */
+struct view view_info_new(const char *question_id, int number, const char *topic,
+                          const char *text);
 /* Form `name` (forms/NAME.form), empty or from the draft with draft_id.
  * Returns a view with ops NULL, and a message in ctx, when the form cannot
  * be used. */

@@ -1,0 +1,216 @@
+/* info.c: the first-line information pane.  After a question is saved it
+ * suggests knowledge items for its topic and text (Dutch stemming, typos
+ * tolerated); Space marks what was told to the client, Enter reads an item
+ * whole, and leaving the pane records the marked items with their exact
+ * versions (info_given). */
+#include "config.h"
+
+#include "model/knowledge.h"
+#include "ui/screen.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+#include "views/views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct info_state {
+	char question_id[40];
+	int number;
+	char *topic;
+	char *text;
+	struct knowledge_hits hits;
+	bool *marked;
+	bool loaded;
+	int cursor;
+	bool reading; /* the whole current item */
+	int top;      /* first line shown while reading */
+	char pos[48];
+};
+
+static int
+info_load(void *state, struct view_ctx *ctx, const struct view_area *area)
+{
+	(void)area;
+	struct info_state *s = state;
+	if (s->loaded)
+		return VIEW_REDRAW;
+	struct db_error err = {0};
+	if (!knowledge_suggest(ctx->db, s->topic, s->text, 8, &s->hits, &err)) {
+		view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return VIEW_BACK;
+	}
+	s->marked = xcalloc((size_t)(s->hits.count > 0 ? s->hits.count : 1), sizeof *s->marked);
+	s->loaded = true;
+	return VIEW_REDRAW;
+}
+
+/* Leaving: store what was marked, in one statement. */
+static int
+finish(struct info_state *s, struct view_ctx *ctx)
+{
+	const char **ids = xcalloc((size_t)(s->hits.count > 0 ? s->hits.count : 1), sizeof *ids);
+	int n = 0;
+	for (int i = 0; i < s->hits.count; i++)
+		if (s->marked[i])
+			ids[n++] = s->hits.items[i].version_id;
+	struct db_error err = {0};
+	bool ok = knowledge_give(ctx->db, s->question_id, ids, n, &err);
+	free(ids);
+	if (!ok) {
+		view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return VIEW_REDRAW; /* stay: nothing marked is lost */
+	}
+	if (n > 0)
+		view_message(ctx, _("Question %d: %d item(s) of information recorded."), s->number, n);
+	ctx->refresh = true;
+	return VIEW_BACK;
+}
+
+static int
+info_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
+{
+	struct info_state *s = state;
+	if (s->reading) {
+		switch (cmd) {
+		case CMD_DOWN:
+			s->top++;
+			return VIEW_REDRAW;
+		case CMD_UP:
+			s->top = s->top > 0 ? s->top - 1 : 0;
+			return VIEW_REDRAW;
+		case CMD_OPEN:
+		case CMD_BACK:
+			s->reading = false;
+			return VIEW_REDRAW;
+		default:
+			return 0;
+		}
+	}
+	(void)area;
+	switch (cmd) {
+	case CMD_DOWN:
+		if (s->cursor + 1 < s->hits.count)
+			s->cursor++;
+		return VIEW_REDRAW;
+	case CMD_UP:
+		if (s->cursor > 0)
+			s->cursor--;
+		return VIEW_REDRAW;
+	case CMD_MARK:
+		if (s->hits.count > 0)
+			s->marked[s->cursor] = !s->marked[s->cursor];
+		return VIEW_REDRAW;
+	case CMD_OPEN:
+		s->reading = s->hits.count > 0;
+		s->top = 0;
+		return VIEW_REDRAW;
+	case CMD_BACK:
+		return finish(s, ctx);
+	default:
+		return 0;
+	}
+}
+
+static void
+clear_area(WINDOW *w, const struct view_area *area)
+{
+	for (int y = area->y; y < area->y + area->rows; y++) {
+		wmove(w, y, 0);
+		wclrtoeol(w);
+	}
+}
+
+static void
+draw_reading(const struct info_state *s, WINDOW *w, const struct view_area *area)
+{
+	const struct knowledge_hit *h = &s->hits.items[s->cursor];
+	char *all = xasprintf("%s\n\n%s\n\n%s\n\n%s %s   %s", h->title, h->tell_client, h->body,
+	                      _("Review by"), h->review_by, h->link);
+	ui_put_wrapped(w, area->y, 1, area->cols - 2, all, s->top, area->rows);
+	free(all);
+}
+
+static void
+info_draw(const void *state, WINDOW *w, const struct view_area *area)
+{
+	const struct info_state *s = state;
+	clear_area(w, area);
+	if (s->reading && s->hits.count > 0) {
+		draw_reading(s, w, area);
+		return;
+	}
+	char *head = xasprintf(_("First-line information for question %d"), s->number);
+	ui_style(w, UI_HEADER, true);
+	ui_put(w, area->y, 1, area->cols - 2, head);
+	ui_style(w, UI_HEADER, false);
+	free(head);
+	if (s->loaded && s->hits.count == 0)
+		ui_put(w, area->y + 2, 2, area->cols - 4, _("No matching information found."));
+	int list_rows = s->hits.count < area->rows / 2 ? s->hits.count : area->rows / 2;
+	for (int i = 0; i < list_rows; i++) {
+		const struct knowledge_hit *h = &s->hits.items[i];
+		char *line = xasprintf("[%s] %s%s", s->marked[i] ? "x" : " ", h->title,
+		                       h->past_review ? _("  (past its review date)") : "");
+		if (i == s->cursor)
+			ui_style(w, UI_SELECTED, true);
+		ui_put(w, area->y + 2 + i, 1, area->cols - 2, line);
+		if (i == s->cursor)
+			ui_style(w, UI_SELECTED, false);
+		free(line);
+	}
+	if (s->hits.count > 0) {
+		int y = area->y + 3 + list_rows;
+		ui_style(w, UI_DIM, true);
+		ui_put(w, y, 1, area->cols - 2, _("Tell the client:"));
+		ui_style(w, UI_DIM, false);
+		ui_put_wrapped(w, y + 1, 2, area->cols - 4, s->hits.items[s->cursor].tell_client, 0,
+		               area->y + area->rows - y - 1);
+	}
+}
+
+static const char *
+info_position(const void *state)
+{
+	struct info_state *s = (struct info_state *)state;
+	int n = 0;
+	for (int i = 0; i < s->hits.count; i++)
+		n += s->marked[i];
+	snprintf(s->pos, sizeof s->pos, _("%d marked"), n);
+	return s->pos;
+}
+
+static void
+info_free(void *state)
+{
+	struct info_state *s = state;
+	knowledge_hits_free(&s->hits);
+	free(s->marked);
+	free(s->topic);
+	free(s->text);
+	free(s);
+}
+
+static const struct view_ops info_ops = {
+	.keys = KEYS_INFO,
+	.load = info_load,
+	.handle = info_handle,
+	.draw = info_draw,
+	.position = info_position,
+	.free = info_free,
+};
+
+struct view
+view_info_new(const char *question_id, int number, const char *topic, const char *text)
+{
+	struct info_state *s = xcalloc(1, sizeof *s);
+	snprintf(s->question_id, sizeof s->question_id, "%s", question_id);
+	s->number = number;
+	s->topic = xstrdup(topic ? topic : "");
+	s->text = xstrdup(text ? text : "");
+	struct view v = {&info_ops, s};
+	return v;
+}
