@@ -177,8 +177,14 @@ draw_status(const struct app *app)
 	if (right > COLS / 2)
 		right = COLS / 2;
 	int y = LINES - 1;
+	const char *msg = app->ctx.message;
 	ui_style(stdscr, UI_BAR, true);
-	ui_put(stdscr, y, 0, COLS - right, app->ctx.message ? app->ctx.message : who);
+	if (msg && text_width(msg) > COLS - right) {
+		/* a long message gets the whole line above the status bar */
+		ui_put(stdscr, y - 1, 0, COLS, msg);
+		msg = NULL;
+	}
+	ui_put(stdscr, y, 0, COLS - right, msg ? msg : who);
 	ui_style(stdscr, UI_BAR, false);
 	enum ui_style look = app->connected ? UI_BAR : UI_WARNING;
 	ui_style(stdscr, look, true);

@@ -20,6 +20,7 @@ enum command {
 	CMD_QUIT,
 	CMD_NEW,
 	CMD_MARK,
+	CMD_REFER,
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */

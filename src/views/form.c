@@ -9,6 +9,7 @@
 #include "form/form.h"
 #include "model/question.h"
 #include "model/refdata.h"
+#include "model/referral.h"
 #include "ui/screen.h"
 #include "util/file.h"
 #include "util/i18n.h"
@@ -165,7 +166,7 @@ post(struct form_state *s, const struct view_area *area)
 	int x = LABEL_COL + LABEL_WIDTH + 1;
 	/* Its own window, not a part of stdscr: the view redraws stdscr every
 	 * turn, and libform keeps what is typed in this window. */
-	s->sub = newwin(area->rows, area->cols - x, area->y, x);
+	s->sub = newwin(used < area->rows ? used : area->rows, area->cols - x, area->y, x);
 	if (!s->sub)
 		return false;
 	keypad(s->sub, TRUE);
@@ -282,6 +283,129 @@ save_question(struct form_state *s, struct db *db, int *number, struct db_error 
 	return question_add(db, &q, number, err);
 }
 
+static const char *
+value(const struct form_state *s, const char *name)
+{
+	const char *v = form_values_get(&s->draft.values, name);
+	return v ? v : "";
+}
+
+/* After a referral or client save: the drafts are done, the list reloads. */
+static int
+saved(struct form_state *s, struct view_ctx *ctx)
+{
+	s->pending_save = false;
+	if (s->draft_dir) {
+		form_draft_remove(s->draft_dir, s->draft.id);
+		const char *first = value(s, "_referral.draft");
+		if (*first)
+			form_draft_remove(s->draft_dir, first);
+	}
+	ctx->refresh = true;
+	return VIEW_BACK;
+}
+
+static int
+store_referral(struct form_state *s, struct view_ctx *ctx, const char *prefix,
+               const struct client_new *client)
+{
+	char key[64];
+#define REF(name) (snprintf(key, sizeof key, "%s%s", prefix, name), value(s, key))
+	char *id = xstrdup(REF("id")), *to = xstrdup(REF("to_org")), *reason = xstrdup(REF("reason"));
+	char *urgency = xstrdup(REF("urgency")), *note = xstrdup(REF("note"));
+#undef REF
+	struct referral_new r = {.id = id, .question_id = value(s, "_question"), .to_org = to,
+	                         .reason = reason, .urgency = urgency, .note = note,
+	                         .consent_contact = client != NULL};
+	struct db_error err = {0};
+	bool ok = referral_add(ctx->db, &r, client, &err);
+	free(id), free(to), free(reason), free(urgency), free(note);
+	if (!ok) {
+		s->pending_save = db_error_is_connection(&err);
+		if (s->pending_save)
+			view_message(ctx, "%s",
+			             _("Connection lost: the form is kept and saved when the connection is back."));
+		else
+			view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return VIEW_REDRAW;
+	}
+	return saved(s, ctx);
+}
+
+/* The referral form: without consent it is stored at once, without any
+ * personal data; with consent the contact details form comes next. */
+static int
+save_referral(struct form_state *s, struct view_ctx *ctx)
+{
+	if (!*value(s, "_question")) {
+		view_message(ctx, "%s", _("Choose a question in the list first, then press r."));
+		return VIEW_REDRAW;
+	}
+	if (strcmp(value(s, "consent_contact"), "ja") == 0) {
+		struct form_values carry = {0};
+		form_values_set(&carry, "_question", value(s, "_question"));
+		form_values_set(&carry, "_number", value(s, "_number"));
+		form_values_set(&carry, "_referral.draft", s->draft.id);
+		form_values_set(&carry, "_referral.id", s->draft.id);
+		static const char *const keep[] = {"to_org", "reason", "urgency", "note"};
+		for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+			char key[64];
+			snprintf(key, sizeof key, "_referral.%s", keep[i]);
+			form_values_set(&carry, key, value(s, keep[i]));
+		}
+		ctx->carry = &carry;
+		struct view next = view_form_new(ctx, "client", NULL);
+		ctx->carry = NULL;
+		form_values_clear(&carry);
+		if (!next.ops)
+			return VIEW_REDRAW;
+		ctx->next = xmalloc(sizeof *ctx->next);
+		*ctx->next = next;
+		s->pending_save = false;
+		return VIEW_BACK | VIEW_PUSH; /* the referral draft stays until the client form saves */
+	}
+	form_values_set(&s->draft.values, "id", s->draft.id);
+	int flags = store_referral(s, ctx, "", NULL);
+	if (flags & VIEW_BACK) {
+		char *central = NULL;
+		struct db_error err = {0};
+		if (referral_central_name(ctx->db, &central, &err))
+			view_message(ctx,
+			             _("Referred without personal data: the client contacts %s."),
+			             central);
+		db_error_clear(&err);
+		free(central);
+	}
+	return flags;
+}
+
+/* The contact details form, after a referral with consent: both are stored
+ * in one transaction. */
+static int
+save_client(struct form_state *s, struct view_ctx *ctx)
+{
+	if (strcmp(value(s, "consent_at"), "ja") != 0) {
+		view_message(ctx, "%s",
+		             _("Without the client's consent no contact details are stored: choose ja, "
+		               "or Esc."));
+		return VIEW_REDRAW;
+	}
+	if (!*value(s, "name") || (!*value(s, "phone") && !*value(s, "email"))) {
+		view_message(ctx, "%s", _("Give the client's name and a phone number or e-mail address."));
+		return VIEW_REDRAW;
+	}
+	struct client_new c = {.question_id = value(s, "_question"), .name = value(s, "name"),
+	                       .email = value(s, "email"), .phone = value(s, "phone"),
+	                       .company_name = value(s, "company_name"),
+	                       .kvk_number = value(s, "kvk_number")};
+	int flags = store_referral(s, ctx, "_referral.", &c);
+	if (flags & VIEW_BACK)
+		view_message(ctx, _("Question %s referred, with the client's contact details."),
+		             value(s, "_number"));
+	return flags;
+}
+
 /* F10: check every field, then store; on a lost connection keep the draft
  * and try again when the connection is back. */
 static int
@@ -296,6 +420,10 @@ save(struct form_state *s, struct view_ctx *ctx)
 		view_message(ctx, "%s: %s", bad->label, _(why));
 		return VIEW_REDRAW;
 	}
+	if (strcmp(s->def->binds, "referral") == 0)
+		return save_referral(s, ctx);
+	if (strcmp(s->def->binds, "client") == 0)
+		return save_client(s, ctx);
 	if (strcmp(s->def->binds, "question") != 0) {
 		view_message(ctx, _("Form %s cannot be saved yet."), s->def->name);
 		return VIEW_REDRAW;
@@ -564,7 +692,16 @@ view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 		snprintf(s->draft.form, sizeof s->draft.form, "%s", name);
 		uuid_generate(s->draft.id);
 		snprintf(s->draft.role, sizeof s->draft.role, "%s", who->role ? who->role : "");
+		if (ctx->open_question[0]) {
+			char number[16];
+			snprintf(number, sizeof number, "%d", ctx->open_question_number);
+			form_values_set(&s->draft.values, "_question", ctx->open_question);
+			form_values_set(&s->draft.values, "_number", number);
+		}
+		for (int i = 0; ctx->carry && i < ctx->carry->n; i++)
+			form_values_set(&s->draft.values, ctx->carry->names[i], ctx->carry->values[i]);
 	}
+	ctx->open_question[0] = '\0';
 	struct view v = {&form_ops, s};
 	return v;
 }

@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 #include "input/keys.h"
+#include "form/form.h"
 #include "model/session.h"
 
 enum view_flag {
@@ -33,6 +34,9 @@ struct view_ctx {
 	char *message;   /* owned; shown once in the status bar */
 	int open_number; /* set with VIEW_OPEN */
 	const char *open_form; /* set with VIEW_NEW */
+	char open_question[40]; /* with VIEW_NEW: the question the form is about, or "" */
+	int open_question_number;
+	struct form_values *carry; /* with VIEW_PUSH of a form: values it takes over */
 	bool refresh;    /* the data changed: lists reload */
 	struct view *next; /* set with VIEW_PUSH (owned until taken) */
 };

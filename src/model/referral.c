@@ -1,0 +1,68 @@
+/* referral.c: store a referral and, with consent, the contact details. */
+#include "config.h"
+
+#include "model/referral.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *
+or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+static bool
+add_client(struct db *db, const struct client_new *c, struct db_error *err)
+{
+	const char *params[] = {c->question_id, or_null(c->name), or_null(c->email), or_null(c->phone),
+	                        or_null(c->company_name), or_null(c->kvk_number)};
+	return db_query(db,
+	                "INSERT INTO loket.client (question_id, kind, name, email, phone, company_name, "
+	                "                          kvk_number, consent_at) "
+	                "VALUES ($1::uuid, CASE WHEN $5::text IS NULL AND $6::text IS NULL "
+	                "                       THEN 'person' ELSE 'employer' END, "
+	                "        $2, $3, regexp_replace($4, '[ -]', '', 'g'), $5, $6, now()) "
+	                "ON CONFLICT (question_id) DO UPDATE SET name = EXCLUDED.name, "
+	                "  email = EXCLUDED.email, phone = EXCLUDED.phone, "
+	                "  company_name = EXCLUDED.company_name, kvk_number = EXCLUDED.kvk_number, "
+	                "  consent_at = EXCLUDED.consent_at",
+	                6, params, NULL, err);
+}
+
+bool
+referral_add(struct db *db, const struct referral_new *r, const struct client_new *client,
+             struct db_error *err)
+{
+	const char *params[] = {r->id,     r->question_id,   or_null(r->to_org),
+	                        r->reason, or_null(r->urgency), or_null(r->note),
+	                        r->consent_contact ? "true" : "false"};
+	if (!db_begin(db, err))
+		return false;
+	bool ok = (!client || add_client(db, client, err)) &&
+	          db_query(db,
+	                   "INSERT INTO loket.referral (id, question_id, to_org, reason, urgency, note, "
+	                   "                            consent_contact) "
+	                   "VALUES ($1::uuid, $2::uuid, $3, $4, coalesce($5, 'normaal'), $6, $7::bool) "
+	                   "ON CONFLICT (id) DO NOTHING",
+	                   7, params, NULL, err) &&
+	          db_commit(db, err);
+	if (!ok)
+		db_rollback(db);
+	return ok;
+}
+
+bool
+referral_central_name(struct db *db, char **name, struct db_error *err)
+{
+	struct db_result *r = NULL;
+	if (!db_query(db,
+	              "SELECT o.name FROM loket.organisation o WHERE o.kind = 'central' AND o.active "
+	              "AND o.region = loket.my_region()",
+	              0, NULL, &r, err))
+		return false;
+	*name = xstrdup(db_result_rows(r) ? db_result_get(r, 0, 0) : "");
+	db_result_free(&r);
+	return true;
+}

@@ -1,0 +1,35 @@
+/* referral.h: handing a question over to the central point (or another
+ * partner), with or without the client's contact details. */
+#ifndef LOKET_MODEL_REFERRAL_H
+#define LOKET_MODEL_REFERRAL_H
+
+#include <stdbool.h>
+
+#include "db/db.h"
+
+struct referral_new {
+	const char *id;          /* uuid made by the client: a retry is idempotent */
+	const char *question_id;
+	const char *to_org;      /* NULL or "": the region's central organisation */
+	const char *reason;
+	const char *urgency;     /* normaal | hoog */
+	const char *note;        /* may be NULL */
+	bool consent_contact;
+};
+
+/* Contact details, stored only with the client's consent (dated now). */
+struct client_new {
+	const char *question_id;
+	const char *name, *email, *phone, *company_name, *kvk_number; /* NULL or "" = none */
+};
+
+/* Store the referral; with `client` (consent given) also the contact details,
+ * in the same transaction.  Returns false with err set; nothing is stored
+ * then. */
+bool referral_add(struct db *db, const struct referral_new *r, const struct client_new *client,
+                  struct db_error *err);
+
+/* The name of the organisation a referral without target goes to. */
+bool referral_central_name(struct db *db, char **name, struct db_error *err);
+
+#endif
