@@ -23,7 +23,8 @@
 #define MAX_VIEWS 4
 #define MIN_COLS 40
 #define MIN_ROWS 10
-#define RETRY_MS 5000
+#define RETRY_FIRST_MS 1000 /* reconnect after 1 s, 2 s, 4 s, ... */
+#define RETRY_MAX_MS 30000
 
 struct app {
 	struct db *db;
@@ -32,6 +33,7 @@ struct app {
 	struct view stack[MAX_VIEWS];
 	int depth;
 	bool connected;
+	int retry_ms; /* the wait before the next reconnect attempt */
 	bool quit;
 	int exit_code;
 };
@@ -224,8 +226,11 @@ try_reconnect(struct app *app)
 	struct db_error err = {0};
 	if (db_reconnect(app->db, &err)) {
 		app->connected = true;
+		app->retry_ms = RETRY_FIRST_MS;
 		view_message(&app->ctx, "%s", _("Connection restored."));
 		load_top(app);
+	} else {
+		app->retry_ms = app->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : app->retry_ms * 2;
 	}
 	db_error_clear(&err);
 }
@@ -291,7 +296,7 @@ run(struct app *app)
 			{ui_signal_fd(), POLLIN, 0},
 			{app->connected ? db_socket(app->db) : -1, POLLIN, 0},
 		};
-		int n = poll(fds, 3, app->connected ? -1 : RETRY_MS);
+		int n = poll(fds, 3, app->connected ? -1 : app->retry_ms);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0 && !app->connected)
@@ -334,6 +339,7 @@ tui_main(const struct cli_globals *g)
 		return CLI_USAGE;
 	}
 	app.connected = true;
+	app.retry_ms = RETRY_FIRST_MS;
 	app.ctx.db = app.db;
 	app.ctx.session = &app.session;
 	push(&app, view_list_new());
