@@ -261,6 +261,11 @@ on_key(struct app *app, int ch, bool is_char)
 		clearok(curscr, TRUE);
 		return;
 	}
+	if (cmd == CMD_SIGNAL && v->ops->keys != KEYS_LIST) {
+		/* from any other screen: a signal not tied to a question */
+		open_form(app, "signal", NULL);
+		return;
+	}
 	if (cmd == CMD_HELP && v->ops->keys != KEYS_HELP) {
 		push(app, view_help_new(v->ops->keys));
 		return;

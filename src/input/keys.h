@@ -21,6 +21,7 @@ enum command {
 	CMD_NEW,
 	CMD_MARK,
 	CMD_REFER,
+	CMD_SIGNAL,
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */

@@ -66,3 +66,16 @@ referral_central_name(struct db *db, char **name, struct db_error *err)
 	db_result_free(&r);
 	return true;
 }
+
+bool
+signal_add(struct db *db, const struct signal_new *sig, struct db_error *err)
+{
+	const char *params[] = {sig->id,          or_null(sig->question_id), sig->kind,
+	                        sig->topic,       or_null(sig->sector),      or_null(sig->municipality),
+	                        sig->text};
+	return db_query(db,
+	                "INSERT INTO loket.signal (id, question_id, kind, topic, sector, municipality, "
+	                "                          text) "
+	                "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+	                7, params, NULL, err);
+}

@@ -29,6 +29,16 @@ struct client_new {
 bool referral_add(struct db *db, const struct referral_new *r, const struct client_new *client,
                   struct db_error *err);
 
+/* A demand signal: latent demand or a missing offer (id: a client-made
+ * uuid, so a retry is idempotent; question_id may be NULL or ""). */
+struct signal_new {
+	const char *id;
+	const char *question_id;
+	const char *kind, *topic, *sector, *municipality, *text;
+};
+
+bool signal_add(struct db *db, const struct signal_new *sig, struct db_error *err);
+
 /* The name of the organisation a referral without target goes to. */
 bool referral_central_name(struct db *db, char **name, struct db_error *err);
 

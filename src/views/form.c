@@ -406,6 +406,28 @@ save_client(struct form_state *s, struct view_ctx *ctx)
 	return flags;
 }
 
+static int
+save_signal(struct form_state *s, struct view_ctx *ctx)
+{
+	struct signal_new sig = {.id = s->draft.id, .question_id = value(s, "_question"),
+	                         .kind = value(s, "kind"), .topic = value(s, "topic"),
+	                         .sector = value(s, "sector"),
+	                         .municipality = value(s, "municipality"), .text = value(s, "text")};
+	struct db_error err = {0};
+	if (!signal_add(ctx->db, &sig, &err)) {
+		s->pending_save = db_error_is_connection(&err);
+		if (s->pending_save)
+			view_message(ctx, "%s",
+			             _("Connection lost: the form is kept and saved when the connection is back."));
+		else
+			view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return VIEW_REDRAW;
+	}
+	view_message(ctx, "%s", _("Signal logged. Thank you."));
+	return saved(s, ctx);
+}
+
 /* F10: check every field, then store; on a lost connection keep the draft
  * and try again when the connection is back. */
 static int
@@ -424,6 +446,8 @@ save(struct form_state *s, struct view_ctx *ctx)
 		return save_referral(s, ctx);
 	if (strcmp(s->def->binds, "client") == 0)
 		return save_client(s, ctx);
+	if (strcmp(s->def->binds, "signal") == 0)
+		return save_signal(s, ctx);
 	if (strcmp(s->def->binds, "question") != 0) {
 		view_message(ctx, _("Form %s cannot be saved yet."), s->def->name);
 		return VIEW_REDRAW;

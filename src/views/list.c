@@ -257,6 +257,14 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 		ctx->open_form = "intake";
 		ctx->open_question[0] = '\0';
 		return VIEW_NEW;
+	case CMD_SIGNAL:
+		ctx->open_form = "signal";
+		ctx->open_question[0] = '\0';
+		if (s->count > 0) {
+			snprintf(ctx->open_question, sizeof ctx->open_question, "%s", s->rows[s->cursor].id);
+			ctx->open_question_number = s->rows[s->cursor].number;
+		}
+		return VIEW_NEW;
 	case CMD_REFER:
 		if (s->count == 0)
 			return VIEW_HANDLED;
