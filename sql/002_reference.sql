@@ -4,9 +4,15 @@ SET LOCAL ROLE loket_owner;
 -- A code is lower-case ASCII: it appears in scripts, URLs and CSV headers.
 CREATE DOMAIN code AS text
     CHECK (VALUE ~ '^[a-z][a-z0-9_-]{0,39}$');
+-- True when t holds something besides white space: ASCII blanks, tabs and
+-- newlines, but also no-break, ideographic and zero-width spaces, which look
+-- just as empty on a screen.
+CREATE FUNCTION has_text(t text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT t ~ '[^[:space:]\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]' $$;
 -- Text a person reads: not empty, not only blanks, bounded.
 CREATE DOMAIN label AS text
-    CHECK (btrim(VALUE) <> '' AND char_length(VALUE) <= 200);
+    CHECK (has_text(VALUE) AND char_length(VALUE) <= 200);
 
 CREATE TABLE region (
     code        code PRIMARY KEY,
@@ -80,15 +86,18 @@ CREATE TABLE region_counter (
 
 -- Who is asking: the advisor row of the current role.  Policies call these
 -- through a sub-select so they are evaluated once per statement.
+-- Every function that reads a table names pg_temp last in its search_path:
+-- otherwise PostgreSQL searches the caller's temporary schema first, and a
+-- temporary table called "advisor" would make anyone any organisation.
 CREATE FUNCTION my_org() RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = loket, pg_catalog
-    AS $$ SELECT organisation FROM advisor WHERE role_name = current_user AND active $$;
+    SET search_path = loket, pg_catalog, pg_temp
+    AS $$ SELECT organisation FROM loket.advisor WHERE role_name = current_user AND active $$;
 
 CREATE FUNCTION my_region() RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = loket, pg_catalog
-    AS $$ SELECT region FROM advisor WHERE role_name = current_user AND active $$;
+    SET search_path = loket, pg_catalog, pg_temp
+    AS $$ SELECT region FROM loket.advisor WHERE role_name = current_user AND active $$;
 
 -- A nine-digit number that passes the eleven-test is treated as a BSN.
 -- loket never stores a BSN, so text containing one is refused.

@@ -24,8 +24,11 @@ CREATE TABLE question (
     UNIQUE (region, number),
     -- something besides white space (tabs and newlines included), bounded
     CONSTRAINT question_text_shape CHECK (
-        text ~ '[^[:space:]]' AND char_length(text) <= 4000),
-    CONSTRAINT question_no_bsn CHECK (NOT contains_bsn(text))
+        has_text(text) AND char_length(text) <= 4000),
+    CONSTRAINT question_no_bsn CHECK (NOT contains_bsn(text)),
+    -- fields added through forms/: bounded, and no BSN hidden in them either
+    CONSTRAINT question_extra_shape CHECK (
+        octet_length(extra::text) <= 16000 AND NOT contains_bsn(extra::text))
 );
 -- The case list: newest first per organisation, keyset on (created_at, id).
 CREATE INDEX question_org_recent ON question (organisation, created_at DESC, id DESC);
@@ -40,13 +43,13 @@ CREATE TABLE client (
     question_id   uuid PRIMARY KEY REFERENCES question,
     organisation  code NOT NULL REFERENCES organisation,
     kind          text NOT NULL CHECK (kind IN ('person', 'employer')),
-    name          text CHECK (btrim(name) <> '' AND char_length(name) <= 200),
+    name          text CHECK (has_text(name) AND char_length(name) <= 200),
     email         text CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'
                               AND char_length(email) <= 254),
     phone         text CHECK (phone ~ '^(\+31|0031|0)[1-9][0-9]{8}$'),
-    company_name  text CHECK (btrim(company_name) <> '' AND char_length(company_name) <= 200),
+    company_name  text CHECK (has_text(company_name) AND char_length(company_name) <= 200),
     kvk_number    char(8) CHECK (kvk_number ~ '^[0-9]{8}$'),
-    sector        text CHECK (btrim(sector) <> '' AND char_length(sector) <= 100),
+    sector        text CHECK (has_text(sector) AND char_length(sector) <= 100),
     company_size  text CHECK (company_size IN ('1-9', '10-49', '50-249', '250+')),
     consent_at    timestamptz,
     consent_by    name,
@@ -78,10 +81,10 @@ CREATE TABLE knowledge_version (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     item_id     bigint NOT NULL REFERENCES knowledge_item,
     version_no  integer NOT NULL CHECK (version_no > 0),
-    title       text NOT NULL CHECK (btrim(title) <> '' AND char_length(title) <= 200),
+    title       text NOT NULL CHECK (has_text(title) AND char_length(title) <= 200),
     -- the short text an advisor tells the client
-    tell_client text NOT NULL CHECK (btrim(tell_client) <> '' AND char_length(tell_client) <= 1000),
-    body        text NOT NULL CHECK (btrim(body) <> '' AND char_length(body) <= 20000),
+    tell_client text NOT NULL CHECK (has_text(tell_client) AND char_length(tell_client) <= 1000),
+    body        text NOT NULL CHECK (has_text(body) AND char_length(body) <= 20000),
     audience    text[] NOT NULL DEFAULT '{}',   -- client_group codes; empty = everyone
     topics      text[] NOT NULL CHECK (cardinality(topics) >= 1),
     link        text CHECK (link ~ '^https://[^[:space:]]+$'),
@@ -146,9 +149,9 @@ CREATE TABLE signal (
     question_id  uuid REFERENCES question,
     kind         text NOT NULL CHECK (kind IN ('latente_vraag', 'ontbrekend_aanbod')),
     topic        code NOT NULL REFERENCES topic,
-    sector       text CHECK (btrim(sector) <> '' AND char_length(sector) <= 100),
+    sector       text CHECK (has_text(sector) AND char_length(sector) <= 100),
     municipality code REFERENCES municipality,
-    text         text NOT NULL CHECK (btrim(text) <> '' AND char_length(text) <= 2000
+    text         text NOT NULL CHECK (has_text(text) AND char_length(text) <= 2000
                                       AND NOT contains_bsn(text)),
     created_at   timestamptz NOT NULL DEFAULT now()
 );

@@ -1,11 +1,13 @@
 -- 004_triggers: defaults that depend on who is asking, version bumps for
 -- optimistic locking, immutability, and the append-only history.
 -- Trigger functions run as the invoking role, so current_user is the advisor
--- and row-level security applies to everything they touch.
+-- and row-level security applies to everything they touch.  Each pins its
+-- search_path with pg_temp last, so that a temporary table of the caller
+-- (say, pg_temp.question_event) can never stand in for a real one.
 SET LOCAL ROLE loket_owner;
 
 CREATE FUNCTION not_an_advisor() RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     RAISE EXCEPTION 'role "%" is not an active loket advisor', current_user
         USING ERRCODE = '42501';
@@ -15,7 +17,7 @@ END $$;
 -- advisors need no write access to the counter itself.
 CREATE FUNCTION next_question_number(p_region text) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
-    SET search_path = loket, pg_catalog
+    SET search_path = loket, pg_catalog, pg_temp
     AS $$
     INSERT INTO region_counter AS c (region, last_number) VALUES (p_region, 1)
     ON CONFLICT (region) DO UPDATE SET last_number = c.last_number + 1
@@ -24,7 +26,7 @@ CREATE FUNCTION next_question_number(p_region text) RETURNS integer
 REVOKE EXECUTE ON FUNCTION next_question_number(text) FROM PUBLIC;
 
 CREATE FUNCTION question_before_insert() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = loket, pg_catalog AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     IF NEW.organisation IS NULL THEN
         NEW.organisation := my_org();
@@ -44,7 +46,7 @@ CREATE TRIGGER question_before_insert BEFORE INSERT ON question
 
 -- Optimistic locking: every update bumps version; identity never changes.
 CREATE FUNCTION bump_version() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     IF NEW IS NOT DISTINCT FROM OLD THEN
         RETURN NEW;
@@ -55,7 +57,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION question_before_update() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     IF (NEW.id, NEW.region, NEW.number, NEW.organisation, NEW.advisor, NEW.created_at)
        IS DISTINCT FROM
@@ -73,7 +75,7 @@ CREATE TRIGGER question_bump_version BEFORE UPDATE ON question
 -- The columns that changed between two versions of a row, as
 -- {"column": {"old": ..., "new": ...}}; bookkeeping columns are left out.
 CREATE FUNCTION row_diff(old_row jsonb, new_row jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE AS $$
+    LANGUAGE sql IMMUTABLE SET search_path = loket, pg_catalog, pg_temp AS $$
     SELECT coalesce(jsonb_object_agg(n.key, jsonb_build_object('old', o.value, 'new', n.value)), '{}')
     FROM jsonb_each(new_row) n
     JOIN jsonb_each(old_row) o USING (key)
@@ -83,7 +85,7 @@ CREATE FUNCTION row_diff(old_row jsonb, new_row jsonb) RETURNS jsonb
 
 -- History, set-based: one INSERT per statement, however many rows.
 CREATE FUNCTION question_log_insert() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO question_event (question_id, at, actor, kind, detail)
     SELECT n.id, n.created_at, n.advisor, 'created',
@@ -98,7 +100,7 @@ CREATE TRIGGER question_log_insert AFTER INSERT ON question
     FOR EACH STATEMENT EXECUTE FUNCTION question_log_insert();
 
 CREATE FUNCTION question_log_update() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO question_event (question_id, kind, detail)
     SELECT n.id, 'updated', d.diff
@@ -116,7 +118,7 @@ CREATE TRIGGER question_log_update AFTER UPDATE ON question
 -- signed by the advisor who recorded it.  The history names the fields that
 -- changed, never their values, because supervisors read the history.
 CREATE FUNCTION client_before_write() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = loket, pg_catalog AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         SELECT organisation INTO NEW.organisation FROM question WHERE id = NEW.question_id;
@@ -140,7 +142,7 @@ CREATE TRIGGER client_bump_version BEFORE UPDATE ON client
     FOR EACH ROW EXECUTE FUNCTION bump_version();
 
 CREATE FUNCTION client_log() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO question_event (question_id, kind, detail)
@@ -168,7 +170,7 @@ CREATE TRIGGER client_log_update AFTER UPDATE ON client
 
 -- Knowledge versions are immutable and their codes must exist.
 CREATE FUNCTION refuse_change() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
         USING ERRCODE = '55000';
@@ -181,7 +183,7 @@ CREATE TRIGGER question_event_no_truncate BEFORE TRUNCATE ON question_event
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 
 CREATE FUNCTION knowledge_version_before_insert() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = loket, pg_catalog AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 DECLARE
     bad text;
 BEGIN
@@ -206,7 +208,7 @@ CREATE TRIGGER knowledge_version_before_insert BEFORE INSERT ON knowledge_versio
 
 -- Information given moves an open question to 'informed'.
 CREATE FUNCTION info_given_after_insert() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO question_event (question_id, at, actor, kind, detail)
     SELECT n.question_id, n.given_at, n.given_by, 'info_given',
@@ -225,7 +227,7 @@ CREATE TRIGGER info_given_after_insert AFTER INSERT ON info_given
 -- A referral takes region and sender from its question and goes to the
 -- region's central point unless another target is named.
 CREATE FUNCTION referral_before_insert() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = loket, pg_catalog AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     SELECT region, organisation INTO NEW.region, NEW.from_org
     FROM question WHERE id = NEW.question_id;
@@ -246,11 +248,37 @@ BEGIN
 END $$;
 CREATE TRIGGER referral_before_insert BEFORE INSERT ON referral
     FOR EACH ROW EXECUTE FUNCTION referral_before_insert();
+-- What the sender wrote (urgency, note, and above all the client's consent
+-- to pass contact details) only the sender may change: the target could
+-- otherwise grant itself the client's contact details.
+CREATE FUNCTION referral_before_update() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
+DECLARE
+    me text := my_org();
+BEGIN
+    IF (NEW.id, NEW.question_id, NEW.region, NEW.from_org, NEW.to_org, NEW.reason,
+        NEW.created_by, NEW.created_at)
+       IS DISTINCT FROM
+       (OLD.id, OLD.question_id, OLD.region, OLD.from_org, OLD.to_org, OLD.reason,
+        OLD.created_by, OLD.created_at) THEN
+        RAISE EXCEPTION 'a referral''s question, organisations and reason cannot change'
+            USING ERRCODE = '23514';
+    END IF;
+    IF me IS DISTINCT FROM OLD.from_org AND me IS NOT NULL
+       AND (NEW.urgency, NEW.note, NEW.consent_contact)
+           IS DISTINCT FROM (OLD.urgency, OLD.note, OLD.consent_contact) THEN
+        RAISE EXCEPTION 'only the referring organisation can change urgency, note or consent'
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER referral_before_update BEFORE UPDATE ON referral
+    FOR EACH ROW EXECUTE FUNCTION referral_before_update();
 CREATE TRIGGER referral_bump_version BEFORE UPDATE ON referral
     FOR EACH ROW EXECUTE FUNCTION bump_version();
 
 CREATE FUNCTION referral_log() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO question_event (question_id, at, actor, kind, detail)
@@ -279,7 +307,7 @@ CREATE TRIGGER referral_log_update AFTER UPDATE ON referral
     FOR EACH STATEMENT EXECUTE FUNCTION referral_log();
 
 CREATE FUNCTION signal_before_insert() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = loket, pg_catalog AS $$
+    LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     IF NEW.organisation IS NULL THEN
         NEW.organisation := my_org();

@@ -116,10 +116,12 @@ CREATE POLICY info_given_insert ON info_given FOR INSERT
 CREATE POLICY question_event_read ON question_event FOR SELECT
     TO loket_advisor, loket_central, loket_supervisor
     USING (EXISTS (SELECT 1 FROM question q WHERE q.id = question_event.question_id));
--- Only triggers write history, and only in the name of the current role.
+-- Only triggers write history, only in the name of the current role, and
+-- only on a question that role can see.
 CREATE POLICY question_event_insert ON question_event FOR INSERT
     TO loket_advisor, loket_central
-    WITH CHECK (pg_trigger_depth() > 0 AND actor = current_user);
+    WITH CHECK (pg_trigger_depth() > 0 AND actor = current_user
+                AND EXISTS (SELECT 1 FROM question q WHERE q.id = question_event.question_id));
 
 -- signal: the organisation that logged it; supervisors read their region.
 CREATE POLICY signal_read ON signal FOR SELECT
@@ -130,4 +132,6 @@ CREATE POLICY signal_read_region ON signal FOR SELECT
     USING (region = (SELECT my_region()));
 CREATE POLICY signal_insert ON signal FOR INSERT
     TO loket_advisor, loket_central
-    WITH CHECK (organisation = (SELECT my_org()) AND advisor = current_user);
+    WITH CHECK (organisation = (SELECT my_org()) AND advisor = current_user
+                AND (question_id IS NULL
+                     OR EXISTS (SELECT 1 FROM question q WHERE q.id = signal.question_id)));

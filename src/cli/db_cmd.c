@@ -27,11 +27,52 @@ failed(struct db_error *err)
 	return CLI_DB;
 }
 
+/* Refuse to build on a history that does not match the files: an applied
+ * migration whose file changed since (or whose recorded checksum was
+ * altered), or a pending file numbered below one already applied.  Prints
+ * each problem; returns true when there is none. */
+static bool
+history_consistent(const struct migration_list *list)
+{
+	int last_applied = 0;
+	for (int i = 0; i < list->count; i++)
+		if (list->items[i].applied_at && list->items[i].version > last_applied)
+			last_applied = list->items[i].version;
+	bool ok = true;
+	for (int i = 0; i < list->count; i++) {
+		const struct migration *m = &list->items[i];
+		if (m->applied_at && m->changed) {
+			fprintf(stderr, _("loket: %s was applied but its checksum no longer matches; "
+			                  "restore the file and put changes in a new migration\n"),
+			        m->name);
+			ok = false;
+		} else if (!m->applied_at && m->version < last_applied) {
+			fprintf(stderr, _("loket: %s is numbered below a migration already applied (%03d); "
+			                  "give it a higher number\n"),
+			        m->name, last_applied);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 static int
 db_migrate(struct db *db)
 {
 	char *dir = xasprintf("%s/sql", loket_datadir());
 	struct db_error err = {0};
+	struct migration_list list;
+	if (!migrate_status(db, dir, &list, &err)) {
+		free(dir);
+		return failed(&err);
+	}
+	bool consistent = history_consistent(&list);
+	migration_list_free(&list);
+	if (!consistent) {
+		free(dir);
+		fputs(_("loket: nothing was applied\n"), stderr);
+		return CLI_DB;
+	}
 	int applied = 0;
 	bool ok = migrate_apply(db, dir, say_file, _("applying"), &applied, &err);
 	free(dir);

@@ -16,6 +16,8 @@ static const struct {
 } known[] = {
 	{"question_text_shape", N_("the question text must not be empty and at most 4000 characters")},
 	{"question_no_bsn", N_("the text contains what looks like a BSN; loket never stores a BSN")},
+	{"question_extra_shape",
+	 N_("the extra fields are too long or contain what looks like a BSN")},
 	{"question_postcode4_check", N_("the postcode must be four digits, like 7511")},
 	{"question_channel_fkey", N_("unknown channel")},
 	{"question_client_group_fkey", N_("unknown client group")},

@@ -9,18 +9,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Everything a migration can change, as one text to compare. */
+/* Everything a migration can change, as one text to compare: tables and
+ * columns, constraints, indexes, triggers, policies (both halves), row-level
+ * security flags, privileges, functions (definition and settings), roles
+ * and the migrations table. */
 static const char *const snapshot_sql =
 	"SELECT md5(string_agg(x, '|' ORDER BY x)) FROM ("
-	" SELECT 'c:' || table_name || '.' || column_name || ':' || data_type AS x"
+	" SELECT 'c:' || table_name || '.' || column_name || ':' || data_type || ':'"
+	"        || coalesce(column_default, '') || ':' || is_nullable AS x"
 	"   FROM information_schema.columns WHERE table_schema = 'loket'"
-	" UNION ALL SELECT 'p:' || tablename || '.' || policyname || ':' || coalesce(qual, '')"
+	" UNION ALL SELECT 'r:' || c.relname || ':' || c.relkind::text || ':' || c.relrowsecurity || ':'"
+	"        || c.relforcerowsecurity || ':' || coalesce(c.relacl::text, '') || ':'"
+	"        || pg_get_userbyid(c.relowner)"
+	"   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	"   WHERE n.nspname = 'loket'"
+	" UNION ALL SELECT 'k:' || conrelid::regclass || '.' || conname || ':' || pg_get_constraintdef(oid)"
+	"   FROM pg_constraint WHERE connamespace = 'loket'::regnamespace"
+	" UNION ALL SELECT 't:' || tgrelid::regclass || ':' || pg_get_triggerdef(oid)"
+	"   FROM pg_trigger WHERE NOT tgisinternal"
+	"    AND tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'loket'::regnamespace)"
+	" UNION ALL SELECT 'p:' || tablename || '.' || policyname || ':' || cmd || ':'"
+	"        || roles::text || ':' || coalesce(qual, '') || ':' || coalesce(with_check, '')"
 	"   FROM pg_policies WHERE schemaname = 'loket'"
-	" UNION ALL SELECT 'f:' || p.proname || ':' || md5(pg_get_functiondef(p.oid))"
+	" UNION ALL SELECT 'f:' || p.oid::regprocedure || ':' || md5(pg_get_functiondef(p.oid))"
+	"        || ':' || coalesce(p.proconfig::text, '') || ':' || coalesce(p.proacl::text, '')"
 	"   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'loket'"
 	" UNION ALL SELECT 'i:' || indexname || ':' || indexdef FROM pg_indexes"
 	"   WHERE schemaname = 'loket'"
+	" UNION ALL SELECT 'o:' || rolname || ':' || rolcanlogin || ':' || rolsuper FROM pg_roles"
+	"   WHERE rolname LIKE 'loket\\_%'"
 	" UNION ALL SELECT 'm:' || version || ':' || name || ':' || checksum"
 	"   FROM loket.schema_migration) s";
 
@@ -52,6 +71,32 @@ count_sql_files(void)
 	return n;
 }
 
+/* Every sql/NNN_*.sql file has a line "NNN  name  applied ..." in `out`. */
+static void
+assert_all_applied(const char *out)
+{
+	char *cmd;
+	ck_assert(asprintf(&cmd, "cd '%s'/sql && ls [0-9][0-9][0-9]_*.sql", getenv("LOKET_DATADIR")) > 0);
+	FILE *p = popen(cmd, "r");
+	ck_assert(p != NULL);
+	char name[256];
+	int n = 0;
+	while (fgets(name, sizeof name, p)) {
+		name[strcspn(name, "\n")] = '\0';
+		const char *line = strstr(out, name);
+		ck_assert_msg(line != NULL, "%s missing from db status:\n%s", name, out);
+		const char *eol = strchr(line, '\n');
+		const char *applied = strstr(line, " applied ");
+		ck_assert_msg(applied && (!eol || applied < eol), "%s not applied:\n%s", name, out);
+		ck_assert_msg(strncmp(line - 5, name, 3) == 0, "version of %s:\n%s", name, out);
+		n++;
+	}
+	pclose(p);
+	free(cmd);
+	ck_assert_int_eq(n, count_sql_files());
+	ck_assert_int_ge(n, 5);
+}
+
 START_TEST(migrate_twice_changes_nothing)
 {
 	const char *name = dbtest_create("mig_twice", false);
@@ -77,11 +122,9 @@ START_TEST(migrate_twice_changes_nothing)
 
 	/* db status lists every file as applied, none pending. */
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "status", NULL), 0);
-	ck_assert_msg(strstr(out, "001  001_roles.sql") || strstr(out, "001_roles.sql"), "%s", out);
-	ck_assert_msg(strstr(out, "006_list_index.sql") != NULL, "%s", out);
+	assert_all_applied(out);
 	ck_assert_msg(strstr(out, "0 migrations pending") != NULL, "%s", out);
-	ck_assert_msg(strstr(out, "sql pending") == NULL && strstr(out, "  pending\n") == NULL, "%s",
-	              out);
+	ck_assert_msg(strstr(out, "changed") == NULL, "%s", out);
 	free(out), free(err);
 	free(before), free(after);
 	db_close(&db);
@@ -114,6 +157,31 @@ write_file(const char *dir, const char *name, const char *text)
 	free(path);
 }
 
+static void
+rm_rf(char *dir)
+{
+	char *cmd;
+	ck_assert(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static long
+recorded(struct db *db, const char *version)
+{
+	const char *p[] = {version};
+	return dbtest_long(db, "SELECT count(*) FROM loket.schema_migration WHERE version = $1::int",
+	                   1, p);
+}
+
+static long
+tables_named(struct db *db, const char *name)
+{
+	const char *p[] = {name};
+	return dbtest_long(db, "SELECT count(*) FROM pg_tables WHERE tablename = $1", 1, p);
+}
+
 START_TEST(failed_migration_leaves_nothing)
 {
 	const char *name = dbtest_create("mig_fail", false);
@@ -122,35 +190,98 @@ START_TEST(failed_migration_leaves_nothing)
 	char *dir = datadir_copy();
 	write_file(dir, "900_broken.sql",
 	           "CREATE TABLE loket.half_done (id int);\nSELECT 1 / 0;\n");
+	write_file(dir, "901_after.sql", "CREATE TABLE loket.after_broken (id int);\n");
 	setenv("LOKET_DATADIR", dir, 1);
 	char *out = NULL, *err = NULL;
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 2);
 	ck_assert_msg(strstr(err, "division by zero") != NULL, "stderr: %s", err);
+	ck_assert_msg(strstr(err, "900_broken.sql") != NULL, "file not named: %s", err);
 	free(out), free(err);
 
 	struct db *db = dbtest_connect(name, "postgres");
-	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'",
-	                             0, NULL), 0);
-	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.schema_migration WHERE version = 900",
-	                             0, NULL), 0);
+	ck_assert_int_eq(tables_named(db, "half_done"), 0);
+	ck_assert_int_eq(recorded(db, "900"), 0);
+	/* It stops at the broken file: the one after it is not applied either. */
+	ck_assert_int_eq(tables_named(db, "after_broken"), 0);
+	ck_assert_int_eq(recorded(db, "901"), 0);
 	/* Everything before the broken file was applied and recorded. */
 	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.schema_migration", 0, NULL),
-	                 count_sql_files() - 1);
+	                 count_sql_files() - 2);
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "status", NULL), 0);
+	ck_assert_msg(strstr(out, "2 migrations pending") != NULL, "status: %s", out);
+	free(out), free(err);
 
-	/* Fixed file: applies; then a changed applied file is reported. */
+	/* Fixed file: both apply. */
 	write_file(dir, "900_broken.sql", "CREATE TABLE loket.half_done (id int);\n");
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 0);
+	ck_assert_msg(strstr(out, "Applied 2 migrations") != NULL, "%s", out);
 	free(out), free(err);
-	write_file(dir, "900_broken.sql", "CREATE TABLE loket.half_done (id bigint);\n");
+	ck_assert_int_eq(tables_named(db, "after_broken"), 1);
+	setenv("LOKET_DATADIR", getenv("LOKET_SRCDIR_SAVED"), 1);
+	rm_rf(dir);
+	db_close(&db);
+	dbtest_drop(name);
+}
+END_TEST
+
+/* An applied file that changed, or a recorded checksum that was altered, or
+ * a new file numbered below an applied one: migrate refuses with exit 2 and
+ * applies nothing, not even the pending files that are fine. */
+START_TEST(tampered_history_applies_nothing)
+{
+	const char *name = dbtest_create("mig_tamper", false);
+	char conn[1024];
+	snprintf(conn, sizeof conn, "%s", dbtest_conninfo(name, "postgres"));
+	char *dir = datadir_copy();
+	setenv("LOKET_DATADIR", dir, 1);
+	write_file(dir, "900_first.sql", "CREATE TABLE loket.first_extra (id int);\n");
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 0);
+	free(out), free(err);
+	struct db *db = dbtest_connect(name, "postgres");
+
+	/* 1. The applied file changed on disk. */
+	write_file(dir, "900_first.sql", "CREATE TABLE loket.first_extra (id bigint);\n");
+	write_file(dir, "901_next.sql", "CREATE TABLE loket.next_extra (id int);\n");
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "status", NULL), 0);
 	ck_assert_msg(strstr(out, "changed") != NULL, "status: %s", out);
 	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 2);
+	ck_assert_msg(strstr(err, "900_first.sql") != NULL, "stderr: %s", err);
+	free(out), free(err);
+	ck_assert_int_eq(tables_named(db, "next_extra"), 0);
+	ck_assert_int_eq(recorded(db, "901"), 0);
 
-	char *cmd;
-	ck_assert(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-	free(dir);
+	/* 2. The file is restored, but the recorded checksum was altered. */
+	write_file(dir, "900_first.sql", "CREATE TABLE loket.first_extra (id int);\n");
+	char *saved = query_text(db, "SELECT checksum FROM loket.schema_migration WHERE version = 3");
+	dbtest_ok(db, "UPDATE loket.schema_migration SET checksum = md5('x') WHERE version = 3", 0,
+	          NULL);
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 2);
+	ck_assert_msg(strstr(err, "003_") != NULL, "stderr: %s", err);
+	free(out), free(err);
+	ck_assert_int_eq(recorded(db, "901"), 0);
+	const char *restore[] = {saved};
+	dbtest_ok(db, "UPDATE loket.schema_migration SET checksum = $1 WHERE version = 3", 1, restore);
+	free(saved);
+
+	/* 3. A new file numbered below the last applied one. */
+	write_file(dir, "899_late.sql", "CREATE TABLE loket.late_extra (id int);\n");
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 2);
+	ck_assert_msg(strstr(err, "899_late.sql") != NULL, "stderr: %s", err);
+	free(out), free(err);
+	ck_assert_int_eq(tables_named(db, "late_extra") + tables_named(db, "next_extra"), 0);
+
+	/* Consistent again: the pending file applies. */
+	char *path;
+	ck_assert(asprintf(&path, "%s/sql/899_late.sql", dir) > 0);
+	ck_assert_int_eq(unlink(path), 0);
+	free(path);
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 0);
+	free(out), free(err);
+	ck_assert_int_eq(tables_named(db, "next_extra"), 1);
+	setenv("LOKET_DATADIR", getenv("LOKET_SRCDIR_SAVED"), 1);
+	rm_rf(dir);
 	db_close(&db);
 	dbtest_drop(name);
 }
@@ -159,11 +290,13 @@ END_TEST
 int
 main(void)
 {
+	setenv("LOKET_SRCDIR_SAVED", getenv("LOKET_DATADIR"), 1);
 	Suite *s = suite_create("migrate");
 	TCase *tc = tcase_create("migrate");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, migrate_twice_changes_nothing);
 	tcase_add_test(tc, failed_migration_leaves_nothing);
+	tcase_add_test(tc, tampered_history_applies_nothing);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }
