@@ -11,7 +11,7 @@ RETURNS TABLE (item_id bigint, version_id bigint, version_no integer, title text
                tell_client text, body text, link text, review_by date,
                past_review boolean, score real)
 LANGUAGE sql STABLE
-SET search_path = loket, public, pg_catalog
+SET search_path = loket, public, pg_catalog, pg_temp
 AS $$
     WITH cur AS (        -- the current version of every live item of the region
         SELECT DISTINCT ON (v.item_id) v.*

@@ -7,6 +7,7 @@
 
 #include "form/form.h"
 #include "model/session.h"
+#include "shell/prompt.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/width.h"
@@ -36,6 +37,7 @@ struct app {
 	int retry_ms; /* the wait before the next reconnect attempt */
 	bool quit;
 	int exit_code;
+	char prompt_kind; /* ':' or '/' while the prompt is open */
 };
 
 static struct view_area
@@ -209,6 +211,13 @@ draw(const struct app *app)
 		v->ops->draw(v->state, stdscr, &area);
 		draw_status(app);
 	}
+	if (prompt_active() && !too_small()) {
+		prompt_draw(stdscr, LINES - 1, COLS);
+		curs_set(1);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
 	wnoutrefresh(stdscr);
 	const struct view *top = &app->stack[app->depth - 1];
 	if (top->ops->cursor && !too_small()) {
@@ -235,6 +244,60 @@ try_reconnect(struct app *app)
 	db_error_clear(&err);
 }
 
+/* A ':' command line: new, refer, goto NUMBER, help, quit. */
+static void
+run_command(struct app *app, const char *line)
+{
+	while (*line == ' ')
+		line++;
+	char word[16] = "";
+	int number = 0, n = 0;
+	sscanf(line, "%15s %n", word, &n);
+	struct view_area area = body_area();
+	struct view *v = top_view(app);
+	if (strcmp(word, "new") == 0 || strcmp(word, "nieuw") == 0) {
+		open_form(app, "intake", NULL);
+	} else if (strcmp(word, "refer") == 0 || strcmp(word, "verwijs") == 0) {
+		if (v->ops->keys == KEYS_LIST)
+			apply(app, v->ops->handle(v->state, &app->ctx, CMD_REFER, &area));
+		else
+			view_message(&app->ctx, "%s", _("Choose a question in the list first, then press r."));
+	} else if (strcmp(word, "goto") == 0 || strcmp(word, "ga") == 0) {
+		if (sscanf(line + n, "%d", &number) == 1 && number > 0) {
+			app->ctx.open_number = number;
+			apply(app, VIEW_OPEN);
+		} else {
+			view_message(&app->ctx, "%s", _("Say :goto and a question number, e.g. :goto 12."));
+		}
+	} else if (strcmp(word, "help") == 0 || strcmp(word, "hulp") == 0) {
+		push(app, view_help_new(v->ops->keys));
+	} else if (strcmp(word, "quit") == 0 || strcmp(word, "q") == 0) {
+		app->quit = true;
+	} else if (word[0]) {
+		view_message(&app->ctx, _("Unknown command '%s'; try :help."), word);
+	}
+}
+
+static void
+on_prompt_key(struct app *app, int ch, bool is_char)
+{
+	enum prompt_state st = prompt_key(ch, is_char);
+	if (st == PROMPT_EDITING)
+		return;
+	char kind = app->prompt_kind;
+	app->prompt_kind = 0;
+	if (st == PROMPT_CANCEL)
+		return;
+	char *line = prompt_take();
+	if (kind == '/') {
+		struct view_area area = body_area();
+		view_list_search(&app->stack[0], &app->ctx, line, &area);
+	} else {
+		run_command(app, line);
+	}
+	free(line);
+}
+
 static void
 on_key(struct app *app, int ch, bool is_char)
 {
@@ -244,6 +307,10 @@ on_key(struct app *app, int ch, bool is_char)
 	}
 	free(app->ctx.message);
 	app->ctx.message = NULL;
+	if (prompt_active()) {
+		on_prompt_key(app, ch, is_char);
+		return;
+	}
 	if (!app->connected)
 		try_reconnect(app);
 	struct view *v = top_view(app);
@@ -259,6 +326,11 @@ on_key(struct app *app, int ch, bool is_char)
 		return;
 	if (cmd == CMD_REDRAW) {
 		clearok(curscr, TRUE);
+		return;
+	}
+	if (cmd == CMD_COMMAND || (cmd == CMD_SEARCH && app->depth == 1)) {
+		app->prompt_kind = cmd == CMD_COMMAND ? ':' : '/';
+		prompt_open(cmd == CMD_COMMAND ? ":" : "/");
 		return;
 	}
 	if (cmd == CMD_SIGNAL && v->ops->keys != KEYS_LIST) {

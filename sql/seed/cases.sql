@@ -16,7 +16,7 @@ CREATE OR REPLACE FUNCTION loket.seed_cases(p_count int, p_done bigint DEFAULT 0
                                             p_total bigint DEFAULT NULL)
 RETURNS int
 LANGUAGE plpgsql
-SET search_path = loket, pg_catalog
+SET search_path = loket, pg_catalog, pg_temp
 AS $fn$
 DECLARE
     v_total   bigint := greatest(coalesce(p_total, p_count), p_count);

@@ -116,7 +116,7 @@ case_list(const struct cli_globals *g, int argc, char **argv)
 	int rc = cli_connect(g, &db);
 	if (rc != CLI_OK)
 		return rc;
-	struct question_filter filter = {a.status};
+	struct question_filter filter = {a.status, NULL};
 	struct question_page page;
 	struct db_error err = {0};
 	if (question_page(db, &filter, NULL, QUESTION_NEWEST, a.limit, &page, &err)) {

@@ -22,6 +22,9 @@ enum command {
 	CMD_MARK,
 	CMD_REFER,
 	CMD_SIGNAL,
+	CMD_COMMAND, /* ':' */
+	CMD_SEARCH,  /* '/' */
+	CMD_PREV_MATCH,
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */

@@ -15,7 +15,9 @@
 	"q.postcode4, (SELECT r.status FROM loket.referral r WHERE r.question_id = q.id "     \
 	"ORDER BY r.created_at DESC LIMIT 1), q.version "
 
-#define FILTER "WHERE ($1::text IS NULL OR q.status = $1) "
+#define FILTER                                                                            \
+	"WHERE ($1::text IS NULL OR q.status = $1) "                                      \
+	"AND ($5::text IS NULL OR to_tsvector('dutch', q.text) @@ websearch_to_tsquery('dutch', $5)) "
 
 /* Newest first; rows strictly older than the key when one is given. */
 static const char *const page_desc_sql =
@@ -82,10 +84,11 @@ question_page(struct db *db, const struct question_filter *filter,
 	bool keyed = (dir == QUESTION_OLDER || dir == QUESTION_NEWER) && key && key->created_key;
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit + 1); /* one extra tells whether there is more */
+	const char *search = filter && filter->search && *filter->search ? filter->search : NULL;
 	const char *params[] = {filter ? filter->status : NULL, keyed ? key->created_key : NULL,
-	                        keyed ? key->id : NULL, lim};
+	                        keyed ? key->id : NULL, lim, search};
 	struct db_result *r = NULL;
-	if (!db_query(db, ascending ? page_asc_sql : page_desc_sql, 4, params, &r, err))
+	if (!db_query(db, ascending ? page_asc_sql : page_desc_sql, 5, params, &r, err))
 		return false;
 	int n = db_result_rows(r);
 	out->more = n > limit;

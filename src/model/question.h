@@ -44,6 +44,7 @@ enum question_dir {
 
 struct question_filter {
 	const char *status; /* NULL = any */
+	const char *search; /* NULL = all; else Dutch full-text search of the text */
 };
 
 /* A page of rows, always in list order (newest first). */

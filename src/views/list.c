@@ -21,6 +21,7 @@ struct list_state {
 	bool more_older; /* rows exist below the last one */
 	bool loaded;
 	bool show_org; /* the role sees other organisations' questions */
+	char *search;  /* Dutch full-text search, or NULL for all questions */
 	char pos[64];
 };
 
@@ -49,7 +50,9 @@ fetch(struct view_ctx *ctx, const struct question_row *from, enum question_dir d
 	if (from)
 		question_key_of(from, &key);
 	struct db_error err = {0};
-	bool ok = question_page(ctx->db, NULL, from ? &key : NULL, dir, limit, out, &err);
+	const struct list_state *s = ctx->list;
+	struct question_filter filter = {NULL, s ? s->search : NULL};
+	bool ok = question_page(ctx->db, &filter, from ? &key : NULL, dir, limit, out, &err);
 	question_key_free(&key);
 	if (!ok) {
 		view_db_error(ctx, &err);
@@ -144,6 +147,7 @@ list_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct list_state *s = state;
 	int want = page_rows(area);
+	ctx->list = s;
 	if (s->loaded && ctx->refresh) {
 		ctx->refresh = false;
 		load_end(s, ctx, QUESTION_NEWEST, want);
@@ -231,6 +235,7 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 {
 	struct list_state *s = state;
 	int want = page_rows(area);
+	ctx->list = s;
 	switch (cmd) {
 	case CMD_DOWN:
 		return move_line(s, ctx, 1, want);
@@ -254,9 +259,13 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 	case CMD_QUIT:
 		return VIEW_QUIT;
 	case CMD_NEW:
+		if (s->search) /* after a search, n is the next match */
+			return move_line(s, ctx, 1, want);
 		ctx->open_form = "intake";
 		ctx->open_question[0] = '\0';
 		return VIEW_NEW;
+	case CMD_PREV_MATCH:
+		return s->search ? move_line(s, ctx, -1, want) : VIEW_HANDLED;
 	case CMD_SIGNAL:
 		ctx->open_form = "signal";
 		ctx->open_question[0] = '\0';
@@ -356,10 +365,24 @@ list_position(const void *state)
 {
 	struct list_state *s = (struct list_state *)state;
 	if (s->count == 0)
-		return "";
-	snprintf(s->pos, sizeof s->pos, "%s%d–%d%s", s->more_newer ? "↑ " : "",
-	         s->rows[0].number, s->rows[s->count - 1].number, s->more_older ? " ↓" : "");
+		return s->search ? _("no match") : "";
+	snprintf(s->pos, sizeof s->pos, "%s%s%d–%d%s", s->search ? "/ " : "",
+	         s->more_newer ? "↑ " : "", s->rows[0].number, s->rows[s->count - 1].number,
+	         s->more_older ? " ↓" : "");
 	return s->pos;
+}
+
+void
+view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
+                 const struct view_area *area)
+{
+	struct list_state *s = v->state;
+	free(s->search);
+	s->search = text && *text ? xstrdup(text) : NULL;
+	ctx->list = s;
+	load_end(s, ctx, QUESTION_NEWEST, page_rows(area));
+	if (s->search && s->count == 0)
+		view_message(ctx, _("No question matches '%s'."), s->search);
 }
 
 static void
@@ -367,6 +390,7 @@ list_free(void *state)
 {
 	struct list_state *s = state;
 	free_rows(s->rows, s->count);
+	free(s->search);
 	free(s);
 }
 

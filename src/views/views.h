@@ -25,6 +25,7 @@ enum view_flag {
 };
 
 struct view;
+struct list_state;
 
 /* What views share: the connection, who is logged in, and a one-line
  * message for the status bar. */
@@ -37,6 +38,7 @@ struct view_ctx {
 	char open_question[40]; /* with VIEW_NEW: the question the form is about, or "" */
 	int open_question_number;
 	struct form_values *carry; /* with VIEW_PUSH of a form: values it takes over */
+	const struct list_state *list; /* the case list being served (its search) */
 	bool refresh;    /* the data changed: lists reload */
 	struct view *next; /* set with VIEW_PUSH (owned until taken) */
 };
@@ -85,6 +87,9 @@ struct view {
 };
 
 struct view view_list_new(void);
+/* Show only the questions that match text (Dutch full text); "" shows all. */
+void view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
+                      const struct view_area *area);
 struct view view_detail_new(int number);
 struct view view_help_new(enum keys_context for_keys);
 /* The first-line information pane for a question just saved. */
