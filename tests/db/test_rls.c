@@ -153,6 +153,114 @@ START_TEST(supervisor_no_contact_details)
 }
 END_TEST
 
+/* A temporary table shadowing a schema table must change nothing: neither
+ * who the policies think you are, nor where the history goes. */
+START_TEST(temporary_objects_change_nothing)
+{
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	dbtest_ok(kvk, "CREATE TEMP TABLE advisor (role_name name, organisation text, region text, "
+	               "active boolean, roles text[])", 0, NULL);
+	dbtest_ok(kvk, "INSERT INTO pg_temp.advisor VALUES ('kvk_demo', 'cnv', 'twente', true, "
+	               "'{advisor}')", 0, NULL);
+	dbtest_ok(kvk, "SET search_path = pg_temp, loket, public", 0, NULL);
+	ck_assert_int_eq(count(kvk, "SELECT count(*) FROM loket.question WHERE organisation = 'cnv'"), 0);
+	ck_assert_int_eq(count(kvk, "SELECT count(*) FROM loket.client WHERE organisation = 'cnv'"), 0);
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	ck_assert(db_query(kvk, "SELECT loket.my_org()", 0, NULL, &r, &err));
+	ck_assert_str_eq(db_result_get(r, 0, 0), "kvk");
+	db_result_free(&r);
+
+	/* History cannot be diverted into a temporary table. */
+	const char *k[] = {KVK_Q};
+	long before = dbtest_long(kvk, "SELECT count(*) FROM loket.question_event WHERE question_id = "
+	                               "$1::uuid", 1, k);
+	dbtest_ok(kvk, "CREATE TEMP TABLE question_event (question_id uuid, at timestamptz, "
+	               "actor name, kind text, detail jsonb)", 0, NULL);
+	dbtest_ok(kvk, "UPDATE loket.question SET text = 'stil veranderd' WHERE id = $1::uuid", 1, k);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.question_event WHERE question_id = "
+	                                  "$1::uuid AND kind = 'updated'", 1, k),
+	                 1);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.question_event WHERE question_id = "
+	                                  "$1::uuid", 1, k),
+	                 before + 1);
+	ck_assert_int_eq(count(kvk, "SELECT count(*) FROM pg_temp.question_event"), 0);
+
+	/* A trigger of one's own (on a temporary table) cannot write history on
+	 * another organisation's question. */
+	dbtest_ok(kvk, "CREATE TEMP TABLE t (x int)", 0, NULL);
+	dbtest_ok(kvk,
+	          "CREATE FUNCTION pg_temp.forge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	          "INSERT INTO loket.question_event (question_id, kind) VALUES "
+	          "('" CNV_Q "', 'info_given'); RETURN NULL; END $$",
+	          0, NULL);
+	dbtest_ok(kvk, "CREATE TRIGGER forge AFTER INSERT ON pg_temp.t FOR EACH ROW "
+	               "EXECUTE FUNCTION pg_temp.forge()", 0, NULL);
+	dbtest_fails(kvk, "INSERT INTO pg_temp.t VALUES (1)", 0, NULL, "42501");
+	db_close(&kvk);
+}
+END_TEST
+
+/* The target of a referral works it (status, outcome) but cannot give
+ * itself the client's consent, nor move or re-address the referral. */
+START_TEST(target_works_referral_but_not_consent)
+{
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	const char *k[] = {KVK_Q};
+	dbtest_ok(kvk,
+	          "INSERT INTO loket.client (question_id, kind, name, email, consent_at) "
+	          "VALUES ($1::uuid, 'person', 'Anna Smit', 'anna@example.nl', now())",
+	          1, k);
+	dbtest_ok(kvk, "INSERT INTO loket.referral (question_id, reason) VALUES ($1::uuid, 'advies')",
+	          1, k);
+	struct db *lwl = dbtest_connect(dbname, "lwl_demo");
+	ck_assert_int_eq(count(lwl, "SELECT count(*) FROM loket.question"), 2);
+	ck_assert_int_eq(dbtest_long(lwl, "SELECT count(*) FROM loket.client WHERE question_id = "
+	                                  "$1::uuid", 1, k),
+	                 0);
+	dbtest_fails(lwl, "UPDATE loket.referral SET consent_contact = true WHERE question_id = $1::uuid",
+	             1, k, "42501");
+	dbtest_fails(lwl, "UPDATE loket.referral SET note = 'anders' WHERE question_id = $1::uuid", 1, k,
+	             "42501");
+	dbtest_fails(lwl, "UPDATE loket.referral SET to_org = 'cnv'", 0, NULL, "42501");
+	dbtest_fails(lwl, "UPDATE loket.referral SET from_org = 'lwl'", 0, NULL, "42501");
+	ck_assert_int_eq(dbtest_long(lwl, "SELECT count(*) FROM loket.client WHERE question_id = "
+	                                  "$1::uuid", 1, k),
+	                 0);
+	/* Status and outcome are the target's to set; the sender sees them. */
+	dbtest_ok(lwl,
+	          "UPDATE loket.referral SET status = 'completed', outcome = 'advies-gegeven', "
+	          "completed_at = now() WHERE question_id = $1::uuid",
+	          1, k);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.referral WHERE question_id = "
+	                                  "$1::uuid AND status = 'completed' AND outcome = "
+	                                  "'advies-gegeven'", 1, k),
+	                 1);
+	/* The sender records consent; only then does the target see the client. */
+	dbtest_ok(kvk, "UPDATE loket.referral SET consent_contact = true WHERE question_id = $1::uuid",
+	          1, k);
+	ck_assert_int_eq(dbtest_long(lwl, "SELECT count(*) FROM loket.client WHERE question_id = "
+	                                  "$1::uuid", 1, k),
+	                 1);
+	db_close(&lwl);
+	db_close(&kvk);
+}
+END_TEST
+
+START_TEST(cannot_become_another_role)
+{
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	dbtest_fails(kvk, "SELECT set_config('role', 'cnv_demo', false)", 0, NULL, "42501");
+	dbtest_fails(kvk, "SET SESSION AUTHORIZATION cnv_demo", 0, NULL, "42501");
+	dbtest_fails(kvk, "SET ROLE loket_central", 0, NULL, "42501");
+	dbtest_fails(kvk, "SELECT set_config('role', 'lwl_demo', true)", 0, NULL, "42501");
+	/* Its own group role is allowed, and makes it nobody. */
+	dbtest_ok(kvk, "SET ROLE loket_advisor", 0, NULL);
+	ck_assert_int_eq(count(kvk, "SELECT count(*) FROM loket.question"), 0);
+	db_close(&kvk);
+}
+END_TEST
+
 START_TEST(catalogue_has_no_way_around)
 {
 	struct db *admin = dbtest_connect(dbname, "postgres");
@@ -181,6 +289,33 @@ START_TEST(catalogue_has_no_way_around)
 	                              "'referral', 'info_given', 'signal', 'question_event') "
 	                              "AND c.relrowsecurity AND c.relforcerowsecurity"),
 	                 6);
+	/* No login role can become the owner, create roles, or create objects
+	 * in the schemas loket uses. */
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_roles r WHERE r.rolcanlogin "
+	                              "AND r.oid <> 10 AND (r.rolcreaterole OR r.rolcreatedb "
+	                              "OR pg_has_role(r.oid, 'loket_owner', 'MEMBER') "
+	                              "OR has_schema_privilege(r.oid, 'loket', 'CREATE') "
+	                              "OR has_schema_privilege(r.oid, 'public', 'CREATE'))"),
+	                 0);
+	/* Every trigger function, SECURITY DEFINER function and function a policy
+	 * calls pins its search_path with pg_temp last (else the caller's
+	 * temporary tables come first). */
+	static const char *const pinned =
+		"SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'loket'::regnamespace "
+		"AND (p.prosecdef OR p.oid IN (SELECT tgfoid FROM pg_trigger) "
+		"     OR p.oid IN (SELECT refobjid FROM pg_depend WHERE classid = 'pg_policy'::regclass "
+		"                  AND refclassid = 'pg_proc'::regclass)) ";
+	char *unpinned = NULL;
+	ck_assert(asprintf(&unpinned, "%s AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c "
+	                              "WHERE c ~ '^search_path=.*pg_temp$')", pinned) > 0);
+	ck_assert_int_eq(count(admin, unpinned), 0);
+	free(unpinned);
+	ck_assert_int_ge(count(admin, pinned), 15);
+	ck_assert_int_eq(count(admin, "SELECT count(DISTINCT objid) FROM pg_depend WHERE classid = "
+	                              "'pg_policy'::regclass AND refobjid = 'loket.my_org()'::regprocedure"),
+	                 count(admin, "SELECT count(*) FROM pg_policy p WHERE pg_get_expr(p.polqual, "
+	                              "p.polrelid) ~ 'my_org' OR pg_get_expr(p.polwithcheck, p.polrelid) "
+	                              "~ 'my_org'"));
 	/* No policy trusts a setting a user could SET. */
 	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_policies WHERE schemaname = 'loket' "
 	                              "AND (coalesce(qual, '') ~* 'current_setting|session_user' "
@@ -200,6 +335,9 @@ main(void)
 	tcase_add_test(tc, vindplaats_sees_only_its_own);
 	tcase_add_test(tc, central_sees_only_referred);
 	tcase_add_test(tc, supervisor_no_contact_details);
+	tcase_add_test(tc, temporary_objects_change_nothing);
+	tcase_add_test(tc, target_works_referral_but_not_consent);
+	tcase_add_test(tc, cannot_become_another_role);
 	tcase_add_test(tc, catalogue_has_no_way_around);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
