@@ -51,7 +51,7 @@ tl_start() {
     tl_run=$((tl_run + 1))
     tl_sock="loket-tui-$$-$tl_run"
     tl_tmux new-session -d -s t -x "$1" -y "$2" \
-        "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
+        "env TERM=${TL_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
          LOKET_LOCALEDIR='$tl_tmp/locale' XDG_STATE_HOME='$tl_tmp/state' NO_COLOR=1 \
          '$LOKET' -d '$(tl_conninfo "$3")'; echo \$? >'$tl_tmp/exit.tmp'; \
          stty -a >'$tl_tmp/stty' 2>&1; mv '$tl_tmp/exit.tmp' '$tl_tmp/exit'; sleep 600"
