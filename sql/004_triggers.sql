@@ -34,6 +34,10 @@ BEGIN
     END IF;
     IF NEW.region IS NULL THEN
         SELECT region INTO NEW.region FROM organisation WHERE code = NEW.organisation;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'unknown organisation %', NEW.organisation
+                USING ERRCODE = '23503', CONSTRAINT = 'question_organisation_fkey';
+        END IF;
     END IF;
     NEW.advisor := coalesce(NEW.advisor, current_user);
     IF NEW.number IS NULL THEN

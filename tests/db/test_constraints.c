@@ -194,6 +194,112 @@ START_TEST(version_bumps_and_history)
 }
 END_TEST
 
+/* White space that looks empty on a screen counts as empty everywhere. */
+START_TEST(blank_text_of_every_kind)
+{
+	add_fails("balie", "werkende", "evc", "\xc2\xa0\xc2\xa0", NULL, "23514");   /* no-break spaces */
+	add_fails("balie", "werkende", "evc", "\xe3\x80\x80\n\t", NULL, "23514");   /* ideographic */
+	add_fails("balie", "werkende", "evc", "\xe2\x80\x8b \xef\xbb\xbf", NULL, "23514"); /* zero-width */
+	const char *blank[] = {"\t\n", "\xc2\xa0"};
+	for (int i = 0; i < 2; i++) {
+		const char *p[] = {blank[i]};
+		dbtest_fails(admin,
+		             "INSERT INTO loket.knowledge_version (item_id, title, tell_client, body, topics, "
+		             "valid_from, review_by) SELECT id, $1, 'Kort', 'Lang', '{evc}', current_date, "
+		             "current_date + 1 FROM loket.knowledge_item LIMIT 1",
+		             1, p, "23514");
+		dbtest_fails(admin, "INSERT INTO loket.topic (code, label) VALUES ('leeg', $1)", 1, p,
+		             "23514");
+		const char *q[] = {Q1, blank[i]};
+		dbtest_fails(kvk,
+		             "INSERT INTO loket.client (question_id, kind, name, consent_at) "
+		             "VALUES ($1::uuid, 'person', $2, now())",
+		             2, q, "23514");
+		dbtest_fails(kvk,
+		             "INSERT INTO loket.signal (question_id, kind, topic, text) "
+		             "VALUES ($1::uuid, 'latente_vraag', 'evc', $2)",
+		             2, q, "23514");
+	}
+	/* Over-long reference labels and knowledge titles. */
+	char label[202];
+	memset(label, 'l', 201);
+	label[201] = '\0';
+	const char *l[] = {label};
+	dbtest_fails(admin, "INSERT INTO loket.topic (code, label) VALUES ('lang', $1)", 1, l, "23514");
+	const char *q[] = {Q1, label};
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.client (question_id, kind, name, consent_at) "
+	             "VALUES ($1::uuid, 'person', $2, now())",
+	             2, q, "23514");
+	/* Text with a visible character among the blanks is fine. */
+	const char *ok[] = {"00000000-0000-4000-8000-0000000000bb", "balie", "werkende", "evc",
+	                    "\xc2\xa0?", NULL};
+	dbtest_ok(kvk, add_sql, 6, ok);
+}
+END_TEST
+
+/* Fields added through forms/ are bounded and hold no BSN. */
+START_TEST(extra_fields)
+{
+	static const char *const sql =
+		"INSERT INTO loket.question (id, channel, client_group, topic, text, extra) "
+		"VALUES (gen_random_uuid(), 'balie', 'werkende', 'evc', 'tekst', $1::jsonb)";
+	char *big = malloc(20100);
+	int n = snprintf(big, 20100, "{\"opmerking\": \"");
+	memset(big + n, 'a', 20000);
+	strcpy(big + n + 20000, "\"}");
+	const char *p[] = {big};
+	dbtest_fails(kvk, sql, 1, p, "23514");
+	free(big);
+	const char *bsn[] = {"{\"klantnummer\": \"111222333\"}"};
+	dbtest_fails(kvk, sql, 1, bsn, "23514");
+	const char *array[] = {"[1, 2]"};
+	dbtest_fails(kvk, sql, 1, array, "23514");
+	const char *fine[] = {"{\"sector\": \"zorg\", \"uren\": \"32\"}"};
+	dbtest_ok(kvk, sql, 1, fine);
+}
+END_TEST
+
+/* Unknown organisation codes, and an outcome set on a referral that is not
+ * completed, by an update rather than an insert. */
+START_TEST(more_codes_and_outcomes)
+{
+	dbtest_fails(admin,
+	             "INSERT INTO loket.question (id, organisation, channel, client_group, topic, text) "
+	             "VALUES (gen_random_uuid(), 'nergens', 'balie', 'werkende', 'evc', 'tekst')",
+	             0, NULL, "23503");
+	dbtest_fails(admin,
+	             "INSERT INTO loket.advisor (role_name, display_name, region, organisation, roles) "
+	             "VALUES ('x_demo', 'X', 'twente', 'nergens', '{advisor}')",
+	             0, NULL, "23503");
+	dbtest_fails(admin,
+	             "INSERT INTO loket.advisor (role_name, display_name, region, organisation, roles) "
+	             "VALUES ('x_demo', 'X', 'twente', 'kvk', '{baas}')",
+	             0, NULL, "23514");
+	const char *p[] = {Q1};
+	dbtest_ok(kvk, "INSERT INTO loket.referral (question_id, reason) VALUES ($1::uuid, 'advies')",
+	          1, p);
+	struct db *lwl = dbtest_connect(dbname, "lwl_demo");
+	dbtest_fails(lwl, "UPDATE loket.referral SET outcome = 'advies-gegeven'", 0, NULL, "23514");
+	dbtest_fails(lwl, "UPDATE loket.referral SET status = 'completed', outcome = 'onzin'", 0, NULL,
+	             "23503");
+	dbtest_fails(lwl, "UPDATE loket.referral SET status = 'verdwenen'", 0, NULL, "23514");
+	dbtest_ok(lwl, "UPDATE loket.referral SET status = 'accepted'", 0, NULL);
+	ck_assert_int_eq(dbtest_long(lwl, "SELECT version FROM loket.referral", 0, NULL), 2);
+	db_close(&lwl);
+	/* Even the superuser cannot re-address a referral. */
+	dbtest_fails(admin, "UPDATE loket.referral SET to_org = 'cnv'", 0, NULL, "23514");
+	/* Client data: the version bumps, and it cannot move to another question. */
+	dbtest_ok(kvk,
+	          "INSERT INTO loket.client (question_id, kind, name, consent_at) "
+	          "VALUES ($1::uuid, 'person', 'Jan', now())",
+	          1, p);
+	dbtest_ok(kvk, "UPDATE loket.client SET name = 'Jan Jansen'", 0, NULL);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT version FROM loket.client", 0, NULL), 2);
+	dbtest_fails(kvk, "UPDATE loket.client SET consent_at = NULL", 0, NULL, "23514");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -208,6 +314,9 @@ main(void)
 	tcase_add_test(tc, immutable_rows);
 	tcase_add_test(tc, one_central_per_region);
 	tcase_add_test(tc, version_bumps_and_history);
+	tcase_add_test(tc, blank_text_of_every_kind);
+	tcase_add_test(tc, extra_fields);
+	tcase_add_test(tc, more_codes_and_outcomes);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }
