@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "dbtest.h"
+#include "model/question.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -213,6 +214,102 @@ START_TEST(libpq_environment_and_service)
 }
 END_TEST
 
+/* A retried submit with the same uuid finds the row it wrote: one row, the
+ * same number.  The CLI makes a fresh uuid per run, so this goes through
+ * the model as the TUI does. */
+START_TEST(retried_add_is_idempotent)
+{
+	struct db *db = dbtest_connect(dbname, "kvk_demo");
+	struct question_new q = {.id = "00000000-0000-4000-8000-0000000000e1", .channel = "balie",
+	                         .client_group = "werkende", .topic = "evc", .text = "Twee keer verstuurd"};
+	struct db_error err = {0};
+	int first = 0, second = 0;
+	ck_assert_msg(question_add(db, &q, &first, &err), "%s", err.message);
+	ck_assert_msg(question_add(db, &q, &second, &err), "%s", err.message);
+	ck_assert_int_gt(first, 0);
+	ck_assert_int_eq(first, second);
+	const char *p[] = {q.id};
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.question WHERE id = $1::uuid", 1, p),
+	                 1);
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.question_event WHERE question_id = "
+	                                 "$1::uuid AND kind = 'created'", 1, p),
+	                 1);
+	db_close(&db);
+	/* Another organisation retrying with that uuid gets an error, not the row. */
+	struct db *cnv = dbtest_connect(dbname, "cnv_demo");
+	ck_assert(!question_add(cnv, &q, &second, &err));
+	db_error_clear(&err);
+	db_close(&cnv);
+}
+END_TEST
+
+/* Text that only looks like text, and bad text from stdin: exit 1, a
+ * message naming the field, nothing written. */
+START_TEST(refused_text_variants)
+{
+	char *out = NULL, *err = NULL;
+	long before = questions();
+	ck_assert_int_eq(ADD(kvk, NULL, "\xc2\xa0\xe3\x80\x80", "evc"), 1);
+	ck_assert_msg(strstr(err, "empty") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(ADD(kvk, "ongeldig \xc3\x28 utf-8\n", "-", "evc"), 1);
+	ck_assert_msg(strstr(err, "--text") != NULL && strstr(err, "UTF-8") != NULL, "%s", err);
+	free(out), free(err);
+	char *long_text = malloc(4003);
+	memset(long_text, 'y', 4001);
+	strcpy(long_text + 4001, "\n");
+	ck_assert_int_eq(ADD(kvk, long_text, "-", "evc"), 1);
+	ck_assert_msg(strstr(err, "--text") != NULL && strstr(err, "4000") != NULL, "%s", err);
+	free(out), free(err);
+	/* Exactly 4000 characters (multi-byte ones) is fine. */
+	char *euro = malloc(3 * 4000 + 1);
+	for (int i = 0; i < 4000; i++)
+		memcpy(euro + 3 * i, "\xe2\x82\xac", 3);
+	euro[3 * 4000] = '\0';
+	ck_assert_int_eq(ADD(kvk, NULL, euro, "evc"), 0);
+	free(out), free(err);
+	free(euro);
+	free(long_text);
+	ck_assert_int_eq(ADD(kvk, NULL, "tekst", "\xff"), 1);
+	ck_assert_msg(strstr(err, "--topic") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(questions(), before + 1);
+}
+END_TEST
+
+/* Table and CSV carry a header and the question's number. */
+START_TEST(list_formats)
+{
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(ADD(kvk, NULL, "Komma, \"aanhalingstekens\" en\nregels", "financiering"), 0);
+	int number = atoi(out);
+	free(out), free(err);
+	char num[16];
+	snprintf(num, sizeof num, "%d", number);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", "--format", "csv", NULL), 0);
+	ck_assert_msg(strncmp(out, "number,created,organisation,", 28) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "\"Komma, \"\"aanhalingstekens\"\" en\nregels\"") != NULL, "%s", out);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", NULL), 0);
+	ck_assert_msg(strncmp(out, "number", 6) == 0 && strstr(out, num) != NULL, "%s", out);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", "--format", "json", NULL), 0);
+	struct db *db = dbtest_connect(dbname, "postgres");
+	const char *p[] = {out, num};
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM jsonb_array_elements($1::jsonb) e "
+	                                 "WHERE (e ->> 'number') = $2 AND e ->> 'text' = "
+	                                 "E'Komma, \"aanhalingstekens\" en\\nregels'", 2, p),
+	                 1);
+	db_close(&db);
+	free(out), free(err);
+	/* The supervisor lists the region's questions, kvk's included. */
+	char sup[1024];
+	snprintf(sup, sizeof sup, "%s", dbtest_conninfo(dbname, "supervisor_demo"));
+	ck_assert_int_eq(dbtest_loket(sup, NULL, &out, &err, "case", "show", num, NULL), 0);
+	free(out), free(err);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -225,6 +322,9 @@ main(void)
 	tcase_add_test(tc, refused_input_writes_nothing);
 	tcase_add_test(tc, connection_errors_exit_2);
 	tcase_add_test(tc, libpq_environment_and_service);
+	tcase_add_test(tc, retried_add_is_idempotent);
+	tcase_add_test(tc, refused_text_variants);
+	tcase_add_test(tc, list_formats);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }
