@@ -45,6 +45,7 @@ AS $$
            review_by < current_date, score
       FROM scored
      WHERE score > 0
+        OR (p_topic IS NULL AND btrim(coalesce(p_text, '')) = '')  -- browsing: everything
      ORDER BY score DESC, title
      LIMIT greatest(1, least(p_limit, 50))
 $$;

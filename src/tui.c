@@ -269,6 +269,9 @@ run_command(struct app *app, const char *line)
 		} else {
 			view_message(&app->ctx, "%s", _("Say :goto and a question number, e.g. :goto 12."));
 		}
+	} else if (strcmp(word, "knowledge") == 0 || strcmp(word, "kennis") == 0) {
+		push(app, view_knowledge_new());
+		load_top(app);
 	} else if (strcmp(word, "help") == 0 || strcmp(word, "hulp") == 0) {
 		push(app, view_help_new(v->ops->keys));
 	} else if (strcmp(word, "quit") == 0 || strcmp(word, "q") == 0) {
@@ -331,6 +334,11 @@ on_key(struct app *app, int ch, bool is_char)
 	if (cmd == CMD_COMMAND || (cmd == CMD_SEARCH && app->depth == 1)) {
 		app->prompt_kind = cmd == CMD_COMMAND ? ':' : '/';
 		prompt_open(cmd == CMD_COMMAND ? ":" : "/");
+		return;
+	}
+	if (cmd == CMD_KNOWLEDGE) {
+		push(app, view_knowledge_new());
+		load_top(app);
 		return;
 	}
 	if (cmd == CMD_SIGNAL && v->ops->keys != KEYS_LIST) {

@@ -41,6 +41,9 @@ static const struct binding bindings[] = {
 	{KEYS_LIST, 'r', CMD_REFER},
 	{KEYS_LIST, 's', CMD_SIGNAL},
 	{KEYS_LIST, '/', CMD_SEARCH},
+	{KEYS_LIST, 'K', CMD_KNOWLEDGE},
+	{KEYS_DETAIL, 'K', CMD_KNOWLEDGE},
+	{KEYS_INFO, 'K', CMD_KNOWLEDGE},
 	{KEYS_LIST, 'N', CMD_PREV_MATCH},
 	{KEYS_LIST, ':', CMD_COMMAND},
 	{KEYS_DETAIL, ':', CMD_COMMAND},
@@ -89,6 +92,7 @@ static const struct keys_help list_help[] = {
 	{"r", N_("refer the question to the central point")},
 	{"s", N_("log a demand signal")},
 	{"/", N_("search the questions (Dutch full text); empty clears")},
+	{"K", N_("knowledge base: search as you type, read items")},
 	{"n, N", N_("after a search: next, previous match")},
 	{":", N_("command line: new, refer, goto NUMBER, help, quit")},
 	{"Ctrl-L", N_("redraw the screen")},
@@ -130,6 +134,15 @@ static const struct keys_help info_help[] = {
 	{NULL, NULL},
 };
 
+/* The browser takes its keys directly (src/views/knowledge.c). */
+static const struct keys_help knowledge_help[] = {
+	{"Letters", N_("type to search; Backspace removes")},
+	{"Down, Up", N_("next, previous item")},
+	{"Enter", N_("read the whole item; Enter, q or Esc closes it")},
+	{"Esc", N_("back")},
+	{NULL, NULL},
+};
+
 static const struct keys_help help_help[] = {
 	{"q, Esc, ?", N_("close the help")},
 	{NULL, NULL},
@@ -149,6 +162,8 @@ keys_help(enum keys_context ctx)
 		return form_help;
 	case KEYS_INFO:
 		return info_help;
+	case KEYS_KNOWLEDGE:
+		return knowledge_help;
 	}
 	return help_help;
 }

@@ -25,6 +25,7 @@ enum command {
 	CMD_COMMAND, /* ':' */
 	CMD_SEARCH,  /* '/' */
 	CMD_PREV_MATCH,
+	CMD_KNOWLEDGE,
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */
@@ -34,6 +35,7 @@ enum keys_context {
 	KEYS_HELP,
 	KEYS_FORM,
 	KEYS_INFO,
+	KEYS_KNOWLEDGE,
 };
 
 /* The command for key `ch` in a context, or CMD_NONE. */

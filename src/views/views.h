@@ -92,6 +92,8 @@ void view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
                       const struct view_area *area);
 struct view view_detail_new(int number);
 struct view view_help_new(enum keys_context for_keys);
+/* The knowledge base browser. */
+struct view view_knowledge_new(void);
 /* The first-line information pane for a question just saved. */
 struct view view_info_new(const char *question_id, int number, const char *topic,
                           const char *text);

@@ -1,0 +1,204 @@
+/* knowledge.c: the knowledge base browser (k): search as you type (Dutch
+ * stemming, typos tolerated), read an item whole.  Every key typed changes
+ * the query and asks the database again; the list never holds more than one
+ * screen of items. */
+#include "config.h"
+
+#include "model/knowledge.h"
+#include "ui/screen.h"
+#include "util/i18n.h"
+#include "util/strbuf.h"
+#include "util/width.h"
+#include "util/xalloc.h"
+#include "views/views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+struct kb_state {
+	struct strbuf query;
+	struct knowledge_hits hits;
+	int cursor;
+	bool reading;
+	int top;
+	bool stale; /* the query changed since the last search */
+	char pos[32];
+};
+
+static void
+search(struct kb_state *s, struct view_ctx *ctx, int limit)
+{
+	knowledge_hits_free(&s->hits);
+	struct db_error err = {0};
+	if (!knowledge_suggest(ctx->db, NULL, s->query.buf ? s->query.buf : "", limit, &s->hits,
+	                       &err)) {
+		view_db_error(ctx, &err);
+		db_error_clear(&err);
+	}
+	s->cursor = 0;
+	s->stale = false;
+}
+
+static int
+kb_load(void *state, struct view_ctx *ctx, const struct view_area *area)
+{
+	struct kb_state *s = state;
+	search(s, ctx, area->rows / 2 > 3 ? area->rows / 2 : 3);
+	return VIEW_REDRAW;
+}
+
+static void
+query_backspace(struct strbuf *q)
+{
+	while (q->len > 0) {
+		unsigned char c = (unsigned char)q->buf[--q->len];
+		if ((c & 0xC0) != 0x80) /* the first byte of the character */
+			break;
+	}
+	if (q->buf)
+		q->buf[q->len] = '\0';
+}
+
+static int
+kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct view_area *area)
+{
+	struct kb_state *s = state;
+	if (s->reading) {
+		if (key == 27 || (is_char && (key == '\n' || key == '\r' || key == 'q')) ||
+		    key == KEY_ENTER)
+			s->reading = false;
+		else if (key == KEY_DOWN || key == KEY_NPAGE)
+			s->top += key == KEY_DOWN ? 1 : area->rows - 1;
+		else if (key == KEY_UP || key == KEY_PPAGE)
+			s->top = s->top - (key == KEY_UP ? 1 : area->rows - 1) > 0
+			                 ? s->top - (key == KEY_UP ? 1 : area->rows - 1)
+			                 : 0;
+		return VIEW_REDRAW;
+	}
+	if (is_char && key == 27)
+		return VIEW_BACK;
+	if ((is_char && (key == '\n' || key == '\r')) || key == KEY_ENTER) {
+		s->reading = s->hits.count > 0;
+		s->top = 0;
+		return VIEW_REDRAW;
+	}
+	if (key == KEY_DOWN && s->cursor + 1 < s->hits.count)
+		s->cursor++;
+	else if (key == KEY_UP && s->cursor > 0)
+		s->cursor--;
+	else if (key == KEY_F(1))
+		return VIEW_HELP;
+	else if (key == KEY_BACKSPACE || (is_char && (key == 127 || key == 8)))
+		query_backspace(&s->query), s->stale = true;
+	else if (is_char && key >= 32) {
+		char mb[8];
+		mbstate_t ps;
+		memset(&ps, 0, sizeof ps);
+		size_t n = wcrtomb(mb, (wchar_t)key, &ps);
+		if (n != (size_t)-1 && s->query.len + n < 200) {
+			strbuf_add(&s->query, mb, n);
+			s->stale = true;
+		}
+	}
+	if (s->stale)
+		search(s, ctx, area->rows / 2 > 3 ? area->rows / 2 : 3);
+	return VIEW_REDRAW;
+}
+
+static int
+kb_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
+{
+	(void)state, (void)ctx, (void)cmd, (void)area;
+	return 0;
+}
+
+static void
+kb_draw(const void *state, WINDOW *w, const struct view_area *area)
+{
+	const struct kb_state *s = state;
+	for (int y = area->y; y < area->y + area->rows; y++) {
+		wmove(w, y, 0);
+		wclrtoeol(w);
+	}
+	if (s->reading && s->hits.count > 0) {
+		const struct knowledge_hit *h = &s->hits.items[s->cursor];
+		char *all = xasprintf("%s\n\n%s\n\n%s\n\n%s %s   %s", h->title, h->tell_client, h->body,
+		                      _("Review by"), h->review_by, h->link);
+		ui_put_wrapped(w, area->y, 1, area->cols - 2, all, s->top, area->rows);
+		free(all);
+		return;
+	}
+	char *line = xasprintf("%s %s", _("Search:"), s->query.buf ? s->query.buf : "");
+	ui_style(w, UI_HEADER, true);
+	ui_put(w, area->y, 1, area->cols - 2, line);
+	ui_style(w, UI_HEADER, false);
+	free(line);
+	int rows = s->hits.count < area->rows / 2 ? s->hits.count : area->rows / 2;
+	for (int i = 0; i < rows; i++) {
+		const struct knowledge_hit *h = &s->hits.items[i];
+		char *t = xasprintf("%s%s", h->title, h->past_review ? _("  (past its review date)") : "");
+		if (i == s->cursor)
+			ui_style(w, UI_SELECTED, true);
+		ui_put(w, area->y + 2 + i, 1, area->cols - 2, t);
+		if (i == s->cursor)
+			ui_style(w, UI_SELECTED, false);
+		free(t);
+	}
+	if (s->hits.count == 0)
+		ui_put(w, area->y + 2, 2, area->cols - 4, _("No matching information found."));
+	else
+		ui_put_wrapped(w, area->y + 3 + rows, 2, area->cols - 4,
+		               s->hits.items[s->cursor].tell_client, 0, area->rows - rows - 3);
+}
+
+static void
+kb_cursor(const void *state)
+{
+	const struct kb_state *s = state;
+	if (s->reading)
+		return;
+	char *line = xasprintf(" %s %s", _("Search:"), s->query.buf ? s->query.buf : "");
+	int x = text_width(line);
+	free(line);
+	move(1, x < COLS ? x : COLS - 1);
+	wnoutrefresh(stdscr);
+}
+
+static const char *
+kb_position(const void *state)
+{
+	struct kb_state *s = (struct kb_state *)state;
+	snprintf(s->pos, sizeof s->pos, _("%d found"), s->hits.count);
+	return s->pos;
+}
+
+static void
+kb_free(void *state)
+{
+	struct kb_state *s = state;
+	strbuf_free(&s->query);
+	knowledge_hits_free(&s->hits);
+	free(s);
+}
+
+static const struct view_ops kb_ops = {
+	.keys = KEYS_KNOWLEDGE,
+	.load = kb_load,
+	.handle = kb_handle,
+	.key = kb_key,
+	.draw = kb_draw,
+	.cursor = kb_cursor,
+	.position = kb_position,
+	.free = kb_free,
+};
+
+struct view
+view_knowledge_new(void)
+{
+	struct kb_state *s = xcalloc(1, sizeof *s);
+	strbuf_init(&s->query);
+	struct view v = {&kb_ops, s};
+	return v;
+}
