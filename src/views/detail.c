@@ -72,23 +72,28 @@ build(struct detail_state *s, const struct question_detail *d)
 	add(s, true, "%s", _("Information given"));
 	if (d->ninfo == 0)
 		add(s, false, "  %s", _("none"));
-	for (int i = 0; i < d->ninfo; i++)
+	for (int i = 0; i < d->ninfo; i++) {
+		view_time(d->info[i].given_at, when, sizeof when);
 		add(s, false, _("  %s (version %d), %s by %s"), d->info[i].title, d->info[i].version_no,
-		    d->info[i].given_at, d->info[i].given_by);
+		    when, d->info[i].given_by);
+	}
 	add(s, false, "%s", "");
 	add(s, true, "%s", _("Referrals"));
 	if (d->nreferrals == 0)
 		add(s, false, "  %s", _("none"));
 	for (int i = 0; i < d->nreferrals; i++) {
 		const struct question_referral *f = &d->referrals[i];
-		add(s, false, _("  %s to %s, reason %s, status %s%s%s"), f->created, f->to_org, f->reason,
+		view_time(f->created, when, sizeof when);
+		add(s, false, _("  %s to %s, reason %s, status %s%s%s"), when, f->to_org, f->reason,
 		    view_referral_status_label(f->status), f->outcome ? _(", outcome ") : "", f->outcome ? f->outcome : "");
 	}
 	add(s, false, "%s", "");
 	add(s, true, "%s", _("History"));
-	for (int i = 0; i < d->nevents; i++)
-		add(s, false, "  %s  %-12s %s  %s", d->events[i].at, d->events[i].actor,
-		    d->events[i].kind, d->events[i].detail ? d->events[i].detail : "");
+	for (int i = 0; i < d->nevents; i++) {
+		view_time(d->events[i].at, when, sizeof when);
+		add(s, false, "  %s  %-12s %s  %s", when, d->events[i].actor, d->events[i].kind,
+		    d->events[i].detail ? d->events[i].detail : "");
+	}
 }
 
 static void
