@@ -1,19 +1,40 @@
 -- cases.sql: loket.seed_cases(), which generates synthetic questions for demos
 -- and benchmarks, set-based (a handful of INSERT ... SELECT statements per
 -- call, never a loop over rows).  Distributions follow PRODUCT.md: client
--- group, topic and channel split, municipality weighted by population,
--- questions only at vindplaatsen, spread over the last two years during
--- office hours, ~60% with information given, ~25% referred to the central
--- point with statuses and outcomes, some clients with dated consent, ~5%
--- demand signals.
+-- group, topic and channel split, municipality weighted by population with
+-- one of its real postcodes, questions only at vindplaatsen, spread over the
+-- last two years during office hours, ~60% with information given, ~25%
+-- referred to the central point with statuses and outcomes, some clients
+-- with dated consent, ~5% demand signals.  Every row goes through the
+-- schema's constraints and triggers, history included: nothing is disabled.
 --
--- `loket db seed --cases N` calls it in batches: p_done questions of p_total
--- are already made in this run, and this batch covers its share of the
--- two-year window, so that numbers and times rise together across batches.
+-- `loket db seed --cases N` first reserves N readable numbers with
+-- loket.seed_reserve(N) (a short transaction of its own, so that batches
+-- need not queue on the region counter), then calls seed_cases in batches of
+-- 50,000, on two connections at once: p_done questions of p_total come
+-- before this batch, whose numbers start at p_first and whose times are its
+-- share of the two-year window, so that numbers and times rise together.
+-- Called alone, seed_cases(N) reserves its own numbers.
 -- Needs the reference data and the demo advisors (`loket db seed`).
 
+-- An older signature would make calls with three arguments ambiguous.
+DROP FUNCTION IF EXISTS loket.seed_cases(integer, bigint, bigint);
+
+-- Takes p_count numbers from the Twente counter that the triggers use;
+-- returns the first.  A run that fails later leaves a gap, as a sequence does.
+CREATE OR REPLACE FUNCTION loket.seed_reserve(p_count int)
+RETURNS int
+LANGUAGE sql
+SET search_path = loket, pg_catalog, pg_temp
+AS $fn$
+    UPDATE region_counter SET last_number = last_number + p_count
+     WHERE region = 'twente' AND p_count > 0
+    RETURNING last_number - p_count + 1
+$fn$;
+
 CREATE OR REPLACE FUNCTION loket.seed_cases(p_count int, p_done bigint DEFAULT 0,
-                                            p_total bigint DEFAULT NULL)
+                                            p_total bigint DEFAULT NULL,
+                                            p_first int DEFAULT NULL)
 RETURNS int
 LANGUAGE plpgsql
 SET search_path = loket, pg_catalog, pg_temp
@@ -23,10 +44,17 @@ DECLARE
     v_window  interval := interval '730 days';
     v_start   timestamptz;
     v_slice   interval;
-    v_last    integer;
+    v_first   integer := p_first;
     v_central text;
-    v_orgs    text[];
-    v_org_cum float8[];
+    v_orgs    text[];      -- vindplaatsen with an advisor, and per organisation:
+    v_advs    text[];      --   the advisor who registers its questions
+    v_org_lo  float8[];    --   its lower bound in [0, 1) for width_bucket
+    v_munis   text[];      -- municipalities, and per municipality:
+    v_places  text[];      --   its name
+    v_muni_lo float8[];    --   its lower bound, by population
+    v_pc_off  int[];       --   where its postcodes start in v_pcs (0-based)
+    v_pc_cnt  int[];       --   how many it has
+    v_pcs     text[];
 BEGIN
     IF p_count IS NULL OR p_count < 1 THEN
         RAISE EXCEPTION 'seed_cases: count must be positive' USING ERRCODE = '22023';
@@ -38,27 +66,48 @@ BEGIN
             USING ERRCODE = '55000';
     END IF;
 
-    -- Vindplaatsen that have an advisor, weighted by how busy a front office
-    -- is; v_org_cum holds each one's lower bound in [0, 1) for width_bucket.
-    SELECT array_agg(code ORDER BY code), array_agg(lo ORDER BY code)
-      INTO v_orgs, v_org_cum
-      FROM (SELECT code, (sum(w) OVER (ORDER BY code) - w) / sum(w) OVER () AS lo
+    -- Vindplaatsen that have an advisor, weighted by how busy a front office is.
+    SELECT array_agg(code ORDER BY code), array_agg(adv ORDER BY code),
+           array_agg(lo ORDER BY code)
+      INTO v_orgs, v_advs, v_org_lo
+      FROM (SELECT code, adv, (sum(w) OVER (ORDER BY code) - w) / sum(w) OVER () AS lo
               FROM (SELECT o.code,
+                           (SELECT min(a.role_name) FROM advisor a
+                             WHERE a.organisation = o.code AND a.active) AS adv,
                            CASE o.code WHEN 'kvk' THEN 20 WHEN 'roc' THEN 15 WHEN 'lbs' THEN 12
                                        WHEN 'wsp' THEN 12 WHEN 'fnv' THEN 10 ELSE 7 END::float8 AS w
                       FROM organisation o
-                     WHERE o.region = 'twente' AND o.kind = 'vindplaats' AND o.active
-                       AND EXISTS (SELECT 1 FROM advisor a
-                                    WHERE a.organisation = o.code AND a.active)) x) y;
+                     WHERE o.region = 'twente' AND o.kind = 'vindplaats' AND o.active) x
+             WHERE adv IS NOT NULL) y;
+
+    -- Municipalities by population, with their postcodes laid end to end.
+    SELECT array_agg(code ORDER BY code), array_agg(name ORDER BY code),
+           array_agg(lo ORDER BY code), array_agg(off ORDER BY code),
+           array_agg(cardinality(pcs) ORDER BY code)
+      INTO v_munis, v_places, v_muni_lo, v_pc_off, v_pc_cnt
+      FROM (SELECT code, name, pcs,
+                   (sum(population) OVER w - population)::float8
+                       / sum(population) OVER () AS lo,
+                   (coalesce(sum(cardinality(pcs)) OVER w, 0) - cardinality(pcs))::int AS off
+              FROM (SELECT m.code, m.name, m.population,
+                           (SELECT array_agg(p.postcode::text ORDER BY p.postcode)
+                              FROM postcode4 p WHERE p.municipality = m.code) AS pcs
+                      FROM municipality m WHERE m.region = 'twente') mm
+             WHERE cardinality(pcs) > 0
+            WINDOW w AS (ORDER BY code)) x;
+    SELECT array_agg(p.postcode::text ORDER BY m.code, p.postcode) INTO v_pcs
+      FROM postcode4 p JOIN municipality m ON m.code = p.municipality
+     WHERE m.region = 'twente';
 
     -- This batch's slice of the window, oldest batch first.
     v_start := now() - v_window + v_window * (p_done::float8 / v_total);
     v_slice := v_window * (p_count::float8 / v_total);
 
-    -- Reserve the numbers in one step; concurrent registrations stay unique.
-    UPDATE region_counter SET last_number = last_number + p_count
-     WHERE region = 'twente' RETURNING last_number INTO v_last;
+    IF v_first IS NULL THEN
+        v_first := seed_reserve(p_count);
+    END IF;
 
+    -- One row per question with everything decided, in order of time.
     DROP TABLE IF EXISTS pg_temp.seed_q;
     CREATE TEMPORARY TABLE seed_q ON COMMIT DROP AS
     WITH raw AS (
@@ -67,100 +116,105 @@ BEGIN
                random() AS r_group, random() AS r_topic, random() AS r_channel,
                random() AS r_org, random() AS r_muni, random() AS r_text, random() AS r_pc,
                random() AS r_info, random() AS r_ref, random() AS r_client, random() AS r_sig,
-               random() AS r_x
+               random() AS r_x, random() AS r_open
           FROM generate_series(1, p_count) AS g
     ), placed AS (
         -- office hours on working days: 08:30-17:00, weekends moved to the Friday before
         SELECT raw.*,
-               (date_trunc('day', t)
-                + CASE extract(isodow FROM t) WHEN 6 THEN interval '-1 day'
-                                              WHEN 7 THEN interval '-2 days' ELSE interval '0' END
-                + interval '8 hours 30 minutes'
-                + (extract(epoch FROM t - date_trunc('day', t)) / 86400.0) * interval '8 hours 30 minutes'
-               ) AS created_at
+               least(now(),
+                     date_trunc('day', t)
+                     + CASE extract(isodow FROM t) WHEN 6 THEN interval '-1 day'
+                                                   WHEN 7 THEN interval '-2 days'
+                                                   ELSE interval '0' END
+                     + interval '8 hours 30 minutes'
+                     + (extract(epoch FROM t - date_trunc('day', t)) / 86400.0)
+                       * interval '8 hours 30 minutes') AS created_at,
+               width_bucket(r_group, ARRAY[0, 0.40, 0.75, 0.83, 0.89, 0.95]::float8[]) AS gi,
+               width_bucket(r_topic, ARRAY[0, 0.30, 0.50, 0.70, 0.80, 0.90]::float8[]) AS ti,
+               width_bucket(r_org, v_org_lo) AS oi,
+               width_bucket(r_muni, v_muni_lo) AS mi
           FROM raw
+    ), decided AS (
+        SELECT p.*,
+               (ARRAY['werkzoekende', 'werkende', 'werkgever', 'herintreder', 'student', 'zzp'])
+                   [gi] AS client_group,
+               (ARRAY['opleiding', 'financiering', 'loopbaan', 'evc', 'werk-naar-werk', 'taal'])
+                   [ti] AS topic,
+               v_munis[mi] AS municipality, v_places[mi] AS place
+          FROM placed p
     )
     SELECT gen_random_uuid() AS id,
-           v_last - p_count + row_number() OVER (ORDER BY created_at, g)::int AS number,
-           least(created_at, now()) AS created_at,
-           v_orgs[width_bucket(r_org, v_org_cum)] AS organisation,
-           (ARRAY['werkzoekende', 'werkende', 'werkgever', 'herintreder', 'student', 'zzp'])
-               [width_bucket(r_group, ARRAY[0, 0.40, 0.75, 0.83, 0.89, 0.95]::float8[])] AS client_group,
-           (ARRAY['opleiding', 'financiering', 'loopbaan', 'evc', 'werk-naar-werk', 'taal'])
-               [width_bucket(r_topic, ARRAY[0, 0.30, 0.50, 0.70, 0.80, 0.90]::float8[])] AS topic,
+           v_first - 1 + row_number() OVER (ORDER BY created_at, g)::int AS number,
+           created_at, v_orgs[oi] AS organisation, v_advs[oi] AS advisor,
+           client_group, topic,
            (ARRAY['balie', 'telefoon', 'email', 'chat'])
                [width_bucket(r_channel, ARRAY[0, 0.50, 0.80, 0.90]::float8[])] AS channel,
-           r_muni, r_text, r_pc, r_info, r_ref, r_client, r_sig, r_x
-      FROM placed;
-
-    ALTER TABLE seed_q ADD COLUMN municipality text, ADD COLUMN place text, ADD COLUMN postcode4 text,
-                       ADD COLUMN advisor name, ADD COLUMN text text, ADD COLUMN status text;
-
-    -- Municipality by population, then one of its postcodes.
-    UPDATE seed_q s
-       SET municipality = m.code, place = m.name,
-           postcode4 = m.postcodes[1 + floor(s.r_pc * cardinality(m.postcodes))::int],
-           advisor = a.role_name
-      FROM (SELECT code, name,
-                   (sum(population) OVER (ORDER BY code) - population)::float8
-                       / sum(population) OVER () AS lo,
-                   sum(population) OVER (ORDER BY code)::float8 / sum(population) OVER () AS hi,
-                   (SELECT array_agg(p.postcode ORDER BY p.postcode) FROM postcode4 p
-                     WHERE p.municipality = mm.code) AS postcodes
-              FROM municipality mm WHERE region = 'twente') m,
-           (SELECT DISTINCT ON (organisation) organisation, role_name FROM advisor
-             WHERE active AND organisation IS NOT NULL ORDER BY organisation, role_name) a
-     WHERE s.r_muni >= m.lo AND s.r_muni < m.hi AND a.organisation = s.organisation;
-
-    UPDATE seed_q s
-       SET text = t.texts[1 + floor(s.r_text * cardinality(t.texts))::int]
-                  || CASE WHEN s.r_x < 0.3 THEN ' Klant woont in ' || s.place || '.'
-                          WHEN s.r_x < 0.5 THEN ' Graag advies over de mogelijkheden.'
-                          ELSE '' END,
-           status = CASE WHEN s.r_ref < 0.25 THEN 'referred'
-                         WHEN s.r_info < 0.60 THEN 'informed'
-                         WHEN s.created_at < now() - interval '60 days' AND s.r_x < 0.5 THEN 'closed'
-                         ELSE 'open' END
-      FROM (VALUES
-           ('opleiding', ARRAY[
-             'Klant wil zich laten omscholen en weet niet welke opleiding past.',
-             'Welke mbo-opleiding kan ik naast mijn werk volgen?',
-             'Klant zoekt een deeltijdopleiding op hbo-niveau in de buurt.',
-             'Kan ik een opleiding in de avonduren doen als ik fulltime werk?',
-             'Klant heeft geen startkwalificatie en wil een diploma halen.',
-             'Vraag naar bbl-opleidingen in de techniek.',
-             'Welke korte cursus helpt mij om door te groeien in de zorg?']),
-           ('financiering', ARRAY[
-             'Hoe kan ik mijn opleiding betalen nu het STAP-budget weg is?',
-             'Klant vraagt of de werkgever de opleiding moet betalen.',
-             'Is er subsidie voor scholing als ik een WW-uitkering heb?',
-             'Klant wil weten of het levenlanglerenkrediet iets voor haar is.',
-             'Vraag over het Twents Fonds voor Vakmanschap en de voucher.',
-             'Welk O&O-fonds hoort bij mijn sector?']),
-           ('loopbaan', ARRAY[
-             'Klant weet niet wat hij wil en wil een loopbaangesprek.',
-             'Ik wil iets anders gaan doen maar weet niet wat.',
-             'Klant loopt vast in haar werk en zoekt richting.',
-             'Vraag naar een loopbaantest of loopbaanadvies.',
-             'Klant wil na twintig jaar hetzelfde werk een nieuwe stap zetten.']),
-           ('evc', ARRAY[
-             'Kan ik mijn werkervaring laten erkennen zonder opnieuw naar school te gaan?',
-             'Klant heeft een buitenlands diploma en wil weten wat het hier waard is.',
-             'Vraag naar een praktijkverklaring voor werk in de logistiek.',
-             'Klant wil een ervaringscertificaat voor haar werk in de kinderopvang.',
-             'Hoe lang duurt een EVC-traject en wie betaalt het?']),
-           ('werk-naar-werk', ARRAY[
-             'Klant krijgt ontslag door een reorganisatie en zoekt ander werk.',
-             'Mijn baan verdwijnt; welke omscholing heeft kans op werk?',
-             'Vraag over begeleiding van werk naar werk via de vakbond.',
-             'Klant wil overstappen van de industrie naar de zorg.']),
-           ('taal', ARRAY[
-             'Klant wil beter Nederlands leren voor het werk.',
-             'Vraag naar een cursus om beter met de computer te werken.',
-             'Klant kan moeilijk lezen en schrijven en wil hulp.',
-             'Werknemer heeft moeite met digitale formulieren; wat is er in de buurt?'])
-           ) AS t(topic, texts)
-     WHERE t.topic = s.topic;
+           municipality, place,
+           v_pcs[v_pc_off[mi] + 1 + floor(r_pc * v_pc_cnt[mi])::int] AS postcode4,
+           -- who asks (half the time), what about, and now and then a remark
+           CASE WHEN r_open < 0.5 THEN (ARRAY[
+               'Klant is sinds kort werkloos.', 'Klant zoekt al een tijd werk.',
+               'Klant werkt in de productie.', 'Klant werkt al jaren bij dezelfde werkgever.',
+               'Werkgever met een klein technisch bedrijf.', 'HR-adviseur van een zorginstelling.',
+               'Klant heeft jaren voor de kinderen gezorgd.', 'Klant wil na een lange pauze weer aan het werk.',
+               'Student twijfelt over de huidige opleiding.', 'Klant is gestopt met een hbo-opleiding.',
+               'Zzp''er in de bouw.', 'Zelfstandige in de schoonheidsverzorging.'])
+               [2 * gi - 1 + floor(r_open * 4)::int] || ' ' ELSE '' END
+           || (ARRAY[
+               -- opleiding
+               'Wil zich laten omscholen en weet niet welke opleiding past.',
+               'Welke mbo-opleiding is naast het werk te volgen?',
+               'Zoekt een deeltijdopleiding op hbo-niveau in de buurt.',
+               'Kan een opleiding ook in de avonduren, naast een volle werkweek?',
+               'Heeft geen startkwalificatie en wil alsnog een diploma halen.',
+               'Vraagt naar bbl-opleidingen in de techniek.',
+               -- financiering
+               'Hoe is een opleiding te betalen nu het STAP-budget weg is?',
+               'Moet de werkgever de opleiding betalen?',
+               'Is er subsidie voor scholing met een WW-uitkering?',
+               'Is het levenlanglerenkrediet van DUO iets voor deze situatie?',
+               'Vraagt naar het Twents Fonds voor Vakmanschap en de voucher.',
+               'Welk O&O-fonds hoort bij deze sector?',
+               -- loopbaan
+               'Weet niet goed wat te willen en zoekt een loopbaangesprek.',
+               'Wil iets anders gaan doen maar weet niet wat.',
+               'Loopt vast in het huidige werk en zoekt richting.',
+               'Vraagt naar een loopbaantest of loopbaanadvies.',
+               'Wil na twintig jaar hetzelfde werk een nieuwe stap zetten.',
+               'Welke beroepen in Twente bieden kans op werk?',
+               -- evc
+               'Kan werkervaring erkend worden zonder opnieuw naar school te gaan?',
+               'Heeft een buitenlands diploma en wil weten wat het hier waard is.',
+               'Vraagt naar een praktijkverklaring voor werk in de logistiek.',
+               'Wil een ervaringscertificaat voor werk in de kinderopvang.',
+               'Hoe lang duurt een EVC-traject en wie betaalt het?',
+               'Kunnen vaardigheden uit vrijwilligerswerk meetellen?',
+               -- werk-naar-werk
+               'Krijgt ontslag door een reorganisatie en zoekt ander werk.',
+               'De baan verdwijnt; welke omscholing heeft kans op werk?',
+               'Vraagt naar begeleiding van werk naar werk via de vakbond.',
+               'Wil overstappen van de industrie naar de zorg.',
+               'Kan de huidige werkgever helpen bij de overstap naar ander werk?',
+               'Wil van de logistiek naar de techniek en zoekt een route.',
+               -- taal
+               'Wil beter Nederlands leren voor het werk.',
+               'Zoekt een cursus om beter met de computer te werken.',
+               'Kan moeilijk lezen en schrijven en wil hulp.',
+               'Heeft moeite met digitale formulieren; wat is er in de buurt?',
+               'Wil de taaleis voor een mbo-opleiding halen.',
+               'Zoekt een gratis taalcursus in de avond.'])
+               [6 * ti - 5 + floor(r_text * 6)::int]
+           || CASE WHEN r_x < 0.3 THEN ' Woont in ' || place || '.'
+                   WHEN r_x < 0.5 THEN ' Graag advies over de mogelijkheden.'
+                   WHEN r_x < 0.6 THEN ' Liefst terugbellen na 16.00 uur.'
+                   ELSE '' END AS text,
+           CASE WHEN r_ref < 0.25 THEN 'referred'
+                WHEN r_info < 0.60 THEN 'informed'
+                WHEN created_at < now() - interval '60 days' AND r_x < 0.5 THEN 'closed'
+                ELSE 'open' END AS status,
+           r_pc, r_text, r_muni, r_info, r_ref, r_client, r_sig, r_x
+      FROM decided
+     ORDER BY created_at, g;
 
     INSERT INTO question (id, region, number, organisation, advisor, channel, client_group, topic,
                           text, postcode4, status, created_at, updated_at)
