@@ -8,9 +8,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Any value will do as long as every loket migrate uses the same one. */
 #define MIGRATE_LOCK_KEY "4242001"
@@ -277,7 +279,133 @@ seed_reference(struct db *db, const char *seeddir, migrate_progress_fn progress,
 	return ok;
 }
 
+/* Synthetic questions are made in batches, each its own transaction, by up
+ * to SEED_WORKERS connections at once (one per core): the work is per-row
+ * CPU in the server (constraints, foreign keys, the history triggers), which
+ * one backend cannot spread over cores.  The readable numbers of the whole
+ * run are reserved first, so batches never queue on the region counter. */
 #define SEED_BATCH 50000L
+#define SEED_WORKERS 2
+
+struct seed_run {
+	pthread_mutex_t lock;
+	long total;
+	long next; /* the first question of the next batch to hand out */
+	long done;
+	long first_number;
+	bool failed;
+	struct db_error err; /* the first failure */
+	seed_cases_progress_fn progress;
+	void *arg;
+};
+
+struct seed_worker {
+	struct seed_run *run;
+	struct db *db;
+	pthread_t thread;
+};
+
+static bool
+seed_batch(struct db *db, const struct seed_run *run, long from, long n, struct db_error *err)
+{
+	char count[24], done[24], total[24], first[24];
+	snprintf(count, sizeof count, "%ld", n);
+	snprintf(done, sizeof done, "%ld", from);
+	snprintf(total, sizeof total, "%ld", run->total);
+	snprintf(first, sizeof first, "%ld", run->first_number + from);
+	const char *params[] = {count, done, total, first};
+	if (db_begin(db, err) &&
+	    db_query(db, "SELECT loket.seed_cases($1::int, $2::bigint, $3::bigint, $4::int)", 4,
+	             params, NULL, err) &&
+	    db_commit(db, err))
+		return true;
+	db_rollback(db);
+	return false;
+}
+
+/* Hand out the next batch; false when there is none or a batch failed. */
+static bool
+seed_take(struct seed_run *run, long *from, long *n)
+{
+	pthread_mutex_lock(&run->lock);
+	bool more = !run->failed && run->next < run->total;
+	if (more) {
+		*from = run->next;
+		*n = run->total - run->next < SEED_BATCH ? run->total - run->next : SEED_BATCH;
+		run->next += *n;
+	}
+	pthread_mutex_unlock(&run->lock);
+	return more;
+}
+
+static void
+seed_finish(struct seed_run *run, long n, bool ok, struct db_error *err)
+{
+	pthread_mutex_lock(&run->lock);
+	if (ok) {
+		run->done += n;
+		if (run->progress)
+			run->progress(run->done, run->total, run->arg);
+	} else if (!run->failed) {
+		run->failed = true;
+		run->err = *err; /* takes over the strings */
+		*err = (struct db_error){0};
+	}
+	pthread_mutex_unlock(&run->lock);
+	db_error_clear(err);
+}
+
+static void *
+seed_work(void *arg)
+{
+	struct seed_worker *w = arg;
+	long from, n;
+	while (seed_take(w->run, &from, &n)) {
+		struct db_error err = {0};
+		bool ok = seed_batch(w->db, w->run, from, n, &err);
+		seed_finish(w->run, n, ok, &err);
+	}
+	return NULL;
+}
+
+/* Another connection to the same server and database as the same user and
+ * role, found from the server's side (the conninfo may have come from the
+ * environment or a service file).  A password still comes from PGPASSWORD
+ * or ~/.pgpass.  NULL when that does not work: the run then uses one. */
+static struct db *
+seed_connect_more(struct db *db)
+{
+	static const char *const sql =
+		"WITH v(k, val) AS (VALUES"
+		" ('host', coalesce(host(inet_server_addr()),"
+		"   btrim(split_part(current_setting('unix_socket_directories'), ',', 1)))),"
+		" ('port', current_setting('port')), ('dbname', current_database()),"
+		" ('user', session_user::text))"
+		" SELECT string_agg(k || '=''' || replace(replace(val, '\\', '\\\\'), '''', '\\''')"
+		"                   || '''', ' '), current_user <> session_user, current_user::text"
+		" FROM v";
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	struct db *more = NULL;
+	if (db_query(db, sql, 0, NULL, &r, &err) && db_result_rows(r) == 1 &&
+	    db_connect(db_result_get(r, 0, 0), &more, &err) &&
+	    strcmp(db_result_get(r, 0, 1), "t") == 0 &&
+	    !db_set_role(more, db_result_get(r, 0, 2), &err))
+		db_close(&more);
+	db_result_free(&r);
+	db_error_clear(&err);
+	return more;
+}
+
+static int
+seed_worker_count(long total)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long batches = (total + SEED_BATCH - 1) / SEED_BATCH;
+	long n = cores < SEED_WORKERS ? cores : SEED_WORKERS;
+	n = n < batches ? n : batches;
+	return n < 1 ? 1 : (int)n;
+}
 
 bool
 seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_fn progress,
@@ -285,23 +413,39 @@ seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_f
 {
 	if (!run_file(db, seeddir, "cases.sql", file_prelude, -1, err))
 		return false;
-	for (long done = 0; done < total;) {
-		long n = total - done < SEED_BATCH ? total - done : SEED_BATCH;
-		char count[24], done_s[24], total_s[24];
-		snprintf(count, sizeof count, "%ld", n);
-		snprintf(done_s, sizeof done_s, "%ld", done);
-		snprintf(total_s, sizeof total_s, "%ld", total);
-		const char *params[] = {count, done_s, total_s};
-		if (!db_begin(db, err) ||
-		    !db_query(db, "SELECT loket.seed_cases($1::int, $2::bigint, $3::bigint)", 3,
-		              params, NULL, err) ||
-		    !db_commit(db, err)) {
-			db_rollback(db);
-			return false;
-		}
-		done += n;
-		if (progress)
-			progress(done, total, arg);
+	char count[24];
+	snprintf(count, sizeof count, "%ld", total);
+	const char *params[] = {count};
+	struct db_result *r = NULL;
+	if (!db_query(db, "SELECT loket.seed_reserve($1::int)", 1, params, &r, err))
+		return false;
+	struct seed_run run = {.total = total, .progress = progress, .arg = arg};
+	run.first_number = db_result_get(r, 0, 0) ? atol(db_result_get(r, 0, 0)) : 0;
+	db_result_free(&r);
+	if (run.first_number < 1) {
+		db_error_set(err, "seed_cases: region twente has no question counter");
+		return false;
 	}
-	return true;
+	pthread_mutex_init(&run.lock, NULL);
+	struct seed_worker workers[SEED_WORKERS] = {{.run = &run, .db = db}};
+	int started = 1;
+	for (int i = 1; i < seed_worker_count(total); i++) {
+		workers[i] = (struct seed_worker){.run = &run, .db = seed_connect_more(db)};
+		if (!workers[i].db)
+			break;
+		if (pthread_create(&workers[i].thread, NULL, seed_work, &workers[i]) != 0) {
+			db_close(&workers[i].db);
+			break;
+		}
+		started++;
+	}
+	seed_work(&workers[0]);
+	for (int i = 1; i < started; i++) {
+		pthread_join(workers[i].thread, NULL);
+		db_close(&workers[i].db);
+	}
+	pthread_mutex_destroy(&run.lock);
+	if (run.failed)
+		*err = run.err;
+	return !run.failed;
 }

@@ -43,8 +43,11 @@ bool seed_reference(struct db *db, const char *seeddir, migrate_progress_fn prog
 
 typedef void (*seed_cases_progress_fn)(long done, long total, void *arg);
 
-/* Generate total synthetic questions with sql/seed/cases.sql, committing in
- * batches and reporting progress after each. */
+/* Generate total synthetic questions with sql/seed/cases.sql: reserve their
+ * numbers, then commit them in batches of 50,000, on a second connection too
+ * when the server can be reached again the same way (one per core, at most
+ * two), reporting progress after each batch.  On failure, batches already
+ * committed stay; err holds the first error. */
 bool seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_fn progress,
                 void *arg, struct db_error *err);
 
