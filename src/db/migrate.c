@@ -283,13 +283,16 @@ seed_reference(struct db *db, const char *seeddir, migrate_progress_fn progress,
  * to SEED_WORKERS connections at once (one per core): the work is per-row
  * CPU in the server (constraints, foreign keys, the history triggers), which
  * one backend cannot spread over cores.  The readable numbers of the whole
- * run are reserved first, so batches never queue on the region counter. */
+ * run are reserved first, so batches never queue on the region counter.
+ * LOKET_SEED_BATCH sets another batch size (tests use it to cover several
+ * batches on both connections with few questions). */
 #define SEED_BATCH 50000L
 #define SEED_WORKERS 2
 
 struct seed_run {
 	pthread_mutex_t lock;
 	long total;
+	long batch;
 	long next; /* the first question of the next batch to hand out */
 	long done;
 	long first_number;
@@ -331,7 +334,7 @@ seed_take(struct seed_run *run, long *from, long *n)
 	bool more = !run->failed && run->next < run->total;
 	if (more) {
 		*from = run->next;
-		*n = run->total - run->next < SEED_BATCH ? run->total - run->next : SEED_BATCH;
+		*n = run->total - run->next < run->batch ? run->total - run->next : run->batch;
 		run->next += *n;
 	}
 	pthread_mutex_unlock(&run->lock);
@@ -397,11 +400,20 @@ seed_connect_more(struct db *db)
 	return more;
 }
 
+static long
+seed_batch_size(void)
+{
+	const char *s = getenv("LOKET_SEED_BATCH");
+	char *end = NULL;
+	long n = s ? strtol(s, &end, 10) : 0;
+	return s && *s && end && *end == '\0' && n >= 1 && n <= 1000000 ? n : SEED_BATCH;
+}
+
 static int
-seed_worker_count(long total)
+seed_worker_count(long total, long batch)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	long batches = (total + SEED_BATCH - 1) / SEED_BATCH;
+	long batches = (total + batch - 1) / batch;
 	long n = cores < SEED_WORKERS ? cores : SEED_WORKERS;
 	n = n < batches ? n : batches;
 	return n < 1 ? 1 : (int)n;
@@ -419,7 +431,8 @@ seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_f
 	struct db_result *r = NULL;
 	if (!db_query(db, "SELECT loket.seed_reserve($1::int)", 1, params, &r, err))
 		return false;
-	struct seed_run run = {.total = total, .progress = progress, .arg = arg};
+	struct seed_run run = {.total = total, .batch = seed_batch_size(), .progress = progress,
+	                       .arg = arg};
 	run.first_number = db_result_get(r, 0, 0) ? atol(db_result_get(r, 0, 0)) : 0;
 	db_result_free(&r);
 	if (run.first_number < 1) {
@@ -429,7 +442,7 @@ seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_f
 	pthread_mutex_init(&run.lock, NULL);
 	struct seed_worker workers[SEED_WORKERS] = {{.run = &run, .db = db}};
 	int started = 1;
-	for (int i = 1; i < seed_worker_count(total); i++) {
+	for (int i = 1; i < seed_worker_count(total, run.batch); i++) {
 		workers[i] = (struct seed_worker){.run = &run, .db = seed_connect_more(db)};
 		if (!workers[i].db)
 			break;
