@@ -10,6 +10,7 @@
 #include "shell/prompt.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
+#include "util/trace.h"
 #include "util/width.h"
 #include "util/xalloc.h"
 #include "views/views.h"
@@ -38,6 +39,7 @@ struct app {
 	bool quit;
 	int exit_code;
 	char prompt_kind; /* ':' or '/' while the prompt is open */
+	double key_ms;    /* when the first key not yet on screen was read (LOKET_TRACE) */
 };
 
 static struct view_area
@@ -101,6 +103,12 @@ apply(struct app *app, int flags)
 	} else if (flags & VIEW_BACK) {
 		pop(app);
 		load_top(app);
+		if (flags & VIEW_NEW) { /* e.g. the information pane hands over to a referral */
+			char draft[sizeof app->ctx.open_draft];
+			snprintf(draft, sizeof draft, "%s", app->ctx.open_draft);
+			app->ctx.open_draft[0] = '\0';
+			open_form(app, app->ctx.open_form, draft[0] ? draft : NULL);
+		}
 		if ((flags & VIEW_PUSH) && app->ctx.next) {
 			struct view *next = app->ctx.next;
 			app->ctx.next = NULL;
@@ -198,8 +206,29 @@ draw_status(const struct app *app)
 	free(who);
 }
 
+/* With LOKET_TRACE: the time from reading a key to the frame it caused. */
 static void
-draw(const struct app *app)
+traced_key(struct app *app, int ch, bool is_char)
+{
+	if (!trace_on())
+		return;
+	if (app->key_ms == 0)
+		app->key_ms = trace_now_ms();
+	const char *name = is_char ? "char" : keyname(ch);
+	trace_event("key", 0, name ? name : "?");
+}
+
+static void
+traced_frame(struct app *app)
+{
+	if (app->key_ms == 0)
+		return;
+	trace_event("frame", trace_now_ms() - app->key_ms, "");
+	app->key_ms = 0;
+}
+
+static void
+draw(struct app *app)
 {
 	if (too_small()) {
 		erase();
@@ -216,6 +245,7 @@ draw(const struct app *app)
 		curs_set(1);
 		wnoutrefresh(stdscr);
 		doupdate();
+		traced_frame(app);
 		return;
 	}
 	wnoutrefresh(stdscr);
@@ -227,6 +257,7 @@ draw(const struct app *app)
 		curs_set(0);
 	}
 	doupdate();
+	traced_frame(app);
 }
 
 static void
@@ -258,8 +289,9 @@ run_command(struct app *app, const char *line)
 	if (strcmp(word, "new") == 0 || strcmp(word, "nieuw") == 0) {
 		open_form(app, "intake", NULL);
 	} else if (strcmp(word, "refer") == 0 || strcmp(word, "verwijs") == 0) {
-		if (v->ops->keys == KEYS_LIST)
-			apply(app, v->ops->handle(v->state, &app->ctx, CMD_REFER, &area));
+		int flags = v->ops->handle(v->state, &app->ctx, CMD_REFER, &area);
+		if (flags)
+			apply(app, flags);
 		else
 			view_message(&app->ctx, "%s", _("Choose a question in the list first, then press r."));
 	} else if (strcmp(word, "goto") == 0 || strcmp(word, "ga") == 0) {
@@ -341,8 +373,10 @@ on_key(struct app *app, int ch, bool is_char)
 		load_top(app);
 		return;
 	}
-	if (cmd == CMD_SIGNAL && v->ops->keys != KEYS_LIST) {
-		/* from any other screen: a signal not tied to a question */
+	if (cmd == CMD_SIGNAL && v->ops->keys != KEYS_LIST && v->ops->keys != KEYS_DETAIL &&
+	    v->ops->keys != KEYS_INFO) {
+		/* from a screen without a question: a signal not tied to one */
+		view_about_question(&app->ctx, "signal", "", 0);
 		open_form(app, "signal", NULL);
 		return;
 	}
@@ -398,8 +432,10 @@ run(struct app *app)
 		}
 		wint_t wch;
 		int rc;
-		while (!app->quit && (rc = get_wch(&wch)) != ERR)
+		while (!app->quit && (rc = get_wch(&wch)) != ERR) {
+			traced_key(app, (int)wch, rc != KEY_CODE_YES);
 			on_key(app, (int)wch, rc != KEY_CODE_YES);
+		}
 	}
 }
 

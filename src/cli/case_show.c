@@ -72,10 +72,11 @@ print_detail(const struct question_detail *d)
 	}
 	printf(_("History:\n"));
 	for (int i = 0; i < d->nevents; i++) {
-		char *detail = sanitize_dup(d->events[i].detail, SANITIZE_DEFAULT);
-		printf("  %s  %-14s %-16s %s\n", d->events[i].at, d->events[i].actor,
-		       d->events[i].kind, detail);
-		free(detail);
+		char *actor = sanitize_dup(d->events[i].actor, SANITIZE_DEFAULT);
+		char *summary = sanitize_dup(d->events[i].summary, SANITIZE_DEFAULT);
+		printf("  %s  %s: %s\n", d->events[i].at, actor, summary);
+		free(summary);
+		free(actor);
 	}
 }
 

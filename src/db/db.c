@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "db/db.h"
+#include "util/trace.h"
 #include "util/xalloc.h"
 
 #include <libpq-fe.h>
@@ -233,7 +234,9 @@ db_query(struct db *db, const char *sql, int nparams, const char *const *params,
 {
 	if (out)
 		*out = NULL;
+	double t0 = trace_now_ms();
 	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	trace_event("sql", trace_now_ms() - t0, sql);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		error_from(err, db->conn, res);

@@ -19,11 +19,13 @@
 	"WHERE ($1::text IS NULL OR q.status = $1) "                                      \
 	"AND ($5::text IS NULL OR to_tsvector('dutch', q.text) @@ websearch_to_tsquery('dutch', $5)) "
 
-/* Newest first; rows strictly older than the key when one is given. */
-static const char *const page_desc_sql =
-	"SELECT " ROW_COLUMNS "FROM loket.question q " FILTER
-	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) < ($2::timestamptz, $3::uuid)) "
-	"ORDER BY q.created_at DESC, q.id DESC LIMIT $4::int";
+/* Newest first; rows older than the key (OP <) or from it on (OP <=). */
+#define PAGE_DESC_SQL(op)                                                                  \
+	"SELECT " ROW_COLUMNS "FROM loket.question q " FILTER                                  \
+	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) " op                             \
+	" ($2::timestamptz, $3::uuid)) ORDER BY q.created_at DESC, q.id DESC LIMIT $4::int"
+static const char *const page_desc_sql = PAGE_DESC_SQL("<");
+static const char *const page_at_sql = PAGE_DESC_SQL("<=");
 
 /* Oldest first; rows strictly newer than the key when one is given. */
 static const char *const page_asc_sql =
@@ -81,14 +83,16 @@ question_page(struct db *db, const struct question_filter *filter,
 {
 	memset(out, 0, sizeof *out);
 	bool ascending = dir == QUESTION_OLDEST || dir == QUESTION_NEWER;
-	bool keyed = (dir == QUESTION_OLDER || dir == QUESTION_NEWER) && key && key->created_key;
+	bool keyed = (dir == QUESTION_OLDER || dir == QUESTION_NEWER || dir == QUESTION_AT) && key &&
+	             key->created_key;
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit + 1); /* one extra tells whether there is more */
 	const char *search = filter && filter->search && *filter->search ? filter->search : NULL;
 	const char *params[] = {filter ? filter->status : NULL, keyed ? key->created_key : NULL,
 	                        keyed ? key->id : NULL, lim, search};
 	struct db_result *r = NULL;
-	if (!db_query(db, ascending ? page_asc_sql : page_desc_sql, 5, params, &r, err))
+	const char *sql = ascending ? page_asc_sql : dir == QUESTION_AT ? page_at_sql : page_desc_sql;
+	if (!db_query(db, sql, 5, params, &r, err))
 		return false;
 	int n = db_result_rows(r);
 	out->more = n > limit;

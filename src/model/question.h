@@ -40,6 +40,7 @@ enum question_dir {
 	QUESTION_OLDEST, /* the last page (key ignored) */
 	QUESTION_OLDER,  /* rows after key in list order */
 	QUESTION_NEWER,  /* rows before key in list order */
+	QUESTION_AT,     /* the key's row and the rows after it (a page read again) */
 };
 
 struct question_filter {
@@ -104,10 +105,10 @@ struct question_referral {
 };
 
 struct question_event {
-	char *at;
-	char *actor;
-	char *kind;
-	char *detail; /* jsonb as text */
+	char *at;      /* "2026-11-22 10:31:05" */
+	char *actor;   /* display name, or the role when it is not visible */
+	char *kind;    /* question_event.kind */
+	char *summary; /* in words (history_describe), raw: sanitise to show */
 };
 
 struct question_detail {
@@ -116,6 +117,7 @@ struct question_detail {
 	char *org_name;
 	char *advisor_name;
 	char *extra; /* jsonb as text */
+	char *channel_label, *client_group_label, *topic_label; /* Dutch labels of the codes */
 	struct question_info *info;
 	int ninfo;
 	struct question_referral *referrals;

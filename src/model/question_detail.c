@@ -1,6 +1,7 @@
 /* question_detail.c: one question with its information, referrals and history. */
 #include "config.h"
 
+#include "model/history.h"
 #include "model/question.h"
 #include "util/xalloc.h"
 
@@ -12,10 +13,14 @@ static const char *const detail_sql =
 	"SELECT q.id, q.number, to_char(q.created_at, 'YYYY-MM-DD HH24:MI'), q.created_at::text, "
 	"       q.organisation, q.advisor, q.channel, q.client_group, q.topic, q.status, q.text, "
 	"       q.postcode4, NULL, q.version, to_char(q.updated_at, 'YYYY-MM-DD HH24:MI'), "
-	"       o.name, coalesce(a.display_name, q.advisor), q.extra::text "
+	"       o.name, coalesce(a.display_name, q.advisor), q.extra::text, "
+	"       ch.label, g.label, t.label "
 	"FROM loket.question q "
 	"JOIN loket.organisation o ON o.code = q.organisation "
 	"LEFT JOIN loket.advisor a ON a.role_name = q.advisor "
+	"LEFT JOIN loket.channel ch ON ch.code = q.channel "
+	"LEFT JOIN loket.client_group g ON g.code = q.client_group "
+	"LEFT JOIN loket.topic t ON t.code = q.topic "
 	"WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region) "
 	"ORDER BY q.created_at DESC LIMIT 1";
 
@@ -29,9 +34,29 @@ static const char *const referral_sql =
 	"       to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.consent_contact "
 	"FROM loket.referral r WHERE r.question_id = $1::uuid ORDER BY r.created_at";
 
+/* One row per event, or per changed field of an event; labels joined in. */
 static const char *const event_sql =
-	"SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'), e.actor, e.kind, e.detail::text "
-	"FROM loket.question_event e WHERE e.question_id = $1::uuid ORDER BY e.id";
+	"SELECT e.id, to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'), coalesce(a.display_name, e.actor), "
+	"       e.kind, t.label, ch.label, g.label, e.detail->>'title', e.detail->>'version_no', "
+	"       coalesce(o.name, e.detail->>'to_org'), coalesce(rr.label, e.detail->>'reason'), "
+	"       coalesce(e.detail->>'consent_contact', e.detail->>'consent'), e.detail->>'kind', "
+	"       c.field, c.old_value, c.new_value "
+	"FROM loket.question_event e "
+	"LEFT JOIN loket.advisor a ON a.role_name = e.actor "
+	"LEFT JOIN loket.topic t ON e.kind = 'created' AND t.code = e.detail->>'topic' "
+	"LEFT JOIN loket.channel ch ON e.kind = 'created' AND ch.code = e.detail->>'channel' "
+	"LEFT JOIN loket.client_group g ON e.kind = 'created' AND g.code = e.detail->>'client_group' "
+	"LEFT JOIN loket.organisation o ON o.code = e.detail->>'to_org' "
+	"LEFT JOIN loket.referral_reason rr ON rr.code = e.detail->>'reason' "
+	"LEFT JOIN LATERAL ("
+	"    SELECT j.key AS field, j.value->>'old' AS old_value, j.value->>'new' AS new_value "
+	"    FROM jsonb_each(e.detail) j "
+	"    WHERE jsonb_typeof(j.value) = 'object' AND j.value ? 'new' "
+	"    UNION ALL "
+	"    SELECT f, NULL, NULL FROM jsonb_array_elements_text("
+	"        CASE WHEN jsonb_typeof(e.detail->'fields') = 'array' THEN e.detail->'fields' END) f"
+	") c ON true "
+	"WHERE e.question_id = $1::uuid ORDER BY e.id, c.field";
 
 static char *
 dup_or_null(const char *s)
@@ -72,8 +97,55 @@ load_main(struct db *db, int number, struct question_detail *d, struct db_error 
 	d->org_name = xstrdup(db_result_get(r, 0, 15));
 	d->advisor_name = xstrdup(db_result_get(r, 0, 16));
 	d->extra = xstrdup(db_result_get(r, 0, 17));
+	d->channel_label = xstrdup(db_result_get(r, 0, 18) ? db_result_get(r, 0, 18) : row->channel);
+	d->client_group_label =
+		xstrdup(db_result_get(r, 0, 19) ? db_result_get(r, 0, 19) : row->client_group);
+	d->topic_label = xstrdup(db_result_get(r, 0, 20) ? db_result_get(r, 0, 20) : row->topic);
 	db_result_free(&r);
 	return true;
+}
+
+/* Group the rows of event_sql (one per changed field) into events. */
+static void
+load_events(const struct db_result *r, struct question_detail *d)
+{
+	int rows = db_result_rows(r);
+	d->events = xcalloc((size_t)(rows > 0 ? rows : 1), sizeof *d->events);
+	struct history_change *changes = xcalloc((size_t)(rows > 0 ? rows : 1), sizeof *changes);
+	for (int i = 0; i < rows;) {
+		int end = i;
+		int n = 0;
+		while (end < rows && strcmp(db_result_get(r, end, 0), db_result_get(r, i, 0)) == 0) {
+			if (db_result_get(r, end, 13)) {
+				changes[n].field = db_result_get(r, end, 13);
+				changes[n].old_value = db_result_get(r, end, 14);
+				changes[n].new_value = db_result_get(r, end, 15);
+				n++;
+			}
+			end++;
+		}
+		struct history_facts f = {
+			.kind = db_result_get(r, i, 3),
+			.topic = db_result_get(r, i, 4),
+			.channel = db_result_get(r, i, 5),
+			.client_group = db_result_get(r, i, 6),
+			.title = db_result_get(r, i, 7),
+			.version_no = db_result_get(r, i, 8),
+			.to_org = db_result_get(r, i, 9),
+			.reason = db_result_get(r, i, 10),
+			.consent = db_result_get(r, i, 11),
+			.client_kind = db_result_get(r, i, 12),
+			.changes = changes,
+			.nchanges = n,
+		};
+		struct question_event *e = &d->events[d->nevents++];
+		e->at = xstrdup(db_result_get(r, i, 1));
+		e->actor = xstrdup(db_result_get(r, i, 2));
+		e->kind = xstrdup(f.kind);
+		e->summary = history_describe(&f);
+		i = end;
+	}
+	free(changes);
 }
 
 static bool
@@ -108,14 +180,7 @@ load_lists(struct db *db, struct question_detail *d, struct db_error *err)
 	db_result_free(&r);
 	if (!db_query(db, event_sql, 1, params, &r, err))
 		return false;
-	d->nevents = db_result_rows(r);
-	d->events = xcalloc((size_t)d->nevents, sizeof *d->events);
-	for (int i = 0; i < d->nevents; i++) {
-		d->events[i].at = xstrdup(db_result_get(r, i, 0));
-		d->events[i].actor = xstrdup(db_result_get(r, i, 1));
-		d->events[i].kind = xstrdup(db_result_get(r, i, 2));
-		d->events[i].detail = xstrdup(db_result_get(r, i, 3));
-	}
+	load_events(r, d);
 	db_result_free(&r);
 	return true;
 }
@@ -138,6 +203,9 @@ question_detail_free(struct question_detail *d)
 	free(d->org_name);
 	free(d->advisor_name);
 	free(d->extra);
+	free(d->channel_label);
+	free(d->client_group_label);
+	free(d->topic_label);
 	for (int i = 0; i < d->ninfo; i++) {
 		free(d->info[i].title);
 		free(d->info[i].given_at);
@@ -156,7 +224,7 @@ question_detail_free(struct question_detail *d)
 		free(d->events[i].at);
 		free(d->events[i].actor);
 		free(d->events[i].kind);
-		free(d->events[i].detail);
+		free(d->events[i].summary);
 	}
 	free(d->events);
 	memset(d, 0, sizeof *d);

@@ -85,6 +85,26 @@ init_colours(void)
 	init_pair(UI_DIM, COLOR_CYAN, -1);
 }
 
+/* Home and End have several spellings, and the terminfo entry often knows
+ * only one: inside tmux or screen with TERM=xterm-256color, End arrives as
+ * ESC [ 4 ~, which curses would hand over as a lone Esc (closing a prompt or a
+ * form) followed by junk.  Teach curses the common ones it does not know. */
+static void
+define_missing_keys(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} keys[] = {
+		{"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME},
+		{"\033[4~", KEY_END},  {"\033[8~", KEY_END},  {"\033[F", KEY_END},  {"\033OF", KEY_END},
+		{"\033[3~", KEY_DC},   {"\033[Z", KEY_BTAB},
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (key_defined(keys[i].seq) == 0)
+			define_key(keys[i].seq, keys[i].key);
+}
+
 bool
 ui_start(void)
 {
@@ -108,6 +128,7 @@ ui_start(void)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	define_missing_keys();
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);

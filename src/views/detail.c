@@ -15,6 +15,7 @@
 
 struct detail_state {
 	int number;
+	char id[40]; /* the question's uuid, once loaded */
 	char **lines; /* raw text blocks; each may wrap over several screen lines */
 	bool *heading;
 	int nlines;
@@ -59,9 +60,9 @@ build(struct detail_state *s, const struct question_detail *d)
 	field(s, _("Updated:"), when);
 	field(s, _("Organisation:"), d->org_name);
 	field(s, _("Advisor:"), d->advisor_name);
-	field(s, _("Channel:"), r->channel);
-	field(s, _("Client group:"), r->client_group);
-	field(s, _("Topic:"), r->topic);
+	field(s, _("Channel:"), d->channel_label);
+	field(s, _("Client group:"), d->client_group_label);
+	field(s, _("Topic:"), d->topic_label);
 	field(s, _("Postcode:"), r->postcode4);
 	if (d->extra && strcmp(d->extra, "{}") != 0)
 		field(s, _("Extra fields:"), d->extra);
@@ -91,8 +92,7 @@ build(struct detail_state *s, const struct question_detail *d)
 	add(s, true, "%s", _("History"));
 	for (int i = 0; i < d->nevents; i++) {
 		view_time(d->events[i].at, when, sizeof when);
-		add(s, false, "  %s  %-12s %s  %s", when, d->events[i].actor, d->events[i].kind,
-		    d->events[i].detail ? d->events[i].detail : "");
+		add(s, false, "  %s  %s: %s", when, d->events[i].actor, d->events[i].summary);
 	}
 }
 
@@ -134,6 +134,7 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 			return VIEW_BACK;
 		}
 		build(s, &d);
+		snprintf(s->id, sizeof s->id, "%s", d.row.id);
 		question_detail_free(&d);
 	}
 	s->total = measure(s, area->cols);
@@ -145,7 +146,6 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 static int
 detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
-	(void)ctx;
 	struct detail_state *s = state;
 	int max_top = s->total - area->rows > 0 ? s->total - area->rows : 0;
 	int top = s->top;
@@ -170,6 +170,12 @@ detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 		break;
 	case CMD_BACK:
 		return VIEW_BACK;
+	case CMD_REFER:
+	case CMD_SIGNAL:
+		if (!s->id[0])
+			return VIEW_HANDLED;
+		view_about_question(ctx, cmd == CMD_REFER ? "referral" : "signal", s->id, s->number);
+		return VIEW_NEW;
 	default:
 		return 0;
 	}

@@ -469,6 +469,7 @@ save(struct form_state *s, struct view_ctx *ctx)
 		form_draft_remove(s->draft_dir, s->draft.id);
 	view_message(ctx, _("Question %d registered."), number);
 	ctx->refresh = true;
+	ctx->refresh_top = true;
 	/* On to the first-line information for this question. */
 	ctx->next = xmalloc(sizeof *ctx->next);
 	*ctx->next = view_info_new(s->draft.id, number, form_values_get(&s->draft.values, "topic"),
@@ -476,25 +477,38 @@ save(struct form_state *s, struct view_ctx *ctx)
 	return VIEW_BACK | VIEW_PUSH;
 }
 
+/* Leaving the contact details of a referral with consent goes back to the
+ * referral form as it was (its draft is still on disk): consent can be
+ * taken away there, and nothing is left behind half-done. */
+static int
+leave(struct form_state *s, struct view_ctx *ctx)
+{
+	if (s->draft_dir)
+		form_draft_remove(s->draft_dir, s->draft.id);
+	const char *referral = value(s, "_referral.draft");
+	if (!*referral || !s->draft_dir)
+		return VIEW_BACK;
+	snprintf(ctx->open_draft, sizeof ctx->open_draft, "%s", referral);
+	ctx->open_form = "referral";
+	view_message(ctx, "%s",
+	             _("Back to the referral: without consent it goes without personal data."));
+	return VIEW_BACK | VIEW_NEW;
+}
+
 static int
 cancel(struct form_state *s, struct view_ctx *ctx, int ch)
 {
 	if (!s->confirm_cancel) {
-		if (!s->dirty) {
-			if (s->draft_dir)
-				form_draft_remove(s->draft_dir, s->draft.id);
-			return VIEW_BACK;
-		}
+		if (!s->dirty)
+			return leave(s, ctx);
 		s->confirm_cancel = true;
 		view_message(ctx, "%s", _("Discard what you typed? (y/n)"));
 		return VIEW_REDRAW;
 	}
 	s->confirm_cancel = false;
 	if (ch == 'y' || ch == 'j' || ch == 'Y' || ch == 'J') {
-		if (s->draft_dir)
-			form_draft_remove(s->draft_dir, s->draft.id);
 		view_message(ctx, "%s", _("Form discarded."));
-		return VIEW_BACK;
+		return leave(s, ctx);
 	}
 	return VIEW_REDRAW;
 }

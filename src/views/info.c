@@ -110,6 +110,16 @@ info_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 		return VIEW_REDRAW;
 	case CMD_BACK:
 		return finish(s, ctx);
+	case CMD_REFER: {
+		int flags = finish(s, ctx);
+		if (!(flags & VIEW_BACK))
+			return flags; /* nothing recorded: stay, nothing marked is lost */
+		view_about_question(ctx, "referral", s->question_id, s->number);
+		return VIEW_BACK | VIEW_NEW;
+	}
+	case CMD_SIGNAL:
+		view_about_question(ctx, "signal", s->question_id, s->number);
+		return VIEW_NEW;
 	default:
 		return 0;
 	}

@@ -142,6 +142,32 @@ extend(struct list_state *s, struct view_ctx *ctx, bool older, int limit, int ke
 	return true;
 }
 
+/* Something changed on a question (information given, a referral): read
+ * the same page again, from its first row, with the cursor on the same
+ * question.  At the top, read from the newest so colleagues' new questions
+ * show up too. */
+static void
+reload_in_place(struct list_state *s, struct view_ctx *ctx, int want)
+{
+	char id[UUID_STR_LEN];
+	snprintf(id, sizeof id, "%s", s->rows[s->cursor].id);
+	int old_cursor = s->cursor;
+	struct question_page p = {0};
+	if (!fetch(ctx, s->more_newer ? &s->rows[0] : NULL,
+	           s->more_newer ? QUESTION_AT : QUESTION_NEWEST, want, &p))
+		return;
+	free_rows(s->rows, s->count);
+	s->rows = p.rows;
+	s->count = p.count;
+	s->more_older = p.more;
+	s->cursor = old_cursor < s->count ? old_cursor : (s->count > 0 ? s->count - 1 : 0);
+	for (int i = 0; i < s->count; i++)
+		if (strcmp(s->rows[i].id, id) == 0)
+			s->cursor = i;
+	if (s->count < want && s->more_newer)
+		extend(s, ctx, false, want - s->count, want);
+}
+
 static int
 list_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
@@ -150,7 +176,12 @@ list_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	ctx->list = s;
 	if (s->loaded && ctx->refresh) {
 		ctx->refresh = false;
-		load_end(s, ctx, QUESTION_NEWEST, want);
+		bool top = ctx->refresh_top;
+		ctx->refresh_top = false;
+		if (top || s->count == 0)
+			load_end(s, ctx, QUESTION_NEWEST, want);
+		else
+			reload_in_place(s, ctx, want);
 		return VIEW_REDRAW;
 	}
 	if (!s->loaded) {
@@ -267,19 +298,15 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 	case CMD_PREV_MATCH:
 		return s->search ? move_line(s, ctx, -1, want) : VIEW_HANDLED;
 	case CMD_SIGNAL:
-		ctx->open_form = "signal";
-		ctx->open_question[0] = '\0';
-		if (s->count > 0) {
-			snprintf(ctx->open_question, sizeof ctx->open_question, "%s", s->rows[s->cursor].id);
-			ctx->open_question_number = s->rows[s->cursor].number;
-		}
+		if (s->count == 0)
+			view_about_question(ctx, "signal", "", 0);
+		else
+			view_about_question(ctx, "signal", s->rows[s->cursor].id, s->rows[s->cursor].number);
 		return VIEW_NEW;
 	case CMD_REFER:
 		if (s->count == 0)
 			return VIEW_HANDLED;
-		ctx->open_form = "referral";
-		snprintf(ctx->open_question, sizeof ctx->open_question, "%s", s->rows[s->cursor].id);
-		ctx->open_question_number = s->rows[s->cursor].number;
+		view_about_question(ctx, "referral", s->rows[s->cursor].id, s->rows[s->cursor].number);
 		return VIEW_NEW;
 	default:
 		return 0;

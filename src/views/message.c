@@ -1,6 +1,7 @@
 /* message.c: the one-line message views leave for the status bar. */
 #include "config.h"
 
+#include "model/history.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "views/views.h"
@@ -39,35 +40,22 @@ view_time(const char *iso, char *out, size_t size)
 		snprintf(out, size, "%s", iso ? iso : "");
 }
 
+void
+view_about_question(struct view_ctx *ctx, const char *name, const char *id, int number)
+{
+	ctx->open_form = name;
+	snprintf(ctx->open_question, sizeof ctx->open_question, "%s", id);
+	ctx->open_question_number = number;
+}
+
 const char *
 view_status_label(const char *status)
 {
-	if (strcmp(status, "open") == 0)
-		return _("open");
-	if (strcmp(status, "informed") == 0)
-		return _("informed");
-	if (strcmp(status, "referred") == 0)
-		return _("referred");
-	if (strcmp(status, "closed") == 0)
-		return _("closed");
-	return status;
+	return label_question_status(status);
 }
 
 const char *
 view_referral_status_label(const char *status)
 {
-	static const struct {
-		const char *code, *label;
-	} labels[] = {
-		{"sent", N_("sent")},
-		{"accepted", N_("accepted")},
-		{"in_progress", N_("in progress")},
-		{"completed", N_("completed")},
-		{"returned", N_("returned")},
-		{"withdrawn", N_("withdrawn")},
-	};
-	for (size_t i = 0; status && i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(status, labels[i].code) == 0)
-			return _(labels[i].label);
-	return status ? status : "";
+	return label_referral_status(status);
 }

@@ -36,10 +36,12 @@ struct view_ctx {
 	int open_number; /* set with VIEW_OPEN */
 	const char *open_form; /* set with VIEW_NEW */
 	char open_question[40]; /* with VIEW_NEW: the question the form is about, or "" */
+	char open_draft[40];    /* with VIEW_NEW: reopen this draft, or "" */
 	int open_question_number;
 	struct form_values *carry; /* with VIEW_PUSH of a form: values it takes over */
 	const struct list_state *list; /* the case list being served (its search) */
-	bool refresh;    /* the data changed: lists reload */
+	bool refresh;    /* the data changed: lists reload where they are */
+	bool refresh_top; /* ... from the newest (a question was added) */
 	struct view *next; /* set with VIEW_PUSH (owned until taken) */
 };
 
@@ -91,6 +93,9 @@ struct view view_list_new(void);
 void view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
                       const struct view_area *area);
 struct view view_detail_new(int number);
+/* Ask for form `name` (with VIEW_NEW) about question id/number; "" and 0
+ * for a form not tied to a question. */
+void view_about_question(struct view_ctx *ctx, const char *name, const char *id, int number);
 struct view view_help_new(enum keys_context for_keys);
 /* The knowledge base browser. */
 struct view view_knowledge_new(void);

@@ -75,7 +75,7 @@ START_TEST(add_list_show)
 
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, NULL), 0);
 	ck_assert_msg(strstr(out, "Kan ik mijn ervaring") != NULL, "%s", out);
-	ck_assert_msg(strstr(out, "created") != NULL, "history missing: %s", out);
+	ck_assert_msg(strstr(out, "question registered: ") != NULL, "history missing: %s", out);
 	free(out), free(err);
 
 	/* Another organisation cannot see it. */
@@ -86,6 +86,61 @@ START_TEST(add_list_show)
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(cnv, NULL, &out, &err, "case", "list", NULL), 0);
 	ck_assert_msg(strstr(out, "ervaring") == NULL, "%s", out);
+	free(out), free(err);
+}
+END_TEST
+
+/* The history is told in words: labels instead of codes, each changed field
+ * as old → new, and for contact details only which fields changed. */
+START_TEST(history_in_words)
+{
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(ADD(kvk, NULL, "Wat kost een EVC-traject?", "evc"), 0);
+	char num[16];
+	snprintf(num, sizeof num, "%d", atoi(out));
+	free(out), free(err);
+	struct db *db = dbtest_connect(dbname, "kvk_demo");
+	const char *n[] = {num};
+	const char *const id_of = "(SELECT id FROM loket.question WHERE number = $1::int)";
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO loket.info_given (question_id, knowledge_version_id) "
+	         "SELECT %s, min(id) FROM loket.knowledge_version", id_of);
+	dbtest_ok(db, sql, 1, n);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO loket.client (question_id, kind, name, email, consent_at) "
+	         "VALUES (%s, 'person', 'Els Nijhuis', 'els@example.nl', now())", id_of);
+	dbtest_ok(db, sql, 1, n);
+	snprintf(sql, sizeof sql,
+	         "UPDATE loket.client SET email = 'geheim@example.nl' WHERE question_id = %s", id_of);
+	dbtest_ok(db, sql, 1, n);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO loket.referral (question_id, reason, consent_contact) "
+	         "VALUES (%s, 'advies', true)", id_of);
+	dbtest_ok(db, sql, 1, n);
+	dbtest_ok(db, "UPDATE loket.question SET topic = 'financiering' WHERE number = $1::int", 1, n);
+	db_close(&db);
+
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, NULL), 0);
+	const char *history = strstr(out, "History:");
+	ck_assert_msg(history != NULL, "%s", out);
+	const char *want[] = {
+		"Demo-adviseur KvK: question registered: ",
+		"information given: ",
+		"(version 1)",
+		"status open → informed",
+		"contact details saved (with consent)",
+		"contact details changed: e-mail",
+		"referred to Leerwerkloket Twente: ",
+		"with consent to pass on contact details",
+		"status informed → referred",
+		"topic evc → financiering",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		ck_assert_msg(strstr(history, want[i]) != NULL, "'%s' missing from:\n%s", want[i], history);
+	ck_assert_msg(strchr(history, '{') == NULL, "raw JSON in the history:\n%s", history);
+	ck_assert_msg(strstr(history, "example.nl") == NULL, "contact details in the history:\n%s",
+	              history);
 	free(out), free(err);
 }
 END_TEST
@@ -318,6 +373,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, add_list_show);
+	tcase_add_test(tc, history_in_words);
 	tcase_add_test(tc, text_from_stdin_and_as);
 	tcase_add_test(tc, refused_input_writes_nothing);
 	tcase_add_test(tc, connection_errors_exit_2);

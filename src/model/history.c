@@ -1,0 +1,178 @@
+/* history.c: question_event rows in words; see history.h. */
+#include "config.h"
+
+#include "model/history.h"
+#include "util/i18n.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+struct label {
+	const char *code, *text;
+};
+
+static const char *
+lookup(const struct label *labels, size_t n, const char *code)
+{
+	if (!code)
+		return "";
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(code, labels[i].code) == 0)
+			return _(labels[i].text);
+	return code;
+}
+
+#define LOOKUP(table, code) lookup(table, sizeof table / sizeof table[0], code)
+
+static const struct label question_status[] = {
+	{"open", N_("open")},
+	{"informed", N_("informed")},
+	{"referred", N_("referred")},
+	{"closed", N_("closed")},
+};
+
+static const struct label referral_status[] = {
+	{"sent", N_("sent")},           {"accepted", N_("accepted")},
+	{"in_progress", N_("in progress")}, {"completed", N_("completed")},
+	{"returned", N_("returned")},   {"withdrawn", N_("withdrawn")},
+};
+
+/* Column names as a reader knows them. */
+static const struct label field_names[] = {
+	{"status", N_("status")},
+	{"topic", N_("topic")},
+	{"channel", N_("channel")},
+	{"client_group", N_("client group")},
+	{"text", N_("question text")},
+	{"postcode4", N_("postcode")},
+	{"extra", N_("extra fields")},
+	{"municipality", N_("municipality")},
+	{"outcome", N_("outcome")},
+	{"outcome_note", N_("outcome note")},
+	{"note", N_("note")},
+	{"urgency", N_("urgency")},
+	{"reason", N_("reason")},
+	{"to_org", N_("to")},
+	{"consent_contact", N_("consent to pass on contact details")},
+	{"consent_at", N_("consent date")},
+	{"name", N_("name")},
+	{"email", N_("e-mail")},
+	{"phone", N_("phone")},
+	{"company_name", N_("company")},
+	{"kvk_number", N_("KvK number")},
+	{"sector", N_("sector")},
+	{"company_size", N_("company size")},
+	{"consent_by", N_("consent recorded by")},
+	{"anonymised_at", N_("anonymised at")},
+	{"advisor", N_("advisor")},
+	{"organisation", N_("organisation")},
+	{"accepted_by", N_("accepted by")},
+	{"accepted_at", N_("accepted at")},
+	{"completed_at", N_("completed at")},
+};
+
+const char *
+label_question_status(const char *code)
+{
+	return LOOKUP(question_status, code);
+}
+
+const char *
+label_referral_status(const char *code)
+{
+	return LOOKUP(referral_status, code);
+}
+
+static bool
+is(const char *a, const char *b)
+{
+	return a && strcmp(a, b) == 0;
+}
+
+/* "a, b, c" of the non-empty parts. */
+static void
+join(struct strbuf *b, const char *const *parts, size_t n)
+{
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		if (!parts[i] || !*parts[i])
+			continue;
+		strbuf_addf(b, "%s%s", first ? "" : ", ", parts[i]);
+		first = false;
+	}
+}
+
+static const char *
+value_of(const char *field, const char *value, bool referral)
+{
+	if (!value)
+		return "–";
+	if (is(field, "status"))
+		return referral ? label_referral_status(value) : label_question_status(value);
+	if (is(value, "true"))
+		return _("yes");
+	if (is(value, "false"))
+		return _("no");
+	return value;
+}
+
+static void
+changes(struct strbuf *b, const struct history_facts *f, bool referral)
+{
+	for (int i = 0; i < f->nchanges; i++) {
+		const struct history_change *c = &f->changes[i];
+		strbuf_addf(b, "%s%s", i ? "; " : ": ", LOOKUP(field_names, c->field));
+		if (!c->old_value && !c->new_value)
+			continue;
+		/* free text is quoted, so where it ends stays clear */
+		const char *q = is(c->field, "text") || is(c->field, "note") ||
+		                                is(c->field, "outcome_note")
+		                        ? "\""
+		                        : "";
+		strbuf_addf(b, " %s%s%s → %s%s%s", q, value_of(c->field, c->old_value, referral), q, q,
+		            value_of(c->field, c->new_value, referral), q);
+	}
+}
+
+char *
+history_describe(const struct history_facts *f)
+{
+	struct strbuf b;
+	strbuf_init(&b);
+	const char *kind = f->kind ? f->kind : "";
+	if (is(kind, "created")) {
+		strbuf_addf(&b, "%s: ", _("question registered"));
+		const char *parts[] = {f->topic, f->channel, f->client_group};
+		join(&b, parts, 3);
+	} else if (is(kind, "updated")) {
+		strbuf_addf(&b, "%s", _("question changed"));
+		changes(&b, f, false);
+	} else if (is(kind, "client_saved")) {
+		strbuf_addf(&b, "%s", is(f->client_kind, "employer") ? _("employer's details saved")
+		                                                     : _("contact details saved"));
+		strbuf_addf(&b, " (%s)", is(f->consent, "true") ? _("with consent") : _("without consent"));
+	} else if (is(kind, "client_updated")) {
+		strbuf_addf(&b, "%s", _("contact details changed"));
+		changes(&b, f, false);
+	} else if (is(kind, "info_given")) {
+		strbuf_addf(&b, _("information given: %s (version %s)"), f->title ? f->title : "",
+		            f->version_no ? f->version_no : "?");
+	} else if (is(kind, "referral_created")) {
+		strbuf_addf(&b, _("referred to %s"), f->to_org ? f->to_org : "?");
+		const char *parts[] = {f->reason,
+		                       is(f->consent, "true") ? _("with consent to pass on contact details")
+		                                              : _("without personal data")};
+		strbuf_addf(&b, "%s", ": ");
+		join(&b, parts, 2);
+	} else if (is(kind, "referral_updated")) {
+		strbuf_addf(&b, "%s", _("referral changed"));
+		changes(&b, f, true);
+	} else if (is(kind, "signal_logged")) {
+		strbuf_addf(&b, "%s", _("demand signal logged"));
+	} else {
+		strbuf_addf(&b, "%s", kind);
+	}
+	return strbuf_detach(&b);
+}

@@ -1,0 +1,134 @@
+#!/bin/sh
+# tui_keys.sh: from keystroke to screen in the real terminal interface, on a
+# database of N questions (default 1,000,000): opening the list, paging,
+# opening a question, and each keystroke of a knowledge search.
+#
+#   tests/bench/tui_keys.sh [N]     run from the build directory
+#
+# loket runs in tmux with LOKET_TRACE, which logs when each key is read, each
+# statement sent, and when the frame the key caused was written to the
+# terminal.  A step's time is key → frame as loket measures it, and its
+# query count is the statements in between.  After each step the screen is
+# checked for the expected text.  The round trip through tmux itself (send-
+# keys, the pane, capture-pane) is printed once for comparison: it is the
+# harness's cost, not loket's, and on a small virtual machine it is larger
+# than the figures being measured.
+#
+# Target: under 50 ms for each step, and at most 4 queries for any step
+# (one page: 1, or 2 at the end of the list where the last page is refilled).
+set -eu
+n=${1:-1000000}
+command -v tmux >/dev/null || { echo "tui_keys: tmux is missing" >&2; exit 2; }
+. "$(dirname "$0")/bench-lib.sh"
+"$loket" -d "$admin" db seed --cases "$n" >/dev/null 2>&1
+"$pgbin/psql" -X -q -h "$sock" -U postgres -d loket_bench -c 'VACUUM ANALYZE'
+total=$("$pgbin/psql" -X -qAt -h "$sock" -U postgres -d loket_bench -c 'SELECT count(*) FROM loket.question')
+mine=$("$pgbin/psql" -X -qAt -h "$sock" -U postgres -d loket_bench \
+    -c "SELECT count(*) FROM loket.question WHERE organisation = 'kvk'")
+echo "database: $total questions, $mine of them kvk's (the demo advisor kvk_demo sees these)"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+sockname="loket-bench-$$"
+trace="$bench_dir/trace"
+t() { tmux -L "$sockname" -f /dev/null "$@"; }
+screen() { t capture-pane -p -t b; }
+lines() { wc -l <"$trace"; }
+failed=0
+max_queries=4
+bench_cleanup_tmux() { t kill-server 2>/dev/null || true; bench_cleanup; }
+trap bench_cleanup_tmux EXIT
+trap 'exit 1' INT TERM
+
+# wait_frame FROM: wait until the trace has a frame after line FROM, then
+# print "MS QUERIES" for the first frame after the first key after FROM.
+wait_frame() {
+    i=0
+    while ! tail -n +"$(($1 + 1))" "$trace" | grep -q ' frame '; do
+        i=$((i + 1))
+        [ $i -lt 2000 ] || { echo "tui_keys: no frame after line $1" >&2; exit 1; }
+        sleep 0.01
+    done
+    tail -n +"$(($1 + 1))" "$trace" | awk '
+        $2 == "sql" { q++ }
+        $2 == "frame" { printf "%.1f %d\n", $3, q; exit }'
+}
+
+# step NAME TEXT KEY: send KEY, time it, then check TEXT is on the screen.
+step() {
+    name=$1 text=$2 key=$3
+    from=$(lines)
+    t send-keys -t b "$key"
+    set -- $(wait_frame "$from")
+    i=0
+    while ! screen | grep -qF -- "$text"; do
+        i=$((i + 1))
+        [ $i -lt 200 ] || { echo "tui_keys: '$text' not on the screen after $name" >&2; screen >&2; exit 1; }
+        sleep 0.01
+    done
+    verdict=ok
+    if awk -v ms="$1" 'BEGIN { exit !(ms >= 50) }'; then verdict="OVER 50 ms"; failed=1; fi
+    printf '%-36s %7s ms  %2d queries  %s\n' "$name" "$1" "$2" "$verdict"
+    kind=$(echo "$name" | sed "s/ ([0-9]*)\$//; s/ '.'\$//" | tr ' ' _)
+    echo "$2" >>"$bench_dir/queries.$kind"
+}
+
+# The harness's own round trip: a key echoed by cat, seen through capture-pane.
+t new-session -d -s cat -x 80 -y 24 cat
+sleep 0.2
+start=$(date +%s%N)
+t send-keys -t cat x
+while ! t capture-pane -p -t cat | grep -qF x; do :; done
+harness=$((($(date +%s%N) - start) / 1000000))
+one_capture=$(date +%s%N)
+t capture-pane -p -t cat >/dev/null
+one_capture=$((($(date +%s%N) - one_capture) / 1000000))
+echo "harness: tmux echo round trip $harness ms, one capture-pane $one_capture ms (not counted)"
+echo
+
+: >"$trace"
+start=$(date +%s%N)
+t new-session -d -s b -x 120 -y 40 \
+    "env TERM=xterm-256color LANG=C.UTF-8 LANGUAGE=en LOKET_TRACE='$trace' \
+     XDG_STATE_HOME='$bench_dir/state' '$loket' -d 'host=$sock dbname=loket_bench user=kvk_demo'; sleep 600"
+i=0
+until grep -q ' frame \| sql ' "$trace" 2>/dev/null && screen | grep -qF "connected"; do
+    i=$((i + 1)); [ $i -lt 1000 ] || { echo "tui_keys: loket did not start" >&2; screen >&2; exit 1; }
+    sleep 0.01
+done
+printf '%-36s %7s ms  %2d queries  (connect, session, first page; wall clock incl. tmux)\n' \
+    "start and show the list" $((($(date +%s%N) - start) / 1000000)) "$(grep -c ' sql ' "$trace")"
+
+first=$(screen | head -n 1 | awk '{ print $NF }')
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    step "page down ($i)" "" NPage
+done
+for i in 1 2 3; do
+    step "page up ($i)" "" PPage
+done
+step "G (oldest page)" "" G
+step "g (newest page)" "$first" g
+step "j (next row)" "" j
+step "open a question (Enter)" "History" Enter
+step "back to the list (q)" "Registered" q
+step "open the knowledge base (K)" "found" K
+prefix=""
+for c in f i n a n c i e r i n g; do
+    prefix="$prefix$c"
+    step "search keystroke '$c'" "Search: $prefix" "$c"
+done
+for i in 1 2 3 4; do
+    prefix=${prefix%?}
+    step "search backspace ($i)" "Search: $prefix" BSpace
+done
+step "open a knowledge item (Enter)" "Review by" Enter
+t send-keys -t b q Escape q
+echo
+echo "queries per kind of step (the bound is $max_queries, whatever the number of questions):"
+for f in "$bench_dir"/queries.*; do
+    kind=$(basename "$f" | cut -d. -f2- | tr _ ' ')
+    most=$(sort -n "$f" | tail -n 1)
+    printf '  %-32s %s   (seen: %s)\n' "$kind" "$most" "$(sort -nu "$f" | tr '\n' ' ')"
+    [ "$most" -le "$max_queries" ] || { echo "tui_keys: $kind sent $most queries" >&2; failed=1; }
+done
+[ $failed = 0 ] && echo "all steps under 50 ms, none with more than $max_queries queries"
+exit $failed
