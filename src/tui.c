@@ -301,12 +301,20 @@ run_command(struct app *app, const char *line)
 		} else {
 			view_message(&app->ctx, "%s", _("Say :goto and a question number, e.g. :goto 12."));
 		}
+	} else if (strcmp(word, "signal") == 0 || strcmp(word, "signaal") == 0) {
+		int flags = v->ops->handle(v->state, &app->ctx, CMD_SIGNAL, &area);
+		if (flags) {
+			apply(app, flags);
+		} else {
+			view_about_question(&app->ctx, "signal", "", 0);
+			open_form(app, "signal", NULL);
+		}
 	} else if (strcmp(word, "knowledge") == 0 || strcmp(word, "kennis") == 0) {
 		push(app, view_knowledge_new());
 		load_top(app);
 	} else if (strcmp(word, "help") == 0 || strcmp(word, "hulp") == 0) {
 		push(app, view_help_new(v->ops->keys));
-	} else if (strcmp(word, "quit") == 0 || strcmp(word, "q") == 0) {
+	} else if (strcmp(word, "quit") == 0 || strcmp(word, "q") == 0 || strcmp(word, "stop") == 0) {
 		app->quit = true;
 	} else if (word[0]) {
 		view_message(&app->ctx, _("Unknown command '%s'; try :help."), word);

@@ -66,6 +66,10 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 {
 	struct kb_state *s = state;
 	if (s->reading) {
+		if (is_char && key == 's') { /* a signal: this item did not answer the question */
+			view_about_question(ctx, "signal", "", 0);
+			return VIEW_NEW;
+		}
 		if (key == 27 || (is_char && (key == '\n' || key == '\r' || key == 'q')) ||
 		    key == KEY_ENTER)
 			s->reading = false;
