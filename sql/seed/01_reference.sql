@@ -67,14 +67,13 @@ ON CONFLICT (code) DO UPDATE SET label = EXCLUDED.label, sort = EXCLUDED.sort
 WHERE (referral_reason.label, referral_reason.sort) IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.sort);
 
 INSERT INTO referral_outcome (code, label, sort) VALUES
-    ('opleiding-gestart',   'Opleiding of cursus gestart',            10),
-    ('advies-gegeven',      'Advies gegeven, klant gaat zelf verder', 20),
-    ('loopbaantraject',     'Loopbaantraject gestart',                30),
-    ('evc-traject',         'EVC-traject of praktijkverklaring gestart', 40),
-    ('financiering-rond',   'Financiering geregeld',                  50),
-    ('doorverwezen',        'Doorverwezen naar andere partner',       60),
-    ('geen-vervolg',        'Geen vervolg gewenst',                   70),
-    ('niet-bereikt',        'Klant niet bereikt',                     80)
+    ('advies_gegeven',           'Advies gegeven',                       10),
+    ('loopbaangesprek',          'Loopbaangesprek gevoerd',              20),
+    ('opleiding_gekozen',        'Opleiding gekozen',                    30),
+    ('financiering_aangevraagd', 'Financiering aangevraagd',             40),
+    ('doorverwezen_elders',      'Doorverwezen naar een andere partner', 50),
+    ('geen_contact',             'Geen contact met de klant',            60),
+    ('niet_van_toepassing',      'Niet van toepassing',                  70)
 ON CONFLICT (code) DO UPDATE SET label = EXCLUDED.label, sort = EXCLUDED.sort
 WHERE (referral_outcome.label, referral_outcome.sort) IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.sort);
 

@@ -236,10 +236,21 @@ BEGIN
              GROUP BY t.topic) k ON k.topic = s.topic
      WHERE s.r_info < 0.60;
 
+    -- Pick-up deadlines per day (two working days), joined in below rather
+    -- than worked out per referral by the insert trigger.
+    DROP TABLE IF EXISTS pg_temp.seed_deadline;
+    CREATE TEMPORARY TABLE seed_deadline ON COMMIT DROP AS
+    SELECT g::date AS day,
+           pickup_deadline(g::date::timestamp AT TIME ZONE 'Europe/Amsterdam',
+                           (SELECT pickup_days FROM region WHERE code = 'twente')) AS deadline
+      FROM generate_series((SELECT min(created_at) FROM seed_q)::date - 1,
+                           (SELECT max(created_at) FROM seed_q)::date + 1, interval '1 day') g;
+
     -- Referrals to the central point, their state by age.
     INSERT INTO referral (question_id, region, from_org, to_org, reason, urgency, note,
                           consent_contact, status, outcome, created_by, accepted_by,
-                          created_at, accepted_at, completed_at, updated_at)
+                          created_at, accepted_at, completed_at, updated_at,
+                          deadline, in_progress_at, returned_at, return_reason, withdrawn_at)
     SELECT s.id, 'twente', s.organisation, v_central,
            CASE WHEN s.client_group = 'werkgever' AND s.r_x < 0.5 THEN 'groepsvraag'
                 WHEN s.topic = 'financiering' THEN 'financiering'
@@ -250,9 +261,9 @@ BEGIN
            CASE WHEN s.r_x < 0.4 THEN 'Klant wil graag een vervolggesprek.' END,
            s.r_client < 0.45, st.status,
            CASE WHEN st.status = 'completed'
-                THEN (ARRAY['opleiding-gestart', 'advies-gegeven', 'loopbaantraject',
-                            'evc-traject', 'financiering-rond', 'doorverwezen',
-                            'geen-vervolg', 'niet-bereikt'])[1 + floor(s.r_pc * 8)::int] END,
+                THEN (ARRAY['advies_gegeven', 'loopbaangesprek', 'opleiding_gekozen',
+                            'financiering_aangevraagd', 'doorverwezen_elders', 'geen_contact',
+                            'niet_van_toepassing'])[1 + floor(s.r_pc * 7)::int] END,
            s.advisor,
            CASE WHEN st.status NOT IN ('sent', 'withdrawn') THEN v_central || '_demo' END,
            s.created_at + interval '10 minutes',
@@ -260,8 +271,16 @@ BEGIN
                 THEN s.created_at + interval '1 day' END,
            CASE WHEN st.status = 'completed' THEN s.created_at + interval '21 days' END,
            s.created_at + CASE WHEN st.status = 'completed' THEN interval '21 days'
-                               ELSE interval '1 day' END
+                               ELSE interval '1 day' END,
+           sd.deadline,
+           CASE WHEN st.status IN ('in_progress', 'completed') THEN s.created_at + interval '2 days' END,
+           CASE WHEN st.status = 'returned' THEN s.created_at + interval '1 day' END,
+           CASE WHEN st.status = 'returned'
+                THEN 'Deze vraag hoort bij het UWV; de klant is daarheen verwezen.' END,
+           CASE WHEN st.status = 'withdrawn' THEN s.created_at + interval '1 day' END
       FROM seed_q s
+      JOIN seed_deadline sd ON sd.day = ((s.created_at + interval '10 minutes')
+                                         AT TIME ZONE 'Europe/Amsterdam')::date
       CROSS JOIN LATERAL (SELECT CASE
                WHEN s.created_at > now() - interval '2 days' THEN 'sent'
                WHEN s.created_at > now() - interval '21 days'

@@ -26,6 +26,15 @@ cli_usage(FILE *out)
 	        "  case add --group G --topic T --channel C --text TEXT|- [--postcode P]\n"
 	        "  case list [--status S] [--limit N] [--format table|csv|json]\n"
 	        "  case show N [--format text|json]\n"
+	        "  case refer N --reason R [--to ORG] [--urgency normaal|hoog] [--note TEXT]\n"
+	        "             [--consent --name NAME --email E|--phone P]\n"
+	        "  referral list [--overdue] [--status S] [--limit N] [--format table|csv|json]\n"
+	        "  referral accept ID\n"
+	        "  referral update ID [--status in_progress|accepted|sent] [--note TEXT]\n"
+	        "  referral complete ID --outcome O [--note TEXT]\n"
+	        "  referral return ID --reason TEXT\n"
+	        "  referral withdraw ID\n"
+	        "                         ID: a question number or a referral id\n"
 	        "  db migrate             apply pending schema migrations\n"
 	        "  db status              list the migrations and whether they are applied\n"
 	        "  db seed [--cases N]    load reference and demo data; N synthetic questions\n"
@@ -111,6 +120,8 @@ cli_run(const struct cli_globals *g, int argc, char **argv)
 		return cli_case(g, argc, argv);
 	if (strcmp(argv[0], "db") == 0)
 		return cli_db(g, argc, argv);
+	if (strcmp(argv[0], "referral") == 0)
+		return cli_referral(g, argc, argv);
 	if (strcmp(argv[0], "help") == 0) {
 		cli_usage(stdout);
 		return CLI_OK;

@@ -40,5 +40,7 @@ int cli_connect(const struct cli_globals *g, struct db **out);
 int cli_case(const struct cli_globals *g, int argc, char **argv);
 int cli_db(const struct cli_globals *g, int argc, char **argv);
 int cli_case_show(const struct cli_globals *g, int argc, char **argv);
+int cli_case_refer(const struct cli_globals *g, int argc, char **argv);
+int cli_referral(const struct cli_globals *g, int argc, char **argv);
 
 #endif

@@ -26,6 +26,9 @@ static const struct {
 	{"client_email_check", N_("the e-mail address is not valid")},
 	{"client_phone_check", N_("the phone number is not a valid Dutch number")},
 	{"referral_no_bsn", N_("the note contains what looks like a BSN; loket never stores a BSN")},
+	{"referral_outcome_fkey", N_("unknown outcome")},
+	{"referral_reason_fkey", N_("unknown reason")},
+	{"referral_to_org_fkey", N_("unknown organisation")},
 };
 
 const char *
@@ -63,7 +66,7 @@ cli_exit_for(const struct db_error *err)
 {
 	if (strncmp(err->sqlstate, "22", 2) == 0 || strncmp(err->sqlstate, "23", 2) == 0)
 		return CLI_USAGE;
-	if (strcmp(err->sqlstate, "40001") == 0 || strcmp(err->sqlstate, "P0409") == 0)
+	if (strcmp(err->sqlstate, "40001") == 0 || strcmp(err->sqlstate, "LK409") == 0)
 		return CLI_CONFLICT;
 	return CLI_DB;
 }

@@ -9,7 +9,7 @@ const char *cli_constraint_message(const char *constraint);
 /* Print "who: message" plus detail/hint to stderr, sanitised. */
 void cli_print_db_error(const char *who, const struct db_error *err);
 /* The exit code for a database error: 1 for rejected data (class 22/23),
- * 3 for conflicts (40001 and P0409), else 2. */
+ * 3 for conflicts (40001, and LK409: taken by someone else), else 2. */
 int cli_exit_for(const struct db_error *err);
 
 #endif

@@ -69,6 +69,8 @@ static const struct label field_names[] = {
 	{"advisor", N_("advisor")},
 	{"organisation", N_("organisation")},
 	{"accepted_by", N_("accepted by")},
+	{"target_note", N_("progress note")},
+	{"return_reason", N_("reason for return")},
 	{"accepted_at", N_("accepted at")},
 	{"completed_at", N_("completed at")},
 };
@@ -118,17 +120,35 @@ value_of(const char *field, const char *value, bool referral)
 	return value;
 }
 
+/* Fields the event itself says: who (the actor) and when (its time). */
+static bool
+implied(const char *field)
+{
+	static const char *const fields[] = {"accepted_by", "accepted_at", "in_progress_at",
+	                                     "completed_at", "returned_at", "withdrawn_at",
+	                                     "updated_at"};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (is(field, fields[i]))
+			return true;
+	return false;
+}
+
 static void
 changes(struct strbuf *b, const struct history_facts *f, bool referral)
 {
+	int shown = 0;
 	for (int i = 0; i < f->nchanges; i++) {
 		const struct history_change *c = &f->changes[i];
-		strbuf_addf(b, "%s%s", i ? "; " : ": ", LOOKUP(field_names, c->field));
+		if (implied(c->field))
+			continue;
+		strbuf_addf(b, "%s%s", shown++ ? "; " : ": ", LOOKUP(field_names, c->field));
 		if (!c->old_value && !c->new_value)
 			continue;
 		/* free text is quoted, so where it ends stays clear */
 		const char *q = is(c->field, "text") || is(c->field, "note") ||
-		                                is(c->field, "outcome_note")
+		                                is(c->field, "outcome_note") ||
+		                                is(c->field, "target_note") ||
+		                                is(c->field, "return_reason")
 		                        ? "\""
 		                        : "";
 		strbuf_addf(b, " %s%s%s → %s%s%s", q, value_of(c->field, c->old_value, referral), q, q,

@@ -128,15 +128,19 @@ START_TEST(referral_outcome_matches_status)
 	             1, p, "23514");
 	dbtest_fails(kvk,
 	             "INSERT INTO loket.referral (question_id, reason, outcome) "
-	             "VALUES ($1::uuid, 'advies', 'advies-gegeven')",
+	             "VALUES ($1::uuid, 'advies', 'advies_gegeven')",
 	             1, p, "23514");
 	dbtest_ok(kvk, "INSERT INTO loket.referral (question_id, reason) VALUES ($1::uuid, 'advies')",
 	          1, p);
 	struct db *lwl = dbtest_connect(dbname, "lwl_demo");
+	/* completed only after accepted, and only with an outcome */
+	dbtest_fails(lwl, "UPDATE loket.referral SET status = 'completed', outcome = 'advies_gegeven'",
+	             0, NULL, "23514");
+	dbtest_ok(lwl, "UPDATE loket.referral SET status = 'accepted'", 0, NULL);
 	dbtest_fails(lwl, "UPDATE loket.referral SET status = 'completed'", 0, NULL, "23514");
 	dbtest_ok(lwl,
-	          "UPDATE loket.referral SET status = 'completed', outcome = 'advies-gegeven'", 0, NULL);
-	ck_assert_int_eq(dbtest_long(lwl, "SELECT version FROM loket.referral", 0, NULL), 2);
+	          "UPDATE loket.referral SET status = 'completed', outcome = 'advies_gegeven'", 0, NULL);
+	ck_assert_int_eq(dbtest_long(lwl, "SELECT version FROM loket.referral", 0, NULL), 3);
 	db_close(&lwl);
 	/* The question followed: referred. */
 	ck_assert_int_eq(dbtest_long(kvk,
@@ -280,12 +284,12 @@ START_TEST(more_codes_and_outcomes)
 	dbtest_ok(kvk, "INSERT INTO loket.referral (question_id, reason) VALUES ($1::uuid, 'advies')",
 	          1, p);
 	struct db *lwl = dbtest_connect(dbname, "lwl_demo");
-	dbtest_fails(lwl, "UPDATE loket.referral SET outcome = 'advies-gegeven'", 0, NULL, "23514");
-	dbtest_fails(lwl, "UPDATE loket.referral SET status = 'completed', outcome = 'onzin'", 0, NULL,
-	             "23503");
+	dbtest_fails(lwl, "UPDATE loket.referral SET outcome = 'advies_gegeven'", 0, NULL, "23514");
 	dbtest_fails(lwl, "UPDATE loket.referral SET status = 'verdwenen'", 0, NULL, "23514");
 	dbtest_ok(lwl, "UPDATE loket.referral SET status = 'accepted'", 0, NULL);
 	ck_assert_int_eq(dbtest_long(lwl, "SELECT version FROM loket.referral", 0, NULL), 2);
+	dbtest_fails(lwl, "UPDATE loket.referral SET status = 'completed', outcome = 'onzin'", 0, NULL,
+	             "23503");
 	db_close(&lwl);
 	/* Even the superuser cannot re-address a referral. */
 	dbtest_fails(admin, "UPDATE loket.referral SET to_org = 'cnv'", 0, NULL, "23514");

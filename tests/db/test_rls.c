@@ -227,21 +227,28 @@ START_TEST(target_works_referral_but_not_consent)
 	ck_assert_int_eq(dbtest_long(lwl, "SELECT count(*) FROM loket.client WHERE question_id = "
 	                                  "$1::uuid", 1, k),
 	                 0);
-	/* Status and outcome are the target's to set; the sender sees them. */
-	dbtest_ok(lwl,
-	          "UPDATE loket.referral SET status = 'completed', outcome = 'advies-gegeven', "
-	          "completed_at = now() WHERE question_id = $1::uuid",
-	          1, k);
-	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.referral WHERE question_id = "
-	                                  "$1::uuid AND status = 'completed' AND outcome = "
-	                                  "'advies-gegeven'", 1, k),
-	                 1);
 	/* The sender records consent; only then does the target see the client. */
 	dbtest_ok(kvk, "UPDATE loket.referral SET consent_contact = true WHERE question_id = $1::uuid",
 	          1, k);
 	ck_assert_int_eq(dbtest_long(lwl, "SELECT count(*) FROM loket.client WHERE question_id = "
 	                                  "$1::uuid", 1, k),
 	                 1);
+	/* Status and outcome are the target's to set; the sender sees them.  The
+	 * completion time is the database's, whatever the client sends. */
+	dbtest_ok(lwl, "UPDATE loket.referral SET status = 'accepted' WHERE question_id = $1::uuid", 1,
+	          k);
+	dbtest_ok(lwl,
+	          "UPDATE loket.referral SET status = 'completed', outcome = 'advies_gegeven', "
+	          "completed_at = now() - interval '1 year' WHERE question_id = $1::uuid",
+	          1, k);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.referral WHERE question_id = "
+	                                  "$1::uuid AND status = 'completed' AND outcome = "
+	                                  "'advies_gegeven' AND completed_at > now() - interval '1 hour' "
+	                                  "AND accepted_by = 'lwl_demo'", 1, k),
+	                 1);
+	/* A completed referral is final, for the sender too. */
+	dbtest_fails(kvk, "UPDATE loket.referral SET note = 'nog iets' WHERE question_id = $1::uuid", 1,
+	             k, "23514");
 	db_close(&lwl);
 	db_close(&kvk);
 }

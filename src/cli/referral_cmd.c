@@ -1,0 +1,291 @@
+/* referral_cmd.c: `loket referral list|accept|update|complete|return|withdraw`
+ * and `loket case refer`.  ID is a question number (its newest referral the
+ * role can see) or a referral's uuid.  Exit codes as everywhere: 0 ok, 1
+ * usage or refused input, 2 database, 3 taken or changed by someone else. */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "cli/errors.h"
+#include "cli/output.h"
+#include "model/question.h"
+#include "model/referral.h"
+#include "model/referral_flow.h"
+#include "util/i18n.h"
+#include "util/uuid.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct ref_args {
+	const char *id;
+	const char *status, *note, *outcome, *reason, *to, *urgency;
+	const char *name, *email, *phone;
+	bool overdue, consent;
+	int limit;
+	enum out_format format;
+};
+
+/* Options shared by the referral commands; `allowed` lists the ones this
+ * command takes (getopt's short letters). */
+static bool
+parse(const char *cmd, int argc, char **argv, const char *allowed, bool wants_id,
+      struct ref_args *a)
+{
+	static const struct option opts[] = {
+		{"status", required_argument, NULL, 's'},  {"note", required_argument, NULL, 'n'},
+		{"outcome", required_argument, NULL, 'o'}, {"reason", required_argument, NULL, 'r'},
+		{"to", required_argument, NULL, 't'},      {"urgency", required_argument, NULL, 'u'},
+		{"name", required_argument, NULL, 'N'},    {"email", required_argument, NULL, 'E'},
+		{"phone", required_argument, NULL, 'P'},   {"overdue", no_argument, NULL, 'O'},
+		{"consent", no_argument, NULL, 'C'},       {"limit", required_argument, NULL, 'l'},
+		{"format", required_argument, NULL, 'f'},  {NULL, 0, NULL, 0},
+	};
+	memset(a, 0, sizeof *a);
+	a->limit = 100;
+	a->format = OUT_TABLE;
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == '?' || !strchr(allowed, c)) {
+			fprintf(stderr, _("loket: %s: option '%s' is not known here\n"), cmd,
+			        argv[optind - 1]);
+			return false;
+		}
+		switch (c) {
+		case 's': a->status = optarg; break;
+		case 'n': a->note = optarg; break;
+		case 'o': a->outcome = optarg; break;
+		case 'r': a->reason = optarg; break;
+		case 't': a->to = optarg; break;
+		case 'u': a->urgency = optarg; break;
+		case 'N': a->name = optarg; break;
+		case 'E': a->email = optarg; break;
+		case 'P': a->phone = optarg; break;
+		case 'O': a->overdue = true; break;
+		case 'C': a->consent = true; break;
+		case 'l':
+			a->limit = atoi(optarg);
+			if (a->limit < 1 || a->limit > 10000) {
+				fprintf(stderr, _("loket: %s: --limit must be between 1 and 10000\n"), cmd);
+				return false;
+			}
+			break;
+		case 'f':
+			if (!out_format_parse(optarg, &a->format)) {
+				fprintf(stderr, _("loket: %s: --format must be table, csv or json\n"), cmd);
+				return false;
+			}
+			break;
+		}
+	}
+	int rest = argc - optind;
+	if (wants_id ? rest != 1 : rest != 0) {
+		if (wants_id)
+			fprintf(stderr, _("loket: %s needs one question number or referral id, e.g. '%s 12'\n"),
+			        cmd, cmd);
+		else
+			fprintf(stderr, _("loket: %s takes no arguments besides its options\n"), cmd);
+		return false;
+	}
+	a->id = wants_id ? argv[optind] : NULL;
+	return true;
+}
+
+static int
+failed(const struct db_error *err)
+{
+	if (strcmp(err->sqlstate, REFERRAL_TAKEN) == 0 && err->detail && *err->detail) {
+		fprintf(stderr, _("loket: this referral was already taken by %s\n"), err->detail);
+		return CLI_CONFLICT;
+	}
+	if (strcmp(err->sqlstate, "40001") == 0) {
+		fputs(_("loket: the referral was changed by someone else meanwhile; look again and "
+		        "retry\n"),
+		      stderr);
+		return CLI_CONFLICT;
+	}
+	if (strcmp(err->sqlstate, "02000") == 0) {
+		fprintf(stderr, "loket: %s\n", err->message);
+		return CLI_USAGE;
+	}
+	cli_print_db_error("loket", err);
+	return cli_exit_for(err);
+}
+
+static const struct out_column list_columns[] = {
+	{"number", true, 0},  {"created", false, 0}, {"from", false, 0},     {"to", false, 0},
+	{"reason", false, 0}, {"urgency", false, 0}, {"status", false, 0},   {"due", false, 0},
+	{"overdue", false, 0}, {"accepted_by", false, 0}, {"outcome", false, 0}, {"id", false, 0},
+	{"text", false, 50},
+};
+#define LIST_NCOLS ((int)(sizeof list_columns / sizeof list_columns[0]))
+
+static int
+ref_list(struct db *db, const struct ref_args *a)
+{
+	char limit[16];
+	snprintf(limit, sizeof limit, "%d", a->limit);
+	const char *params[] = {a->status, a->overdue ? "t" : "f", limit};
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	if (!db_query(db, referral_list_sql, 3, params, &r, &err)) {
+		int rc = failed(&err);
+		db_error_clear(&err);
+		return rc;
+	}
+	int rows = db_result_rows(r);
+	const char **cells = xcalloc((size_t)(rows * LIST_NCOLS) + 1, sizeof *cells);
+	for (int i = 0; i < rows; i++)
+		for (int j = 0; j < LIST_NCOLS; j++)
+			cells[i * LIST_NCOLS + j] = db_result_get(r, i, j);
+	struct out_grid grid = {list_columns, LIST_NCOLS, rows, cells};
+	out_write(stdout, a->format, &grid, isatty(STDOUT_FILENO));
+	free(cells);
+	db_result_free(&r);
+	return CLI_OK;
+}
+
+/* Find ID, then change it; a version conflict is tried again once with the
+ * row as it is now only for accept (which has its own rule), never for the
+ * others: what someone else changed must be looked at first. */
+static int
+ref_change(struct db *db, const char *cmd, const struct ref_args *a)
+{
+	struct referral_ref ref;
+	struct db_error err = {0};
+	int rc = CLI_OK;
+	bool ok = referral_find(db, a->id, &ref, &err);
+	if (ok && strcmp(cmd, "accept") == 0)
+		ok = referral_accept(db, &ref, &err);
+	else if (ok && strcmp(cmd, "update") == 0)
+		ok = referral_set_status(db, &ref, a->status, NULL, a->note, NULL, &err);
+	else if (ok && strcmp(cmd, "complete") == 0)
+		ok = referral_set_status(db, &ref, "completed", a->outcome, a->note, NULL, &err);
+	else if (ok && strcmp(cmd, "return") == 0)
+		ok = referral_set_status(db, &ref, "returned", NULL, NULL, a->reason, &err);
+	else if (ok && strcmp(cmd, "withdraw") == 0)
+		ok = referral_set_status(db, &ref, "withdrawn", NULL, NULL, NULL, &err);
+	if (!ok)
+		rc = failed(&err);
+	else if (strcmp(cmd, "accept") == 0)
+		printf(_("Referral of question %d accepted.\n"), ref.number);
+	db_error_clear(&err);
+	return rc;
+}
+
+int
+cli_referral(const struct cli_globals *g, int argc, char **argv)
+{
+	static const struct {
+		const char *cmd, *allowed;
+		bool id;
+	} cmds[] = {
+		{"list", "sOlf", false},  {"accept", "", true},       {"update", "sn", true},
+		{"complete", "on", true}, {"return", "r", true},      {"withdraw", "", true},
+	};
+	if (argc < 2) {
+		fputs(_("loket: referral: say list, accept, update, complete, return or withdraw\n"),
+		      stderr);
+		return CLI_USAGE;
+	}
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		if (strcmp(argv[1], cmds[i].cmd) != 0)
+			continue;
+		struct ref_args a;
+		char name[32];
+		snprintf(name, sizeof name, "referral %s", cmds[i].cmd);
+		if (!parse(name, argc - 1, argv + 1, cmds[i].allowed, cmds[i].id, &a))
+			return CLI_USAGE;
+		if (strcmp(cmds[i].cmd, "update") == 0 && !a.status && !a.note) {
+			fputs(_("loket: referral update: say --status, --note or both\n"), stderr);
+			return CLI_USAGE;
+		}
+		if (strcmp(cmds[i].cmd, "complete") == 0 && !a.outcome) {
+			fputs(_("loket: referral complete needs --outcome, e.g. --outcome advies_gegeven\n"),
+			      stderr);
+			return CLI_USAGE;
+		}
+		if (strcmp(cmds[i].cmd, "return") == 0 && !a.reason) {
+			fputs(_("loket: referral return needs --reason TEXT: why it goes back\n"), stderr);
+			return CLI_USAGE;
+		}
+		struct db *db = NULL;
+		int rc = cli_connect(g, &db);
+		if (rc == CLI_OK)
+			rc = a.id ? ref_change(db, cmds[i].cmd, &a) : ref_list(db, &a);
+		db_close(&db);
+		return rc;
+	}
+	fprintf(stderr, _("loket: referral: unknown command '%s'\n"), argv[1]);
+	return CLI_USAGE;
+}
+
+/* `loket case refer N --reason R [--consent --name .. --email|--phone ..]
+ * [--to ORG] [--urgency normaal|hoog] [--note TEXT]` */
+int
+cli_case_refer(const struct cli_globals *g, int argc, char **argv)
+{
+	struct ref_args a;
+	if (!parse("case refer", argc, argv, "rtunCNEP", true, &a))
+		return CLI_USAGE;
+	if (!a.reason) {
+		fputs(_("loket: case refer needs --reason, e.g. --reason advies\n"), stderr);
+		return CLI_USAGE;
+	}
+	bool contact = a.name || a.email || a.phone;
+	if (contact && !a.consent) {
+		fputs(_("loket: contact details go with a referral only with the client's consent "
+		        "(--consent)\n"),
+		      stderr);
+		return CLI_USAGE;
+	}
+	if (a.consent && !(a.name && (a.email || a.phone))) {
+		fputs(_("loket: with --consent give the contact details: --name and --email or "
+		        "--phone\n"),
+		      stderr);
+		return CLI_USAGE;
+	}
+	struct db *db = NULL;
+	int rc = cli_connect(g, &db);
+	if (rc != CLI_OK)
+		return rc;
+	struct question_detail d;
+	struct db_error err = {0};
+	if (!question_load(db, atoi(a.id), &d, &err)) {
+		rc = failed(&err);
+		db_error_clear(&err);
+		db_close(&db);
+		return rc;
+	}
+	char id[UUID_STR_LEN];
+	if (!uuid_generate(id)) {
+		fputs(_("loket: no random numbers available for a new key\n"), stderr);
+		question_detail_free(&d);
+		db_close(&db);
+		return CLI_DB;
+	}
+	struct referral_new r = {.id = id, .question_id = d.row.id, .to_org = a.to,
+	                         .reason = a.reason, .urgency = a.urgency ? a.urgency : "normaal",
+	                         .note = a.note, .consent_contact = a.consent};
+	struct client_new c = {.question_id = d.row.id, .name = a.name, .email = a.email,
+	                       .phone = a.phone};
+	if (!referral_add(db, &r, a.consent ? &c : NULL, &err)) {
+		rc = failed(&err);
+	} else if (!a.consent) {
+		char *central = NULL;
+		db_error_clear(&err);
+		if (referral_central_name(db, &central, &err))
+			printf(_("Referred without personal data: the client contacts %s.\n"), central);
+		free(central);
+	} else {
+		printf(_("Question %d referred, with the client's contact details.\n"), d.row.number);
+	}
+	db_error_clear(&err);
+	question_detail_free(&d);
+	db_close(&db);
+	return rc;
+}

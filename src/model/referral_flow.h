@@ -1,0 +1,43 @@
+/* referral_flow.h: the life of a referral after it was made — finding it,
+ * listing an organisation's referrals, accepting (one wins), and the other
+ * changes of status, each guarded by the row's version.  The rules are the
+ * database's (sql/010_referral_lifecycle.sql); this only asks. */
+#ifndef LOKET_MODEL_REFERRAL_FLOW_H
+#define LOKET_MODEL_REFERRAL_FLOW_H
+
+#include <stdbool.h>
+
+#include "db/db.h"
+
+/* SQLSTATE of "someone else took it first" (DETAIL names them). */
+#define REFERRAL_TAKEN "LK409"
+
+struct referral_ref {
+	char id[40];
+	int version;
+	char status[16];
+	int number; /* the question's */
+};
+
+/* Find a referral by uuid, or by question number: the newest referral of
+ * that question the role can see.  Not found gives SQLSTATE 02000. */
+bool referral_find(struct db *db, const char *key, struct referral_ref *out,
+                   struct db_error *err);
+
+/* Accept: exactly one of several advisors wins; the others get
+ * REFERRAL_TAKEN with the winner's display name in err->detail. */
+bool referral_accept(struct db *db, const struct referral_ref *r, struct db_error *err);
+
+/* Change the status (NULL = keep it) with what goes with it: the outcome
+ * for completed, the reason for returned, and the target's note (the
+ * outcome note when completing; NULL = unchanged).  Only when the version is still
+ * r->version; otherwise SQLSTATE 40001 (changed meanwhile). */
+bool referral_set_status(struct db *db, const struct referral_ref *r, const char *status,
+                         const char *outcome, const char *note, const char *return_reason,
+                         struct db_error *err);
+
+/* The statement that lists referrals for `loket referral list`: parameters
+ * $1 status (NULL = the open ones), $2 overdue only ("t"/"f"), $3 limit. */
+extern const char *const referral_list_sql;
+
+#endif
