@@ -6,6 +6,7 @@
 #include "tui.h"
 
 #include "form/form.h"
+#include "model/referral_flow.h"
 #include "model/session.h"
 #include "shell/prompt.h"
 #include "ui/screen.h"
@@ -40,6 +41,8 @@ struct app {
 	int exit_code;
 	char prompt_kind; /* ':' or '/' while the prompt is open */
 	double key_ms;    /* when the first key not yet on screen was read (LOKET_TRACE) */
+	long unseen;      /* referral news not yet opened (status bar) */
+	bool bell;        /* LOKET_BELL=1: ring when news arrives */
 };
 
 static struct view_area
@@ -93,11 +96,17 @@ load_top(struct app *app)
 }
 
 /* Act on what a handler returned. */
+static void count_unseen(struct app *app);
+
 static void
 apply(struct app *app, int flags)
 {
 	if (!db_connected(app->db) && app->connected)
 		app->connected = false;
+	if (app->ctx.recount) {
+		app->ctx.recount = false;
+		count_unseen(app);
+	}
 	if (flags & VIEW_QUIT) {
 		app->quit = true;
 	} else if (flags & VIEW_BACK) {
@@ -167,7 +176,8 @@ draw_title(const struct app *app)
 {
 	const struct view *v = &app->stack[app->depth - 1];
 	const char *pos = v->ops->position(v->state);
-	char *left = xasprintf(" loket · %s %s", _("Questions of"),
+	bool inbox = v->ops->keys == KEYS_INBOX;
+	char *left = xasprintf(" loket · %s %s", inbox ? _("Referrals to") : _("Questions of"),
 	                       app->session.org_name ? app->session.org_name : _("the region"));
 	int poswidth = (int)strlen(pos) > 0 ? 24 : 0;
 	ui_style(stdscr, UI_BAR, true);
@@ -184,7 +194,11 @@ draw_status(const struct app *app)
 	const char *state = app->connected ? _("connected") : _("connection lost, retrying");
 	char *who = xasprintf(" %s · %s", app->session.display_name ? app->session.display_name : "",
 	                      app->session.org_name ? app->session.org_name : _("region-wide"));
-	char *tail = xasprintf(" %s · ?=%s ", state, _("help"));
+	char news[64] = "";
+	if (app->unseen > 0)
+		snprintf(news, sizeof news, ngettext("%ld update · ", "%ld updates · ", app->unseen),
+		         app->unseen);
+	char *tail = xasprintf(" %s%s · ?=%s ", news, state, _("help"));
 	int right = text_width(tail);
 	if (right > COLS / 2)
 		right = COLS / 2;
@@ -260,6 +274,49 @@ draw(struct app *app)
 	traced_frame(app);
 }
 
+/* Live updates: LISTEN on the organisation's channel; referral triggers
+ * notify it (sql/010).  Listening belongs to the session, so again after a
+ * reconnect. */
+static void
+listen_org(struct app *app)
+{
+	if (!app->session.organisation)
+		return;
+	char channel[64];
+	snprintf(channel, sizeof channel, "loket_%s", app->session.organisation);
+	struct db_error err = {0};
+	if (!db_listen(app->db, channel, &err))
+		view_db_error(&app->ctx, &err);
+	db_error_clear(&err);
+}
+
+static void
+count_unseen(struct app *app)
+{
+	if (!app->session.organisation)
+		return;
+	struct db_error err = {0};
+	long n = 0;
+	if (referral_unseen_count(app->db, &n, &err))
+		app->unseen = n;
+	db_error_clear(&err);
+}
+
+/* News arrived: count it, ring if asked, and show it where it is listed. */
+static void
+on_news(struct app *app)
+{
+	long before = app->unseen;
+	count_unseen(app);
+	if (app->bell && app->unseen > before)
+		beep();
+	struct view *v = top_view(app);
+	if (v->ops->keys == KEYS_LIST || v->ops->keys == KEYS_INBOX) {
+		app->ctx.refresh = true;
+		load_top(app);
+	}
+}
+
 static void
 try_reconnect(struct app *app)
 {
@@ -268,6 +325,8 @@ try_reconnect(struct app *app)
 		app->connected = true;
 		app->retry_ms = RETRY_FIRST_MS;
 		view_message(&app->ctx, "%s", _("Connection restored."));
+		listen_org(app);
+		count_unseen(app);
 		load_top(app);
 	} else {
 		app->retry_ms = app->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : app->retry_ms * 2;
@@ -430,7 +489,8 @@ run(struct app *app)
 			try_reconnect(app);
 		if (fds[1].revents & POLLIN)
 			on_signals(app);
-		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR) && !db_poll(app->db)) {
+		int news = 0;
+		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR) && !db_poll(app->db, &news)) {
 			app->connected = false;
 			view_message(&app->ctx, "%s", _("The connection to the database was lost."));
 		}
@@ -444,6 +504,13 @@ run(struct app *app)
 			traced_key(app, (int)wch, rc != KEY_CODE_YES);
 			on_key(app, (int)wch, rc != KEY_CODE_YES);
 		}
+		/* notifications that came in with the answer to a query wait in
+		 * libpq's queue, not on the socket */
+		if (app->connected && !app->quit && !db_poll(app->db, &news) &&
+		    !db_connected(app->db))
+			app->connected = false;
+		if (news > 0 && app->connected && !app->quit)
+			on_news(app);
 	}
 }
 
@@ -469,9 +536,14 @@ tui_main(const struct cli_globals *g)
 	}
 	app.connected = true;
 	app.retry_ms = RETRY_FIRST_MS;
+	app.bell = getenv("LOKET_BELL") && strcmp(getenv("LOKET_BELL"), "1") == 0;
 	app.ctx.db = app.db;
 	app.ctx.session = &app.session;
+	listen_org(&app);
+	count_unseen(&app);
 	push(&app, view_list_new());
+	if (app.session.roles && strstr(app.session.roles, "central"))
+		push(&app, view_inbox_new()); /* the central point starts in its inbox */
 	load_top(&app);
 	offer_draft(&app);
 	run(&app);

@@ -250,7 +250,8 @@ BEGIN
     INSERT INTO referral (question_id, region, from_org, to_org, reason, urgency, note,
                           consent_contact, status, outcome, created_by, accepted_by,
                           created_at, accepted_at, completed_at, updated_at,
-                          deadline, in_progress_at, returned_at, return_reason, withdrawn_at)
+                          deadline, in_progress_at, returned_at, return_reason, withdrawn_at,
+                          updated_by)
     SELECT s.id, 'twente', s.organisation, v_central,
            CASE WHEN s.client_group = 'werkgever' AND s.r_x < 0.5 THEN 'groepsvraag'
                 WHEN s.topic = 'financiering' THEN 'financiering'
@@ -277,7 +278,9 @@ BEGIN
            CASE WHEN st.status = 'returned' THEN s.created_at + interval '1 day' END,
            CASE WHEN st.status = 'returned'
                 THEN 'Deze vraag hoort bij het UWV; de klant is daarheen verwezen.' END,
-           CASE WHEN st.status = 'withdrawn' THEN s.created_at + interval '1 day' END
+           CASE WHEN st.status = 'withdrawn' THEN s.created_at + interval '1 day' END,
+           CASE WHEN st.status IN ('sent', 'withdrawn') THEN s.advisor
+                ELSE v_central || '_demo' END
       FROM seed_q s
       JOIN seed_deadline sd ON sd.day = ((s.created_at + interval '10 minutes')
                                          AT TIME ZONE 'Europe/Amsterdam')::date

@@ -335,14 +335,35 @@ db_result_free(struct db_result **r)
 }
 
 bool
-db_poll(struct db *db)
+db_poll(struct db *db, int *notified)
 {
 	if (!db || !db->conn || PQstatus(db->conn) != CONNECTION_OK)
 		return false;
 	if (!PQconsumeInput(db->conn))
 		return false;
 	PGnotify *n;
-	while ((n = PQnotifies(db->conn)) != NULL)
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		trace_event("notify", 0, n->relname);
+		if (notified)
+			(*notified)++;
 		PQfreemem(n);
+	}
 	return PQstatus(db->conn) == CONNECTION_OK;
+}
+
+bool
+db_listen(struct db *db, const char *channel, struct db_error *err)
+{
+	char *quoted = PQescapeIdentifier(db->conn, channel, strlen(channel));
+	if (!quoted) {
+		db_error_set(err, "%s", PQerrorMessage(db->conn));
+		return false;
+	}
+	size_t len = strlen(quoted) + 8;
+	char *sql = xmalloc(len);
+	snprintf(sql, len, "LISTEN %s", quoted);
+	PQfreemem(quoted);
+	bool ok = db_query(db, sql, 0, NULL, NULL, err);
+	free(sql);
+	return ok;
 }

@@ -37,9 +37,13 @@ bool db_reconnect(struct db *db, struct db_error *err);
 /* The connection's socket, for poll(); -1 when there is none. */
 int db_socket(const struct db *db);
 /* Read what the server sent while idle (notices, notifications, or the
- * news that it closed the connection).  Returns false when the connection
- * is gone. */
-bool db_poll(struct db *db);
+ * news that it closed the connection).  Adds the number of notifications
+ * that arrived to *notified (may be NULL).  Returns false when the
+ * connection is gone. */
+bool db_poll(struct db *db, int *notified);
+/* LISTEN on a channel (the name is quoted as an identifier).  Listening
+ * belongs to the session: after db_reconnect, listen again. */
+bool db_listen(struct db *db, const char *channel, struct db_error *err);
 /* The role queries run as (current_user). */
 const char *db_role(const struct db *db);
 

@@ -62,6 +62,25 @@ static const struct binding bindings[] = {
 	{KEYS_INFO, KEY_ENTER, CMD_OPEN},
 	{KEYS_INFO, 'q', CMD_BACK},
 	{KEYS_INFO, 27, CMD_BACK},
+	{KEYS_INBOX, '\n', CMD_OPEN},
+	{KEYS_INBOX, '\r', CMD_OPEN},
+	{KEYS_INBOX, KEY_ENTER, CMD_OPEN},
+	{KEYS_INBOX, 'a', CMD_ACCEPT},
+	{KEYS_INBOX, 'p', CMD_PROGRESS},
+	{KEYS_INBOX, 'c', CMD_COMPLETE},
+	{KEYS_INBOX, 't', CMD_RETURN},
+	{KEYS_INBOX, '\t', CMD_NEXT_TAB},
+	{KEYS_INBOX, KEY_BTAB, CMD_PREV_TAB},
+	{KEYS_INBOX, '1', CMD_TAB_1},
+	{KEYS_INBOX, '2', CMD_TAB_2},
+	{KEYS_INBOX, '3', CMD_TAB_3},
+	{KEYS_INBOX, '4', CMD_TAB_4},
+	{KEYS_INBOX, '5', CMD_TAB_5},
+	{KEYS_INBOX, 'q', CMD_BACK},
+	{KEYS_INBOX, 27, CMD_BACK},
+	{KEYS_INBOX, ':', CMD_COMMAND},
+	{KEYS_INBOX, 'K', CMD_KNOWLEDGE},
+	{KEYS_INBOX, 's', CMD_SIGNAL},
 	{KEYS_HELP, 'q', CMD_BACK},
 	{KEYS_HELP, 27, CMD_BACK},
 	{KEYS_HELP, '?', CMD_BACK},
@@ -151,6 +170,23 @@ static const struct keys_help knowledge_help[] = {
 	{NULL, NULL},
 };
 
+static const struct keys_help inbox_help[] = {
+	{"j, ↓", N_("next referral")},
+	{"k, ↑", N_("previous referral")},
+	{"PgDn, PgUp", N_("next, previous page")},
+	{"Tab, Shift-Tab", N_("next, previous tab")},
+	{"1-5", N_("new, mine, in progress, overdue, returned")},
+	{"Enter", N_("show the question")},
+	{"a", N_("accept: pick the referral up")},
+	{"p", N_("in progress: contact made or appointment planned")},
+	{"c", N_("complete, with the outcome")},
+	{"t", N_("return to the sender, with the reason")},
+	{"s", N_("log a demand signal")},
+	{"q, Esc", N_("to your organisation's own questions")},
+	{"?, F1", N_("this help")},
+	{NULL, NULL},
+};
+
 static const struct keys_help help_help[] = {
 	{"q, Esc, ?", N_("close the help")},
 	{NULL, NULL},
@@ -172,6 +208,8 @@ keys_help(enum keys_context ctx)
 		return info_help;
 	case KEYS_KNOWLEDGE:
 		return knowledge_help;
+	case KEYS_INBOX:
+		return inbox_help;
 	}
 	return help_help;
 }

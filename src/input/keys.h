@@ -26,6 +26,17 @@ enum command {
 	CMD_SEARCH,  /* '/' */
 	CMD_PREV_MATCH,
 	CMD_KNOWLEDGE,
+	CMD_ACCEPT,   /* inbox: pick the referral up */
+	CMD_PROGRESS, /* inbox: contact made, in progress */
+	CMD_COMPLETE, /* inbox: complete with an outcome */
+	CMD_RETURN,   /* inbox: send back with a reason */
+	CMD_NEXT_TAB,
+	CMD_PREV_TAB,
+	CMD_TAB_1,
+	CMD_TAB_2,
+	CMD_TAB_3,
+	CMD_TAB_4,
+	CMD_TAB_5,
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */
@@ -36,6 +47,7 @@ enum keys_context {
 	KEYS_FORM,
 	KEYS_INFO,
 	KEYS_KNOWLEDGE,
+	KEYS_INBOX,
 };
 
 /* The command for key `ch` in a context, or CMD_NONE. */

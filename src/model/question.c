@@ -12,8 +12,9 @@
 #define ROW_COLUMNS                                                                        \
 	"q.id, q.number, to_char(q.created_at, 'YYYY-MM-DD HH24:MI'), q.created_at::text, "  \
 	"q.organisation, q.advisor, q.channel, q.client_group, q.topic, q.status, q.text, "  \
-	"q.postcode4, (SELECT r.status FROM loket.referral r WHERE r.question_id = q.id "     \
-	"ORDER BY r.created_at DESC LIMIT 1), q.version "
+	"q.postcode4, lr.status, q.version, coalesce(loket.referral_unseen(lr), false)::text " \
+	"FROM loket.question q LEFT JOIN LATERAL (SELECT * FROM loket.referral r "             \
+	"WHERE r.question_id = q.id ORDER BY r.created_at DESC LIMIT 1) lr ON true "
 
 #define FILTER                                                                            \
 	"WHERE ($1::text IS NULL OR q.status = $1) "                                      \
@@ -21,7 +22,7 @@
 
 /* Newest first; rows older than the key (OP <) or from it on (OP <=). */
 #define PAGE_DESC_SQL(op)                                                                  \
-	"SELECT " ROW_COLUMNS "FROM loket.question q " FILTER                                  \
+	"SELECT " ROW_COLUMNS FILTER                                  \
 	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) " op                             \
 	" ($2::timestamptz, $3::uuid)) ORDER BY q.created_at DESC, q.id DESC LIMIT $4::int"
 static const char *const page_desc_sql = PAGE_DESC_SQL("<");
@@ -29,7 +30,7 @@ static const char *const page_at_sql = PAGE_DESC_SQL("<=");
 
 /* Oldest first; rows strictly newer than the key when one is given. */
 static const char *const page_asc_sql =
-	"SELECT " ROW_COLUMNS "FROM loket.question q " FILTER
+	"SELECT " ROW_COLUMNS FILTER
 	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) > ($2::timestamptz, $3::uuid)) "
 	"ORDER BY q.created_at, q.id LIMIT $4::int";
 
@@ -57,6 +58,7 @@ row_from(const struct db_result *r, int i, struct question_row *row)
 	row->postcode4 = dup_or_null(db_result_get(r, i, 11));
 	row->referral_status = dup_or_null(db_result_get(r, i, 12));
 	row->version = atoi(db_result_get(r, i, 13));
+	row->referral_unseen = strcmp(db_result_get(r, i, 14), "true") == 0;
 }
 
 void

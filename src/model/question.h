@@ -26,6 +26,7 @@ struct question_row {
 	char *text;
 	char *postcode4;       /* NULL when not given */
 	char *referral_status; /* latest referral's status, NULL if none */
+	bool referral_unseen;  /* it changed since this person last opened the question */
 	int version;
 };
 
@@ -102,6 +103,7 @@ struct question_referral {
 	char *outcome; /* NULL until completed */
 	char *created;
 	bool consent_contact;
+	char *outcome_note, *target_note, *return_reason, *accepted_by; /* NULL when none */
 };
 
 struct question_event {

@@ -30,9 +30,17 @@ static const char *const info_sql =
 	"WHERE g.question_id = $1::uuid ORDER BY g.given_at, v.title";
 
 static const char *const referral_sql =
-	"SELECT r.to_org, r.reason, r.status, r.outcome, "
-	"       to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.consent_contact "
-	"FROM loket.referral r WHERE r.question_id = $1::uuid ORDER BY r.created_at";
+	"SELECT coalesce(o.name, r.to_org), coalesce(rr.label, r.reason), r.status, "
+	"       coalesce(ro.label, r.outcome), "
+	"       to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.consent_contact, "
+	"       r.outcome_note, r.target_note, r.return_reason, "
+	"       coalesce(a.display_name, r.accepted_by) "
+	"FROM loket.referral r "
+	"LEFT JOIN loket.organisation o ON o.code = r.to_org "
+	"LEFT JOIN loket.referral_reason rr ON rr.code = r.reason "
+	"LEFT JOIN loket.referral_outcome ro ON ro.code = r.outcome "
+	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "
+	"WHERE r.question_id = $1::uuid ORDER BY r.created_at";
 
 /* One row per event, or per changed field of an event; labels joined in. */
 static const char *const event_sql =
@@ -176,6 +184,10 @@ load_lists(struct db *db, struct question_detail *d, struct db_error *err)
 		x->outcome = dup_or_null(db_result_get(r, i, 3));
 		x->created = xstrdup(db_result_get(r, i, 4));
 		x->consent_contact = strcmp(db_result_get(r, i, 5), "t") == 0;
+		x->outcome_note = dup_or_null(db_result_get(r, i, 6));
+		x->target_note = dup_or_null(db_result_get(r, i, 7));
+		x->return_reason = dup_or_null(db_result_get(r, i, 8));
+		x->accepted_by = dup_or_null(db_result_get(r, i, 9));
 	}
 	db_result_free(&r);
 	if (!db_query(db, event_sql, 1, params, &r, err))
@@ -218,6 +230,10 @@ question_detail_free(struct question_detail *d)
 		free(d->referrals[i].status);
 		free(d->referrals[i].outcome);
 		free(d->referrals[i].created);
+		free(d->referrals[i].outcome_note);
+		free(d->referrals[i].target_note);
+		free(d->referrals[i].return_reason);
+		free(d->referrals[i].accepted_by);
 	}
 	free(d->referrals);
 	for (int i = 0; i < d->nevents; i++) {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "model/referral_flow.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,3 +91,102 @@ const char *const referral_list_sql =
 	"           ELSE r.status = $1 END "
 	"  AND (NOT $2::boolean OR (r.status = 'sent' AND r.deadline < now())) "
 	"ORDER BY r.deadline, r.created_at LIMIT $3::int";
+
+/* $1 tab, $2/$3 the key's deadline and id (NULL: from the start), $4
+ * forward ("t") or back, $5 limit. */
+#define INBOX_SQL(order)                                                                   \
+	"SELECT r.id, q.number, r.version, o.name, coalesce(rr.label, r.reason), r.status, "   \
+	"       coalesce(a.display_name, r.accepted_by), q.text, r.deadline::text, "           \
+	"       (extract(epoch FROM r.deadline - now()) / 60)::bigint, "                       \
+	"       loket.referral_unseen(r)::text "                                               \
+	"FROM loket.referral r "                                                              \
+	"JOIN loket.question q ON q.id = r.question_id "                                      \
+	"JOIN loket.organisation o ON o.code = r.from_org "                                   \
+	"LEFT JOIN loket.referral_reason rr ON rr.code = r.reason "                           \
+	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "                           \
+	"WHERE r.to_org = loket.my_org() "                                                    \
+	"  AND CASE $1::int "                                                                 \
+	"        WHEN 0 THEN r.status = 'sent' "                                              \
+	"        WHEN 1 THEN r.status IN ('accepted', 'in_progress') "                        \
+	"                    AND r.accepted_by = current_user "                               \
+	"        WHEN 2 THEN r.status = 'in_progress' "                                       \
+	"        WHEN 3 THEN r.status = 'sent' AND r.deadline < now() "                       \
+	"        ELSE r.status = 'returned' AND r.returned_at > now() - interval '30 days' END " \
+	"  AND ($2::timestamptz IS NULL OR CASE WHEN $4::boolean "                            \
+	"        THEN (r.deadline, r.id) > ($2::timestamptz, $3::uuid) "                      \
+	"        ELSE (r.deadline, r.id) < ($2::timestamptz, $3::uuid) END) "                 \
+	"ORDER BY r.deadline " order ", r.id " order " LIMIT $5::int"
+
+static const char *const inbox_fwd_sql = INBOX_SQL("ASC");
+static const char *const inbox_back_sql = INBOX_SQL("DESC");
+
+static char *
+dup_or_empty(const char *s)
+{
+	return xstrdup(s ? s : "");
+}
+
+bool
+inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool forward,
+           int limit, struct inbox_page *out, struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char t[8], lim[16];
+	snprintf(t, sizeof t, "%d", (int)tab);
+	snprintf(lim, sizeof lim, "%d", limit + 1);
+	const char *params[] = {t, key ? key->deadline_key : NULL, key ? key->id : NULL,
+	                        forward ? "t" : "f", lim};
+	struct db_result *r = NULL;
+	if (!db_query(db, forward ? inbox_fwd_sql : inbox_back_sql, 5, params, &r, err))
+		return false;
+	int n = db_result_rows(r);
+	out->more = n > limit;
+	out->count = out->more ? limit : n;
+	out->rows = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->rows);
+	for (int i = 0; i < out->count; i++) {
+		struct inbox_row *row = &out->rows[forward ? i : out->count - 1 - i];
+		snprintf(row->id, sizeof row->id, "%s", db_result_get(r, i, 0));
+		row->number = atoi(db_result_get(r, i, 1));
+		row->version = atoi(db_result_get(r, i, 2));
+		row->from_org_name = dup_or_empty(db_result_get(r, i, 3));
+		row->reason = dup_or_empty(db_result_get(r, i, 4));
+		row->status = dup_or_empty(db_result_get(r, i, 5));
+		row->accepted_by = dup_or_empty(db_result_get(r, i, 6));
+		row->text = dup_or_empty(db_result_get(r, i, 7));
+		row->deadline_key = dup_or_empty(db_result_get(r, i, 8));
+		row->minutes_left = atol(db_result_get(r, i, 9));
+		row->unseen = strcmp(db_result_get(r, i, 10), "true") == 0;
+	}
+	db_result_free(&r);
+	return true;
+}
+
+void
+inbox_page_free(struct inbox_page *p)
+{
+	for (int i = 0; i < p->count; i++) {
+		struct inbox_row *row = &p->rows[i];
+		free(row->from_org_name), free(row->reason), free(row->status);
+		free(row->accepted_by), free(row->text), free(row->deadline_key);
+	}
+	free(p->rows);
+	memset(p, 0, sizeof *p);
+}
+
+bool
+referral_unseen_count(struct db *db, long *out, struct db_error *err)
+{
+	struct db_result *r = NULL;
+	if (!db_query(db, "SELECT loket.referral_unseen_count()", 0, NULL, &r, err))
+		return false;
+	*out = atol(db_result_get(r, 0, 0));
+	db_result_free(&r);
+	return true;
+}
+
+bool
+referral_mark_seen(struct db *db, const char *question_id, struct db_error *err)
+{
+	const char *params[] = {question_id};
+	return db_query(db, "SELECT loket.referral_mark_seen($1::uuid)", 1, params, NULL, err);
+}

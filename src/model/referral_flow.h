@@ -36,6 +36,37 @@ bool referral_set_status(struct db *db, const struct referral_ref *r, const char
                          const char *outcome, const char *note, const char *return_reason,
                          struct db_error *err);
 
+/* The central point's inbox: one tab of referrals to the role's
+ * organisation, by deadline, a page at a time (keyset on deadline, id). */
+enum inbox_tab { INBOX_NEW, INBOX_MINE, INBOX_IN_PROGRESS, INBOX_OVERDUE, INBOX_RETURNED,
+                 INBOX_TABS };
+
+struct inbox_row {
+	char id[40];
+	int number; /* the question's */
+	int version;
+	char *from_org_name, *reason, *status, *accepted_by, *text;
+	char *deadline_key;  /* exact timestamptz, for the keyset */
+	long minutes_left;   /* until the deadline; negative when overdue */
+	bool unseen;
+};
+
+struct inbox_page {
+	struct inbox_row *rows;
+	int count;
+	bool more; /* more rows beyond the page in the asked direction */
+};
+
+/* Rows after (forward) or before the key row; key NULL = from the start. */
+bool inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool forward,
+                int limit, struct inbox_page *out, struct db_error *err);
+void inbox_page_free(struct inbox_page *p);
+
+/* Referral news of the last week the role has not opened yet. */
+bool referral_unseen_count(struct db *db, long *out, struct db_error *err);
+/* Opening a question: its referrals' news is seen. */
+bool referral_mark_seen(struct db *db, const char *question_id, struct db_error *err);
+
 /* The statement that lists referrals for `loket referral list`: parameters
  * $1 status (NULL = the open ones), $2 overdue only ("t"/"f"), $3 limit. */
 extern const char *const referral_list_sql;

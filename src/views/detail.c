@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "model/question.h"
+#include "model/referral_flow.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -87,6 +88,14 @@ build(struct detail_state *s, const struct question_detail *d)
 		view_time(f->created, when, sizeof when);
 		add(s, false, _("  %s to %s, reason %s, status %s%s%s"), when, f->to_org, f->reason,
 		    view_referral_status_label(f->status), f->outcome ? _(", outcome ") : "", f->outcome ? f->outcome : "");
+		if (f->accepted_by)
+			add(s, false, _("    picked up by %s"), f->accepted_by);
+		if (f->target_note)
+			add(s, false, _("    progress: %s"), f->target_note);
+		if (f->outcome_note)
+			add(s, false, _("    outcome: %s"), f->outcome_note);
+		if (f->return_reason)
+			add(s, false, _("    sent back: %s"), f->return_reason);
 	}
 	add(s, false, "%s", "");
 	add(s, true, "%s", _("History"));
@@ -135,6 +144,12 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		}
 		build(s, &d);
 		snprintf(s->id, sizeof s->id, "%s", d.row.id);
+		if (ctx->session->organisation) { /* its referral news is seen now */
+			struct db_error seen = {0};
+			if (referral_mark_seen(ctx->db, d.row.id, &seen))
+				ctx->refresh = ctx->recount = true; /* the list drops its mark */
+			db_error_clear(&seen);
+		}
 		question_detail_free(&d);
 	}
 	s->total = measure(s, area->cols);

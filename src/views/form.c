@@ -10,6 +10,7 @@
 #include "model/question.h"
 #include "model/refdata.h"
 #include "model/referral.h"
+#include "model/referral_flow.h"
 #include "ui/screen.h"
 #include "util/file.h"
 #include "util/i18n.h"
@@ -428,6 +429,65 @@ save_signal(struct form_state *s, struct view_ctx *ctx)
 	return saved(s, ctx);
 }
 
+/* The central point's answer to a referral: completed with an outcome, or
+ * returned with a reason.  Only on the version that was read; when someone
+ * changed the referral meanwhile the form stays, says what it is now, and
+ * F10 applies the answer to that version (Esc drops it). */
+static int
+save_answer(struct form_state *s, struct view_ctx *ctx)
+{
+	bool complete = strcmp(s->def->name, "outcome") == 0;
+	struct referral_ref ref = {0};
+	snprintf(ref.id, sizeof ref.id, "%s", value(s, "_referral.id"));
+	ref.version = atoi(value(s, "_referral.version"));
+	ref.number = atoi(value(s, "_number"));
+	if (!ref.id[0]) {
+		view_message(ctx, "%s", _("Choose a referral in the inbox first."));
+		return VIEW_REDRAW;
+	}
+	const char *note = *value(s, "outcome_note") ? value(s, "outcome_note") : NULL;
+	struct db_error err = {0};
+	bool ok = complete
+	                  ? referral_set_status(ctx->db, &ref, "completed", value(s, "outcome"), note,
+	                                        NULL, &err)
+	                  : referral_set_status(ctx->db, &ref, "returned", NULL, NULL,
+	                                        value(s, "return_reason"), &err);
+	if (ok) {
+		db_error_clear(&err);
+		view_message(ctx, complete ? _("Question %d: completed; the sender sees the outcome.")
+		                           : _("Question %d: returned to the sender."),
+		             ref.number);
+		return saved(s, ctx);
+	}
+	if (strcmp(err.sqlstate, "40001") == 0) {
+		/* what is it now? */
+		struct referral_ref now;
+		struct db_error e2 = {0};
+		if (referral_find(ctx->db, ref.id, &now, &e2)) {
+			char version[16];
+			snprintf(version, sizeof version, "%d", now.version);
+			form_values_set(&s->draft.values, "_referral.version", version);
+			journal(s, ctx);
+			view_message(ctx,
+			             _("Changed meanwhile by someone else: the referral is now %s. F10 "
+			               "applies your answer to it, Esc drops your answer."),
+			             view_referral_status_label(now.status));
+		} else {
+			view_db_error(ctx, &e2);
+		}
+		db_error_clear(&e2);
+	} else {
+		s->pending_save = db_error_is_connection(&err);
+		if (s->pending_save)
+			view_message(ctx, "%s",
+			             _("Connection lost: the form is kept and saved when the connection is back."));
+		else
+			view_db_error(ctx, &err);
+	}
+	db_error_clear(&err);
+	return VIEW_REDRAW;
+}
+
 /* F10: check every field, then store; on a lost connection keep the draft
  * and try again when the connection is back. */
 static int
@@ -442,6 +502,9 @@ save(struct form_state *s, struct view_ctx *ctx)
 		view_message(ctx, "%s: %s", bad->label, _(why));
 		return VIEW_REDRAW;
 	}
+	if (strcmp(s->def->binds, "referral") == 0 &&
+	    (strcmp(s->def->name, "outcome") == 0 || strcmp(s->def->name, "return") == 0))
+		return save_answer(s, ctx);
 	if (strcmp(s->def->binds, "referral") == 0)
 		return save_referral(s, ctx);
 	if (strcmp(s->def->binds, "client") == 0)
@@ -736,10 +799,19 @@ view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 			form_values_set(&s->draft.values, "_question", ctx->open_question);
 			form_values_set(&s->draft.values, "_number", number);
 		}
+		if (ctx->open_referral[0]) { /* outcome or return of a referral */
+			char number[16], version[16];
+			snprintf(number, sizeof number, "%d", ctx->open_question_number);
+			snprintf(version, sizeof version, "%d", ctx->open_referral_version);
+			form_values_set(&s->draft.values, "_referral.id", ctx->open_referral);
+			form_values_set(&s->draft.values, "_referral.version", version);
+			form_values_set(&s->draft.values, "_number", number);
+		}
 		for (int i = 0; ctx->carry && i < ctx->carry->n; i++)
 			form_values_set(&s->draft.values, ctx->carry->names[i], ctx->carry->values[i]);
 	}
 	ctx->open_question[0] = '\0';
+	ctx->open_referral[0] = '\0';
 	struct view v = {&form_ops, s};
 	return v;
 }

@@ -324,7 +324,7 @@ layout(int cols, bool show_org, int width[NCOLUMNS])
 {
 	width[COL_NUMBER] = 9;
 	width[COL_DATE] = 17;
-	width[COL_STATUS] = cols >= 64 ? 13 : 0;
+	width[COL_STATUS] = cols >= 64 ? 17 : 0; /* "● teruggekoppeld" */
 	width[COL_ORG] = show_org && cols >= 72 ? 8 : 0;
 	width[COL_TOPIC] = cols >= 90 ? 15 : 0;
 	int used = 0;
@@ -347,8 +347,19 @@ draw_row(WINDOW *w, int y, const int width[NCOLUMNS], const struct question_row 
 	char num[16], when[32];
 	snprintf(num, sizeof num, "%d", r->number);
 	view_time(r->created, when, sizeof when);
-	const char *text[NCOLUMNS] = {num, when, view_status_label(r->status), r->organisation,
-	                              r->topic, r->text};
+	/* the central point's news on a referral shows in the status column, marked
+	 * until the question is opened */
+	const char *status = view_status_label(r->status);
+	if (r->referral_status && strcmp(r->referral_status, "completed") == 0)
+		status = _("reported back");
+	else if (r->referral_status && strcmp(r->referral_status, "returned") == 0)
+		status = _("sent back");
+	else if (r->referral_status && (strcmp(r->referral_status, "accepted") == 0 ||
+	                                strcmp(r->referral_status, "in_progress") == 0))
+		status = _("picked up");
+	char shown[64];
+	snprintf(shown, sizeof shown, "%s%s", r->referral_unseen ? "● " : "", status);
+	const char *text[NCOLUMNS] = {num, when, shown, r->organisation, r->topic, r->text};
 	draw_cells(w, y, width, text);
 }
 

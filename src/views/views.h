@@ -37,11 +37,14 @@ struct view_ctx {
 	const char *open_form; /* set with VIEW_NEW */
 	char open_question[40]; /* with VIEW_NEW: the question the form is about, or "" */
 	char open_draft[40];    /* with VIEW_NEW: reopen this draft, or "" */
+	char open_referral[40]; /* with VIEW_NEW of outcome/return: the referral */
+	int open_referral_version;
 	int open_question_number;
 	struct form_values *carry; /* with VIEW_PUSH of a form: values it takes over */
 	const struct list_state *list; /* the case list being served (its search) */
 	bool refresh;    /* the data changed: lists reload where they are */
 	bool refresh_top; /* ... from the newest (a question was added) */
+	bool recount;     /* referral news was seen: count the unseen again */
 	struct view *next; /* set with VIEW_PUSH (owned until taken) */
 };
 
@@ -93,6 +96,7 @@ struct view view_list_new(void);
 void view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
                       const struct view_area *area);
 struct view view_detail_new(int number);
+struct view view_inbox_new(void);
 /* Ask for form `name` (with VIEW_NEW) about question id/number; "" and 0
  * for a form not tied to a question. */
 void view_about_question(struct view_ctx *ctx, const char *name, const char *id, int number);

@@ -57,6 +57,30 @@ tl_start() {
          stty -a >'$tl_tmp/stty' 2>&1; mv '$tl_tmp/exit.tmp' '$tl_tmp/exit'; sleep 600"
 }
 
+# tl_start_also NAME COLS ROWS ROLE: a second loket, as ROLE, in session NAME
+# of the same tmux server (for tests with two people at once).
+tl_start_also() {
+    tl_tmux new-session -d -s "$1" -x "$2" -y "$3" \
+        "env TERM=${TL_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
+         LOKET_LOCALEDIR='$tl_tmp/locale' XDG_STATE_HOME='$tl_tmp/state-$1' NO_COLOR=1 \
+         '$LOKET' -d '$(tl_conninfo "$4")'; sleep 600"
+}
+
+# tl_wait_in NAME TEXT [MILLISECONDS]: wait until TEXT is on session NAME's
+# screen, at most MILLISECONDS (default 10000) after now.
+tl_wait_in() {
+    end=$(( $(date +%s%N) / 1000000 + ${3:-10000} ))
+    while :; do
+        tl_tmux capture-pane -p -t "$1" | grep -qF -- "$2" && return 0
+        [ $(( $(date +%s%N) / 1000000 )) -lt "$end" ] || break
+        sleep 0.05
+    done
+    echo "FAIL: '$2' did not appear on $1 within ${3:-10000} ms"
+    echo "---- $1:"
+    tl_tmux capture-pane -p -t "$1"
+    exit 1
+}
+
 tl_screen() { tl_tmux capture-pane -p -t t; }
 tl_keys() { tl_tmux send-keys -t t "$@"; }
 tl_resize() { tl_tmux resize-window -t t -x "$1" -y "$2"; }
