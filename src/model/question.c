@@ -12,7 +12,8 @@
 #define ROW_COLUMNS                                                                        \
 	"q.id, q.number, to_char(q.created_at, 'YYYY-MM-DD HH24:MI'), q.created_at::text, "  \
 	"q.organisation, q.advisor, q.channel, q.client_group, q.topic, q.status, q.text, "  \
-	"q.postcode4, lr.status, q.version, coalesce(loket.referral_unseen(lr), false)::text " \
+	"q.postcode4, lr.status, q.version, coalesce(loket.referral_unseen(lr), false)::text, " \
+	"coalesce(lr.status = 'sent' AND lr.deadline < now(), false)::text "                 \
 	"FROM loket.question q LEFT JOIN LATERAL (SELECT * FROM loket.referral r "             \
 	"WHERE r.question_id = q.id ORDER BY r.created_at DESC LIMIT 1) lr ON true "
 
@@ -59,6 +60,7 @@ row_from(const struct db_result *r, int i, struct question_row *row)
 	row->referral_status = dup_or_null(db_result_get(r, i, 12));
 	row->version = atoi(db_result_get(r, i, 13));
 	row->referral_unseen = strcmp(db_result_get(r, i, 14), "true") == 0;
+	row->referral_overdue = strcmp(db_result_get(r, i, 15), "true") == 0;
 }
 
 void

@@ -27,6 +27,7 @@ struct question_row {
 	char *postcode4;       /* NULL when not given */
 	char *referral_status; /* latest referral's status, NULL if none */
 	bool referral_unseen;  /* it changed since this person last opened the question */
+	bool referral_overdue; /* not picked up before its deadline */
 	int version;
 };
 

@@ -354,6 +354,8 @@ draw_row(WINDOW *w, int y, const int width[NCOLUMNS], const struct question_row 
 		status = _("reported back");
 	else if (r->referral_status && strcmp(r->referral_status, "returned") == 0)
 		status = _("sent back");
+	else if (r->referral_overdue)
+		status = _("overdue");
 	else if (r->referral_status && (strcmp(r->referral_status, "accepted") == 0 ||
 	                                strcmp(r->referral_status, "in_progress") == 0))
 		status = _("picked up");
@@ -387,11 +389,14 @@ list_draw(const void *state, WINDOW *w, const struct view_area *area)
 			wclrtoeol(w);
 			continue;
 		}
-		if (i == s->cursor)
-			ui_style(w, UI_SELECTED, true);
+		/* overdue referrals are highlighted, as in the central point's inbox */
+		enum ui_style look = i == s->cursor ? UI_SELECTED
+		                     : s->rows[i].referral_overdue ? UI_WARNING : UI_NORMAL;
+		if (look != UI_NORMAL)
+			ui_style(w, look, true);
 		draw_row(w, y, width, &s->rows[i]);
-		if (i == s->cursor)
-			ui_style(w, UI_SELECTED, false);
+		if (look != UI_NORMAL)
+			ui_style(w, look, false);
 	}
 	if (s->loaded && s->count == 0)
 		ui_put(w, area->y + 2, 2, area->cols - 4,
