@@ -125,6 +125,12 @@ apply(struct app *app, int flags)
 			free(next);
 			load_top(app);
 		}
+	} else if ((flags & VIEW_PUSH) && app->ctx.next) { /* on top, e.g. the conflict screen */
+		struct view *next = app->ctx.next;
+		app->ctx.next = NULL;
+		push(app, *next);
+		free(next);
+		load_top(app);
 	} else if (flags & VIEW_OPEN) {
 		push(app, view_detail_new(app->ctx.open_number));
 		load_top(app);

@@ -50,6 +50,7 @@ static const struct binding bindings[] = {
 	{KEYS_INFO, ':', CMD_COMMAND},
 	{KEYS_DETAIL, 's', CMD_SIGNAL},
 	{KEYS_DETAIL, 'r', CMD_REFER},
+	{KEYS_DETAIL, 'e', CMD_EDIT},
 	{KEYS_INFO, 'r', CMD_REFER},
 	{KEYS_INFO, 's', CMD_SIGNAL},
 	{KEYS_DETAIL, 'q', CMD_BACK},
@@ -129,6 +130,7 @@ static const struct keys_help detail_help[] = {
 	{"PgUp, b", N_("scroll up a page")},
 	{"g, G", N_("top, bottom")},
 	{"r", N_("refer the question to the central point")},
+	{"e", N_("change the question (intake form)")},
 	{"s", N_("log a demand signal about this question")},
 	{"K", N_("knowledge base: search as you type, read items")},
 	{":", N_("commands: new, refer, signal, knowledge, goto N, help, quit")},
@@ -187,6 +189,14 @@ static const struct keys_help inbox_help[] = {
 	{NULL, NULL},
 };
 
+/* The conflict screen takes its keys directly (src/views/conflict.c). */
+static const struct keys_help conflict_help[] = {
+	{"r", N_("apply your change to the question as it is now")},
+	{"d", N_("drop your change")},
+	{"Esc", N_("back to your form")},
+	{NULL, NULL},
+};
+
 static const struct keys_help help_help[] = {
 	{"q, Esc, ?", N_("close the help")},
 	{NULL, NULL},
@@ -210,6 +220,8 @@ keys_help(enum keys_context ctx)
 		return knowledge_help;
 	case KEYS_INBOX:
 		return inbox_help;
+	case KEYS_CONFLICT:
+		return conflict_help;
 	}
 	return help_help;
 }

@@ -37,6 +37,7 @@ enum command {
 	CMD_TAB_3,
 	CMD_TAB_4,
 	CMD_TAB_5,
+	CMD_EDIT, /* change the question */
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */
@@ -48,6 +49,7 @@ enum keys_context {
 	KEYS_INFO,
 	KEYS_KNOWLEDGE,
 	KEYS_INBOX,
+	KEYS_CONFLICT,
 };
 
 /* The command for key `ch` in a context, or CMD_NONE. */

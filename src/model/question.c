@@ -172,3 +172,74 @@ question_add(struct db *db, const struct question_new *q, int *number, struct db
 	db_result_free(&r);
 	return ok;
 }
+
+bool
+question_update(struct db *db, const struct question_new *q, int *version, struct db_error *err)
+{
+	if (q->nextra < 0 || q->nextra > QUESTION_MAX_EXTRA) {
+		db_error_set(err, "too many extra fields");
+		return false;
+	}
+	char v[16];
+	snprintf(v, sizeof v, "%d", *version);
+	const char *params[7 + 2 * QUESTION_MAX_EXTRA] = {
+		q->id, v, q->channel, q->client_group, q->topic, q->text, q->postcode4};
+	struct strbuf sql;
+	strbuf_init(&sql);
+	strbuf_adds(&sql, "UPDATE loket.question SET channel = $3, client_group = $4, topic = $5, "
+	                  "text = $6, postcode4 = $7, extra = jsonb_build_object(");
+	for (int i = 0; i < q->nextra; i++) {
+		params[7 + 2 * i] = q->extra_keys[i];
+		params[8 + 2 * i] = q->extra_values[i];
+		strbuf_addf(&sql, "%s$%d::text, $%d::text", i ? ", " : "", 8 + 2 * i, 9 + 2 * i);
+	}
+	strbuf_adds(&sql, ") WHERE id = $1::uuid AND version = $2::int RETURNING version");
+	struct db_result *r = NULL;
+	bool ok = db_query(db, sql.buf, 7 + 2 * q->nextra, params, &r, err);
+	strbuf_free(&sql);
+	if (ok && db_result_rows(r) == 1) {
+		*version = atoi(db_result_get(r, 0, 0));
+	} else if (ok) {
+		db_error_set(err, "question %s was changed by someone else meanwhile", q->id);
+		memcpy(err->sqlstate, "40001", 6);
+		ok = false;
+	}
+	db_result_free(&r);
+	return ok;
+}
+
+bool
+question_extra(struct db *db, const char *id, char ***keys, char ***values, int *n,
+               struct db_error *err)
+{
+	const char *params[] = {id};
+	struct db_result *r = NULL;
+	*keys = *values = NULL;
+	*n = 0;
+	if (!db_query(db,
+	              "SELECT e.key, e.value FROM loket.question q, jsonb_each_text(q.extra) e "
+	              "WHERE q.id = $1::uuid ORDER BY e.key",
+	              1, params, &r, err))
+		return false;
+	int rows = db_result_rows(r);
+	*keys = xcalloc((size_t)rows + 1, sizeof **keys);
+	*values = xcalloc((size_t)rows + 1, sizeof **values);
+	for (int i = 0; i < rows; i++) {
+		(*keys)[i] = xstrdup(db_result_get(r, i, 0));
+		(*values)[i] = xstrdup(db_result_get(r, i, 1) ? db_result_get(r, i, 1) : "");
+	}
+	*n = rows;
+	db_result_free(&r);
+	return true;
+}
+
+void
+question_extra_free(char **keys, char **values, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(keys[i]);
+		free(values[i]);
+	}
+	free(keys);
+	free(values);
+}

@@ -85,6 +85,19 @@ struct question_new {
 
 #define QUESTION_MAX_EXTRA 64
 
+/* Change a question: the same fields as question_new (its id is the one to
+ * change), only while the question is still at `version`.  Sets *version to
+ * the new one.  When someone changed it meanwhile: false with SQLSTATE
+ * 40001 and nothing written. */
+bool question_update(struct db *db, const struct question_new *q, int *version,
+                     struct db_error *err);
+
+/* The fields in question.extra as strings: *keys and *values are new
+ * arrays of *n new strings (free with question_extra_free). */
+bool question_extra(struct db *db, const char *id, char ***keys, char ***values, int *n,
+                    struct db_error *err);
+void question_extra_free(char **keys, char **values, int n);
+
 /* Insert (or find, when id already exists) and return its number.  Returns
  * false with err set, e.g. SQLSTATE 23xxx for rejected values. */
 bool question_add(struct db *db, const struct question_new *q, int *number,

@@ -130,6 +130,8 @@ static int
 detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct detail_state *s = state;
+	if (ctx->refresh && s->nlines > 0) /* changed (an edit, a referral): read it again */
+		clear_lines(s);
 	if (s->nlines == 0) {
 		struct question_detail d;
 		struct db_error err = {0};
@@ -185,6 +187,12 @@ detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 		break;
 	case CMD_BACK:
 		return VIEW_BACK;
+	case CMD_EDIT:
+		if (!s->id[0])
+			return VIEW_HANDLED;
+		view_about_question(ctx, "intake", "", 0);
+		ctx->edit_number = s->number;
+		return VIEW_NEW;
 	case CMD_REFER:
 	case CMD_SIGNAL:
 		if (!s->id[0])

@@ -28,6 +28,7 @@
 #define LABEL_COL 2
 #define LABEL_WIDTH 16
 #define TEXT_ROWS 4
+#define FORM_TOP 2 /* the title and a blank line above the fields */
 
 struct form_state {
 	struct form_def *def;
@@ -43,6 +44,9 @@ struct form_state {
 	bool pending_save;
 	int current;
 	char pos[64];
+	char *title;        /* instead of the form's own, e.g. when changing a question */
+	int conflict_version; /* the question's version when the conflict was found */
+	struct form_values now; /* the question as it was then, for a reapply */
 };
 
 static int
@@ -143,12 +147,12 @@ post(struct form_state *s, const struct view_area *area)
 	int n = s->def->nfields;
 	s->fields = xcalloc((size_t)n + 1, sizeof *s->fields);
 	s->row = xrealloc(s->row, (size_t)n * sizeof *s->row);
-	int top = 2, used = top;
+	int used = FORM_TOP;
 	for (int i = 0; i < n; i++) {
 		const struct form_field *f = &s->def->fields[i];
 		int rows_free = area->rows - used - (n - i - 1) - 1;
 		int h = field_height(f, rows_free);
-		FIELD *fl = new_field(h, field_width(f, area->cols), used, 0, 0, 0);
+		FIELD *fl = new_field(h, field_width(f, area->cols), used - FORM_TOP, 0, 0, 0);
 		if (!fl)
 			return false;
 		field_opts_off(fl, O_AUTOSKIP | O_STATIC | O_BLANK);
@@ -167,7 +171,9 @@ post(struct form_state *s, const struct view_area *area)
 	int x = LABEL_COL + LABEL_WIDTH + 1;
 	/* Its own window, not a part of stdscr: the view redraws stdscr every
 	 * turn, and libform keeps what is typed in this window. */
-	s->sub = newwin(used < area->rows ? used : area->rows, area->cols - x, area->y, x);
+	/* below the title line, which it would otherwise cover */
+	int height = (used < area->rows ? used : area->rows) - FORM_TOP;
+	s->sub = newwin(height > 1 ? height : 1, area->cols - x, area->y + FORM_TOP, x);
 	if (!s->sub)
 		return false;
 	keypad(s->sub, TRUE);
@@ -249,36 +255,48 @@ cycle(struct form_state *s, int i, int step)
 	free(now);
 }
 
-static bool
-save_question(struct form_state *s, struct db *db, int *number, struct db_error *err)
+static const char *const question_columns[] = {"channel", "client_group", "topic", "text",
+                                               "postcode4"};
+
+/* The form's values as a question: the columns, and every other field the
+ * form has in question.extra (names starting with _ are loket's own). */
+static void
+question_from(const struct form_state *s, struct question_new *q, char pc[5],
+              const char *keys[QUESTION_MAX_EXTRA], const char *values[QUESTION_MAX_EXTRA])
 {
 	const struct form_values *v = &s->draft.values;
-	static const char *const columns[] = {"channel", "client_group", "topic", "text", "postcode4"};
-	char pc[5] = "";
+	pc[0] = '\0';
 	const char *postcode = form_values_get(v, "postcode4");
 	if (postcode && *postcode && !postcode_to4(postcode, pc))
 		pc[0] = '\0';
-	const char *keys[QUESTION_MAX_EXTRA], *values[QUESTION_MAX_EXTRA];
 	int nextra = 0;
 	for (int i = 0; i < v->n && nextra < QUESTION_MAX_EXTRA; i++) {
-		bool column = false;
-		for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
-			column = column || strcmp(columns[c], v->names[i]) == 0;
+		bool column = v->names[i][0] == '_';
+		for (size_t c = 0; c < sizeof question_columns / sizeof question_columns[0]; c++)
+			column = column || strcmp(question_columns[c], v->names[i]) == 0;
 		if (!column && v->values[i][0]) {
 			keys[nextra] = v->names[i];
 			values[nextra++] = v->values[i];
 		}
 	}
-	struct question_new q = {
-		.channel = form_values_get(v, "channel"),
-		.client_group = form_values_get(v, "client_group"),
-		.topic = form_values_get(v, "topic"),
-		.text = form_values_get(v, "text"),
-		.postcode4 = pc[0] ? pc : NULL,
-		.extra_keys = keys,
-		.extra_values = values,
-		.nextra = nextra,
-	};
+	memset(q, 0, sizeof *q);
+	q->channel = form_values_get(v, "channel");
+	q->client_group = form_values_get(v, "client_group");
+	q->topic = form_values_get(v, "topic");
+	q->text = form_values_get(v, "text");
+	q->postcode4 = pc[0] ? pc : NULL;
+	q->extra_keys = keys;
+	q->extra_values = values;
+	q->nextra = nextra;
+}
+
+static bool
+save_question(struct form_state *s, struct db *db, int *number, struct db_error *err)
+{
+	struct question_new q;
+	char pc[5];
+	const char *keys[QUESTION_MAX_EXTRA], *values[QUESTION_MAX_EXTRA];
+	question_from(s, &q, pc, keys, values);
 	memcpy(q.id, s->draft.id, sizeof q.id - 1); /* drafts hold uuids: 36 characters */
 	q.id[sizeof q.id - 1] = '\0';
 	return question_add(db, &q, number, err);
@@ -488,6 +506,165 @@ save_answer(struct form_state *s, struct view_ctx *ctx)
 	return VIEW_REDRAW;
 }
 
+/* Fill `out` with the question's current values under the form's field
+ * names (postcode as its four digits), and say who changed it last. */
+static bool
+load_current(struct form_state *s, struct view_ctx *ctx, int number, struct form_values *out,
+             int *version, char **who, char **when)
+{
+	struct question_detail d;
+	struct db_error err = {0};
+	if (!question_load(ctx->db, number, &d, &err)) {
+		view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return false;
+	}
+	form_values_clear(out);
+	const struct question_row *r = &d.row;
+	form_values_set(out, "channel", r->channel);
+	form_values_set(out, "client_group", r->client_group);
+	form_values_set(out, "topic", r->topic);
+	form_values_set(out, "text", r->text);
+	form_values_set(out, "postcode4", r->postcode4 ? r->postcode4 : "");
+	char **keys = NULL, **values = NULL;
+	int n = 0;
+	if (question_extra(ctx->db, r->id, &keys, &values, &n, &err)) {
+		for (int i = 0; i < n; i++)
+			if (keys[i][0] != '_')
+				form_values_set(out, keys[i], values[i]);
+		question_extra_free(keys, values, n);
+	}
+	db_error_clear(&err);
+	*version = r->version;
+	if (who && when) {
+		*who = *when = NULL;
+		for (int i = d.nevents - 1; i >= 0 && !*who; i--)
+			if (strcmp(d.events[i].kind, "updated") == 0) {
+				*who = xstrdup(d.events[i].actor);
+				char t[32];
+				view_time(d.events[i].at, t, sizeof t);
+				*when = xstrdup(t);
+			}
+	}
+	(void)s;
+	question_detail_free(&d);
+	return true;
+}
+
+/* A field's value for display: a choice by its label. */
+static char *
+shown(const struct form_state *s, int i, const char *v)
+{
+	if (!v)
+		v = "";
+	if (s->def->fields[i].type == FORM_CHOICE)
+		return xstrdup(choice_label(s, i, v));
+	return xstrdup(v);
+}
+
+/* Someone else saved the question first: show the conflict screen. */
+static int
+conflict(struct form_state *s, struct view_ctx *ctx)
+{
+	int number = atoi(value(s, "_edit.number"));
+	struct conflict_info info = {.number = number};
+	if (!load_current(s, ctx, number, &s->now, &s->conflict_version, &info.changed_by,
+	                  &info.changed_at))
+		return VIEW_REDRAW;
+	int n = s->def->nfields;
+	info.label = xcalloc((size_t)n + 1, sizeof *info.label);
+	info.base = xcalloc((size_t)n + 1, sizeof *info.base);
+	info.now = xcalloc((size_t)n + 1, sizeof *info.now);
+	info.mine = xcalloc((size_t)n + 1, sizeof *info.mine);
+	for (int i = 0; i < n; i++) {
+		const char *name = s->def->fields[i].name;
+		char base_key[96];
+		snprintf(base_key, sizeof base_key, "_base.%s", name);
+		const char *base = value(s, base_key), *mine = value(s, name);
+		const char *now = form_values_get(&s->now, name);
+		now = now ? now : "";
+		if (strcmp(base, now) == 0 && strcmp(base, mine) == 0)
+			continue; /* nobody changed it */
+		info.label[info.n] = xstrdup(s->def->fields[i].label);
+		info.base[info.n] = shown(s, i, base);
+		info.now[info.n] = shown(s, i, now);
+		info.mine[info.n] = shown(s, i, mine);
+		info.n++;
+	}
+	ctx->next = xmalloc(sizeof *ctx->next);
+	*ctx->next = view_conflict_new(&info);
+	return VIEW_PUSH;
+}
+
+/* Changing an existing question: only on the version it had when the edit
+ * began; otherwise the conflict screen. */
+static int
+save_edit(struct form_state *s, struct view_ctx *ctx)
+{
+	struct question_new q;
+	char pc[5];
+	const char *keys[QUESTION_MAX_EXTRA], *values[QUESTION_MAX_EXTRA];
+	question_from(s, &q, pc, keys, values);
+	snprintf(q.id, sizeof q.id, "%s", value(s, "_edit.id"));
+	int version = atoi(value(s, "_edit.version"));
+	struct db_error err = {0};
+	if (question_update(ctx->db, &q, &version, &err)) {
+		db_error_clear(&err);
+		view_message(ctx, _("Question %s changed."), value(s, "_edit.number"));
+		return saved(s, ctx);
+	}
+	int flags = VIEW_REDRAW;
+	if (strcmp(err.sqlstate, "40001") == 0) {
+		flags = conflict(s, ctx);
+	} else {
+		s->pending_save = db_error_is_connection(&err);
+		if (s->pending_save)
+			view_message(ctx, "%s",
+			             _("Connection lost: the form is kept and saved when the connection is back."));
+		else
+			view_db_error(ctx, &err);
+	}
+	db_error_clear(&err);
+	return flags;
+}
+
+/* Back from the conflict screen: r takes theirs where you changed nothing,
+ * yours elsewhere, and saves on the version as it is now; d drops yours. */
+static int save(struct form_state *s, struct view_ctx *ctx);
+
+static int
+after_conflict(struct form_state *s, struct view_ctx *ctx)
+{
+	char choice = ctx->conflict_choice;
+	ctx->conflict_choice = 0;
+	if (choice == 'd') {
+		if (s->draft_dir)
+			form_draft_remove(s->draft_dir, s->draft.id);
+		view_message(ctx, "%s", _("Your change was dropped; the question is shown as it is now."));
+		ctx->refresh = true;
+		return VIEW_BACK;
+	}
+	if (choice != 'r') {
+		view_message(ctx, "%s", _("Your change is kept: F10 saves it, Esc leaves it."));
+		return 0;
+	}
+	for (int i = 0; i < s->def->nfields; i++) {
+		const char *name = s->def->fields[i].name;
+		char base_key[96];
+		snprintf(base_key, sizeof base_key, "_base.%s", name);
+		const char *now = form_values_get(&s->now, name);
+		now = now ? now : "";
+		if (strcmp(value(s, base_key), value(s, name)) == 0)
+			form_values_set(&s->draft.values, name, now); /* you left it: theirs */
+		form_values_set(&s->draft.values, base_key, now);
+	}
+	char v[16];
+	snprintf(v, sizeof v, "%d", s->conflict_version);
+	form_values_set(&s->draft.values, "_edit.version", v);
+	journal(s, ctx);
+	return save(s, ctx);
+}
+
 /* F10: check every field, then store; on a lost connection keep the draft
  * and try again when the connection is back. */
 static int
@@ -502,6 +679,8 @@ save(struct form_state *s, struct view_ctx *ctx)
 		view_message(ctx, "%s: %s", bad->label, _(why));
 		return VIEW_REDRAW;
 	}
+	if (strcmp(s->def->binds, "question") == 0 && *value(s, "_edit.id"))
+		return save_edit(s, ctx);
 	if (strcmp(s->def->binds, "referral") == 0 &&
 	    (strcmp(s->def->name, "outcome") == 0 || strcmp(s->def->name, "return") == 0))
 		return save_answer(s, ctx);
@@ -672,6 +851,11 @@ fv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		collect(s);
 		unpost(s);
 	}
+	if (ctx->conflict_choice) {
+		int flags = after_conflict(s, ctx);
+		if (flags & (VIEW_BACK | VIEW_PUSH))
+			return flags;
+	}
 	if (s->pending_save && db_connected(ctx->db))
 		return save(s, ctx);
 	if (!post(s, area)) {
@@ -690,7 +874,7 @@ fv_draw(const void *state, WINDOW *w, const struct view_area *area)
 		wclrtoeol(w);
 	}
 	ui_style(w, UI_HEADER, true);
-	ui_put(w, area->y, LABEL_COL, area->cols - LABEL_COL - 1, s->def->title);
+	ui_put(w, area->y, LABEL_COL, area->cols - LABEL_COL - 1, s->title ? s->title : s->def->title);
 	ui_style(w, UI_HEADER, false);
 	if (!s->form)
 		return;
@@ -710,7 +894,7 @@ fv_draw(const void *state, WINDOW *w, const struct view_area *area)
 			/* beside the field, in the form's own window */
 			int fx = field_width(f, area->cols) + 1;
 			ui_style(s->sub, UI_DIM, true);
-			ui_put(s->sub, s->row[i], fx, area->cols - x - fx, choice_label(s, i, code));
+			ui_put(s->sub, s->row[i] - FORM_TOP, fx, area->cols - x - fx, choice_label(s, i, code));
 			ui_style(s->sub, UI_DIM, false);
 			free(code);
 		}
@@ -748,6 +932,8 @@ fv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view
 static void
 fv_free(void *state)
 {
+	free(((struct form_state *)state)->title);
+	form_values_clear(&((struct form_state *)state)->now);
 	struct form_state *s = state;
 	unpost(s);
 	for (int i = 0; s->choices && i < s->def->nfields; i++)
@@ -770,6 +956,38 @@ static const struct view_ops form_ops = {
 	.position = fv_position,
 	.free = fv_free,
 };
+
+/* Changing question `number`: its values, and the same as "_base.*" (what
+ * it was when the edit began, for the conflict screen), its id and version. */
+static bool
+prefill_edit(struct form_state *s, struct view_ctx *ctx, int number)
+{
+	struct form_values now = {0};
+	int version = 0;
+	if (!load_current(s, ctx, number, &now, &version, NULL, NULL))
+		return false;
+	for (int i = 0; i < now.n; i++) {
+		char base_key[96];
+		snprintf(base_key, sizeof base_key, "_base.%s", now.names[i]);
+		form_values_set(&s->draft.values, now.names[i], now.values[i]);
+		form_values_set(&s->draft.values, base_key, now.values[i]);
+	}
+	char v[16], n[16];
+	snprintf(v, sizeof v, "%d", version);
+	snprintf(n, sizeof n, "%d", number);
+	struct question_detail d;
+	struct db_error err = {0};
+	bool ok = question_load(ctx->db, number, &d, &err);
+	if (ok) {
+		form_values_set(&s->draft.values, "_edit.id", d.row.id);
+		question_detail_free(&d);
+	}
+	db_error_clear(&err);
+	form_values_set(&s->draft.values, "_edit.version", v);
+	form_values_set(&s->draft.values, "_edit.number", n);
+	form_values_clear(&now);
+	return ok;
+}
 
 struct view
 view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
@@ -799,6 +1017,15 @@ view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 			form_values_set(&s->draft.values, "_question", ctx->open_question);
 			form_values_set(&s->draft.values, "_number", number);
 		}
+		if (ctx->edit_number > 0 &&
+		    !prefill_edit(s, ctx, ctx->edit_number)) { /* changing a question */
+			ctx->edit_number = 0;
+			form_def_free(&s->def);
+			free(s->draft_dir);
+			form_draft_clear(&s->draft);
+			free(s);
+			return none;
+		}
 		if (ctx->open_referral[0]) { /* outcome or return of a referral */
 			char number[16], version[16];
 			snprintf(number, sizeof number, "%d", ctx->open_question_number);
@@ -810,6 +1037,9 @@ view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 		for (int i = 0; ctx->carry && i < ctx->carry->n; i++)
 			form_values_set(&s->draft.values, ctx->carry->names[i], ctx->carry->values[i]);
 	}
+	if (form_values_get(&s->draft.values, "_edit.number"))
+		s->title = xasprintf(_("Question %s: change"), value(s, "_edit.number"));
+	ctx->edit_number = 0;
 	ctx->open_question[0] = '\0';
 	ctx->open_referral[0] = '\0';
 	struct view v = {&form_ops, s};

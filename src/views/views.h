@@ -45,6 +45,8 @@ struct view_ctx {
 	bool refresh;    /* the data changed: lists reload where they are */
 	bool refresh_top; /* ... from the newest (a question was added) */
 	bool recount;     /* referral news was seen: count the unseen again */
+	int edit_number;  /* with VIEW_NEW of intake: change this question */
+	char conflict_choice; /* from the conflict screen: r reapply, d drop, e edit on */
 	struct view *next; /* set with VIEW_PUSH (owned until taken) */
 };
 
@@ -97,6 +99,18 @@ void view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
                       const struct view_area *area);
 struct view view_detail_new(int number);
 struct view view_inbox_new(void);
+
+/* What the conflict screen shows: per field, its label, the value when the
+ * edit began, the value now, and the one typed.  All strings owned. */
+struct conflict_info {
+	int number;
+	char *changed_by, *changed_at;
+	char **label, **base, **now, **mine;
+	int n;
+};
+/* Takes over info (and empties it). */
+struct view view_conflict_new(struct conflict_info *info);
+void conflict_info_free(struct conflict_info *c);
 /* Ask for form `name` (with VIEW_NEW) about question id/number; "" and 0
  * for a form not tied to a question. */
 void view_about_question(struct view_ctx *ctx, const char *name, const char *id, int number);

@@ -125,6 +125,33 @@ for i in 1 2 3 4; do
 done
 step "open a knowledge item (Enter)" "Review by" Enter
 t send-keys -t b q Escape q
+sleep 0.5
+t kill-session -t b 2>/dev/null || true
+
+# The central point: lwl_demo starts in its inbox of referrals.
+echo
+echo "central point (lwl_demo), its inbox:"
+t new-session -d -s b -x 120 -y 40 \
+    "env TERM=xterm-256color LANG=C.UTF-8 LANGUAGE=en LOKET_TRACE='$trace' \
+     XDG_STATE_HOME='$bench_dir/state' '$loket' -d 'host=$sock dbname=loket_bench user=lwl_demo'; sleep 600"
+i=0
+until screen | grep -qF "1 New"; do
+    i=$((i + 1)); [ $i -lt 1000 ] || { echo "tui_keys: the inbox did not open" >&2; screen >&2; exit 1; }
+    sleep 0.01
+done
+step "inbox tab 2 (mine)" "2 Mine" 2
+step "inbox tab 3 (in progress)" "3 In progress" 3
+step "inbox tab 4 (overdue)" "4 Overdue" 4
+step "inbox tab 5 (returned)" "5 Returned" 5
+step "inbox tab 1 (new)" "1 New" 1
+step "inbox tab 3 again" "3 In progress" 3
+for i in 1 2 3; do
+    step "inbox page down ($i)" "" NPage
+done
+step "inbox j (next referral)" "" j
+step "open a question from the inbox" "History" Enter
+step "back to the inbox (q)" "Deadline" q
+t send-keys -t b q q
 echo
 echo "queries per kind of step (the bound is $max_queries, whatever the number of questions):"
 for f in "$bench_dir"/queries.*; do
