@@ -294,6 +294,14 @@ BEGIN
                ELSE 'withdrawn' END AS status) st
      WHERE s.r_ref < 0.25;
 
+    -- Referral news older than a day has been seen by whoever referred (a
+    -- demo starts with a day's news, not two years').
+    INSERT INTO referral_seen (referral_id, role_name, version)
+    SELECT r.id, r.created_by, r.version
+      FROM referral r JOIN seed_q s ON s.id = r.question_id
+     WHERE r.updated_at < now() - interval '1 day'
+    ON CONFLICT DO NOTHING;
+
     -- The central point's progress in the history (the referral rows above
     -- were written in their final state, so their triggers saw no update).
     INSERT INTO question_event (question_id, at, actor, kind, detail)

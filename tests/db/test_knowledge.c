@@ -68,6 +68,21 @@ START_TEST(stemming_and_typos)
 }
 END_TEST
 
+/* Search as you type: the half-typed last word already finds. */
+START_TEST(prefixes_while_typing)
+{
+	for (const char *const *p = (const char *const[]){"financ", "financie", "financier",
+	                                                    "loopbaang", "ervarin", NULL};
+	     *p; p++) {
+		const char *q[] = {*p};
+		ck_assert_msg(dbtest_long(kvk, "SELECT count(*) FROM loket.knowledge_suggest(NULL, $1, 8)",
+		                          1, q) > 0,
+		              "nothing found for '%s'", *p);
+	}
+	ASSERT_FIRST(NULL, "loopbaanges", "Een loopbaangesprek");
+}
+END_TEST
+
 START_TEST(title_above_body_and_topic_first)
 {
 	ASSERT_FIRST(NULL, "loopbaangesprek", "Een loopbaangesprek");
@@ -168,6 +183,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, compounds_together_and_apart);
 	tcase_add_test(tc, stemming_and_typos);
+	tcase_add_test(tc, prefixes_while_typing);
 	tcase_add_test(tc, title_above_body_and_topic_first);
 	tcase_add_test(tc, versions_review_and_retired);
 	tcase_add_test(tc, other_regions_items_are_not_suggested);

@@ -63,6 +63,7 @@ tl_start_also() {
     tl_tmux new-session -d -s "$1" -x "$2" -y "$3" \
         "env TERM=${TL_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
          LOKET_LOCALEDIR='$tl_tmp/locale' XDG_STATE_HOME='$tl_tmp/state-$1' NO_COLOR=1 \
+         LOKET_TRACE='${TL_TRACE_DIR:+$TL_TRACE_DIR/$1.trace}' \
          '$LOKET' -d '$(tl_conninfo "$4")'; sleep 600"
 }
 
@@ -71,19 +72,22 @@ tl_start_also() {
 tl_wait_in() {
     end=$(( $(date +%s%N) / 1000000 + ${3:-10000} ))
     while :; do
-        tl_tmux capture-pane -p -t "$1" | grep -qF -- "$2" && return 0
+        tl_tmux capture-pane -p -t "$1:" | grep -qF -- "$2" && return 0
         [ $(( $(date +%s%N) / 1000000 )) -lt "$end" ] || break
         sleep 0.05
     done
     echo "FAIL: '$2' did not appear on $1 within ${3:-10000} ms"
     echo "---- $1:"
-    tl_tmux capture-pane -p -t "$1"
+    tl_tmux capture-pane -p -t "$1:"
     exit 1
 }
 
-tl_screen() { tl_tmux capture-pane -p -t t; }
-tl_keys() { tl_tmux send-keys -t t "$@"; }
-tl_resize() { tl_tmux resize-window -t t -x "$1" -y "$2"; }
+# Targets are written "NAME:" (a session).  A bare name is also tried as a
+# window name or prefix in the current session: "-t b" once sent keys meant
+# for session b to a window called "bash".
+tl_screen() { tl_tmux capture-pane -p -t t:; }
+tl_keys() { tl_tmux send-keys -t t: "$@"; }
+tl_resize() { tl_tmux resize-window -t t: -x "$1" -y "$2"; }
 
 tl_fail() {
     echo "FAIL: $*"
@@ -127,7 +131,7 @@ tl_exit_status() {
 
 # tl_pid: the pid of the loket process in the pane.
 tl_pid() {
-    shell=$(tl_tmux list-panes -t t -F '#{pane_pid}')
+    shell=$(tl_tmux list-panes -t t: -F '#{pane_pid}')
     pgrep -P "$shell" -x loket || pgrep -P "$shell" | head -n 1
 }
 
