@@ -96,7 +96,6 @@ load_top(struct app *app)
 }
 
 /* Act on what a handler returned. */
-static void count_unseen(struct app *app);
 
 static void
 apply(struct app *app, int flags)
@@ -105,7 +104,7 @@ apply(struct app *app, int flags)
 		app->connected = false;
 	if (app->ctx.recount) {
 		app->ctx.recount = false;
-		count_unseen(app);
+		app->unseen = app->ctx.unseen;
 	}
 	if (flags & VIEW_QUIT) {
 		app->quit = true;

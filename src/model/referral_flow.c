@@ -92,11 +92,12 @@ const char *const referral_list_sql =
 	"  AND (NOT $2::boolean OR (r.status = 'sent' AND r.deadline < now())) "
 	"ORDER BY r.deadline, r.created_at LIMIT $3::int";
 
-/* $1 tab, $2/$3 the key's deadline and id (NULL: from the start), $4
- * forward ("t") or back, $5 limit. */
-#define INBOX_SQL(order)                                                                   \
+/* $1 tab, $2/$3 the key's sort value and id (NULL: from the start), $4
+ * limit.  The open tabs go by deadline, soonest first; "returned" by when it
+ * was returned, newest first.  Back is the other way round (and reversed). */
+#define INBOX_SQL(tabs, key, op, order)                                                     \
 	"SELECT r.id, q.number, r.version, o.name, coalesce(rr.label, r.reason), r.status, "   \
-	"       coalesce(a.display_name, r.accepted_by), q.text, r.deadline::text, "           \
+	"       coalesce(a.display_name, r.accepted_by), q.text, " key "::text, "              \
 	"       (extract(epoch FROM r.deadline - now()) / 60)::bigint, "                       \
 	"       loket.referral_unseen(r)::text "                                               \
 	"FROM loket.referral r "                                                              \
@@ -104,21 +105,25 @@ const char *const referral_list_sql =
 	"JOIN loket.organisation o ON o.code = r.from_org "                                   \
 	"LEFT JOIN loket.referral_reason rr ON rr.code = r.reason "                           \
 	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "                           \
-	"WHERE r.to_org = loket.my_org() "                                                    \
-	"  AND CASE $1::int "                                                                 \
-	"        WHEN 0 THEN r.status = 'sent' "                                              \
-	"        WHEN 1 THEN r.status IN ('accepted', 'in_progress') "                        \
-	"                    AND r.accepted_by = current_user "                               \
-	"        WHEN 2 THEN r.status = 'in_progress' "                                       \
-	"        WHEN 3 THEN r.status = 'sent' AND r.deadline < now() "                       \
-	"        ELSE r.status = 'returned' AND r.returned_at > now() - interval '30 days' END " \
-	"  AND ($2::timestamptz IS NULL OR CASE WHEN $4::boolean "                            \
-	"        THEN (r.deadline, r.id) > ($2::timestamptz, $3::uuid) "                      \
-	"        ELSE (r.deadline, r.id) < ($2::timestamptz, $3::uuid) END) "                 \
-	"ORDER BY r.deadline " order ", r.id " order " LIMIT $5::int"
+	"WHERE r.to_org = loket.my_org() AND " tabs                                           \
+	"  AND ($2::timestamptz IS NULL "                                                     \
+	"       OR (" key ", r.id) " op " ($2::timestamptz, $3::uuid)) "                      \
+	"ORDER BY " key " " order ", r.id " order " LIMIT $4::int"
 
-static const char *const inbox_fwd_sql = INBOX_SQL("ASC");
-static const char *const inbox_back_sql = INBOX_SQL("DESC");
+#define OPEN_TABS                                                                          \
+	"CASE $1::int "                                                                       \
+	"  WHEN 0 THEN r.status = 'sent' "                                                    \
+	"  WHEN 1 THEN r.status IN ('accepted', 'in_progress') AND r.accepted_by = current_user " \
+	"  WHEN 2 THEN r.status = 'in_progress' "                                             \
+	"  ELSE r.status = 'sent' AND r.deadline < now() END "
+#define RETURNED_TAB "$1::int = 4 AND r.status = 'returned' "
+
+static const char *const inbox_fwd_sql = INBOX_SQL(OPEN_TABS, "r.deadline", ">", "ASC");
+static const char *const inbox_back_sql = INBOX_SQL(OPEN_TABS, "r.deadline", "<", "DESC");
+static const char *const returned_fwd_sql =
+	INBOX_SQL(RETURNED_TAB, "r.returned_at", "<", "DESC");
+static const char *const returned_back_sql =
+	INBOX_SQL(RETURNED_TAB, "r.returned_at", ">", "ASC");
 
 static char *
 dup_or_empty(const char *s)
@@ -134,10 +139,11 @@ inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool 
 	char t[8], lim[16];
 	snprintf(t, sizeof t, "%d", (int)tab);
 	snprintf(lim, sizeof lim, "%d", limit + 1);
-	const char *params[] = {t, key ? key->deadline_key : NULL, key ? key->id : NULL,
-	                        forward ? "t" : "f", lim};
+	const char *params[] = {t, key ? key->deadline_key : NULL, key ? key->id : NULL, lim};
 	struct db_result *r = NULL;
-	if (!db_query(db, forward ? inbox_fwd_sql : inbox_back_sql, 5, params, &r, err))
+	const char *sql = tab == INBOX_RETURNED ? (forward ? returned_fwd_sql : returned_back_sql)
+	                                        : (forward ? inbox_fwd_sql : inbox_back_sql);
+	if (!db_query(db, sql, 4, params, &r, err))
 		return false;
 	int n = db_result_rows(r);
 	out->more = n > limit;
@@ -185,8 +191,13 @@ referral_unseen_count(struct db *db, long *out, struct db_error *err)
 }
 
 bool
-referral_mark_seen(struct db *db, const char *question_id, struct db_error *err)
+referral_mark_seen(struct db *db, const char *question_id, long *unseen, struct db_error *err)
 {
 	const char *params[] = {question_id};
-	return db_query(db, "SELECT loket.referral_mark_seen($1::uuid)", 1, params, NULL, err);
+	struct db_result *r = NULL;
+	if (!db_query(db, "SELECT loket.referral_seen_and_count($1::uuid)", 1, params, &r, err))
+		return false;
+	*unseen = atol(db_result_get(r, 0, 0));
+	db_result_free(&r);
+	return true;
 }

@@ -37,7 +37,8 @@ bool referral_set_status(struct db *db, const struct referral_ref *r, const char
                          struct db_error *err);
 
 /* The central point's inbox: one tab of referrals to the role's
- * organisation, by deadline, a page at a time (keyset on deadline, id). */
+ * organisation, a page at a time: by deadline (keyset on deadline, id), the
+ * returned ones newest first (keyset on returned_at, id). */
 enum inbox_tab { INBOX_NEW, INBOX_MINE, INBOX_IN_PROGRESS, INBOX_OVERDUE, INBOX_RETURNED,
                  INBOX_TABS };
 
@@ -46,7 +47,7 @@ struct inbox_row {
 	int number; /* the question's */
 	int version;
 	char *from_org_name, *reason, *status, *accepted_by, *text;
-	char *deadline_key;  /* exact timestamptz, for the keyset */
+	char *deadline_key;  /* the keyset's timestamptz: the deadline, or when returned */
 	long minutes_left;   /* until the deadline; negative when overdue */
 	bool unseen;
 };
@@ -64,8 +65,10 @@ void inbox_page_free(struct inbox_page *p);
 
 /* Referral news of the last week the role has not opened yet. */
 bool referral_unseen_count(struct db *db, long *out, struct db_error *err);
-/* Opening a question: its referrals' news is seen. */
-bool referral_mark_seen(struct db *db, const char *question_id, struct db_error *err);
+/* Opening a question: its referrals' news is seen; *unseen is the news
+ * left, as referral_unseen_count says. */
+bool referral_mark_seen(struct db *db, const char *question_id, long *unseen,
+                        struct db_error *err);
 
 /* The statement that lists referrals for `loket referral list`: parameters
  * $1 status (NULL = the open ones), $2 overdue only ("t"/"f"), $3 limit. */

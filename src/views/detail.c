@@ -146,10 +146,14 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		}
 		build(s, &d);
 		snprintf(s->id, sizeof s->id, "%s", d.row.id);
-		if (ctx->session->organisation) { /* its referral news is seen now */
+		if (ctx->session->organisation && d.nreferrals > 0) { /* its news is seen now */
 			struct db_error seen = {0};
-			if (referral_mark_seen(ctx->db, d.row.id, &seen))
-				ctx->refresh = ctx->recount = true; /* the list drops its mark */
+			long unseen = 0;
+			if (referral_mark_seen(ctx->db, d.row.id, &unseen, &seen)) {
+				ctx->refresh = true; /* the list drops its mark */
+				ctx->unseen = unseen;
+				ctx->recount = true;
+			}
 			db_error_clear(&seen);
 		}
 		question_detail_free(&d);

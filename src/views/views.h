@@ -44,7 +44,8 @@ struct view_ctx {
 	const struct list_state *list; /* the case list being served (its search) */
 	bool refresh;    /* the data changed: lists reload where they are */
 	bool refresh_top; /* ... from the newest (a question was added) */
-	bool recount;     /* referral news was seen: count the unseen again */
+	bool recount;     /* referral news was seen: the status bar takes `unseen` */
+	long unseen;
 	int edit_number;  /* with VIEW_NEW of intake: change this question */
 	char conflict_choice; /* from the conflict screen: r reapply, d drop, e edit on */
 	struct view *next; /* set with VIEW_PUSH (owned until taken) */
