@@ -35,6 +35,8 @@ cli_usage(FILE *out)
 	        "  referral return ID --reason TEXT\n"
 	        "  referral withdraw ID\n"
 	        "                         ID: a question number or a referral id\n"
+	        "  query -c EXPR [--format table|csv|json]\n"
+	        "                         run one supervisors' query (doc/query.md)\n"
 	        "  db migrate             apply pending schema migrations\n"
 	        "  db status              list the migrations and whether they are applied\n"
 	        "  db seed [--cases N]    load reference and demo data; N synthetic questions\n"
@@ -122,6 +124,8 @@ cli_run(const struct cli_globals *g, int argc, char **argv)
 		return cli_db(g, argc, argv);
 	if (strcmp(argv[0], "referral") == 0)
 		return cli_referral(g, argc, argv);
+	if (strcmp(argv[0], "query") == 0)
+		return cli_query(g, argc, argv);
 	if (strcmp(argv[0], "help") == 0) {
 		cli_usage(stdout);
 		return CLI_OK;

@@ -42,5 +42,6 @@ int cli_db(const struct cli_globals *g, int argc, char **argv);
 int cli_case_show(const struct cli_globals *g, int argc, char **argv);
 int cli_case_refer(const struct cli_globals *g, int argc, char **argv);
 int cli_referral(const struct cli_globals *g, int argc, char **argv);
+int cli_query(const struct cli_globals *g, int argc, char **argv);
 
 #endif

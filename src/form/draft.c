@@ -42,27 +42,12 @@ make_dir(const char *path)
 char *
 form_draft_dir(void)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	char *base;
-	if (state && state[0] == '/')
-		base = xstrdup(state);
-	else if (home && *home)
-		base = xasprintf("%s/.local/state", home);
-	else
-		return errno = ENOENT, NULL;
-	char *loket = xasprintf("%s/loket", base);
+	char *loket = loket_state_dir();
+	if (!loket)
+		return NULL;
 	char *drafts = xasprintf("%s/drafts", loket);
-	bool ok = true;
-	if (!state || state[0] != '/') {
-		char *local = xasprintf("%s/.local", home);
-		ok = make_dir(local);
-		free(local);
-	}
-	ok = ok && make_dir(base) && make_dir(loket) && make_dir(drafts);
-	free(base);
 	free(loket);
-	if (!ok) {
+	if (!make_dir(drafts)) {
 		free(drafts);
 		return NULL;
 	}

@@ -10,5 +10,9 @@
 bool file_read(const char *path, char **out, size_t *len);
 /* Where sql/ and forms/ live: $LOKET_DATADIR, else the installed pkgdatadir. */
 const char *loket_datadir(void);
+/* loket's own state directory, $XDG_STATE_HOME/loket or
+ * ~/.local/state/loket, made with mode 0700 when missing.  A new string, or
+ * NULL with errno set. */
+char *loket_state_dir(void);
 
 #endif

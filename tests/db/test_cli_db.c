@@ -145,6 +145,67 @@ START_TEST(history_in_words)
 }
 END_TEST
 
+/* loket query -c: counts under the asker's own row-level security; text is
+ * only ever a parameter; a query that cannot be read is not run. */
+START_TEST(query_language)
+{
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(ADD(kvk, NULL, "Zoekt een avondopleiding in de zorg", "opleiding"), 0);
+	free(out), free(err);
+	ck_assert_int_eq(ADD(kvk, NULL, "Vraag over financiering van een cursus", "financiering"), 0);
+	free(out), free(err);
+	char cnv[1024], sup[1024];
+	snprintf(cnv, sizeof cnv, "%s", dbtest_conninfo(dbname, "cnv_demo"));
+	snprintf(sup, sizeof sup, "%s", dbtest_conninfo(dbname, "supervisor_demo"));
+	ck_assert_int_eq(ADD(cnv, NULL, "Avondopleiding voor een vakbondslid", "opleiding"), 0);
+	free(out), free(err);
+
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "query", "-c", "count", "--format",
+	                              "csv", NULL), 0);
+	ck_assert_str_eq(out, "count\r\n2\r\n");
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(sup, NULL, &out, &err, "query", "-c", "count by org",
+	                              "--format", "csv", NULL), 0);
+	ck_assert_msg(strstr(out, "kvk,2") && strstr(out, "cnv,1"), "%s", out);
+	free(out), free(err);
+	/* Dutch stemming in quoted text, OR with a comma, negation */
+	ck_assert_int_eq(dbtest_loket(sup, NULL, &out, &err, "query", "-c",
+	                              "\"avondopleidingen\" org:kvk,cnv -topic:financiering count",
+	                              "--format", "csv", NULL), 0);
+	ck_assert_str_eq(out, "count\r\n2\r\n");
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(sup, NULL, &out, &err, "query", "-c", "topic:opleiding top 1",
+	                              "--format", "json", NULL), 0);
+	struct db *db = dbtest_connect(dbname, "postgres");
+	const char *p[] = {out};
+	ck_assert_int_eq(dbtest_long(db, "SELECT jsonb_array_length($1::jsonb)", 1, p), 1);
+	free(out), free(err);
+	/* an injection attempt in every kind of term: a clean error or an empty result */
+	const char *attempts[] = {"\"'; DROP TABLE loket.question; --\"",
+	                          "topic:x');DROP",
+	                          "org:kvk)OR(1=1",
+	                          "since:2026-01-01'",
+	                          "muni:\\x27",
+	                          "count by org;DROP",
+	                          "top 1;DROP"};
+	for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
+		int rc = dbtest_loket(sup, NULL, &out, &err, "query", "-c", attempts[i], NULL);
+		ck_assert_msg(rc == 0 || rc == 1, "%s: exit %d: %s", attempts[i], rc, err);
+		if (rc == 1)
+			ck_assert_msg(strstr(err, "^") && strstr(err, "column"), "%s: %s", attempts[i], err);
+		free(out), free(err);
+	}
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.question", 0, NULL), 3);
+	db_close(&db);
+	/* the caret stands under the column */
+	ck_assert_int_eq(dbtest_loket(sup, NULL, &out, &err, "query", "-c", "topic:evc kaas", NULL),
+	                 1);
+	ck_assert_msg(strstr(err, "  topic:evc kaas\n            ^\n") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "column 11") != NULL, "%s", err);
+	free(out), free(err);
+}
+END_TEST
+
 START_TEST(text_from_stdin_and_as)
 {
 	char *out = NULL, *err = NULL;
@@ -374,6 +435,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, add_list_show);
 	tcase_add_test(tc, history_in_words);
+	tcase_add_test(tc, query_language);
 	tcase_add_test(tc, text_from_stdin_and_as);
 	tcase_add_test(tc, refused_input_writes_nothing);
 	tcase_add_test(tc, connection_errors_exit_2);

@@ -13,12 +13,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#ifndef CORPUS
+#define CORPUS "form" /* tests/fuzz/corpus/CORPUS, the target's own */
+#endif
+
 int
 main(int argc, char **argv)
 {
 	const char *top = getenv("LOKET_DATADIR");
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/form", argc > 1 ? argv[1] : top ? top : ".");
+	snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/" CORPUS,
+	         argc > 1 ? argv[1] : top ? top : ".");
 	DIR *d = opendir(dir);
 	if (!d) {
 		perror(dir);
@@ -42,6 +47,6 @@ main(int argc, char **argv)
 		n++;
 	}
 	closedir(d);
-	printf("replayed %d corpus files through the form parser\n", n);
+	printf("replayed %d corpus files through the %s parser\n", n, CORPUS);
 	return n > 0 ? 0 : 1;
 }

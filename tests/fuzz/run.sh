@@ -1,14 +1,16 @@
 #!/bin/sh
-# run.sh: fuzz the forms parser with libFuzzer (clang's -fsanitize=fuzzer,
-# with AddressSanitizer and UndefinedBehaviorSanitizer).
+# run.sh: fuzz a parser with libFuzzer (clang's -fsanitize=fuzzer, with
+# AddressSanitizer and UndefinedBehaviorSanitizer): the forms parser (form,
+# the default) or the supervisors' query language (query).
 #
-#   tests/fuzz/run.sh [SECONDS]        default 600; run from the build directory
+#   tests/fuzz/run.sh [SECONDS] [form|query]   default 600 form; from the build directory
 #
-# The seed corpus tests/fuzz/corpus/form is read, never written: new inputs
-# go to a temporary directory, crashes to ./fuzz-form-crash-*.  Needs clang
+# The seed corpus tests/fuzz/corpus/TARGET is read, never written: new inputs
+# go to a temporary directory, crashes to ./fuzz-TARGET-crash-*.  Needs clang
 # (apt-get install clang) and a configured build directory for config.h.
 set -eu
 seconds=${1:-600}
+target=${2:-form}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(pwd)
@@ -16,13 +18,18 @@ build=$(pwd)
 command -v clang >/dev/null || { echo "run.sh: clang is missing (apt-get install clang)" >&2; exit 2; }
 work=$(mktemp -d /tmp/loket-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+case $target in
+form) sources="$top/src/form/parse.c $top/src/form/check.c $top/src/util/validate.c" ;;
+query) sources="$top/src/query/lang.c $top/src/util/strbuf.c" ;;
+*) echo "run.sh: the target is form or query" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2086
 clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -I"$build" -I"$top/src" \
-    "$here/fuzz_form.c" "$top/src/form/parse.c" "$top/src/form/check.c" \
-    "$top/src/util/utf8.c" "$top/src/util/validate.c" "$top/src/util/xalloc.c" \
-    -o "$work/fuzz_form"
+    "$here/fuzz_$target.c" $sources "$top/src/util/utf8.c" "$top/src/util/xalloc.c" \
+    -o "$work/fuzz_$target"
 mkdir "$work/corpus"
-echo "fuzzing the form parser for $seconds s"
-"$work/fuzz_form" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
-    -artifact_prefix="$build/fuzz-form-crash-" -print_final_stats=1 \
-    "$work/corpus" "$top/tests/fuzz/corpus/form"
+echo "fuzzing the $target parser for $seconds s"
+"$work/fuzz_$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -artifact_prefix="$build/fuzz-$target-crash-" -print_final_stats=1 \
+    "$work/corpus" "$top/tests/fuzz/corpus/$target"

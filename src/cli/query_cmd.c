@@ -1,0 +1,314 @@
+/* query_cmd.c: `loket query` — the supervisors' query language
+ * (src/query/lang.c, doc/query.md), run with its values as parameters under
+ * the role's own row-level security: one query with -c, or an interactive
+ * shell on GNU readline (history in XDG_STATE_HOME, Tab completes fields and
+ * codes, Ctrl-R searches the history, \help). */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "cli/errors.h"
+#include "cli/output.h"
+#include "query/lang.h"
+#include "model/refdata.h"
+#include "util/file.h"
+#include "util/i18n.h"
+#include "util/sanitize.h"
+#include "util/utf8.h"
+#include "util/width.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The expression, a caret under the column, and what was expected. */
+static void
+print_parse_error(const char *expr, const struct query_error *err)
+{
+	char *shown = sanitize_dup(expr, SANITIZE_DEFAULT);
+	/* the width of the characters before the column, as the terminal shows them */
+	size_t bytes = 0, chars = 0, len = strlen(expr);
+	while (bytes < len && (int)chars < err->column - 1) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)expr + bytes, len - bytes, &cp);
+		bytes += n ? n : 1;
+		chars++;
+	}
+	char *before = xstrndup(expr, bytes);
+	char *before_shown = sanitize_dup(before, SANITIZE_DEFAULT);
+	int pad = text_width(before_shown);
+	fprintf(stderr, "  %s\n  %*s^\n", shown, pad, "");
+	fprintf(stderr, _("loket: query: column %d: %s\n"), err->column, err->message);
+	free(before_shown);
+	free(before);
+	free(shown);
+}
+
+static int
+run(struct db *db, const char *expr, enum out_format format)
+{
+	struct query q;
+	struct query_error perr;
+	if (!query_parse(expr, &q, &perr)) {
+		print_parse_error(expr, &perr);
+		query_free(&q);
+		return CLI_USAGE;
+	}
+	char *sql = NULL;
+	const char *params[QUERY_MAX_TERMS * QUERY_MAX_VALUES];
+	int np = query_compile(&q, &sql, params, (int)(sizeof params / sizeof params[0]));
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	int rc = CLI_OK;
+	if (!db_query(db, sql, np, params, &r, &err)) {
+		cli_print_db_error("loket", &err);
+		rc = cli_exit_for(&err);
+	} else {
+		int rows = db_result_rows(r), cols = db_result_cols(r);
+		struct out_column *columns = xcalloc((size_t)cols + 1, sizeof *columns);
+		for (int j = 0; j < cols; j++) {
+			columns[j].name = db_result_name(r, j);
+			columns[j].numeric = strcmp(columns[j].name, "count") == 0 ||
+			                     strcmp(columns[j].name, "number") == 0;
+			columns[j].max_width = strcmp(columns[j].name, "text") == 0 ? 60 : 0;
+		}
+		const char **cells = xcalloc((size_t)(rows * cols) + 1, sizeof *cells);
+		for (int i = 0; i < rows; i++)
+			for (int j = 0; j < cols; j++)
+				cells[i * cols + j] = db_result_get(r, i, j);
+		struct out_grid grid = {columns, cols, rows, cells};
+		out_write(stdout, format, &grid, isatty(STDOUT_FILENO));
+		free(cells);
+		free(columns);
+	}
+	db_result_free(&r);
+	db_error_clear(&err);
+	free(sql);
+	query_free(&q);
+	return rc;
+}
+
+/* Completion: field names and words, and after "field:" the codes. */
+static const char *const words[] = {"count", "by", "top", "week", "month", "\\help",
+                                    "\\format", "\\q", NULL};
+static const char *const statuses[] = {"open", "informed", "referred", "closed", NULL};
+static const char *const referral_statuses[] = {"sent", "accepted", "in_progress", "completed",
+                                                "returned", "withdrawn", NULL};
+static struct code_list codes[QF_COUNT];
+static char **candidates;
+static int ncandidates;
+
+static void
+add_candidate(const char *prefix, const char *s)
+{
+	candidates = xrealloc(candidates, (size_t)(ncandidates + 2) * sizeof *candidates);
+	candidates[ncandidates++] = xasprintf("%s%s", prefix, s);
+	candidates[ncandidates] = NULL;
+}
+
+static char *
+next_candidate(const char *text, int state)
+{
+	static int i;
+	if (state == 0)
+		i = 0;
+	while (i < ncandidates) {
+		const char *c = candidates[i++];
+		if (strncmp(c, text, strlen(text)) == 0)
+			return xstrdup(c);
+	}
+	return NULL;
+}
+
+/* Whether the word before `start` in the line is "by". */
+static bool
+after_by(int start)
+{
+	int i = start - 1;
+	while (i >= 0 && rl_line_buffer[i] == ' ')
+		i--;
+	return i >= 1 && rl_line_buffer[i] == 'y' && rl_line_buffer[i - 1] == 'b' &&
+	       (i == 1 || rl_line_buffer[i - 2] == ' ');
+}
+
+static char **
+complete(const char *text, int start, int end)
+{
+	(void)end;
+	for (int i = 0; i < ncandidates; i++)
+		free(candidates[i]);
+	free(candidates);
+	candidates = NULL;
+	ncandidates = 0;
+	rl_attempted_completion_over = 1;
+	const char *colon = strchr(text, ':');
+	const char *neg = text[0] == '-' ? "-" : "";
+	if (colon) {
+		/* the codes of that field, after what was typed before the last comma */
+		int f = -1;
+		size_t n = (size_t)(colon - text) - strlen(neg);
+		for (int k = 0; query_field_names[k]; k++)
+			if (strlen(query_field_names[k]) == n &&
+			    strncmp(query_field_names[k], text + strlen(neg), n) == 0)
+				f = k;
+		const char *last = strrchr(text, ',');
+		char *prefix = xstrndup(text, (size_t)((last ? last + 1 : colon + 1) - text));
+		if (f == QF_STATUS)
+			for (int k = 0; statuses[k]; k++)
+				add_candidate(prefix, statuses[k]);
+		else if (f == QF_REFERRAL)
+			for (int k = 0; referral_statuses[k]; k++)
+				add_candidate(prefix, referral_statuses[k]);
+		else if (f >= 0)
+			for (int k = 0; k < codes[f].count; k++)
+				add_candidate(prefix, codes[f].items[k].code);
+		free(prefix);
+		rl_completion_append_character = ' ';
+	} else if (after_by(start)) { /* count by FIELD or by week|month */
+		for (int k = 0; query_field_names[k]; k++)
+			if (k != QF_SINCE && k != QF_UNTIL)
+				add_candidate("", query_field_names[k]);
+		add_candidate("", "week");
+		add_candidate("", "month");
+		rl_completion_append_character = ' ';
+	} else {
+		for (int k = 0; query_field_names[k]; k++) {
+			char *name = xasprintf("%s:", query_field_names[k]);
+			add_candidate(neg, name);
+			free(name);
+		}
+		for (int k = 0; words[k]; k++)
+			add_candidate("", words[k]);
+		rl_completion_append_character = '\0';
+	}
+	return rl_completion_matches(text, next_candidate);
+}
+
+static void
+load_codes(struct db *db)
+{
+	static const struct {
+		enum query_field field;
+		enum ref_table table;
+	} tables[] = {{QF_TOPIC, REF_TOPIC},         {QF_ORG, REF_ORGANISATION},
+	              {QF_GROUP, REF_CLIENT_GROUP},  {QF_CHANNEL, REF_CHANNEL},
+	              {QF_MUNI, REF_MUNICIPALITY},   {QF_OUTCOME, REF_REFERRAL_OUTCOME}};
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		struct db_error err = {0};
+		if (!refdata_load(db, tables[i].table, &codes[tables[i].field], &err))
+			memset(&codes[tables[i].field], 0, sizeof codes[0]);
+		db_error_clear(&err);
+	}
+}
+
+static void
+shell_help(void)
+{
+	fputs(_("Terms, all of which must hold:\n"
+	        "  topic:CODE org:CODE group:CODE channel:CODE status:S muni:CODE\n"
+	        "  referral:S outcome:CODE since:YYYY-MM-DD until:YYYY-MM-DD \"words\"\n"
+	        "  a comma means or (org:kvk,cnv); - negates (-topic:taal)\n"
+	        "Counting: count [by FIELD,...] [by week|month]; top N limits the rows.\n"
+	        "Commands: \\help, \\format table|csv|json, \\q.  Tab completes; Ctrl-R "
+	        "searches the history.\n"),
+	      stdout);
+}
+
+/* One line after another until \q or end of input. */
+static int
+shell(struct db *db, enum out_format format)
+{
+	char *dir = loket_state_dir();
+	char *history = dir ? xasprintf("%s/query_history", dir) : NULL;
+	free(dir);
+	rl_readline_name = "loket";
+	rl_attempted_completion_function = complete;
+	rl_basic_word_break_characters = " \t\n";
+	using_history();
+	stifle_history(1000);
+	if (history)
+		read_history(history);
+	load_codes(db);
+	if (isatty(STDIN_FILENO))
+		printf(_("loket query: type a query, \\help for the language, \\q to leave.\n"));
+	int rc = CLI_OK;
+	char *line;
+	while ((line = readline("loket> ")) != NULL) {
+		char *p = line;
+		while (*p == ' ')
+			p++;
+		size_t n = strlen(p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			p[--n] = '\0'; /* completion leaves a space behind */
+		if (*p)
+			add_history(p);
+		if (strcmp(p, "\\q") == 0 || strcmp(p, "\\quit") == 0) {
+			free(line);
+			break;
+		}
+		if (strcmp(p, "\\help") == 0 || strcmp(p, "\\?") == 0) {
+			shell_help();
+		} else if (strncmp(p, "\\format", 7) == 0) {
+			const char *f = p + 7;
+			while (*f == ' ')
+				f++;
+			if (!out_format_parse(f, &format))
+				fputs(_("loket: query: \\format table, csv or json\n"), stderr);
+		} else if (*p == '\\') {
+			fprintf(stderr, _("loket: query: unknown command '%s'; try \\help\n"), p);
+		} else if (*p) {
+			rc = run(db, p, format);
+			if (rc == CLI_DB && !db_connected(db))
+				break;
+		}
+		free(line);
+	}
+	if (history) {
+		write_history(history);
+		history_truncate_file(history, 1000);
+		free(history);
+	}
+	for (int f = 0; f < QF_COUNT; f++)
+		code_list_free(&codes[f]);
+	return rc == CLI_DB ? rc : CLI_OK;
+}
+
+int
+cli_query(const struct cli_globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"command", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *expr = NULL;
+	enum out_format format = OUT_TABLE;
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (c == 'c') {
+			expr = optarg;
+		} else if (c == 'f' && out_format_parse(optarg, &format)) {
+			continue;
+		} else {
+			fputs(_("loket: query: say -c EXPR, and --format table, csv or json\n"), stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(_("loket: query: give the query with -c, e.g. "
+		        "loket query -c 'topic:financiering count by org'\n"),
+		      stderr);
+		return CLI_USAGE;
+	}
+	struct db *db = NULL;
+	int rc = cli_connect(g, &db);
+	if (rc == CLI_OK)
+		rc = expr ? run(db, expr, format) : shell(db, format);
+	db_close(&db);
+	return rc;
+}
