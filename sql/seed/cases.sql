@@ -285,7 +285,7 @@ BEGIN
       JOIN seed_deadline sd ON sd.day = ((s.created_at + interval '10 minutes')
                                          AT TIME ZONE 'Europe/Amsterdam')::date
       CROSS JOIN LATERAL (SELECT CASE
-               WHEN s.created_at > now() - interval '2 days' THEN 'sent'
+               WHEN s.created_at > now() - interval '5 days' THEN 'sent'  -- some overdue, over a weekend too
                WHEN s.created_at > now() - interval '21 days'
                     THEN CASE WHEN s.r_info < 0.5 THEN 'accepted' ELSE 'in_progress' END
                WHEN s.r_info < 0.70 THEN 'completed'

@@ -246,7 +246,7 @@ inbox_draw(const void *state, WINDOW *w, const struct view_area *area)
 	}
 	/* each width includes one column of space after it */
 	int wn = 7, wfrom = area->cols >= 100 ? 25 : 16, wreason = area->cols >= 100 ? 23 : 16,
-	    wdue = 13;
+	    wdue = 16;
 	int wtext = area->cols - 2 - wn - wfrom - wreason - wdue;
 	if (wtext < 10)
 		wtext = 10;
