@@ -92,8 +92,9 @@ run(struct db *db, const char *expr, enum out_format format)
 }
 
 /* Completion: field names and words, and after "field:" the codes. */
-static const char *const words[] = {"count", "by", "top", "week", "month", "\\help",
-                                    "\\format", "\\q", NULL};
+static const char *const words[] = {"count",  "by",     "top",    "week",   "month",
+                                    "\\help", "\\format", "\\save", "\\run", "\\saved",
+                                    "\\q",    NULL};
 static const char *const statuses[] = {"open", "informed", "referred", "closed", NULL};
 static const char *const referral_statuses[] = {"sent", "accepted", "in_progress", "completed",
                                                 "returned", "withdrawn", NULL};
@@ -204,6 +205,108 @@ load_codes(struct db *db)
 	}
 }
 
+/* Print a result as a table (the saved queries). */
+static void
+print_result(const struct db_result *r, enum out_format format)
+{
+	int rows = db_result_rows(r), cols = db_result_cols(r);
+	struct out_column *columns = xcalloc((size_t)cols + 1, sizeof *columns);
+	for (int j = 0; j < cols; j++)
+		columns[j].name = db_result_name(r, j);
+	const char **cells = xcalloc((size_t)(rows * cols) + 1, sizeof *cells);
+	for (int i = 0; i < rows; i++)
+		for (int j = 0; j < cols; j++)
+			cells[i * cols + j] = db_result_get(r, i, j);
+	struct out_grid grid = {columns, cols, rows, cells};
+	out_write(stdout, format, &grid, isatty(STDOUT_FILENO));
+	free(cells);
+	free(columns);
+}
+
+/* \save NAME [shared]: the last query that ran, under NAME; shared with
+ * the region when asked. */
+static void
+save_query(struct db *db, const char *args, const char *last)
+{
+	char name[64] = "", how[16] = "";
+	if (sscanf(args, "%63s %15s", name, how) < 1) {
+		fputs(_("loket: query: \\save NAME [shared]: give the query a name\n"), stderr);
+		return;
+	}
+	if (!last) {
+		fputs(_("loket: query: run a query first; \\save keeps the last one\n"), stderr);
+		return;
+	}
+	bool shared = strcmp(how, "shared") == 0 || strcmp(how, "gedeeld") == 0;
+	const char *params[] = {name, last, shared ? "t" : "f"};
+	struct db_error err = {0};
+	if (db_query(db,
+	             "INSERT INTO loket.saved_query (region, name, expr, shared) "
+	             "VALUES (loket.my_region(), $1, $2, $3::boolean) "
+	             "ON CONFLICT (owner, name) DO UPDATE "
+	             "SET expr = EXCLUDED.expr, shared = EXCLUDED.shared, updated_at = now()",
+	             3, params, NULL, &err))
+		printf(shared ? _("Saved as %s, shared with the region.\n") : _("Saved as %s.\n"),
+		       name);
+	else
+		cli_print_db_error("loket", &err);
+	db_error_clear(&err);
+}
+
+/* \run NAME: your own query of that name, else the newest shared one. */
+static int
+run_saved(struct db *db, const char *args, enum out_format format, char **last)
+{
+	char name[64] = "";
+	if (sscanf(args, "%63s", name) != 1) {
+		fputs(_("loket: query: \\run NAME: which saved query? \\saved lists them\n"), stderr);
+		return CLI_USAGE;
+	}
+	const char *params[] = {name};
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	int rc = CLI_OK;
+	if (!db_query(db,
+	              "SELECT expr FROM loket.saved_query WHERE name = $1 "
+	              "ORDER BY (owner = current_user) DESC, updated_at DESC LIMIT 1",
+	              1, params, &r, &err)) {
+		cli_print_db_error("loket", &err);
+		rc = cli_exit_for(&err);
+	} else if (db_result_rows(r) == 0) {
+		fprintf(stderr, _("loket: query: no saved query '%s'; \\saved lists them\n"), name);
+		rc = CLI_USAGE;
+	} else {
+		char *expr = sanitize_dup(db_result_get(r, 0, 0), SANITIZE_DEFAULT);
+		printf("-- %s\n", expr);
+		free(expr);
+		rc = run(db, db_result_get(r, 0, 0), format);
+		if (rc == CLI_OK) {
+			free(*last);
+			*last = xstrdup(db_result_get(r, 0, 0));
+		}
+	}
+	db_result_free(&r);
+	db_error_clear(&err);
+	return rc;
+}
+
+static void
+list_saved(struct db *db, enum out_format format)
+{
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	if (db_query(db,
+	             "SELECT name, CASE WHEN owner = current_user THEN '' ELSE owner::text END "
+	             "AS \"by\", CASE WHEN shared THEN 'shared' ELSE '' END AS shared, expr "
+	             "FROM loket.saved_query ORDER BY name, owner",
+	             0, NULL, &r, &err))
+		print_result(r, format);
+	else
+		cli_print_db_error("loket", &err);
+	db_result_free(&r);
+	db_error_clear(&err);
+}
+
 static void
 shell_help(void)
 {
@@ -212,8 +315,8 @@ shell_help(void)
 	        "  referral:S outcome:CODE since:YYYY-MM-DD until:YYYY-MM-DD \"words\"\n"
 	        "  a comma means or (org:kvk,cnv); - negates (-topic:taal)\n"
 	        "Counting: count [by FIELD,...] [by week|month]; top N limits the rows.\n"
-	        "Commands: \\help, \\format table|csv|json, \\q.  Tab completes; Ctrl-R "
-	        "searches the history.\n"),
+	        "Commands: \\help, \\format table|csv|json, \\save NAME [shared], \\run NAME,\n"
+	        "  \\saved, \\q.  Tab completes; Ctrl-R searches the history.\n"),
 	      stdout);
 }
 
@@ -235,7 +338,7 @@ shell(struct db *db, enum out_format format)
 	if (isatty(STDIN_FILENO))
 		printf(_("loket query: type a query, \\help for the language, \\q to leave.\n"));
 	int rc = CLI_OK;
-	char *line;
+	char *line, *last = NULL;
 	while ((line = readline("loket> ")) != NULL) {
 		char *p = line;
 		while (*p == ' ')
@@ -257,15 +360,26 @@ shell(struct db *db, enum out_format format)
 				f++;
 			if (!out_format_parse(f, &format))
 				fputs(_("loket: query: \\format table, csv or json\n"), stderr);
+		} else if (strncmp(p, "\\save", 5) == 0 && (p[5] == ' ' || !p[5])) {
+			save_query(db, p + 5, last);
+		} else if (strncmp(p, "\\run", 4) == 0 && (p[4] == ' ' || !p[4])) {
+			rc = run_saved(db, p + 4, format, &last);
+		} else if (strcmp(p, "\\saved") == 0) {
+			list_saved(db, format);
 		} else if (*p == '\\') {
 			fprintf(stderr, _("loket: query: unknown command '%s'; try \\help\n"), p);
 		} else if (*p) {
 			rc = run(db, p, format);
+			if (rc == CLI_OK) {
+				free(last);
+				last = xstrdup(p);
+			}
 			if (rc == CLI_DB && !db_connected(db))
 				break;
 		}
 		free(line);
 	}
+	free(last);
 	if (history) {
 		write_history(history);
 		history_truncate_file(history, 1000);

@@ -206,6 +206,43 @@ START_TEST(query_language)
 }
 END_TEST
 
+/* Saved queries: one's own, and those shared with the region; nobody
+ * writes another person's. */
+START_TEST(saved_queries_by_owner_and_region)
+{
+	struct db *k = dbtest_connect(dbname, "kvk_demo");
+	struct db *c = dbtest_connect(dbname, "cnv_demo");
+	dbtest_ok(k,
+	          "INSERT INTO loket.saved_query (region, name, expr) "
+	          "VALUES (loket.my_region(), 'mijn', 'count')",
+	          0, NULL);
+	dbtest_ok(k,
+	          "INSERT INTO loket.saved_query (region, name, expr, shared) "
+	          "VALUES (loket.my_region(), 'samen', 'count by org', true)",
+	          0, NULL);
+	ck_assert_int_eq(dbtest_long(c, "SELECT count(*) FROM loket.saved_query", 0, NULL), 1);
+	ck_assert_int_eq(dbtest_long(c, "SELECT count(*) FROM loket.saved_query WHERE name = 'samen'",
+	                             0, NULL),
+	                 1);
+	/* cnv cannot change or remove kvk's, nor save one in kvk's name */
+	dbtest_ok(c, "UPDATE loket.saved_query SET expr = 'top 1'", 0, NULL);
+	dbtest_ok(c, "DELETE FROM loket.saved_query", 0, NULL);
+	ck_assert_int_eq(dbtest_long(k, "SELECT count(*) FROM loket.saved_query WHERE expr <> 'top 1'",
+	                             0, NULL),
+	                 2);
+	dbtest_fails(c,
+	             "INSERT INTO loket.saved_query (owner, region, name, expr) "
+	             "VALUES ('kvk_demo', 'twente', 'nep', 'count')",
+	             0, NULL, "42501");
+	dbtest_fails(k,
+	             "INSERT INTO loket.saved_query (region, name, expr) "
+	             "VALUES (loket.my_region(), 'Slechte Naam!', 'count')",
+	             0, NULL, "23514");
+	db_close(&c);
+	db_close(&k);
+}
+END_TEST
+
 START_TEST(text_from_stdin_and_as)
 {
 	char *out = NULL, *err = NULL;
@@ -436,6 +473,7 @@ main(void)
 	tcase_add_test(tc, add_list_show);
 	tcase_add_test(tc, history_in_words);
 	tcase_add_test(tc, query_language);
+	tcase_add_test(tc, saved_queries_by_owner_and_region);
 	tcase_add_test(tc, text_from_stdin_and_as);
 	tcase_add_test(tc, refused_input_writes_nothing);
 	tcase_add_test(tc, connection_errors_exit_2);
