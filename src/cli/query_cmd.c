@@ -47,6 +47,30 @@ print_parse_error(const char *expr, const struct query_error *err)
 	free(shown);
 }
 
+/* A result as a table, CSV or JSON: counts and numbers are numbers, long
+ * texts are cut in the table. */
+static void
+print_result(const struct db_result *r, enum out_format format)
+{
+	int rows = db_result_rows(r), cols = db_result_cols(r);
+	struct out_column *columns = xcalloc((size_t)cols + 1, sizeof *columns);
+	for (int j = 0; j < cols; j++) {
+		columns[j].name = db_result_name(r, j);
+		columns[j].numeric =
+			strcmp(columns[j].name, "count") == 0 || strcmp(columns[j].name, "number") == 0;
+		columns[j].max_width =
+			strcmp(columns[j].name, "text") == 0 || strcmp(columns[j].name, "expr") == 0 ? 60 : 0;
+	}
+	const char **cells = xcalloc((size_t)(rows * cols) + 1, sizeof *cells);
+	for (int i = 0; i < rows; i++)
+		for (int j = 0; j < cols; j++)
+			cells[i * cols + j] = db_result_get(r, i, j);
+	struct out_grid grid = {columns, cols, rows, cells};
+	out_write(stdout, format, &grid, isatty(STDOUT_FILENO));
+	free(cells);
+	free(columns);
+}
+
 static int
 run(struct db *db, const char *expr, enum out_format format)
 {
@@ -67,22 +91,7 @@ run(struct db *db, const char *expr, enum out_format format)
 		cli_print_db_error("loket", &err);
 		rc = cli_exit_for(&err);
 	} else {
-		int rows = db_result_rows(r), cols = db_result_cols(r);
-		struct out_column *columns = xcalloc((size_t)cols + 1, sizeof *columns);
-		for (int j = 0; j < cols; j++) {
-			columns[j].name = db_result_name(r, j);
-			columns[j].numeric = strcmp(columns[j].name, "count") == 0 ||
-			                     strcmp(columns[j].name, "number") == 0;
-			columns[j].max_width = strcmp(columns[j].name, "text") == 0 ? 60 : 0;
-		}
-		const char **cells = xcalloc((size_t)(rows * cols) + 1, sizeof *cells);
-		for (int i = 0; i < rows; i++)
-			for (int j = 0; j < cols; j++)
-				cells[i * cols + j] = db_result_get(r, i, j);
-		struct out_grid grid = {columns, cols, rows, cells};
-		out_write(stdout, format, &grid, isatty(STDOUT_FILENO));
-		free(cells);
-		free(columns);
+		print_result(r, format);
 	}
 	db_result_free(&r);
 	db_error_clear(&err);
@@ -203,24 +212,6 @@ load_codes(struct db *db)
 			memset(&codes[tables[i].field], 0, sizeof codes[0]);
 		db_error_clear(&err);
 	}
-}
-
-/* Print a result as a table (the saved queries). */
-static void
-print_result(const struct db_result *r, enum out_format format)
-{
-	int rows = db_result_rows(r), cols = db_result_cols(r);
-	struct out_column *columns = xcalloc((size_t)cols + 1, sizeof *columns);
-	for (int j = 0; j < cols; j++)
-		columns[j].name = db_result_name(r, j);
-	const char **cells = xcalloc((size_t)(rows * cols) + 1, sizeof *cells);
-	for (int i = 0; i < rows; i++)
-		for (int j = 0; j < cols; j++)
-			cells[i * cols + j] = db_result_get(r, i, j);
-	struct out_grid grid = {columns, cols, rows, cells};
-	out_write(stdout, format, &grid, isatty(STDOUT_FILENO));
-	free(cells);
-	free(columns);
 }
 
 /* \save NAME [shared]: the last query that ran, under NAME; shared with
