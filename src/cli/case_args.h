@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "cli/output.h"
+#include "util/output.h"
 #include "model/refdata.h"
 
 struct case_add_args {

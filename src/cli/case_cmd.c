@@ -4,7 +4,7 @@
 #include "cli/case_args.h"
 #include "cli/cli.h"
 #include "cli/errors.h"
-#include "cli/output.h"
+#include "util/output.h"
 #include "model/question.h"
 #include "model/refdata.h"
 #include "util/i18n.h"

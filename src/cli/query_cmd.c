@@ -1,13 +1,14 @@
 /* query_cmd.c: `loket query` — the supervisors' query language
- * (src/query/lang.c, doc/query.md), run with its values as parameters under
- * the role's own row-level security: one query with -c, or an interactive
+ * (src/query/lang.c, doc/query.md), compiled and run by PostgreSQL
+ * (sql/015: advisors under their row-level security, supervisors as counts
+ * over their region with small counts held back): one query with -c, or an interactive
  * shell on GNU readline (history in XDG_STATE_HOME, Tab completes fields and
  * codes, Ctrl-R searches the history, \help). */
 #include "config.h"
 
 #include "cli/cli.h"
 #include "cli/errors.h"
-#include "cli/output.h"
+#include "util/output.h"
 #include "query/lang.h"
 #include "model/refdata.h"
 #include "util/file.h"
@@ -47,28 +48,78 @@ print_parse_error(const char *expr, const struct query_error *err)
 	free(shown);
 }
 
+/* The region's threshold for small counts, asked once. */
+static char *
+threshold_label(struct db *db)
+{
+	static char label[16];
+	if (!label[0]) {
+		struct db_result *r = NULL;
+		struct db_error err = {0};
+		const char *k = NULL;
+		if (db_query(db,
+		             "SELECT suppress_below FROM loket.region "
+		             "WHERE code = coalesce(loket.my_region(), '')",
+		             0, NULL, &r, &err))
+			k = db_result_rows(r) ? db_result_get(r, 0, 0) : NULL;
+		snprintf(label, sizeof label, "<%s", k ? k : "5");
+		db_result_free(&r);
+		db_error_clear(&err);
+	}
+	return label;
+}
+
 /* A result as a table, CSV or JSON: counts and numbers are numbers, long
- * texts are cut in the table. */
+ * texts are cut in the table; a count the database held back is "<5". */
 static void
-print_result(const struct db_result *r, enum out_format format)
+print_result(struct db *db, const struct db_result *r, enum out_format format)
 {
 	int rows = db_result_rows(r), cols = db_result_cols(r);
 	struct out_column *columns = xcalloc((size_t)cols + 1, sizeof *columns);
+	int count_col = -1;
 	for (int j = 0; j < cols; j++) {
 		columns[j].name = db_result_name(r, j);
 		columns[j].numeric =
 			strcmp(columns[j].name, "count") == 0 || strcmp(columns[j].name, "number") == 0;
 		columns[j].max_width =
 			strcmp(columns[j].name, "text") == 0 || strcmp(columns[j].name, "expr") == 0 ? 60 : 0;
+		if (strcmp(columns[j].name, "count") == 0)
+			count_col = j;
 	}
 	const char **cells = xcalloc((size_t)(rows * cols) + 1, sizeof *cells);
+	bool suppressed = false;
 	for (int i = 0; i < rows; i++)
-		for (int j = 0; j < cols; j++)
+		for (int j = 0; j < cols; j++) {
 			cells[i * cols + j] = db_result_get(r, i, j);
+			if (j == count_col && !cells[i * cols + j]) {
+				cells[i * cols + j] = threshold_label(db);
+				suppressed = true;
+			}
+		}
+	if (suppressed && count_col >= 0)
+		columns[count_col].numeric = false; /* "<5" is not a JSON number */
 	struct out_grid grid = {columns, cols, rows, cells};
 	out_write(stdout, format, &grid, isatty(STDOUT_FILENO));
 	free(cells);
 	free(columns);
+}
+
+/* One parsed query, as rows or as counts. */
+static bool
+run_parsed(struct db *db, const struct query *q, bool count, enum out_format format,
+           struct db_error *err)
+{
+	char *spec = query_to_json(q, count);
+	char *sql = query_select(q, count);
+	const char *params[] = {spec};
+	struct db_result *r = NULL;
+	bool ok = db_query(db, sql, 1, params, &r, err);
+	if (ok)
+		print_result(db, r, format);
+	db_result_free(&r);
+	free(sql);
+	free(spec);
+	return ok;
 }
 
 static int
@@ -81,21 +132,21 @@ run(struct db *db, const char *expr, enum out_format format)
 		query_free(&q);
 		return CLI_USAGE;
 	}
-	char *sql = NULL;
-	const char *params[QUERY_MAX_TERMS * QUERY_MAX_VALUES];
-	int np = query_compile(&q, &sql, params, (int)(sizeof params / sizeof params[0]));
-	struct db_result *r = NULL;
 	struct db_error err = {0};
 	int rc = CLI_OK;
-	if (!db_query(db, sql, np, params, &r, &err)) {
+	bool ok = run_parsed(db, &q, q.count, format, &err);
+	if (!ok && !q.count && strcmp(err.sqlstate, "42501") == 0) {
+		/* supervisors see no questions: what they can see is how many */
+		fputs(_("loket: query: supervisors see counts, not questions; counting instead\n"),
+		      stderr);
+		db_error_clear(&err);
+		ok = run_parsed(db, &q, true, format, &err);
+	}
+	if (!ok) {
 		cli_print_db_error("loket", &err);
 		rc = cli_exit_for(&err);
-	} else {
-		print_result(r, format);
 	}
-	db_result_free(&r);
 	db_error_clear(&err);
-	free(sql);
 	query_free(&q);
 	return rc;
 }
@@ -291,7 +342,7 @@ list_saved(struct db *db, enum out_format format)
 	             "AS \"by\", CASE WHEN shared THEN 'shared' ELSE '' END AS shared, expr "
 	             "FROM loket.saved_query ORDER BY name, owner",
 	             0, NULL, &r, &err))
-		print_result(r, format);
+		print_result(db, r, format);
 	else
 		cli_print_db_error("loket", &err);
 	db_result_free(&r);

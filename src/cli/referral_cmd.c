@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/errors.h"
-#include "cli/output.h"
+#include "util/output.h"
 #include "model/question.h"
 #include "model/referral.h"
 #include "model/referral_flow.h"

@@ -249,90 +249,64 @@ query_free(struct query *q)
 	memset(q, 0, sizeof *q);
 }
 
-/* What each field is in SQL; every value is a parameter. */
-static const char *const column_sql[] = {
-	[QF_TOPIC] = "q.topic",        [QF_ORG] = "q.organisation", [QF_GROUP] = "q.client_group",
-	[QF_CHANNEL] = "q.channel",    [QF_STATUS] = "q.status",    [QF_MUNI] = "p.municipality",
-	[QF_REFERRAL] = "lr.status",   [QF_OUTCOME] = "lr.outcome",
-};
-
-int
-query_compile(const struct query *q, char **sql, const char **params, int max_params)
+static void
+add_json_string(struct strbuf *b, const char *s)
 {
-	struct strbuf b, where;
+	strbuf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addf(b, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7F)
+			strbuf_addf(b, "\\u%04x", *p);
+		else
+			strbuf_addc(b, (char)*p);
+	}
+	strbuf_addc(b, '"');
+}
+
+char *
+query_to_json(const struct query *q, bool count)
+{
+	struct strbuf b;
 	strbuf_init(&b);
-	strbuf_init(&where);
-	int np = 0;
+	strbuf_adds(&b, "{\"terms\": [");
 	for (int i = 0; i < q->nterms; i++) {
 		const struct query_term *t = &q->terms[i];
-		strbuf_adds(&where, i ? " AND " : " WHERE ");
-		strbuf_adds(&where, t->negated ? "NOT coalesce(" : "(");
-		if (t->field == QF_TEXT) {
-			params[np++] = t->values[0];
-			strbuf_addf(&where,
-			            "to_tsvector('dutch', q.text) @@ websearch_to_tsquery('dutch', $%d)", np);
-		} else if (t->field == QF_SINCE) {
-			params[np++] = t->values[0];
-			strbuf_addf(&where, "q.created_at >= $%d::date", np);
-		} else if (t->field == QF_UNTIL) {
-			params[np++] = t->values[0];
-			strbuf_addf(&where, "q.created_at < $%d::date + 1", np);
-		} else {
-			strbuf_addf(&where, "%s IN (", column_sql[t->field]);
-			for (int j = 0; j < t->nvalues && np < max_params; j++) {
-				params[np++] = t->values[j];
-				strbuf_addf(&where, "%s$%d", j ? ", " : "", np);
-			}
-			strbuf_adds(&where, ")");
+		strbuf_addf(&b, "%s{\"field\": \"%s\", \"negated\": %s, \"values\": [", i ? ", " : "",
+		            t->field == QF_TEXT ? "text" : query_field_names[t->field],
+		            t->negated ? "true" : "false");
+		for (int j = 0; j < t->nvalues; j++) {
+			if (j)
+				strbuf_adds(&b, ", ");
+			add_json_string(&b, t->values[j]);
 		}
-		strbuf_adds(&where, t->negated ? ", false)" : ")");
+		strbuf_adds(&b, "]}");
 	}
-	static const char *const from =
-		" FROM loket.question q"
-		" LEFT JOIN loket.postcode4 p ON p.postcode = q.postcode4"
-		" LEFT JOIN LATERAL (SELECT r.status, r.outcome FROM loket.referral r"
-		" WHERE r.question_id = q.id ORDER BY r.created_at DESC LIMIT 1) lr ON true";
-	int limit = q->top > 0 ? q->top : (q->count ? 1000 : 100);
-	if (!q->count) {
-		strbuf_adds(&b, "SELECT q.number, to_char(q.created_at, 'YYYY-MM-DD') AS registered,"
-		                " q.organisation AS org, q.client_group AS \"group\", q.topic,"
-		                " q.channel, q.status, lr.status AS referral, p.municipality AS muni,"
-		                " q.text");
-		strbuf_adds(&b, from);
-		strbuf_adds(&b, where.buf ? where.buf : "");
-		strbuf_addf(&b, " ORDER BY q.created_at DESC, q.id DESC LIMIT %d", limit);
-	} else {
-		struct strbuf cols;
-		strbuf_init(&cols);
-		if (q->period)
-			strbuf_addf(&cols, "to_char(date_trunc('%s', q.created_at), 'YYYY-MM-DD') AS %s",
-			            q->period == QP_WEEK ? "week" : "month",
-			            q->period == QP_WEEK ? "week" : "month");
-		for (int i = 0; i < q->ngroup; i++)
-			strbuf_addf(&cols, "%s%s AS \"%s\"", cols.len ? ", " : "", column_sql[q->group[i]],
-			            query_field_names[q->group[i]]);
-		strbuf_adds(&b, "SELECT ");
-		if (cols.len)
-			strbuf_addf(&b, "%s, ", cols.buf);
-		strbuf_adds(&b, "count(*) AS count");
-		strbuf_adds(&b, from);
-		strbuf_adds(&b, where.buf ? where.buf : "");
-		if (cols.len) {
-			strbuf_adds(&b, " GROUP BY ");
-			for (int i = 0; i < q->ngroup + (q->period ? 1 : 0); i++)
-				strbuf_addf(&b, "%s%d", i ? ", " : "", i + 1);
-			/* by period: in time order; otherwise the biggest first */
-			if (q->period)
-				strbuf_adds(&b, " ORDER BY 1");
-			else
-				strbuf_adds(&b, " ORDER BY count(*) DESC");
-			for (int i = 0; i < q->ngroup + (q->period ? 1 : 0); i++)
-				strbuf_addf(&b, ", %d", i + 1);
-		}
-		strbuf_addf(&b, " LIMIT %d", limit);
-		strbuf_free(&cols);
-	}
-	strbuf_free(&where);
-	*sql = strbuf_detach(&b);
-	return np;
+	strbuf_addf(&b, "], \"count\": %s, \"group\": [", count ? "true" : "false");
+	for (int i = 0; i < q->ngroup; i++)
+		strbuf_addf(&b, "%s\"%s\"", i ? ", " : "", query_field_names[q->group[i]]);
+	strbuf_adds(&b, "]");
+	if (q->period)
+		strbuf_addf(&b, ", \"period\": \"%s\"", q->period == QP_WEEK ? "week" : "month");
+	if (q->top > 0)
+		strbuf_addf(&b, ", \"top\": %d", q->top);
+	strbuf_adds(&b, "}");
+	return strbuf_detach(&b);
+}
+
+char *
+query_select(const struct query *q, bool count)
+{
+	if (!count)
+		return xstrdup("SELECT * FROM loket.query_rows($1::jsonb)");
+	struct strbuf b;
+	strbuf_init(&b);
+	strbuf_adds(&b, "SELECT ");
+	if (q->period)
+		strbuf_addf(&b, "to_char(period, 'YYYY-MM-DD') AS %s, ",
+		            q->period == QP_WEEK ? "week" : "month");
+	for (int i = 0; i < q->ngroup; i++)
+		strbuf_addf(&b, "g%d AS \"%s\", ", i + 1, query_field_names[q->group[i]]);
+	strbuf_adds(&b, "count FROM loket.query_count($1::jsonb)");
+	return strbuf_detach(&b);
 }

@@ -1,6 +1,6 @@
 /* lang.h: the supervisors' filter language, parsed and compiled to one
- * parameterised SELECT (doc/query.md).  No curses, no database: the caller
- * runs the SQL with the parameters.
+ * parameterised SELECT in PostgreSQL (doc/query.md, sql/015).  No curses, no
+ * database: the caller runs query_select() with query_to_json().
  *
  *   topic:financiering org:kvk,cnv -group:werkgever since:2026-01-01
  *   "avondopleiding" count by org,topic by month top 10
@@ -59,9 +59,16 @@ struct query_error {
 bool query_parse(const char *text, struct query *out, struct query_error *err);
 void query_free(struct query *q);
 
-/* The SQL and its parameters (owned by q; valid until query_free).  *sql
- * is new; params[i] point into q.  Returns the number of parameters. */
-int query_compile(const struct query *q, char **sql, const char **params, int max_params);
+/* The parsed query as the jsonb that PostgreSQL compiles and runs
+ * (loket.query_rows and loket.query_count, sql/015): field names and
+ * values, never SQL.  count overrides q->count (supervisors always count).
+ * New string. */
+char *query_to_json(const struct query *q, bool count);
+
+/* The statement that runs it, with the JSON as its one parameter: the
+ * count's columns named after the period and the fields counted by.  The
+ * names come from this file's own tables, never from the text.  New string. */
+char *query_select(const struct query *q, bool count);
 
 /* The names of the fields, for help and completion (NULL-terminated). */
 extern const char *const query_field_names[];

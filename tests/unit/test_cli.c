@@ -4,7 +4,7 @@
 
 #include "cli/case_args.h"
 #include "cli/cli.h"
-#include "cli/output.h"
+#include "util/output.h"
 
 #include "dbtest.h"
 

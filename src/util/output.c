@@ -1,7 +1,7 @@
 /* output.c: table, CSV and JSON writers for command output. */
 #include "config.h"
 
-#include "cli/output.h"
+#include "util/output.h"
 #include "util/sanitize.h"
 #include "util/width.h"
 #include "util/xalloc.h"
