@@ -108,6 +108,8 @@ apply(struct app *app, int flags)
 	}
 	if (flags & VIEW_QUIT) {
 		app->quit = true;
+	} else if ((flags & VIEW_BACK) && app->depth == 1 && top_view(app)->ops->keys == KEYS_REPORT) {
+		app->quit = true; /* a supervisor's first screen: back is leaving */
 	} else if (flags & VIEW_BACK) {
 		pop(app);
 		load_top(app);
@@ -182,8 +184,11 @@ draw_title(const struct app *app)
 	const struct view *v = &app->stack[app->depth - 1];
 	const char *pos = v->ops->position(v->state);
 	bool inbox = v->ops->keys == KEYS_INBOX;
-	char *left = xasprintf(" loket · %s %s", inbox ? _("Referrals to") : _("Questions of"),
-	                       app->session.org_name ? app->session.org_name : _("the region"));
+	const char *what = v->ops->keys == KEYS_REPORT ? _("Reports on") : inbox ? _("Referrals to")
+	                                                                           : _("Questions of");
+	bool region = v->ops->keys == KEYS_REPORT || !app->session.org_name;
+	char *left = xasprintf(" loket · %s %s", what,
+	                       region ? _("the region") : app->session.org_name);
 	int poswidth = (int)strlen(pos) > 0 ? 24 : 0;
 	ui_style(stdscr, UI_BAR, true);
 	ui_put(stdscr, 0, 0, COLS - poswidth, left);
@@ -445,6 +450,15 @@ on_key(struct app *app, int ch, bool is_char)
 		load_top(app);
 		return;
 	}
+	if (cmd == CMD_REPORTS) {
+		if (app->session.roles && strstr(app->session.roles, "supervisor")) {
+			push(app, view_report_new());
+			load_top(app);
+		} else {
+			view_message(&app->ctx, "%s", _("Reports are for supervisors."));
+		}
+		return;
+	}
 	if (cmd == CMD_SIGNAL && v->ops->keys != KEYS_LIST && v->ops->keys != KEYS_DETAIL &&
 	    v->ops->keys != KEYS_INFO) {
 		/* from a screen without a question: a signal not tied to one */
@@ -546,7 +560,10 @@ tui_main(const struct cli_globals *g)
 	app.ctx.session = &app.session;
 	listen_org(&app);
 	count_unseen(&app);
-	push(&app, view_list_new());
+	if (app.session.roles && strstr(app.session.roles, "supervisor") && !app.session.organisation)
+		push(&app, view_report_new()); /* supervisors see counts, not questions */
+	else
+		push(&app, view_list_new());
 	if (app.session.roles && strstr(app.session.roles, "central"))
 		push(&app, view_inbox_new()); /* the central point starts in its inbox */
 	load_top(&app);

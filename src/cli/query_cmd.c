@@ -11,6 +11,8 @@
 #include "util/output.h"
 #include "query/lang.h"
 #include "model/refdata.h"
+#include "model/report.h"
+#include "util/chart.h"
 #include "util/file.h"
 #include "util/i18n.h"
 #include "util/sanitize.h"
@@ -151,10 +153,44 @@ run(struct db *db, const char *expr, enum out_format format)
 	return rc;
 }
 
+/* \report NAME [by ...] [since:DATE] [until:DATE] */
+static int
+run_report(struct db *db, const char *args, enum out_format format)
+{
+	struct report_opts o;
+	char msg[200];
+	while (*args == ' ')
+		args++;
+	if (!report_parse(args, &o, msg, sizeof msg)) {
+		fprintf(stderr, _("loket: query: \\report: %s\n"), msg);
+		return CLI_USAGE;
+	}
+	struct report r;
+	struct db_error err = {0};
+	int rc = CLI_OK;
+	if (report_run(db, &o, chart_utf8(), &r, &err)) {
+		report_write(stdout, &r, format, isatty(STDOUT_FILENO));
+		report_free(&r);
+	} else {
+		cli_print_db_error("loket", &err);
+		rc = cli_exit_for(&err);
+	}
+	db_error_clear(&err);
+	return rc;
+}
+
+/* A line of the shell or of -c: a command or a query. */
+static bool
+is_command(const char *p, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(p, name, n) == 0 && (p[n] == ' ' || !p[n]);
+}
+
 /* Completion: field names and words, and after "field:" the codes. */
-static const char *const words[] = {"count",  "by",     "top",    "week",   "month",
-                                    "\\help", "\\format", "\\save", "\\run", "\\saved",
-                                    "\\q",    NULL};
+static const char *const words[] = {"count",  "by",      "top",     "week",    "month",
+                                    "\\help", "\\format", "\\save",  "\\run",   "\\saved",
+                                    "\\report", "\\q",     NULL};
 static const char *const statuses[] = {"open", "informed", "referred", "closed", NULL};
 static const char *const referral_statuses[] = {"sent", "accepted", "in_progress", "completed",
                                                 "returned", "withdrawn", NULL};
@@ -227,6 +263,10 @@ complete(const char *text, int start, int end)
 			for (int k = 0; k < codes[f].count; k++)
 				add_candidate(prefix, codes[f].items[k].code);
 		free(prefix);
+		rl_completion_append_character = ' ';
+	} else if (strncmp(rl_line_buffer, "\\report ", 8) == 0 && start <= 8) {
+		for (int k = 0; report_names[k]; k++)
+			add_candidate("", report_names[k]);
 		rl_completion_append_character = ' ';
 	} else if (after_by(start)) { /* count by FIELD or by week|month */
 		for (int k = 0; query_field_names[k]; k++)
@@ -358,7 +398,10 @@ shell_help(void)
 	        "  a comma means or (org:kvk,cnv); - negates (-topic:taal)\n"
 	        "Counting: count [by FIELD,...] [by week|month]; top N limits the rows.\n"
 	        "Commands: \\help, \\format table|csv|json, \\save NAME [shared], \\run NAME,\n"
-	        "  \\saved, \\q.  Tab completes; Ctrl-R searches the history.\n"),
+	        "  \\saved, \\q.  Tab completes; Ctrl-R searches the history.\n"
+	        "Reports: \\report volume [by org|topic|group|channel|muni] [by week|month],\n"
+	        "  \\report funnel|pickup|consistency|signals|knowledge; each takes\n"
+	        "  since:YYYY-MM-DD and until:YYYY-MM-DD (default: the last 13 weeks).\n"),
 	      stdout);
 }
 
@@ -406,6 +449,8 @@ shell(struct db *db, enum out_format format)
 			save_query(db, p + 5, last);
 		} else if (strncmp(p, "\\run", 4) == 0 && (p[4] == ' ' || !p[4])) {
 			rc = run_saved(db, p + 4, format, &last);
+		} else if (is_command(p, "\\report")) {
+			rc = run_report(db, p + 7, format);
 		} else if (strcmp(p, "\\saved") == 0) {
 			list_saved(db, format);
 		} else if (*p == '\\') {
@@ -464,7 +509,9 @@ cli_query(const struct cli_globals *g, int argc, char **argv)
 	struct db *db = NULL;
 	int rc = cli_connect(g, &db);
 	if (rc == CLI_OK)
-		rc = expr ? run(db, expr, format) : shell(db, format);
+		rc = !expr                         ? shell(db, format)
+		     : is_command(expr, "\\report") ? run_report(db, expr + 7, format)
+		                                    : run(db, expr, format);
 	db_close(&db);
 	return rc;
 }

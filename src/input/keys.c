@@ -82,6 +82,26 @@ static const struct binding bindings[] = {
 	{KEYS_INBOX, ':', CMD_COMMAND},
 	{KEYS_INBOX, 'K', CMD_KNOWLEDGE},
 	{KEYS_INBOX, 's', CMD_SIGNAL},
+	{KEYS_LIST, 'R', CMD_REPORTS},
+	{KEYS_DETAIL, 'R', CMD_REPORTS},
+	{KEYS_INBOX, 'R', CMD_REPORTS},
+	{KEYS_REPORT, '1', CMD_TAB_1},
+	{KEYS_REPORT, '2', CMD_TAB_2},
+	{KEYS_REPORT, '3', CMD_TAB_3},
+	{KEYS_REPORT, '4', CMD_TAB_4},
+	{KEYS_REPORT, '5', CMD_TAB_5},
+	{KEYS_REPORT, '6', CMD_TAB_6},
+	{KEYS_REPORT, '\t', CMD_NEXT_TAB},
+	{KEYS_REPORT, KEY_BTAB, CMD_PREV_TAB},
+	{KEYS_REPORT, 'd', CMD_DIMENSION},
+	{KEYS_REPORT, 'p', CMD_PERIOD},
+	{KEYS_REPORT, KEY_RIGHT, CMD_SCROLL_RIGHT},
+	{KEYS_REPORT, 'l', CMD_SCROLL_RIGHT},
+	{KEYS_REPORT, KEY_LEFT, CMD_SCROLL_LEFT},
+	{KEYS_REPORT, 'h', CMD_SCROLL_LEFT},
+	{KEYS_REPORT, ':', CMD_COMMAND},
+	{KEYS_REPORT, 'q', CMD_BACK},
+	{KEYS_REPORT, 27, CMD_BACK},
 	{KEYS_HELP, 'q', CMD_BACK},
 	{KEYS_HELP, 27, CMD_BACK},
 	{KEYS_HELP, '?', CMD_BACK},
@@ -118,6 +138,7 @@ static const struct keys_help list_help[] = {
 	{"n, N", N_("after a search: next, previous match")},
 	{":", N_("commands: new, refer, signal, knowledge, goto N, help, quit")},
 	{"Ctrl-L", N_("redraw the screen")},
+	{"R", N_("reports (supervisors)")},
 	{"?, F1", N_("this help")},
 	{"q", N_("quit")},
 	{NULL, NULL},
@@ -135,6 +156,7 @@ static const struct keys_help detail_help[] = {
 	{"K", N_("knowledge base: search as you type, read items")},
 	{":", N_("commands: new, refer, signal, knowledge, goto N, help, quit")},
 	{"q, Esc, ←", N_("back to the list")},
+	{"R", N_("reports (supervisors)")},
 	{"?, F1", N_("this help")},
 	{NULL, NULL},
 };
@@ -185,6 +207,7 @@ static const struct keys_help inbox_help[] = {
 	{"t", N_("return to the sender, with the reason")},
 	{"s", N_("log a demand signal")},
 	{"q, Esc", N_("to your organisation's own questions")},
+	{"R", N_("reports (supervisors)")},
 	{"?, F1", N_("this help")},
 	{NULL, NULL},
 };
@@ -199,6 +222,20 @@ static const struct keys_help conflict_help[] = {
 
 static const struct keys_help help_help[] = {
 	{"q, Esc, ?", N_("close the help")},
+	{NULL, NULL},
+};
+
+static const struct keys_help report_help[] = {
+	{"1 … 6", N_("volume, funnel, pick-up, consistency, signals, knowledge")},
+	{"Tab, Shift-Tab", N_("next, previous report")},
+	{"d", N_("volume: count by organisation, topic, group, channel, municipality")},
+	{"p", N_("volume: per week or per month")},
+	{"j, ↓, k, ↑", N_("scroll down, up a line")},
+	{"PgDn, PgUp", N_("scroll down, up a page")},
+	{"l, →, h, ←", N_("scroll right, left (wide tables)")},
+	{":", N_("commands: knowledge, help, quit")},
+	{"q, Esc", N_("back (supervisors: quit)")},
+	{"?, F1", N_("this help")},
 	{NULL, NULL},
 };
 
@@ -222,6 +259,8 @@ keys_help(enum keys_context ctx)
 		return inbox_help;
 	case KEYS_CONFLICT:
 		return conflict_help;
+	case KEYS_REPORT:
+		return report_help;
 	}
 	return help_help;
 }

@@ -38,6 +38,12 @@ enum command {
 	CMD_TAB_4,
 	CMD_TAB_5,
 	CMD_EDIT, /* change the question */
+	CMD_TAB_6,
+	CMD_REPORTS,      /* the supervisors' reports */
+	CMD_DIMENSION,    /* reports: what volume counts by */
+	CMD_PERIOD,       /* reports: weeks or months */
+	CMD_SCROLL_LEFT,  /* reports: sideways */
+	CMD_SCROLL_RIGHT,
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */
@@ -50,6 +56,7 @@ enum keys_context {
 	KEYS_KNOWLEDGE,
 	KEYS_INBOX,
 	KEYS_CONFLICT,
+	KEYS_REPORT,
 };
 
 /* The command for key `ch` in a context, or CMD_NONE. */

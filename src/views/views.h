@@ -100,6 +100,8 @@ void view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
                       const struct view_area *area);
 struct view view_detail_new(int number);
 struct view view_inbox_new(void);
+/* The supervisors' reports (R). */
+struct view view_report_new(void);
 
 /* What the conflict screen shows: per field, its label, the value when the
  * edit began, the value now, and the one typed.  All strings owned. */

@@ -1,0 +1,679 @@
+/* report.c: the supervisor reports; see report.h and doc/reports.md. */
+#include "config.h"
+
+#include "model/report.h"
+#include "util/chart.h"
+#include "util/i18n.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const report_names[] = {"volume",  "funnel",  "pickup",
+                                    "consistency", "signals", "knowledge", NULL};
+const char *const report_dims[] = {"org", "topic", "group", "channel", "muni", NULL};
+
+enum { BAR_WIDTH = 16 };
+
+static bool
+valid_date(const char *s)
+{
+	int y, m, d;
+	char rest;
+	return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &rest) == 3 &&
+	       y >= 2000 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+bool
+report_parse(const char *text, struct report_opts *o, char *msg, size_t msglen)
+{
+	memset(o, 0, sizeof o[0]);
+	o->kind = REPORT_COUNT;
+	o->dim = 1; /* topic */
+	char *copy = xstrdup(text), *save = NULL;
+	bool ok = true, after_by = false;
+	for (char *w = strtok_r(copy, " \t", &save); w && ok; w = strtok_r(NULL, " \t", &save)) {
+		if (o->kind == REPORT_COUNT) {
+			for (int i = 0; report_names[i]; i++)
+				if (strcmp(w, report_names[i]) == 0)
+					o->kind = (enum report_kind)i;
+			if (o->kind == REPORT_COUNT) {
+				snprintf(msg, msglen,
+				         _("unknown report '%s': expected volume, funnel, pickup, "
+				           "consistency, signals or knowledge"),
+				         w);
+				ok = false;
+			}
+			continue;
+		}
+		if (after_by) {
+			after_by = false;
+			if (strcmp(w, "week") == 0 || strcmp(w, "month") == 0) {
+				o->monthly = strcmp(w, "month") == 0;
+				continue;
+			}
+			int d = -1;
+			for (int i = 0; report_dims[i]; i++)
+				if (strcmp(w, report_dims[i]) == 0)
+					d = i;
+			if (d < 0 || o->kind != REPORT_VOLUME) {
+				snprintf(msg, msglen,
+				         o->kind == REPORT_VOLUME
+				                 ? _("expected week, month, org, topic, group, channel or muni "
+				                     "after 'by', not '%s'")
+				                 : _("expected week or month after 'by', not '%s'"),
+				         w);
+				ok = false;
+			}
+			o->dim = d;
+		} else if (strcmp(w, "by") == 0) {
+			after_by = true;
+		} else if (strncmp(w, "since:", 6) == 0 && valid_date(w + 6)) {
+			snprintf(o->since, sizeof o->since, "%s", w + 6);
+		} else if (strncmp(w, "until:", 6) == 0 && valid_date(w + 6)) {
+			snprintf(o->until, sizeof o->until, "%s", w + 6);
+		} else {
+			snprintf(msg, msglen,
+			         _("expected by ..., since:YYYY-MM-DD or until:YYYY-MM-DD, not '%s'"), w);
+			ok = false;
+		}
+	}
+	if (ok && o->kind == REPORT_COUNT) {
+		snprintf(msg, msglen,
+		         "%s", _("which report? volume, funnel, pickup, consistency, signals or knowledge"));
+		ok = false;
+	}
+	if (ok && after_by) {
+		snprintf(msg, msglen, "%s", _("expected something after 'by'"));
+		ok = false;
+	}
+	free(copy);
+	return ok;
+}
+
+/* --- building tables ------------------------------------------------------ */
+
+struct ctx {
+	struct report *r;
+	bool utf8;
+	char held[16]; /* "<5" */
+	bool any_held;
+};
+
+static struct report_table *
+table(struct ctx *c, const char *title)
+{
+	struct report_table *t = &c->r->tables[c->r->ntables++];
+	memset(t, 0, sizeof *t);
+	t->title = xstrdup(title);
+	return t;
+}
+
+static void
+col(struct report_table *t, const char *name, bool numeric, enum report_col_use use)
+{
+	t->cols[t->ncols++] = (struct report_col){name, numeric, use, false};
+}
+
+/* Start a row; cells are then set with set(). */
+static int
+row(struct report_table *t)
+{
+	t->cells = xrealloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *t->cells);
+	memset(t->cells + (size_t)t->nrows * (size_t)t->ncols, 0, (size_t)t->ncols * sizeof *t->cells);
+	return t->nrows++;
+}
+
+static void
+set(struct report_table *t, int r, int c, char *owned)
+{
+	t->cells[(size_t)r * (size_t)t->ncols + (size_t)c] = owned;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* A count: the number, or "<5" when the database held it back. */
+static char *
+count_cell(struct ctx *c, const char *v)
+{
+	if (v)
+		return xstrdup(v);
+	c->any_held = true;
+	return xstrdup(c->held);
+}
+
+/* A fraction as a Dutch percentage with one decimal: "22,5%". */
+static char *
+pct_cell(const char *v)
+{
+	if (!v)
+		return NULL;
+	double f = strtod(v, NULL) * 100.0;
+	char *s = xasprintf("%.1f%%", f);
+	char *dot = strchr(s, '.');
+	if (dot && strcmp(_("."), ",") == 0)
+		*dot = ',';
+	return s;
+}
+
+static char *
+bar_cell(struct ctx *c, const char *v, double max)
+{
+	return chart_bar(v ? strtod(v, NULL) : 0, max, BAR_WIDTH, c->utf8);
+}
+
+static double
+column_max(const struct db_result *res, int col, int from_row)
+{
+	double max = 0;
+	for (int i = from_row; i < db_result_rows(res); i++) {
+		const char *v = db_result_get(res, i, col);
+		if (v && strtod(v, NULL) > max)
+			max = strtod(v, NULL);
+	}
+	return max;
+}
+
+static char *
+trend_cell(struct ctx *c, const char *v)
+{
+	if (!v)
+		return NULL;
+	double f = strtod(v, NULL);
+	const char *arrow = f >= 0.05 ? (c->utf8 ? "↑" : "^") : f <= -0.05 ? (c->utf8 ? "↓" : "v")
+	                                                                   : (c->utf8 ? "→" : "=");
+	char *s = xasprintf("%s %+.0f%%", arrow, f * 100.0);
+	return s;
+}
+
+/* --- the reports ------------------------------------------------------------ */
+
+static bool
+fetch(struct db *db, const char *sql, const struct report_opts *o, const char *a, const char *b,
+      struct db_result **res, struct db_error *err)
+{
+	const char *p[] = {o->since, o->until, a, b};
+	return db_query(db, sql, a ? (b ? 4 : 3) : 2, p, res, err);
+}
+
+/* The name of a value, with its code when the name is missing. */
+static char *
+name_cell(const char *label, const char *code, const char *whole)
+{
+	if (!code)
+		return xstrdup(whole);
+	if (!*code)
+		return xstrdup(_("(unknown)"));
+	return xstrdup(label ? label : code);
+}
+
+static bool
+volume(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
+	if (!fetch(db,
+	           "SELECT value, label, total, array_to_string(series, ',', '-'), trend, "
+	           "       first_period::text, cardinality(series) "
+	           "FROM loket.report_volume($3, $4, $1::date, $2::date)",
+	           o, report_dims[o->dim], o->monthly ? "month" : "week", &res, err))
+		return false;
+	struct report_table *t = table(c, o->monthly ? _("Questions per month") : _("Questions per week"));
+	col(t, _("name"), false, RC_BOTH);
+	col(t, _("code"), false, RC_EXPORT);
+	col(t, _("total"), true, RC_BOTH);
+	col(t, "", false, RC_SCREEN);
+	col(t, o->monthly ? _("per month") : _("per week"), false, RC_SCREEN);
+	col(t, _("trend"), false, RC_SCREEN);
+	col(t, _("trend"), true, RC_EXPORT);
+	int nper = db_result_rows(res) ? atoi(db_result_get(res, 0, 6)) : 0;
+	if (nper > 32)
+		nper = 32; /* the export's period columns: at most the table's room */
+	int first_period_col = t->ncols;
+	char *periods = NULL;
+	if (db_result_rows(res)) {
+		/* period headers: the first period and the step */
+		struct db_result *pr = NULL;
+		const char *p[] = {db_result_get(res, 0, 5), o->monthly ? "1 month" : "1 week"};
+		if (db_query(db,
+		             "SELECT string_agg(to_char(g, 'YYYY-MM-DD'), ',' ORDER BY g) "
+		             "FROM generate_series($1::date, $1::date + ($2::interval * 31), "
+		             "$2::interval) g",
+		             2, p, &pr, err))
+			periods = xstrdup(db_result_get(pr, 0, 0));
+		db_result_free(&pr);
+	}
+	char *save = NULL, *tok = periods ? strtok_r(periods, ",", &save) : NULL;
+	for (int i = 0; i < nper && tok; i++, tok = strtok_r(NULL, ",", &save))
+	{
+		col(t, xstrdup(tok), true, RC_EXPORT);
+		t->cols[t->ncols - 1].owned = true;
+	}
+	double max = column_max(res, 2, 1);
+	for (int i = 0; i < db_result_rows(res); i++) {
+		int r = row(t);
+		const char *code = db_result_get(res, i, 0);
+		set(t, r, 0, name_cell(db_result_get(res, i, 1), code, _("the whole region")));
+		set(t, r, 1, dup_or_null(code));
+		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
+		if (code)
+			set(t, r, 3, bar_cell(c, db_result_get(res, i, 2), max));
+		/* the series: "-" for a held-back count */
+		long vals[200];
+		int n = 0;
+		char *series = xstrdup(db_result_get(res, i, 3) ? db_result_get(res, i, 3) : "");
+		char *s2 = NULL;
+		for (char *v = strtok_r(series, ",", &s2); v && n < 200; v = strtok_r(NULL, ",", &s2)) {
+			/* one cell per period; the export has the first 32 */
+			vals[n] = strcmp(v, "-") == 0 ? -1 : atol(v);
+			if (n < nper && first_period_col + n < t->ncols)
+				set(t, r, first_period_col + n,
+				    vals[n] < 0 ? count_cell(c, NULL) : xasprintf("%ld", vals[n]));
+			n++;
+		}
+		free(series);
+		set(t, r, 4, chart_spark(vals, n, c->utf8));
+		set(t, r, 5, trend_cell(c, db_result_get(res, i, 4)));
+		set(t, r, 6, dup_or_null(db_result_get(res, i, 4)));
+	}
+	free(periods);
+	db_result_free(&res);
+	return true;
+}
+
+static bool
+funnel(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
+	if (!fetch(db,
+	           "SELECT organisation, name, registered, informed, referred, accepted, completed, "
+	           "returned FROM loket.report_funnel($1::date, $2::date)",
+	           o, NULL, NULL, &res, err))
+		return false;
+	static const char *const stages[] = {N_("registered"), N_("informed"), N_("referred"),
+	                                     N_("picked up"),  N_("completed"), N_("returned")};
+	if (db_result_rows(res) > 0) {
+		struct report_table *t = table(c, _("The region"));
+		col(t, _("stage"), false, RC_BOTH);
+		col(t, _("questions"), true, RC_BOTH);
+		col(t, _("of registered"), false, RC_BOTH);
+		col(t, "", false, RC_SCREEN);
+		const char *reg = db_result_get(res, 0, 2);
+		double total = reg ? strtod(reg, NULL) : 0;
+		for (int s = 0; s < 6; s++) {
+			int r = row(t);
+			const char *v = db_result_get(res, 0, 2 + s);
+			set(t, r, 0, xstrdup(_(stages[s])));
+			set(t, r, 1, count_cell(c, v));
+			if (v && total > 0) {
+				char frac[32];
+				snprintf(frac, sizeof frac, "%.4f", strtod(v, NULL) / total);
+				set(t, r, 2, pct_cell(frac));
+			}
+			set(t, r, 3, bar_cell(c, v, total));
+		}
+	}
+	c->r->export_table = c->r->ntables;
+	struct report_table *t = table(c, _("Per organisation where the question was asked"));
+	col(t, _("organisation"), false, RC_BOTH);
+	col(t, _("code"), false, RC_EXPORT);
+	for (int s = 0; s < 6; s++)
+		col(t, _(stages[s]), true, RC_BOTH);
+	for (int i = 1; i < db_result_rows(res); i++) {
+		int r = row(t);
+		set(t, r, 0, dup_or_null(db_result_get(res, i, 1)));
+		set(t, r, 1, dup_or_null(db_result_get(res, i, 0)));
+		for (int s = 0; s < 6; s++)
+			set(t, r, 2 + s, count_cell(c, db_result_get(res, i, 2 + s)));
+	}
+	db_result_free(&res);
+	if (!fetch(db,
+	           "SELECT coalesce(o.name, f.organisation), f.organisation, f.label, f.outcome, f.n "
+	           "FROM loket.report_outcomes($1::date, $2::date) f "
+	           "LEFT JOIN loket.organisation o ON o.code = f.organisation",
+	           o, NULL, NULL, &res, err))
+		return false;
+	t = table(c, _("Outcomes of the completed referrals"));
+	col(t, _("organisation"), false, RC_BOTH);
+	col(t, _("outcome"), false, RC_BOTH);
+	col(t, _("code"), false, RC_EXPORT);
+	col(t, _("referrals"), true, RC_BOTH);
+	col(t, "", false, RC_SCREEN);
+	double max = 0;
+	for (int i = 0; i < db_result_rows(res); i++)
+		if (!db_result_get(res, i, 1) && db_result_get(res, i, 4) &&
+		    strtod(db_result_get(res, i, 4), NULL) > max)
+			max = strtod(db_result_get(res, i, 4), NULL);
+	for (int i = 0; i < db_result_rows(res); i++) {
+		int r = row(t);
+		set(t, r, 0, db_result_get(res, i, 1) ? xstrdup(db_result_get(res, i, 0))
+		                                      : xstrdup(_("the whole region")));
+		set(t, r, 1, dup_or_null(db_result_get(res, i, 2)));
+		set(t, r, 2, dup_or_null(db_result_get(res, i, 3)));
+		set(t, r, 3, count_cell(c, db_result_get(res, i, 4)));
+		if (!db_result_get(res, i, 1))
+			set(t, r, 4, bar_cell(c, db_result_get(res, i, 4), max));
+	}
+	db_result_free(&res);
+	return true;
+}
+
+static bool
+pickup(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
+	if (!fetch(db,
+	           "SELECT name, organisation, referrals, picked_up, median_hours, p90_hours, "
+	           "waiting_now, overdue_now FROM loket.report_pickup($1::date, $2::date)",
+	           o, NULL, NULL, &res, err))
+		return false;
+	struct report_table *t = table(c, _("Pick-up time per target organisation"));
+	col(t, _("organisation"), false, RC_BOTH);
+	col(t, _("code"), false, RC_EXPORT);
+	col(t, _("referrals"), true, RC_BOTH);
+	col(t, _("picked up"), true, RC_BOTH);
+	col(t, _("median (h)"), true, RC_BOTH);
+	col(t, _("p90 (h)"), true, RC_BOTH);
+	col(t, "", false, RC_SCREEN);
+	col(t, _("waiting now"), true, RC_BOTH);
+	col(t, _("overdue now"), true, RC_BOTH);
+	double max = column_max(res, 5, 0);
+	for (int i = 0; i < db_result_rows(res); i++) {
+		int r = row(t);
+		set(t, r, 0, dup_or_null(db_result_get(res, i, 0)));
+		set(t, r, 1, dup_or_null(db_result_get(res, i, 1)));
+		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
+		set(t, r, 3, count_cell(c, db_result_get(res, i, 3)));
+		set(t, r, 4, dup_or_null(db_result_get(res, i, 4)));
+		set(t, r, 5, dup_or_null(db_result_get(res, i, 5)));
+		set(t, r, 6, bar_cell(c, db_result_get(res, i, 4), max));
+		set(t, r, 7, count_cell(c, db_result_get(res, i, 6)));
+		set(t, r, 8, count_cell(c, db_result_get(res, i, 7)));
+	}
+	db_result_free(&res);
+	return true;
+}
+
+static const char *
+flag_words(const char *flag)
+{
+	static const struct {
+		const char *code, *words;
+	} flags[] = {
+		{"refers_more", N_("refers more")},   {"refers_less", N_("refers less")},
+		{"informs_more", N_("informs more")}, {"informs_less", N_("informs less")},
+		{"item_more", N_("gives the item more")}, {"item_less", N_("gives the item less")},
+	};
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (strcmp(flag, flags[i].code) == 0)
+			return _(flags[i].words);
+	return flag;
+}
+
+static bool
+consistency(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
+	if (!fetch(db,
+	           "SELECT topic, organisation, questions, referral_rate, rest_referral_rate, "
+	           "referral_z, info_rate, rest_info_rate, info_z, item, item_rate, rest_item_rate, "
+	           "item_z, array_to_string(flags, ',') "
+	           "FROM loket.report_consistency($1::date, $2::date)",
+	           o, NULL, NULL, &res, err))
+		return false;
+	struct report_table *t = table(c, _("Per topic and organisation, against the rest of the region"));
+	static const char *const names[] = {
+		N_("topic"),   N_("organisation"), N_("questions"), N_("referred"),
+		N_("rest"),    N_("z"),            N_("informed"),  N_("rest"),
+		N_("z"),       N_("item"),         N_("item given"), N_("rest"),
+		N_("z"),       N_("deviates")};
+	for (int j = 0; j < 14; j++)
+		col(t, _(names[j]), j == 2 || j == 5 || j == 8 || j == 12,
+		    j == 5 || j == 8 || j == 12 ? RC_EXPORT : RC_BOTH);
+	for (int i = 0; i < db_result_rows(res); i++) {
+		int r = row(t);
+		for (int j = 0; j < 13; j++) {
+			const char *v = db_result_get(res, i, j);
+			bool rate = j == 3 || j == 4 || j == 6 || j == 7 || j == 10 || j == 11;
+			set(t, r, j, j == 2 ? count_cell(c, v) : rate ? pct_cell(v) : dup_or_null(v));
+		}
+		const char *flags = db_result_get(res, i, 13);
+		if (flags && *flags) {
+			struct strbuf b;
+			strbuf_init(&b);
+			char *copy = xstrdup(flags), *save = NULL;
+			for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save))
+				strbuf_addf(&b, "%s%s", b.len ? ", " : (c->utf8 ? "⚑ " : "! "), flag_words(f));
+			free(copy);
+			set(t, r, 13, strbuf_detach(&b));
+		}
+	}
+	db_result_free(&res);
+	return true;
+}
+
+static bool
+signals(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
+	if (!fetch(db, "SELECT dim, value, label, n FROM loket.report_signals($1::date, $2::date)", o,
+	           NULL, NULL, &res, err))
+		return false;
+	static const struct {
+		const char *dim, *title;
+	} dims[] = {{"kind", N_("Signals by kind")},
+	            {"topic", N_("Signals by topic")},
+	            {"sector", N_("Signals by sector")},
+	            {"muni", N_("Signals by municipality")}};
+	for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+		struct report_table *t = table(c, _(dims[d].title));
+		col(t, _("name"), false, RC_BOTH);
+		col(t, _("code"), false, RC_EXPORT);
+		col(t, _("signals"), true, RC_BOTH);
+		col(t, "", false, RC_SCREEN);
+		double max = 0;
+		for (int i = 0; i < db_result_rows(res); i++)
+			if (strcmp(db_result_get(res, i, 0), dims[d].dim) == 0 && db_result_get(res, i, 3) &&
+			    strtod(db_result_get(res, i, 3), NULL) > max)
+				max = strtod(db_result_get(res, i, 3), NULL);
+		for (int i = 0; i < db_result_rows(res); i++) {
+			if (strcmp(db_result_get(res, i, 0), dims[d].dim) != 0)
+				continue;
+			int r = row(t);
+			const char *value = db_result_get(res, i, 1);
+			const char *label = db_result_get(res, i, 2);
+			if (strcmp(dims[d].dim, "kind") == 0)
+				label = strcmp(value, "latente_vraag") == 0 ? _("latent demand")
+				                                           : _("missing training offer");
+			set(t, r, 0, name_cell(label, value, ""));
+			set(t, r, 1, dup_or_null(value));
+			set(t, r, 2, count_cell(c, db_result_get(res, i, 3)));
+			set(t, r, 3, bar_cell(c, db_result_get(res, i, 3), max));
+		}
+	}
+	db_result_free(&res);
+	if (!fetch(db,
+	           "SELECT day::text, kind, topic, sector, muni, organisation, text "
+	           "FROM loket.report_signal_examples($1::date, $2::date, 10)",
+	           o, NULL, NULL, &res, err))
+		return false;
+	struct report_table *t = table(c, _("The newest signals"));
+	static const char *const names[] = {N_("date"),         N_("kind"), N_("topic"), N_("sector"),
+	                                    N_("municipality"), N_("organisation"), N_("text")};
+	for (int j = 0; j < 7; j++)
+		col(t, _(names[j]), false, RC_BOTH);
+	for (int i = 0; i < db_result_rows(res); i++) {
+		int r = row(t);
+		for (int j = 0; j < 7; j++)
+			set(t, r, j, dup_or_null(db_result_get(res, i, j)));
+	}
+	db_result_free(&res);
+	return true;
+}
+
+static bool
+knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
+	if (!fetch(db,
+	           "SELECT slug, title, given, given_late, review_by::text, past_review, retired "
+	           "FROM loket.report_knowledge($1::date, $2::date)",
+	           o, NULL, NULL, &res, err))
+		return false;
+	struct report_table *t = table(c, _("Knowledge items given"));
+	col(t, _("item"), false, RC_BOTH);
+	col(t, _("title"), false, RC_EXPORT);
+	col(t, _("given"), true, RC_BOTH);
+	col(t, "", false, RC_SCREEN);
+	col(t, _("after review date"), true, RC_BOTH);
+	col(t, _("review by"), false, RC_BOTH);
+	col(t, _("state"), false, RC_BOTH);
+	double max = column_max(res, 2, 0);
+	for (int i = 0; i < db_result_rows(res); i++) {
+		int r = row(t);
+		set(t, r, 0, dup_or_null(db_result_get(res, i, 0)));
+		set(t, r, 1, dup_or_null(db_result_get(res, i, 1)));
+		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
+		set(t, r, 3, bar_cell(c, db_result_get(res, i, 2), max));
+		set(t, r, 4, count_cell(c, db_result_get(res, i, 3)));
+		set(t, r, 5, dup_or_null(db_result_get(res, i, 4)));
+		bool retired = strcmp(db_result_get(res, i, 6), "t") == 0;
+		bool past = strcmp(db_result_get(res, i, 5), "t") == 0;
+		if (retired || past)
+			set(t, r, 6, xstrdup(retired ? _("retired") : _("past review")));
+	}
+	db_result_free(&res);
+	return true;
+}
+
+bool
+report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct report *out,
+           struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct report_opts o = *o_in;
+	struct ctx c = {out, utf8, "", false};
+	/* the window (by default 13 weeks, or 12 months by month) and the threshold */
+	struct db_result *res = NULL;
+	const char *p[] = {o.since[0] ? o.since : NULL, o.until[0] ? o.until : NULL,
+	                   o.monthly ? "t" : "f"};
+	if (!db_query(db,
+	              "SELECT coalesce($1::date, CASE WHEN $3::boolean "
+	              "  THEN (date_trunc('month', current_date) - interval '11 months')::date "
+	              "  ELSE date_trunc('week', current_date)::date - 84 END)::text, "
+	              "  coalesce($2::date, current_date)::text, "
+	              "  (SELECT suppress_below FROM loket.region WHERE code = loket.my_region())",
+	              3, p, &res, err))
+		return false;
+	snprintf(o.since, sizeof o.since, "%s", db_result_get(res, 0, 0));
+	snprintf(o.until, sizeof o.until, "%s", db_result_get(res, 0, 1));
+	snprintf(c.held, sizeof c.held, "<%s", db_result_get(res, 0, 2) ? db_result_get(res, 0, 2) : "5");
+	db_result_free(&res);
+	static const char *const titles[] = {
+		N_("Volume by %s"),         N_("Referral funnel"),         N_("Pick-up times"),
+		N_("Consistency between vindplaatsen"), N_("Demand signals"), N_("Knowledge items")};
+	static const char *const dim_words[] = {N_("organisation"), N_("topic"), N_("client group"),
+	                                        N_("channel"), N_("municipality")};
+	char what[128];
+	snprintf(what, sizeof what, _(titles[o.kind]), _(dim_words[o.dim]));
+	out->title = xasprintf(_("%s, %s to %s"), what, o.since, o.until);
+	bool ok = false;
+	switch (o.kind) {
+	case REPORT_VOLUME: ok = volume(&c, db, &o, err); break;
+	case REPORT_FUNNEL: ok = funnel(&c, db, &o, err); break;
+	case REPORT_PICKUP: ok = pickup(&c, db, &o, err); break;
+	case REPORT_CONSISTENCY: ok = consistency(&c, db, &o, err); break;
+	case REPORT_SIGNALS: ok = signals(&c, db, &o, err); break;
+	case REPORT_KNOWLEDGE: ok = knowledge(&c, db, &o, err); break;
+	case REPORT_COUNT: break;
+	}
+	if (c.any_held)
+		out->note = xasprintf(_("%s: fewer than %s, held back for privacy"), c.held, c.held + 1);
+	if (!ok)
+		report_free(out);
+	return ok;
+}
+
+void
+report_free(struct report *r)
+{
+	for (int i = 0; i < r->ntables; i++) {
+		struct report_table *t = &r->tables[i];
+		for (int j = 0; j < t->nrows * t->ncols; j++)
+			free(t->cells[j]);
+		free(t->cells);
+		free(t->title);
+		for (int j = 0; j < t->ncols; j++)
+			if (t->cols[j].owned)
+				free((char *)t->cols[j].name);
+	}
+	free(r->title);
+	free(r->note);
+	memset(r, 0, sizeof *r);
+}
+
+/* One table as a grid of the columns for this use. */
+static void
+write_table(FILE *f, const struct report_table *t, enum out_format fmt, bool sanitise)
+{
+	enum report_col_use skip = fmt == OUT_TABLE ? RC_EXPORT : RC_SCREEN;
+	struct out_column cols[40];
+	int map[40], n = 0;
+	for (int j = 0; j < t->ncols; j++)
+		if (t->cols[j].use != skip) {
+			cols[n] = (struct out_column){t->cols[j].name, t->cols[j].numeric,
+			                              fmt == OUT_TABLE ? 30 : 0};
+			map[n++] = j;
+		}
+	const char **cells = xcalloc((size_t)(t->nrows * n) + 1, sizeof *cells);
+	for (int r = 0; r < t->nrows; r++)
+		for (int j = 0; j < n; j++) {
+			const char *v = t->cells[(size_t)r * (size_t)t->ncols + (size_t)map[j]];
+			/* a held-back count is not a number in JSON */
+			if (v && v[0] == '<' && fmt == OUT_JSON)
+				cols[j].numeric = false;
+			cells[r * n + j] = v;
+		}
+	struct out_grid g = {cols, n, t->nrows, cells};
+	out_write(f, fmt, &g, sanitise);
+	free(cells);
+}
+
+void
+report_write(FILE *f, const struct report *r, enum out_format fmt, bool sanitise)
+{
+	if (fmt == OUT_CSV) {
+		if (r->export_table < r->ntables)
+			write_table(f, &r->tables[r->export_table], fmt, sanitise);
+		return;
+	}
+	if (fmt == OUT_JSON) {
+		fputs("{\"title\": ", f);
+		out_json_string(f, r->title);
+		fputs(", \"tables\": [", f);
+		for (int i = 0; i < r->ntables; i++) {
+			fputs(i ? ",\n{\"title\": " : "\n{\"title\": ", f);
+			out_json_string(f, r->tables[i].title);
+			fputs(", \"rows\": ", f);
+			write_table(f, &r->tables[i], fmt, sanitise);
+			fputs("}", f);
+		}
+		fputs("]}\n", f);
+		return;
+	}
+	fprintf(f, "%s\n", r->title);
+	for (int i = 0; i < r->ntables; i++) {
+		fprintf(f, "\n%s\n", r->tables[i].title);
+		if (r->tables[i].nrows == 0)
+			fprintf(f, "%s\n", _("(nothing in this period)"));
+		else
+			write_table(f, &r->tables[i], fmt, sanitise);
+	}
+	if (r->note)
+		fprintf(f, "\n%s\n", r->note);
+}

@@ -1,0 +1,76 @@
+/* report.h: the six supervisor reports (issue 5, doc/reports.md), fetched
+ * from the database's report functions (sql/016) and laid out as tables
+ * with chart columns, for the query shell's \report and the TUI's R
+ * screen.  Counts the database held back print as "<5". */
+#ifndef LOKET_MODEL_REPORT_H
+#define LOKET_MODEL_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "db/db.h"
+#include "util/output.h"
+
+enum report_kind {
+	REPORT_VOLUME,
+	REPORT_FUNNEL,
+	REPORT_PICKUP,
+	REPORT_CONSISTENCY,
+	REPORT_SIGNALS,
+	REPORT_KNOWLEDGE,
+	REPORT_COUNT
+};
+
+/* "volume", "funnel", "pickup", "consistency", "signals", "knowledge" */
+extern const char *const report_names[];
+/* What volume counts by: "org", "topic", "group", "channel", "muni" */
+extern const char *const report_dims[];
+#define REPORT_NDIMS 5
+
+struct report_opts {
+	enum report_kind kind;
+	int dim;      /* volume: index in report_dims */
+	bool monthly; /* volume: per month instead of per week */
+	char since[11], until[11]; /* YYYY-MM-DD, "" for the default */
+};
+
+/* "NAME [by DIM] [by week|month] [since:DATE] [until:DATE]".  False with a
+ * message saying what was expected. */
+bool report_parse(const char *text, struct report_opts *o, char *msg, size_t msglen);
+
+enum report_col_use { RC_BOTH, RC_SCREEN, RC_EXPORT };
+
+struct report_col {
+	const char *name; /* translated header */
+	bool numeric;
+	enum report_col_use use; /* chart columns are for the screen only */
+	bool owned;              /* name allocated (the export's period headers) */
+};
+
+struct report_table {
+	char *title;
+	int ncols, nrows;
+	struct report_col cols[40];
+	char **cells; /* nrows * ncols, owned; NULL = empty */
+};
+
+struct report {
+	char *title; /* what and over which days */
+	char *note;  /* what "<5" means, when something was held back */
+	struct report_table tables[8];
+	int ntables;
+	int export_table; /* the one CSV gets */
+};
+
+/* Run the report for the supervisor connected.  Charts in Unicode block
+ * elements when utf8, else ASCII. */
+bool report_run(struct db *db, const struct report_opts *o, bool utf8, struct report *out,
+                struct db_error *err);
+void report_free(struct report *r);
+
+/* As text tables with charts, or (CSV, JSON) the data without charts: CSV
+ * has the first table only; JSON all, by title. */
+void report_write(FILE *f, const struct report *r, enum out_format fmt, bool sanitise);
+
+#endif

@@ -1,0 +1,200 @@
+/* report.c: the supervisors' reports screen (R): one report at a time,
+ * laid out by model/report.c exactly as the query shell prints it, scrolled
+ * down and sideways.  1-6 or Tab choose the report; for volume, d changes
+ * what it counts by and p switches between weeks and months. */
+#include "config.h"
+
+#include "model/report.h"
+#include "ui/screen.h"
+#include "util/chart.h"
+#include "util/i18n.h"
+#include "util/width.h"
+#include "util/xalloc.h"
+#include "views/views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct report_state {
+	struct report_opts opts;
+	char **lines;
+	int nlines;
+	int top;     /* first line shown */
+	int left;    /* display columns scrolled to the right */
+	int width;   /* of the widest line */
+	char pos[32];
+};
+
+static void
+clear_lines(struct report_state *s)
+{
+	for (int i = 0; i < s->nlines; i++)
+		free(s->lines[i]);
+	free(s->lines);
+	s->lines = NULL;
+	s->nlines = s->width = 0;
+}
+
+static void
+add_line(struct report_state *s, const char *text, size_t len)
+{
+	s->lines = xrealloc(s->lines, (size_t)(s->nlines + 1) * sizeof *s->lines);
+	s->lines[s->nlines] = xstrndup(text, len);
+	int w = text_width(s->lines[s->nlines]);
+	if (w > s->width)
+		s->width = w;
+	s->nlines++;
+}
+
+static int
+report_load(void *state, struct view_ctx *ctx, const struct view_area *area)
+{
+	(void)area;
+	struct report_state *s = state;
+	clear_lines(s);
+	struct report r;
+	struct db_error err = {0};
+	if (!report_run(ctx->db, &s->opts, chart_utf8(), &r, &err)) {
+		view_message(ctx, _("The report could not be made: %s"), err.message ? err.message : "");
+		db_error_clear(&err);
+		return VIEW_REDRAW;
+	}
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	if (f) {
+		report_write(f, &r, OUT_TABLE, true);
+		fclose(f);
+		for (char *p = text, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+			nl = strchr(p, '\n');
+			add_line(s, p, nl ? (size_t)(nl - p) : strlen(p));
+		}
+	}
+	free(text);
+	report_free(&r);
+	if (s->top > s->nlines - 1)
+		s->top = s->nlines > 0 ? s->nlines - 1 : 0;
+	return VIEW_REDRAW;
+}
+
+static int
+report_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
+{
+	struct report_state *s = state;
+	int page = area->rows > 3 ? area->rows - 3 : 1;
+	int last = s->nlines > page ? s->nlines - page : 0;
+	switch (cmd) {
+	case CMD_DOWN: s->top = s->top < last ? s->top + 1 : last; return VIEW_REDRAW;
+	case CMD_UP: s->top = s->top > 0 ? s->top - 1 : 0; return VIEW_REDRAW;
+	case CMD_PAGE_DOWN: s->top = s->top + page < last ? s->top + page : last; return VIEW_REDRAW;
+	case CMD_PAGE_UP: s->top = s->top > page ? s->top - page : 0; return VIEW_REDRAW;
+	case CMD_FIRST: s->top = 0; return VIEW_REDRAW;
+	case CMD_LAST: s->top = last; return VIEW_REDRAW;
+	case CMD_SCROLL_RIGHT:
+		if (s->left + area->cols / 2 < s->width)
+			s->left += area->cols / 2;
+		return VIEW_REDRAW;
+	case CMD_SCROLL_LEFT:
+		s->left = s->left > area->cols / 2 ? s->left - area->cols / 2 : 0;
+		return VIEW_REDRAW;
+	case CMD_NEXT_TAB:
+	case CMD_PREV_TAB:
+		s->opts.kind = (enum report_kind)(((int)s->opts.kind + (cmd == CMD_NEXT_TAB ? 1 : -1) +
+		                                   REPORT_COUNT) % REPORT_COUNT);
+		break;
+	case CMD_TAB_1: case CMD_TAB_2: case CMD_TAB_3: case CMD_TAB_4: case CMD_TAB_5:
+	case CMD_TAB_6:
+		s->opts.kind = (enum report_kind)(cmd - CMD_TAB_1);
+		break;
+	case CMD_DIMENSION:
+		s->opts.kind = REPORT_VOLUME;
+		s->opts.dim = (s->opts.dim + 1) % REPORT_NDIMS;
+		break;
+	case CMD_PERIOD:
+		s->opts.kind = REPORT_VOLUME;
+		s->opts.monthly = !s->opts.monthly;
+		break;
+	case CMD_BACK: return VIEW_BACK;
+	case CMD_QUIT: return VIEW_QUIT;
+	default: return VIEW_HANDLED;
+	}
+	s->top = s->left = 0;
+	return report_load(state, ctx, area);
+}
+
+static void
+report_draw(const void *state, WINDOW *w, const struct view_area *area)
+{
+	const struct report_state *s = state;
+	for (int y = area->y; y < area->y + area->rows; y++) {
+		wmove(w, y, 0);
+		wclrtoeol(w);
+	}
+	/* which report, and the keys that change it */
+	ui_style(w, UI_HEADER, true);
+	char tabs[160] = "";
+	static const char *const short_names[] = {N_("1 volume"), N_("2 funnel"), N_("3 pick-up"),
+	                                          N_("4 consistency"), N_("5 signals"),
+	                                          N_("6 knowledge")};
+	int x = 1;
+	for (int i = 0; i < REPORT_COUNT; i++) {
+		snprintf(tabs, sizeof tabs, i == (int)s->opts.kind ? "[%s]" : " %s ", _(short_names[i]));
+		if (x + text_width(tabs) >= area->cols)
+			break;
+		ui_style(w, UI_SELECTED, i == (int)s->opts.kind);
+		ui_put(w, area->y, x, area->cols - x, tabs);
+		ui_style(w, UI_SELECTED, false);
+		ui_style(w, UI_HEADER, true);
+		x += text_width(tabs) + 1;
+	}
+	ui_style(w, UI_HEADER, false);
+	int rows = area->rows - 2;
+	for (int i = 0; i < rows && s->top + i < s->nlines; i++) {
+		const char *line = s->lines[s->top + i];
+		int used = 0;
+		size_t skip = text_prefix(line, s->left, &used);
+		if (i == 0)
+			ui_style(w, UI_HEADER, true);
+		ui_put(w, area->y + 2 + i, 1, area->cols - 2, line + skip);
+		if (i == 0)
+			ui_style(w, UI_HEADER, false);
+	}
+	if (s->nlines == 0)
+		ui_put(w, area->y + 2, 1, area->cols - 2, _("No report."));
+}
+
+static const char *
+report_position(const void *state)
+{
+	struct report_state *s = (struct report_state *)state;
+	snprintf(s->pos, sizeof s->pos, "%d/%d", s->nlines ? s->top + 1 : 0, s->nlines);
+	return s->pos;
+}
+
+static void
+report_free_state(void *state)
+{
+	struct report_state *s = state;
+	clear_lines(s);
+	free(s);
+}
+
+static const struct view_ops report_ops = {
+	.keys = KEYS_REPORT,
+	.load = report_load,
+	.handle = report_handle,
+	.draw = report_draw,
+	.position = report_position,
+	.free = report_free_state,
+};
+
+struct view
+view_report_new(void)
+{
+	struct report_state *s = xcalloc(1, sizeof *s);
+	s->opts.kind = REPORT_VOLUME;
+	s->opts.dim = 1; /* topic */
+	struct view v = {&report_ops, s};
+	return v;
+}
