@@ -104,8 +104,10 @@ report_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 		                                   REPORT_COUNT) % REPORT_COUNT);
 		break;
 	case CMD_TAB_1: case CMD_TAB_2: case CMD_TAB_3: case CMD_TAB_4: case CMD_TAB_5:
-	case CMD_TAB_6:
 		s->opts.kind = (enum report_kind)(cmd - CMD_TAB_1);
+		break;
+	case CMD_TAB_6: /* not next to CMD_TAB_5 in the enum */
+		s->opts.kind = REPORT_KNOWLEDGE;
 		break;
 	case CMD_DIMENSION:
 		s->opts.kind = REPORT_VOLUME;

@@ -2,6 +2,7 @@
  * strings, validation and UUIDs. */
 #include "config.h"
 
+#include "util/chart.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
@@ -30,6 +31,48 @@ san(const char *s, unsigned flags)
 		ck_assert_str_eq(got_, expected);                                              \
 		free(got_);                                                                    \
 	} while (0)
+
+/* Bars in eighths of a cell, or whole '#' in ASCII; at least a sliver. */
+START_TEST(chart_bars)
+{
+	char *b = chart_bar(50, 100, 4, true);
+	ck_assert_str_eq(b, "██");
+	free(b);
+	b = chart_bar(45, 100, 4, true); /* 1.8 cells: 14 eighths */
+	ck_assert_str_eq(b, "█▊");
+	free(b);
+	b = chart_bar(1, 1000, 4, true);
+	ck_assert_str_eq(b, "▏");
+	free(b);
+	b = chart_bar(0, 1000, 4, true);
+	ck_assert_str_eq(b, "");
+	free(b);
+	b = chart_bar(150, 100, 4, false); /* never past full scale */
+	ck_assert_str_eq(b, "####");
+	free(b);
+	b = chart_bar(45, 100, 4, false);
+	ck_assert_str_eq(b, "##");
+	free(b);
+}
+END_TEST
+
+/* Sparklines from the lowest to the highest; a held-back value is blank. */
+START_TEST(chart_sparklines)
+{
+	long v[] = {0, 7, 14, -1, 3};
+	char *s = chart_spark(v, 5, true);
+	ck_assert_str_eq(s, "▁▄█ ▂");
+	free(s);
+	s = chart_spark(v, 5, false);
+	ck_assert_str_eq(s, "_~@ .");
+	free(s);
+	long flat[] = {5, 5};
+	s = chart_spark(flat, 2, false);
+	ck_assert_str_eq(s, "~~");
+	free(s);
+	ck_assert_int_eq(text_width("▁▄█ ▂"), 5);
+}
+END_TEST
 
 START_TEST(sanitize_plain_text_unchanged)
 {
@@ -297,6 +340,8 @@ util_suite(void)
 	Suite *s = suite_create("util");
 	TCase *t = tcase_create("sanitize");
 	tcase_add_test(t, sanitize_plain_text_unchanged);
+	tcase_add_test(t, chart_bars);
+	tcase_add_test(t, chart_sparklines);
 	tcase_add_test(t, sanitize_escape_sequences_visible);
 	tcase_add_test(t, sanitize_c1_controls_visible);
 	tcase_add_test(t, sanitize_bidi_and_zero_width_visible);
