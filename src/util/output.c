@@ -101,6 +101,14 @@ write_csv(FILE *f, const struct out_grid *g, bool sanitise)
 			if (c)
 				fputc(',', f);
 			char *s = prepared(cell(g, r, c), sanitise);
+			/* A spreadsheet would run text starting with = + - @ as a
+			 * formula (CSV injection): such text gets a leading quote,
+			 * which the spreadsheet shows as text.  Numbers stay numbers. */
+			if (s && !g->cols[c].numeric && strchr("=+-@", s[0]) && s[0]) {
+				char *q = xasprintf("'%s", s);
+				free(s);
+				s = q;
+			}
 			csv_field(f, s);
 			free(s);
 		}

@@ -226,6 +226,22 @@ START_TEST(csv_quotes_fields)
 }
 END_TEST
 
+/* Text a spreadsheet would run as a formula gets a leading quote; numbers
+ * and "<5" stay as they are. */
+START_TEST(csv_no_formulas)
+{
+	const char *cells[] = {"-1", "=HYPERLINK(\"http://x\")", "2", "+31 53", "3", "@SUM(A1)",
+	                       "4", "-", "5", "<5"};
+	struct out_grid g = {cols, 2, 5, cells};
+	struct mem out;
+	mem_open(&out);
+	out_write(out.f, OUT_CSV, &g, false);
+	ck_assert_str_eq(mem_text(&out), "number,text\r\n-1,\"'=HYPERLINK(\"\"http://x\"\")\"\r\n"
+	                                 "2,'+31 53\r\n3,'@SUM(A1)\r\n4,'-\r\n5,<5\r\n");
+	mem_close(&out);
+}
+END_TEST
+
 START_TEST(json_escapes_and_types)
 {
 	const char *cells[] = {"1", "tab\there \"q\" \033", "2", NULL};
@@ -273,6 +289,7 @@ cli_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("output");
 	tcase_add_test(t, csv_quotes_fields);
+	tcase_add_test(t, csv_no_formulas);
 	tcase_add_test(t, json_escapes_and_types);
 	tcase_add_test(t, table_sanitises_and_cuts);
 	suite_add_tcase(s, t);
