@@ -458,7 +458,11 @@ seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_f
 		db_close(&workers[i].db);
 	}
 	pthread_mutex_destroy(&run.lock);
-	if (run.failed)
+	if (run.failed) {
 		*err = run.err;
-	return !run.failed;
+		return false;
+	}
+	/* the supervisors' summaries (sql/015), so that the first report after
+	 * a load does not wait for them */
+	return db_query(db, "SELECT loket.stat_refresh_all()", 0, NULL, NULL, err);
 }
