@@ -190,16 +190,18 @@ CREATE TRIGGER stat_mark_update AFTER UPDATE ON referral
 -- COMMITTED, see everything committed by then, so they see those changes.
 -- A mark not yet committed is not deleted and is done next time.  One
 -- refresher per region at a time (advisory lock).  In a REPEATABLE READ or
--- SERIALIZABLE transaction the snapshot is fixed, so nothing is done there:
--- the figures are then those of the last refresh.
+-- SERIALIZABLE transaction the snapshot is fixed, and a read-only
+-- transaction (or a hot standby) cannot write, so nothing is done there: the
+-- figures are then those of the last refresh.
 CREATE FUNCTION stat_refresh(p_region text) RETURNS integer
     LANGUAGE plpgsql
     SET search_path = loket, pg_catalog, pg_temp AS $$
 DECLARE
     v_days date[];
 BEGIN
-    IF current_setting('transaction_isolation') <> 'read committed' THEN
-        RETURN 0;
+    IF current_setting('transaction_isolation') <> 'read committed'
+       OR current_setting('transaction_read_only') = 'on' THEN
+        RETURN 0;   -- a fixed snapshot, or a read-only transaction or standby
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('loket.stat_refresh'), hashtext(p_region));
     WITH gone AS (DELETE FROM stat_dirty WHERE region = p_region RETURNING day)
@@ -260,9 +262,9 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION stat_refresh(text) FROM PUBLIC;
 
--- Every region, for the administrator (`loket db refresh`) and after seeding.
+-- Every region, for the administrator and after seeding (db seed --cases).
 CREATE FUNCTION stat_refresh_all() RETURNS integer
-    LANGUAGE sql
+    LANGUAGE sql SECURITY DEFINER
     SET search_path = loket, pg_catalog, pg_temp AS $$
     SELECT coalesce(sum(stat_refresh(code)), 0)::integer FROM region
 $$;

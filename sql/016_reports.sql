@@ -2,7 +2,9 @@
 -- Each is a definer function over the caller's region only (015's
 -- supervisor_region()), with counts from 1 to region.suppress_below - 1 as
 -- NULL, and rates, times and test statistics over so few NULL as well.
--- Periods are Dutch calendar days; p_until is included.
+-- Periods are Dutch calendar days; p_until is included.  Rows are ordered
+-- by the counts as shown, so that the order of held-back rows does not tell
+-- which is larger.
 SET LOCAL ROLE loket_owner;
 
 -- A window the reports accept: at most about three years.
@@ -121,7 +123,8 @@ BEGIN
       FROM stat_cohort c
      WHERE c.region = v_region AND c.day BETWEEN p_since AND p_until
      GROUP BY ROLLUP (c.organisation)
-     ORDER BY c.organisation IS NOT NULL, sum(c.registered) DESC, c.organisation;
+     ORDER BY c.organisation IS NOT NULL, suppress(sum(c.registered)::bigint, k) DESC NULLS LAST,
+              c.organisation;
 END $$;
 
 -- 2b. The outcomes of the completed referrals of those questions, per
@@ -190,7 +193,7 @@ BEGIN
       LEFT JOIN made m ON m.to_org = o.code
       LEFT JOIN open w ON w.to_org = o.code
      WHERE o.region = v_region AND (m.to_org IS NOT NULL OR w.to_org IS NOT NULL)
-     ORDER BY coalesce(m.n, 0) DESC, o.code;
+     ORDER BY suppress(coalesce(m.n, 0), k) DESC NULLS LAST, o.code;
 END $$;
 
 -- 4. Consistency between vindplaatsen: per topic and organisation, the
@@ -261,7 +264,7 @@ BEGIN
                report_flag(z.pi, z.qi, z.zi, 'informs'),
                report_flag(z.pt, z.qt, z.zt, 'item')], NULL)
       FROM z
-     ORDER BY z.topic, z.n DESC, z.organisation;
+     ORDER BY z.topic, suppress(z.n, k) DESC NULLS LAST, z.organisation;
 END $$;
 
 -- The two-proportion z-score of x1/n1 against x2/n2 (pooled), rounded.
@@ -372,7 +375,7 @@ BEGIN
                      WHERE v.item_id = ki.id ORDER BY v.version_no DESC LIMIT 1) cur ON true
       LEFT JOIN g ON g.item_id = ki.id
      WHERE ki.region = v_region AND (g.item_id IS NOT NULL OR ki.retired_at IS NULL)
-     ORDER BY coalesce(g.n, 0) DESC, ki.slug;
+     ORDER BY suppress(coalesce(g.n, 0), k) DESC NULLS LAST, ki.slug;
 END $$;
 
 REVOKE EXECUTE ON FUNCTION report_volume(text, text, date, date), report_funnel(date, date),

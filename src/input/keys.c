@@ -226,7 +226,7 @@ static const struct keys_help help_help[] = {
 };
 
 static const struct keys_help report_help[] = {
-	{"1 … 6", N_("volume, funnel, pick-up, consistency, signals, knowledge")},
+	{"1-6", N_("volume, funnel, pick-up, consistency, signals, knowledge")},
 	{"Tab, Shift-Tab", N_("next, previous report")},
 	{"d", N_("volume: count by organisation, topic, group, channel, municipality")},
 	{"p", N_("volume: per week or per month")},

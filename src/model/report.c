@@ -470,6 +470,14 @@ signals(struct ctx *c, struct db *db, const struct report_opts *o, struct db_err
 	            {"topic", N_("Signals by topic")},
 	            {"sector", N_("Signals by sector")},
 	            {"muni", N_("Signals by municipality")}};
+	/* for CSV, one table of all four */
+	c->r->export_table = c->r->ntables;
+	struct report_table *all = table(c, _("Demand signals"));
+	all->export_only = true;
+	col(all, _("by"), false, RC_BOTH);
+	col(all, _("code"), false, RC_BOTH);
+	col(all, _("name"), false, RC_BOTH);
+	col(all, _("signals"), true, RC_BOTH);
 	for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
 		struct report_table *t = table(c, _(dims[d].title));
 		col(t, _("name"), false, RC_BOTH);
@@ -494,6 +502,11 @@ signals(struct ctx *c, struct db *db, const struct report_opts *o, struct db_err
 			set(t, r, 1, dup_or_null(value));
 			set(t, r, 2, count_cell(c, db_result_get(res, i, 3)));
 			set(t, r, 3, bar_cell(c, db_result_get(res, i, 3), max));
+			int a = row(all);
+			set(all, a, 0, xstrdup(dims[d].dim));
+			set(all, a, 1, dup_or_null(value));
+			set(all, a, 2, name_cell(label, value, ""));
+			set(all, a, 3, count_cell(c, db_result_get(res, i, 3)));
 		}
 	}
 	db_result_free(&res);
@@ -656,8 +669,12 @@ report_write(FILE *f, const struct report *r, enum out_format fmt, bool sanitise
 		fputs("{\"title\": ", f);
 		out_json_string(f, r->title);
 		fputs(", \"tables\": [", f);
+		bool first = true;
 		for (int i = 0; i < r->ntables; i++) {
-			fputs(i ? ",\n{\"title\": " : "\n{\"title\": ", f);
+			if (r->tables[i].export_only)
+				continue;
+			fputs(first ? "\n{\"title\": " : ",\n{\"title\": ", f);
+			first = false;
 			out_json_string(f, r->tables[i].title);
 			fputs(", \"rows\": ", f);
 			write_table(f, &r->tables[i], fmt, sanitise);
@@ -668,6 +685,8 @@ report_write(FILE *f, const struct report *r, enum out_format fmt, bool sanitise
 	}
 	fprintf(f, "%s\n", r->title);
 	for (int i = 0; i < r->ntables; i++) {
+		if (r->tables[i].export_only)
+			continue;
 		fprintf(f, "\n%s\n", r->tables[i].title);
 		if (r->tables[i].nrows == 0)
 			fprintf(f, "%s\n", _("(nothing in this period)"));

@@ -50,6 +50,7 @@ struct report_col {
 
 struct report_table {
 	char *title;
+	bool export_only; /* CSV only: the screen and JSON have it split up */
 	int ncols, nrows;
 	struct report_col cols[40];
 	char **cells; /* nrows * ncols, owned; NULL = empty */

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *dbname;
 static struct db *pg, *sup;
@@ -289,6 +290,23 @@ START_TEST(summaries_follow_changes)
 }
 END_TEST
 
+/* On a read-only connection (a hot standby, say) the reports still answer,
+ * from the summaries as last computed. */
+START_TEST(read_only)
+{
+	EXPECT("SELECT registered FROM loket.report_funnel(" MARCH ") WHERE organisation = 'kvk'", "7");
+	dbtest_ok(pg,
+	          "INSERT INTO loket.question (id, organisation, advisor, channel, client_group, "
+	          "topic, text, created_at) VALUES (gen_random_uuid(), 'kvk', 'kvk_demo', 'balie', "
+	          "'werkende', 'evc', 'Later', '2026-03-03 12:00+01')",
+	          0, NULL);
+	dbtest_ok(sup, "SET default_transaction_read_only = on", 0, NULL);
+	EXPECT("SELECT registered FROM loket.report_funnel(" MARCH ") WHERE organisation = 'kvk'", "7");
+	dbtest_ok(sup, "SET default_transaction_read_only = off", 0, NULL);
+	EXPECT("SELECT registered FROM loket.report_funnel(" MARCH ") WHERE organisation = 'kvk'", "8");
+}
+END_TEST
+
 /* Only supervisors, only their region, and only the administrator sets the
  * threshold. */
 START_TEST(who_may)
@@ -306,6 +324,19 @@ START_TEST(who_may)
 	             "22023");
 	dbtest_fails(sup, "SELECT * FROM loket.report_funnel('2026-04-01', '2026-03-01')", 0, NULL,
 	             "22023");
+	/* the administrator recomputes the summaries (after a bulk load) */
+	char role[64], sql[256];
+	snprintf(role, sizeof role, "report_admin_%d", (int)getpid());
+	snprintf(sql, sizeof sql, "CREATE ROLE %s LOGIN IN ROLE loket_admin", role);
+	dbtest_ok(pg, sql, 0, NULL);
+	struct db *adm = dbtest_connect(dbname, role);
+	/* the three days of the data set, then the one marked again */
+	ck_assert_int_eq(dbtest_long(adm, "SELECT loket.stat_refresh_all()", 0, NULL), 3);
+	dbtest_ok(pg, "INSERT INTO loket.stat_dirty VALUES ('twente', '2026-03-03')", 0, NULL);
+	ck_assert_int_eq(dbtest_long(adm, "SELECT loket.stat_refresh_all()", 0, NULL), 1);
+	db_close(&adm);
+	snprintf(sql, sizeof sql, "DROP ROLE %s", role);
+	dbtest_ok(pg, sql, 0, NULL);
 }
 END_TEST
 
@@ -331,6 +362,15 @@ START_TEST(report_csv)
 	                 0);
 	ck_assert_msg(strstr(out, "2026-03-02") && strstr(out, "<2:"), "%s", out);
 	free(out), free(err);
+	/* signals: one CSV of all four ways of counting */
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "query", "-c",
+	                              "\\report signals since:2026-03-01 until:2026-03-31", "--format",
+	                              "csv", NULL),
+	                 0);
+	ck_assert_msg(strncmp(out, "by,code,name,signals\r\nkind,ontbrekend_aanbod,", 45) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "\r\nsector,bouw,bouw,2\r\n") && strstr(out, "\r\nmuni,hengelo,Hengelo,<2\r\n"),
+	              "%s", out);
+	free(out), free(err);
 	/* a report name that does not exist */
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "query", "-c", "\\report omzet", NULL),
 	                 1);
@@ -353,6 +393,7 @@ main(void)
 	tcase_add_test(tc, signals);
 	tcase_add_test(tc, knowledge);
 	tcase_add_test(tc, summaries_follow_changes);
+	tcase_add_test(tc, read_only);
 	tcase_add_test(tc, who_may);
 	tcase_add_test(tc, report_csv);
 	suite_add_tcase(s, tc);
