@@ -135,7 +135,7 @@ int
 cli_case(const struct cli_globals *g, int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(_("loket: case: say add, list, show or refer\n"), stderr);
+		fputs(_("loket: case: say add, list, show, refer or mail\n"), stderr);
 		return CLI_USAGE;
 	}
 	if (strcmp(argv[1], "add") == 0)
@@ -146,7 +146,9 @@ cli_case(const struct cli_globals *g, int argc, char **argv)
 		return cli_case_show(g, argc - 1, argv + 1);
 	if (strcmp(argv[1], "refer") == 0)
 		return cli_case_refer(g, argc - 1, argv + 1);
-	fprintf(stderr, _("loket: case: unknown command '%s'; say add, list, show or refer\n"),
+	if (strcmp(argv[1], "mail") == 0)
+		return cli_case_mail(g, argc, argv);
+	fprintf(stderr, _("loket: case: unknown command '%s'; say add, list, show, refer or mail\n"),
 	        argv[1]);
 	return CLI_USAGE;
 }

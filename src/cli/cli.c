@@ -28,6 +28,7 @@ cli_usage(FILE *out)
 	        "  case show N [--format text|json]\n"
 	        "  case refer N --reason R [--to ORG] [--urgency normaal|hoog] [--note TEXT]\n"
 	        "             [--consent --name NAME --email E|--phone P]\n"
+	        "  case mail N            e-mail the client a summary (with consent)\n"
 	        "  referral list [--overdue] [--status S] [--limit N] [--format table|csv|json]\n"
 	        "  referral accept ID\n"
 	        "  referral update ID [--status in_progress|accepted|sent] [--note TEXT]\n"
@@ -37,12 +38,16 @@ cli_usage(FILE *out)
 	        "                         ID: a question number or a referral id\n"
 	        "  query -c EXPR [--format table|csv|json]\n"
 	        "                         run one supervisors' query (doc/query.md)\n"
+	        "  kb list|review|show|diff|retire|restore|export|import ...\n"
+	        "                         knowledge items (editors; loket kb for details)\n"
+	        "  aanbod sync [URL]      fetch the regional training catalogue\n"
+	        "  aanbod search [TEXT] [--mode=M] [--from=DATE] [--max-price=EUR] [--muni=M]\n"
 	        "  db migrate             apply pending schema migrations\n"
 	        "  db status              list the migrations and whether they are applied\n"
 	        "  db seed [--cases N]    load reference and demo data; N synthetic questions\n"
 	        "\n"
 	        "Exit status: 0 ok, 1 usage or validation error, 2 connection or database\n"
-	        "error, 3 conflict.\n"),
+	        "error, 3 conflict, 4 the catalogue source or mail server failed.\n"),
 	      out);
 }
 
@@ -126,6 +131,10 @@ cli_run(const struct cli_globals *g, int argc, char **argv)
 		return cli_referral(g, argc, argv);
 	if (strcmp(argv[0], "query") == 0)
 		return cli_query(g, argc, argv);
+	if (strcmp(argv[0], "kb") == 0)
+		return cli_kb(g, argc, argv);
+	if (strcmp(argv[0], "aanbod") == 0)
+		return cli_aanbod(g, argc, argv);
 	if (strcmp(argv[0], "help") == 0) {
 		cli_usage(stdout);
 		return CLI_OK;

@@ -13,6 +13,7 @@ enum cli_exit {
 	CLI_USAGE = 1,    /* usage or validation error */
 	CLI_DB = 2,       /* connection or database error */
 	CLI_CONFLICT = 3, /* someone else changed or took it first */
+	CLI_REMOTE = 4,   /* the catalogue source or the mail server failed */
 };
 
 struct cli_globals {
@@ -43,5 +44,8 @@ int cli_case_show(const struct cli_globals *g, int argc, char **argv);
 int cli_case_refer(const struct cli_globals *g, int argc, char **argv);
 int cli_referral(const struct cli_globals *g, int argc, char **argv);
 int cli_query(const struct cli_globals *g, int argc, char **argv);
+int cli_kb(const struct cli_globals *g, int argc, char **argv);
+int cli_aanbod(const struct cli_globals *g, int argc, char **argv);
+int cli_case_mail(const struct cli_globals *g, int argc, char **argv);
 
 #endif

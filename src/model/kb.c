@@ -1,0 +1,243 @@
+/* kb.c: knowledge editing (see kb.h and sql/018_knowledge_editing.sql). */
+#include "config.h"
+
+#include "model/kb.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *
+dup_or_empty(const char *s)
+{
+	return xstrdup(s ? s : "");
+}
+
+bool
+kb_list(struct db *db, bool with_retired, int review_days, struct kb_items *out,
+        struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct db_result *r = NULL;
+	bool ok;
+	if (review_days >= 0) {
+		char days[16];
+		snprintf(days, sizeof days, "%d", review_days);
+		const char *p[] = {days};
+		ok = db_query(db,
+		              "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
+		              "days_left, false, updated_by FROM loket.kb_review_queue($1::int)",
+		              1, p, &r, err);
+	} else {
+		const char *p[] = {with_retired ? "t" : "f"};
+		ok = db_query(db,
+		              "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
+		              "review_by - current_date, retired, updated_by "
+		              "FROM loket.kb_items($1::boolean)",
+		              1, p, &r, err);
+	}
+	if (!ok)
+		return false;
+	out->count = db_result_rows(r);
+	out->items = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->items);
+	for (int i = 0; i < out->count; i++) {
+		struct kb_item *it = &out->items[i];
+		it->item_id = xstrdup(db_result_get(r, i, 0));
+		it->slug = xstrdup(db_result_get(r, i, 1));
+		it->version_no = atoi(db_result_get(r, i, 2));
+		it->title = xstrdup(db_result_get(r, i, 3));
+		it->review_by = xstrdup(db_result_get(r, i, 4));
+		it->days_left = atoi(db_result_get(r, i, 5));
+		it->retired = strcmp(db_result_get(r, i, 6), "t") == 0;
+		it->updated_by = xstrdup(db_result_get(r, i, 7));
+	}
+	db_result_free(&r);
+	return true;
+}
+
+void
+kb_items_free(struct kb_items *l)
+{
+	for (int i = 0; i < l->count; i++) {
+		struct kb_item *it = &l->items[i];
+		free(it->item_id), free(it->slug), free(it->title), free(it->review_by);
+		free(it->updated_by);
+	}
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+static bool
+versions_query(struct db *db, const char *where, const char *param, struct kb_versions *out,
+               struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char *sql = xasprintf(
+	    "SELECT i.id, i.slug, v.version_no, v.title, v.tell_client, v.body, "
+	    "array_to_string(v.audience, ','), array_to_string(v.topics, ','), "
+	    "coalesce(v.link, ''), v.valid_from::text, v.review_by::text, v.created_by, "
+	    "to_char(v.created_at, 'DD-MM-YYYY HH24:MI'), i.retired_at IS NOT NULL "
+	    "FROM loket.knowledge_item i "
+	    "CROSS JOIN LATERAL loket.kb_versions(i.id) v "
+	    "WHERE i.region = loket.my_region() AND %s ORDER BY v.version_no DESC",
+	    where);
+	const char *p[] = {param};
+	struct db_result *r = NULL;
+	bool ok = db_query(db, sql, 1, p, &r, err);
+	free(sql);
+	if (!ok)
+		return false;
+	out->count = db_result_rows(r);
+	out->items = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->items);
+	for (int i = 0; i < out->count; i++) {
+		struct kb_version *v = &out->items[i];
+		v->item_id = xstrdup(db_result_get(r, i, 0));
+		v->slug = xstrdup(db_result_get(r, i, 1));
+		v->version_no = atoi(db_result_get(r, i, 2));
+		v->title = xstrdup(db_result_get(r, i, 3));
+		v->tell_client = xstrdup(db_result_get(r, i, 4));
+		v->body = xstrdup(db_result_get(r, i, 5));
+		v->audience = dup_or_empty(db_result_get(r, i, 6));
+		v->topics = dup_or_empty(db_result_get(r, i, 7));
+		v->link = xstrdup(db_result_get(r, i, 8));
+		v->valid_from = xstrdup(db_result_get(r, i, 9));
+		v->review_by = xstrdup(db_result_get(r, i, 10));
+		v->created_by = xstrdup(db_result_get(r, i, 11));
+		v->created_at = xstrdup(db_result_get(r, i, 12));
+		v->retired = strcmp(db_result_get(r, i, 13), "t") == 0;
+	}
+	db_result_free(&r);
+	return true;
+}
+
+bool
+kb_versions(struct db *db, const char *item_id, struct kb_versions *out, struct db_error *err)
+{
+	return versions_query(db, "i.id = $1::bigint", item_id, out, err);
+}
+
+bool
+kb_versions_by_slug(struct db *db, const char *slug, struct kb_versions *out,
+                    struct db_error *err)
+{
+	return versions_query(db, "i.slug = $1", slug, out, err);
+}
+
+void
+kb_version_free(struct kb_version *v)
+{
+	free(v->item_id), free(v->slug), free(v->title), free(v->tell_client), free(v->body);
+	free(v->audience), free(v->topics), free(v->link), free(v->valid_from);
+	free(v->review_by), free(v->created_by), free(v->created_at);
+	memset(v, 0, sizeof *v);
+}
+
+void
+kb_versions_free(struct kb_versions *l)
+{
+	for (int i = 0; i < l->count; i++)
+		kb_version_free(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+static char *
+dup_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void
+kb_version_copy(struct kb_version *to, const struct kb_version *f)
+{
+	to->item_id = dup_null(f->item_id);
+	to->slug = dup_null(f->slug);
+	to->version_no = f->version_no;
+	to->title = dup_null(f->title);
+	to->tell_client = dup_null(f->tell_client);
+	to->body = dup_null(f->body);
+	to->audience = dup_null(f->audience);
+	to->topics = dup_null(f->topics);
+	to->link = dup_null(f->link);
+	to->valid_from = dup_null(f->valid_from);
+	to->review_by = dup_null(f->review_by);
+	to->created_by = dup_null(f->created_by);
+	to->created_at = dup_null(f->created_at);
+	to->retired = f->retired;
+}
+
+bool
+kb_save(struct db *db, struct kb_version *v, bool *created, struct db_error *err)
+{
+	char base[16];
+	snprintf(base, sizeof base, "%d", v->version_no);
+	const char *p[] = {v->item_id, v->item_id ? NULL : v->slug, v->item_id ? base : NULL,
+	                   v->title, v->tell_client, v->body, v->audience ? v->audience : "",
+	                   v->topics ? v->topics : "", v->link, v->valid_from, v->review_by};
+	struct db_result *r = NULL;
+	/* Code lists go in as text and are split by PostgreSQL; an empty
+	 * element (from "a,,b" or a trailing comma) is dropped. */
+	if (!db_query(db,
+	              "SELECT item_id, version_no, created FROM loket.kb_save($1::bigint, $2, "
+	              "$3::int, $4, $5, $6, "
+	              "array_remove(string_to_array(replace($7, ' ', ''), ','), ''), "
+	              "array_remove(string_to_array(replace($8, ' ', ''), ','), ''), "
+	              "$9, $10::date, $11::date)",
+	              11, p, &r, err))
+		return false;
+	free(v->item_id);
+	v->item_id = xstrdup(db_result_get(r, 0, 0));
+	v->version_no = atoi(db_result_get(r, 0, 1));
+	*created = strcmp(db_result_get(r, 0, 2), "t") == 0;
+	db_result_free(&r);
+	return true;
+}
+
+bool
+kb_retire(struct db *db, const char *item_id, bool retire, struct db_error *err)
+{
+	const char *p[] = {item_id, retire ? "t" : "f"};
+	return db_query(db, "SELECT loket.kb_retire($1::bigint, $2::boolean)", 2, p, NULL, err);
+}
+
+bool
+kb_export(struct db *db, char **json, struct db_error *err)
+{
+	struct db_result *r = NULL;
+	if (!db_query(db, "SELECT jsonb_pretty(loket.kb_export())", 0, NULL, &r, err))
+		return false;
+	*json = xstrdup(db_result_get(r, 0, 0));
+	db_result_free(&r);
+	return true;
+}
+
+bool
+kb_import(struct db *db, const char *json, struct kb_import_result *out, struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	const char *p[] = {json};
+	struct db_result *r = NULL;
+	if (!db_query(db, "SELECT slug, action, version_no FROM loket.kb_import($1::jsonb)", 1, p,
+	              &r, err))
+		return false;
+	out->count = db_result_rows(r);
+	out->items = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->items);
+	for (int i = 0; i < out->count; i++) {
+		out->items[i].slug = xstrdup(db_result_get(r, i, 0));
+		out->items[i].action = xstrdup(db_result_get(r, i, 1));
+		const char *n = db_result_get(r, i, 2);
+		out->items[i].version_no = n ? atoi(n) : 0;
+	}
+	db_result_free(&r);
+	return true;
+}
+
+void
+kb_import_result_free(struct kb_import_result *r)
+{
+	for (int i = 0; i < r->count; i++)
+		free(r->items[i].slug), free(r->items[i].action);
+	free(r->items);
+	memset(r, 0, sizeof *r);
+}

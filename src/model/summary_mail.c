@@ -1,0 +1,107 @@
+/* summary_mail.c: the client's summary e-mail (see summary_mail.h). */
+#include "config.h"
+
+#include "model/summary_mail.h"
+#include "util/i18n.h"
+#include "util/mail.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+bool
+summary_mail_config(const struct conf *c, struct summary_mail_config *m, char **error)
+{
+	memset(m, 0, sizeof *m);
+	*error = NULL;
+	m->smtp.url = conf_get(c, "smtp", "url");
+	m->smtp.ca_file = conf_get(c, "smtp", "ca_file");
+	m->smtp.user = conf_get(c, "smtp", "user");
+	m->smtp.password = conf_get(c, "smtp", "password");
+	m->from = conf_get(c, "smtp", "from");
+	m->from_name = conf_get(c, "smtp", "from_name");
+	if (!m->smtp.url || !m->from) {
+		*error = xasprintf(_("no mail server configured: set url and from in the [smtp] "
+		                     "section of %s"),
+		                   conf_path(c)[0] ? conf_path(c) : _("the configuration file"));
+		return false;
+	}
+	if (!mail_address_valid(m->from)) {
+		*error = xstrdup(_("smtp.from in the configuration file is not an e-mail address"));
+		return false;
+	}
+	long v;
+	if (!conf_get_int(c, "smtp", "connect_timeout", 1, 300, 10, &v, error))
+		return false;
+	m->smtp.connect_timeout = v;
+	if (!conf_get_int(c, "smtp", "timeout", 1, 600, 30, &v, error))
+		return false;
+	m->smtp.timeout = v;
+	return true;
+}
+
+static bool
+record(struct db *db, const char *question_id, const char *message_id, const char *failure,
+       struct db_error *err)
+{
+	const char *p[] = {question_id, message_id, failure ? "f" : "t", failure};
+	return db_query(db,
+	                "INSERT INTO loket.mail_log (question_id, message_id, ok, error) "
+	                "VALUES ($1::uuid, $2, $3::boolean, left($4, 1000))",
+	                4, p, NULL, err);
+}
+
+enum summary_mail_status
+summary_mail_send(struct db *db, const struct summary_mail_config *m, int number, char **to,
+                  char **message_id, char **error, struct db_error *err)
+{
+	*to = *message_id = *error = NULL;
+	char num[16];
+	snprintf(num, sizeof num, "%d", number);
+	const char *p[] = {num};
+	struct db_result *r = NULL;
+	if (!db_query(db,
+	              "SELECT question_id, to_address, to_name, subject, body, sender "
+	              "FROM loket.mail_summary($1::int)",
+	              1, p, &r, err))
+		return strcmp(err->sqlstate, "23514") == 0 || strcmp(err->sqlstate, "P0002") == 0
+		           ? MAIL_NOT_ALLOWED
+		           : MAIL_DB_ERROR;
+	char *qid = xstrdup(db_result_get(r, 0, 0));
+	*to = xstrdup(db_result_get(r, 0, 1));
+	struct mail_message msg = {
+		.from = m->from,
+		.from_name = m->from_name ? m->from_name : db_result_get(r, 0, 5),
+		.to = *to,
+		.to_name = db_result_get(r, 0, 2),
+		.subject = db_result_get(r, 0, 3),
+		.body = db_result_get(r, 0, 4),
+		.date = time(NULL),
+	};
+	const char *why = NULL;
+	char *text = mail_compose(&msg, message_id, &why);
+	db_result_free(&r);
+	enum summary_mail_status st;
+	if (!text) {
+		/* Nothing went out; nothing to record but the reason. */
+		*error = xstrdup(_(why ? why : "the message could not be composed"));
+		st = MAIL_FAILED;
+		goto out;
+	}
+	bool refused = false;
+	char *failure = NULL;
+	bool sent = smtp_send(&m->smtp, m->from, *to, text, &refused, &failure);
+	free(text);
+	if (!record(db, qid, *message_id, sent ? NULL : failure, err)) {
+		*error = failure;
+		st = sent ? MAIL_DB_ERROR : MAIL_FAILED;
+		goto out;
+	}
+	*error = failure;
+	st = sent ? MAIL_SENT : MAIL_FAILED;
+out:
+	free(qid);
+	return st;
+}
