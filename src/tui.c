@@ -108,8 +108,9 @@ apply(struct app *app, int flags)
 	}
 	if (flags & VIEW_QUIT) {
 		app->quit = true;
-	} else if ((flags & VIEW_BACK) && app->depth == 1 && top_view(app)->ops->keys == KEYS_REPORT) {
-		app->quit = true; /* a supervisor's first screen: back is leaving */
+	} else if ((flags & VIEW_BACK) && app->depth == 1 &&
+	           (top_view(app)->ops->keys == KEYS_REPORT || top_view(app)->ops->keys == KEYS_KBEDIT)) {
+		app->quit = true; /* a supervisor's or editor's first screen: back is leaving */
 	} else if (flags & VIEW_BACK) {
 		pop(app);
 		load_top(app);
@@ -183,10 +184,14 @@ draw_title(const struct app *app)
 {
 	const struct view *v = &app->stack[app->depth - 1];
 	const char *pos = v->ops->position(v->state);
-	bool inbox = v->ops->keys == KEYS_INBOX;
-	const char *what = v->ops->keys == KEYS_REPORT ? _("Reports on") : inbox ? _("Referrals to")
-	                                                                           : _("Questions of");
-	bool region = v->ops->keys == KEYS_REPORT || !app->session.org_name;
+	enum keys_context k = v->ops->keys;
+	bool kb = k == KEYS_KBEDIT || k == KEYS_VERSIONS || k == KEYS_KNOWLEDGE;
+	const char *what = k == KEYS_REPORT   ? _("Reports on")
+	                   : k == KEYS_INBOX  ? _("Referrals to")
+	                   : kb               ? _("Knowledge base of")
+	                   : k == KEYS_AANBOD ? _("Training catalogue of")
+	                                      : _("Questions of");
+	bool region = k == KEYS_REPORT || kb || k == KEYS_AANBOD || !app->session.org_name;
 	char *left = xasprintf(" loket · %s %s", what,
 	                       region ? _("the region") : app->session.org_name);
 	int poswidth = (int)strlen(pos) > 0 ? 24 : 0;
@@ -327,6 +332,13 @@ on_news(struct app *app)
 	}
 }
 
+/* Knowledge editors get the editing screen under K. */
+static bool
+is_editor(const struct app *app)
+{
+	return app->session.roles && strstr(app->session.roles, "editor") != NULL;
+}
+
 static void
 try_reconnect(struct app *app)
 {
@@ -379,7 +391,10 @@ run_command(struct app *app, const char *line)
 			open_form(app, "signal", NULL);
 		}
 	} else if (strcmp(word, "knowledge") == 0 || strcmp(word, "kennis") == 0) {
-		push(app, view_knowledge_new());
+		push(app, is_editor(app) ? view_kb_edit_new() : view_knowledge_new());
+		load_top(app);
+	} else if (strcmp(word, "catalogue") == 0 || strcmp(word, "aanbod") == 0) {
+		push(app, view_aanbod_new("", 0));
 		load_top(app);
 	} else if (strcmp(word, "help") == 0 || strcmp(word, "hulp") == 0) {
 		push(app, view_help_new(v->ops->keys));
@@ -446,8 +461,19 @@ on_key(struct app *app, int ch, bool is_char)
 		return;
 	}
 	if (cmd == CMD_KNOWLEDGE) {
-		push(app, view_knowledge_new());
+		push(app, is_editor(app) ? view_kb_edit_new() : view_knowledge_new());
 		load_top(app);
+		return;
+	}
+	if (cmd == CMD_CATALOGUE) {
+		/* About the question on screen when there is one (its view says). */
+		int flags = v->ops->handle(v->state, &app->ctx, CMD_CATALOGUE, &area);
+		if (flags) {
+			apply(app, flags);
+		} else {
+			push(app, view_aanbod_new("", 0));
+			load_top(app);
+		}
 		return;
 	}
 	if (cmd == CMD_REPORTS) {
@@ -562,6 +588,8 @@ tui_main(const struct cli_globals *g)
 	count_unseen(&app);
 	if (app.session.roles && strstr(app.session.roles, "supervisor") && !app.session.organisation)
 		push(&app, view_report_new()); /* supervisors see counts, not questions */
+	else if (is_editor(&app) && !app.session.organisation)
+		push(&app, view_kb_edit_new()); /* knowledge editors keep the knowledge */
 	else
 		push(&app, view_list_new());
 	if (app.session.roles && strstr(app.session.roles, "central"))

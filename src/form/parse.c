@@ -236,7 +236,7 @@ form_type_name(enum form_type type)
 	return (size_t)type < sizeof type_names / sizeof type_names[0] ? type_names[type] : "?";
 }
 
-static const char *const bindable[] = {"question", "client", "referral", "signal", NULL};
+static const char *const bindable[] = {"question", "client", "referral", "signal", "knowledge", NULL};
 
 /* Statements that describe the form as a whole (before the first field). */
 static bool
@@ -257,7 +257,7 @@ form_statement(struct parser *ps, const char *kw, int line, int col)
 		for (const char *const *b = bindable; *b; b++)
 			if (strcmp(*b, *slot) == 0)
 				return true;
-		return fail_at(ps, line, col, "expected binds question, client, referral or signal");
+		return fail_at(ps, line, col, "expected binds question, client, referral, signal or knowledge");
 	}
 	return true;
 }
@@ -516,7 +516,7 @@ finish_form(struct parser *ps)
 	if (!ps->def->title)
 		return fail_at(ps, 1, 1, "expected 'title \"...\"' in the file");
 	if (!ps->def->binds)
-		return fail_at(ps, 1, 1, "expected 'binds question|client|referral|signal' in the file");
+		return fail_at(ps, 1, 1, "expected 'binds question|client|referral|signal|knowledge' in the file");
 	if (ps->def->nfields == 0)
 		return fail_at(ps, ps->line, 1, "expected at least one field");
 	return true;

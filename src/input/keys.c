@@ -102,6 +102,34 @@ static const struct binding bindings[] = {
 	{KEYS_REPORT, ':', CMD_COMMAND},
 	{KEYS_REPORT, 'q', CMD_BACK},
 	{KEYS_REPORT, 27, CMD_BACK},
+	{KEYS_LIST, 'a', CMD_CATALOGUE},
+	{KEYS_DETAIL, 'a', CMD_CATALOGUE},
+	{KEYS_INFO, 'a', CMD_CATALOGUE},
+	{KEYS_DETAIL, 'm', CMD_MAIL},
+	{KEYS_KBEDIT, 'n', CMD_NEW},
+	{KEYS_KBEDIT, 'e', CMD_EDIT},
+	{KEYS_KBEDIT, '\n', CMD_OPEN},
+	{KEYS_KBEDIT, '\r', CMD_OPEN},
+	{KEYS_KBEDIT, KEY_ENTER, CMD_OPEN},
+	{KEYS_KBEDIT, 'v', CMD_VERSIONS},
+	{KEYS_KBEDIT, 'x', CMD_RETIRE},
+	{KEYS_KBEDIT, '\t', CMD_NEXT_TAB},
+	{KEYS_KBEDIT, KEY_BTAB, CMD_PREV_TAB},
+	{KEYS_KBEDIT, '1', CMD_TAB_1},
+	{KEYS_KBEDIT, '2', CMD_TAB_2},
+	{KEYS_KBEDIT, '3', CMD_TAB_3},
+	{KEYS_KBEDIT, 'q', CMD_BACK},
+	{KEYS_KBEDIT, 27, CMD_BACK},
+	{KEYS_KBEDIT, ':', CMD_COMMAND},
+	{KEYS_VERSIONS, '\n', CMD_OPEN},
+	{KEYS_VERSIONS, '\r', CMD_OPEN},
+	{KEYS_VERSIONS, KEY_ENTER, CMD_OPEN},
+	{KEYS_VERSIONS, 'd', CMD_OPEN},
+	{KEYS_VERSIONS, 'm', CMD_MARK},
+	{KEYS_VERSIONS, 'e', CMD_EDIT},
+	{KEYS_VERSIONS, 'q', CMD_BACK},
+	{KEYS_VERSIONS, 27, CMD_BACK},
+	{KEYS_VERSIONS, KEY_LEFT, CMD_BACK},
 	{KEYS_HELP, 'q', CMD_BACK},
 	{KEYS_HELP, 27, CMD_BACK},
 	{KEYS_HELP, '?', CMD_BACK},
@@ -135,6 +163,7 @@ static const struct keys_help list_help[] = {
 	{"s", N_("log a demand signal")},
 	{"/", N_("search the questions (Dutch full text); empty clears")},
 	{"K", N_("knowledge base: search as you type, read items")},
+	{"a", N_("training catalogue: search as you type")},
 	{"n, N", N_("after a search: next, previous match")},
 	{":", N_("commands: new, refer, signal, knowledge, goto N, help, quit")},
 	{"Ctrl-L", N_("redraw the screen")},
@@ -154,6 +183,8 @@ static const struct keys_help detail_help[] = {
 	{"e", N_("change the question (intake form)")},
 	{"s", N_("log a demand signal about this question")},
 	{"K", N_("knowledge base: search as you type, read items")},
+	{"a", N_("training catalogue: give offerings on this question")},
+	{"m", N_("e-mail the client a summary (with consent)")},
 	{":", N_("commands: new, refer, signal, knowledge, goto N, help, quit")},
 	{"q, Esc, ←", N_("back to the list")},
 	{"R", N_("reports (supervisors)")},
@@ -167,6 +198,7 @@ static const struct keys_help form_help[] = {
 	{"Shift-Tab, ↑", N_("previous field")},
 	{"←, →, Space", N_("choose another value (lists, yes/no)")},
 	{"F10, Ctrl-S", N_("check and save")},
+	{"Ctrl-E", N_("edit a text of several lines in $VISUAL or $EDITOR")},
 	{"Esc", N_("cancel (asks first when something was typed)")},
 	{"F1", N_("this help")},
 	{NULL, NULL},
@@ -179,6 +211,7 @@ static const struct keys_help info_help[] = {
 	{"Enter", N_("read the whole item; Enter again closes it")},
 	{"q, Esc", N_("done: record the marked items")},
 	{"r", N_("record the marked items, then refer the question")},
+	{"a", N_("training catalogue: give offerings on this question")},
 	{"s", N_("log a demand signal about this question")},
 	{"?, F1", N_("this help")},
 	{NULL, NULL},
@@ -217,6 +250,40 @@ static const struct keys_help conflict_help[] = {
 	{"r", N_("apply your change to the question as it is now")},
 	{"d", N_("drop your change")},
 	{"Esc", N_("back to your form")},
+	{NULL, NULL},
+};
+
+/* The catalogue takes its keys directly (src/views/aanbod.c). */
+static const struct keys_help aanbod_help[] = {
+	{"Letters", N_("type to search; vorm:, vanaf:, max:, gemeente: filter")},
+	{"Down, Up", N_("next, previous offering")},
+	{"Enter", N_("read the whole offering; Enter, q or Esc closes it")},
+	{"Space", N_("about a question: mark as given to the client")},
+	{"Ctrl-U", N_("clear the search")},
+	{"Esc", N_("back (records the marked offerings)")},
+	{NULL, NULL},
+};
+
+static const struct keys_help kbedit_help[] = {
+	{"j, ↓, k, ↑", N_("next, previous item")},
+	{"1, 2, 3, Tab", N_("all items, review queue, retired items")},
+	{"Enter", N_("read the item")},
+	{"n", N_("new item")},
+	{"e", N_("edit: save a new version")},
+	{"v", N_("versions, and the difference between them")},
+	{"x", N_("retire the item, or bring a retired item back")},
+	{"q, Esc", N_("back")},
+	{"?, F1", N_("this help")},
+	{NULL, NULL},
+};
+
+static const struct keys_help versions_help[] = {
+	{"j, ↓, k, ↑", N_("next, previous version")},
+	{"Enter, d", N_("difference with the version before it (or the marked one)")},
+	{"m", N_("mark a version to compare with")},
+	{"e", N_("edit, starting from the newest version")},
+	{"q, Esc, ←", N_("back")},
+	{"?, F1", N_("this help")},
 	{NULL, NULL},
 };
 
@@ -261,6 +328,12 @@ keys_help(enum keys_context ctx)
 		return conflict_help;
 	case KEYS_REPORT:
 		return report_help;
+	case KEYS_AANBOD:
+		return aanbod_help;
+	case KEYS_KBEDIT:
+		return kbedit_help;
+	case KEYS_VERSIONS:
+		return versions_help;
 	}
 	return help_help;
 }

@@ -44,6 +44,10 @@ enum command {
 	CMD_PERIOD,       /* reports: weeks or months */
 	CMD_SCROLL_LEFT,  /* reports: sideways */
 	CMD_SCROLL_RIGHT,
+	CMD_CATALOGUE,    /* the training catalogue (aanbod) */
+	CMD_MAIL,         /* e-mail the client a summary */
+	CMD_RETIRE,       /* knowledge editor: retire or restore an item */
+	CMD_VERSIONS,     /* knowledge editor: versions and their differences */
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */
@@ -57,6 +61,9 @@ enum keys_context {
 	KEYS_INBOX,
 	KEYS_CONFLICT,
 	KEYS_REPORT,
+	KEYS_AANBOD,
+	KEYS_KBEDIT,
+	KEYS_VERSIONS,
 };
 
 /* The command for key `ch` in a context, or CMD_NONE. */

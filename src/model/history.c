@@ -191,6 +191,12 @@ history_describe(const struct history_facts *f)
 		changes(&b, f, true);
 	} else if (is(kind, "signal_logged")) {
 		strbuf_addf(&b, "%s", _("demand signal logged"));
+	} else if (is(kind, "offering_given")) {
+		strbuf_addf(&b, _("offering given: %s"), f->title ? f->title : "");
+	} else if (is(kind, "mail_sent")) {
+		strbuf_addf(&b, "%s", _("summary e-mailed to the client"));
+	} else if (is(kind, "mail_failed")) {
+		strbuf_addf(&b, _("summary e-mail failed: %s"), f->title ? f->title : "");
 	} else {
 		strbuf_addf(&b, "%s", kind);
 	}

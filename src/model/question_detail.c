@@ -45,7 +45,9 @@ static const char *const referral_sql =
 /* One row per event, or per changed field of an event; labels joined in. */
 static const char *const event_sql =
 	"SELECT e.id, to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'), coalesce(a.display_name, e.actor), "
-	"       e.kind, t.label, ch.label, g.label, e.detail->>'title', e.detail->>'version_no', "
+	"       e.kind, t.label, ch.label, g.label, "
+	"       coalesce(e.detail->>'title', e.detail->>'name', e.detail->>'error'), "
+	"       e.detail->>'version_no', "
 	"       coalesce(o.name, e.detail->>'to_org'), coalesce(rr.label, e.detail->>'reason'), "
 	"       coalesce(e.detail->>'consent_contact', e.detail->>'consent'), e.detail->>'kind', "
 	"       c.field, c.old_value, c.new_value "

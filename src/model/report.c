@@ -561,6 +561,29 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 			set(t, r, 6, xstrdup(retired ? _("retired") : _("past review")));
 	}
 	db_result_free(&res);
+	/* The training catalogue: which offerings advisors gave most. */
+	if (!fetch(db,
+	           "SELECT name, organization, given, withdrawn "
+	           "FROM loket.report_offerings($1::date, $2::date)",
+	           o, NULL, NULL, &res, err))
+		return false;
+	t = table(c, _("Training offerings given"));
+	col(t, _("offering"), false, RC_BOTH);
+	col(t, _("provider"), false, RC_BOTH);
+	col(t, _("given"), true, RC_BOTH);
+	col(t, "", false, RC_SCREEN);
+	col(t, _("state"), false, RC_BOTH);
+	max = column_max(res, 2, 0);
+	for (int i = 0; i < db_result_rows(res); i++) {
+		int r = row(t);
+		set(t, r, 0, dup_or_null(db_result_get(res, i, 0)));
+		set(t, r, 1, dup_or_null(db_result_get(res, i, 1)));
+		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
+		set(t, r, 3, bar_cell(c, db_result_get(res, i, 2), max));
+		if (strcmp(db_result_get(res, i, 3), "t") == 0)
+			set(t, r, 4, xstrdup(_("withdrawn")));
+	}
+	db_result_free(&res);
 	return true;
 }
 

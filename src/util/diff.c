@@ -116,8 +116,9 @@ intern(struct seq *a, struct seq *b)
 
 /* Find where an optimal path from (0,0) to (n,m) for a[0..n) and b[0..m)
  * crosses the middle (n, m > 0; a[0] != b[0] and a[n-1] != b[m-1]).  The
- * two halves before and after (*x, *y) can then be compared separately.
- * False when the work budget ran out (or, defensively, no split was found). */
+ * two halves before and after (*x, *y) can then be compared separately
+ * (past DIFF_MAX_COST the split is good rather than optimal).  False when
+ * the work budget ran out (or, defensively, no split was found). */
 static bool
 bisect(struct myers *c, const int *a, int n, const int *b, int m, int *x, int *y)
 {

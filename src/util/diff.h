@@ -19,7 +19,7 @@
  *   - the whole comparison does at most DIFF_MAX_WORK steps; past that, each
  *     part not yet compared is shown as deleted and added whole.
  * Measured (-O2): two 20,000-character texts with ~200 changed words take
- * under 1 ms (~120,000 steps, exact); completely rewritten ones 10-35 ms
+ * about 1 ms (~120,000 steps, exact); completely rewritten ones 10-35 ms
  * (~3-5 million steps); 1 MiB rewritten texts hit DIFF_MAX_WORK at ~0.5 s.
  */
 #ifndef LOKET_UTIL_DIFF_H

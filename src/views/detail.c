@@ -4,7 +4,9 @@
 
 #include "model/question.h"
 #include "model/referral_flow.h"
+#include "model/summary_mail.h"
 #include "ui/screen.h"
+#include "util/conf.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "views/views.h"
@@ -164,6 +166,39 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	return VIEW_REDRAW;
 }
 
+/* m: the client's summary by e-mail, now; the outcome goes to the status
+ * bar and, sent or not, into the history. */
+static void
+send_summary(struct detail_state *s, struct view_ctx *ctx)
+{
+	char *error = NULL;
+	struct conf *c = conf_load_default(&error);
+	struct summary_mail_config m;
+	if (!c || !summary_mail_config(c, &m, &error)) {
+		view_message(ctx, "%s", error);
+		free(error);
+		conf_free(&c);
+		return;
+	}
+	char *to = NULL, *id = NULL;
+	struct db_error err = {0};
+	switch (summary_mail_send(ctx->db, &m, s->number, &to, &id, &error, &err)) {
+	case MAIL_SENT:
+		view_message(ctx, _("Summary sent to %s."), to);
+		break;
+	case MAIL_NOT_ALLOWED:
+	case MAIL_DB_ERROR:
+		view_db_error(ctx, &err);
+		break;
+	case MAIL_FAILED:
+		view_message(ctx, _("Not sent: %s. Press m to try again."), error);
+		break;
+	}
+	free(to), free(id), free(error);
+	db_error_clear(&err);
+	conf_free(&c);
+}
+
 static int
 detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
@@ -203,6 +238,18 @@ detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 			return VIEW_HANDLED;
 		view_about_question(ctx, cmd == CMD_REFER ? "referral" : "signal", s->id, s->number);
 		return VIEW_NEW;
+	case CMD_CATALOGUE:
+		if (!s->id[0])
+			return VIEW_HANDLED;
+		ctx->next = xmalloc(sizeof *ctx->next);
+		*ctx->next = view_aanbod_new(s->id, s->number);
+		return VIEW_PUSH;
+	case CMD_MAIL:
+		if (!s->id[0])
+			return VIEW_HANDLED;
+		send_summary(s, ctx);
+		clear_lines(s); /* the history has the attempt now */
+		return detail_load(s, ctx, area) | VIEW_REDRAW;
 	default:
 		return 0;
 	}

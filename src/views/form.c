@@ -3,23 +3,30 @@
  * Ctrl-S saves after checking every field; Esc cancels (asking first when
  * something was typed).  Every change is journalled as a draft, so nothing
  * typed is lost to a dropped connection, SSH session or crash; the save
- * uses the draft's uuid, so a retry never stores the question twice. */
+ * uses the draft's uuid, so a retry never stores the question twice.
+ * A multi-line field shows a line break as a paragraph mark (¶), which
+ * libform cannot hold; Ctrl-E edits the field in $VISUAL or $EDITOR. */
 #include "config.h"
 
 #include "form/form.h"
+#include "model/kb.h"
 #include "model/question.h"
 #include "model/refdata.h"
 #include "model/referral.h"
 #include "model/referral_flow.h"
 #include "ui/screen.h"
 #include "util/file.h"
+#include "util/strbuf.h"
 #include "util/i18n.h"
 #include "util/uuid.h"
 #include "util/validate.h"
 #include "util/xalloc.h"
 #include "views/views.h"
 
+#include <errno.h>
 #include <form.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +62,11 @@ current_index(const struct form_state *s)
 	return s->form ? field_index(current_field(s->form)) : s->current;
 }
 
-/* The field's text: trailing blanks gone, and (multi-line fields keep no
- * line breaks) runs of blanks made one. */
+#define PARAGRAPH "\xc2\xb6" /* ¶, a line break in a multi-line field */
+
+/* The field's text: trailing blanks gone, and in a multi-line field (which
+ * libform fills line by line with blanks) runs of blanks made one and each
+ * paragraph mark, with the blanks around it, a line break again. */
 static char *
 field_text(FIELD *f, bool multiline)
 {
@@ -66,12 +76,38 @@ field_text(FIELD *f, bool multiline)
 		raw[--n] = '\0';
 	if (multiline) {
 		char *w = raw;
-		for (char *r = raw; *r; r++)
-			if (!(*r == ' ' && w > raw && w[-1] == ' '))
+		for (char *r = raw; *r; r++) {
+			if (strncmp(r, PARAGRAPH, 2) == 0) {
+				while (w > raw && w[-1] == ' ')
+					w--;
+				*w++ = '\n';
+				r++;
+				while (r[1] == ' ')
+					r++;
+			} else if (!(*r == ' ' && w > raw && (w[-1] == ' ' || w[-1] == '\n'))) {
 				*w++ = *r;
+			}
+		}
 		*w = '\0';
 	}
 	return raw;
+}
+
+/* What a multi-line field shows for a value: line breaks as " ¶ ". */
+static char *
+field_shown(const char *v)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	for (const char *p = v; *p; p++) {
+		if (*p == '\r')
+			continue;
+		if (*p == '\n')
+			strbuf_adds(&sb, " " PARAGRAPH " ");
+		else
+			strbuf_addc(&sb, *p);
+	}
+	return strbuf_detach(&sb);
 }
 
 static void
@@ -160,7 +196,9 @@ post(struct form_state *s, const struct view_area *area)
 			field_opts_on(fl, O_WRAP);
 		set_field_back(fl, A_UNDERLINE);
 		const char *v = form_values_get(&s->draft.values, f->name);
-		set_field_buffer(fl, 0, v ? v : (f->def ? f->def : ""));
+		char *shown = field_shown(v ? v : (f->def ? f->def : ""));
+		set_field_buffer(fl, 0, shown);
+		free(shown);
 		s->fields[i] = fl;
 		s->row[i] = used;
 		used += h;
@@ -665,6 +703,156 @@ after_conflict(struct form_state *s, struct view_ctx *ctx)
 	return save(s, ctx);
 }
 
+/* Ctrl-E: the current multi-line field in $VISUAL or $EDITOR (else vi),
+ * through a private temporary file; what the editor leaves is the field's
+ * new value.  The terminal is handed over and taken back whole. */
+static int
+external_edit(struct form_state *s, struct view_ctx *ctx)
+{
+	int i = current_index(s);
+	const struct form_field *f = &s->def->fields[i];
+	if (f->type != FORM_MULTILINE) {
+		view_message(ctx, "%s", _("Ctrl-E edits a text of several lines in your editor."));
+		return VIEW_REDRAW;
+	}
+	journal(s, ctx);
+	const char *editor = getenv("VISUAL");
+	if (!editor || !*editor)
+		editor = getenv("EDITOR");
+	if (!editor || !*editor)
+		editor = "vi";
+	const char *tmpdir = getenv("TMPDIR");
+	char *path = xasprintf("%s/loket-edit-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemp(path); /* mode 0600 */
+	const char *v = value(s, f->name);
+	size_t len = strlen(v);
+	bool ok = fd >= 0 && write(fd, v, len) == (ssize_t)len && (len == 0 || v[len - 1] == '\n' ||
+	                                                            write(fd, "\n", 1) == 1);
+	if (fd >= 0)
+		close(fd);
+	if (!ok) {
+		view_message(ctx, _("Cannot write a temporary file: %s"), strerror(errno));
+		unlink(path);
+		free(path);
+		return VIEW_REDRAW;
+	}
+	def_prog_mode();
+	endwin();
+	int status = -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* $EDITOR may hold arguments ("emacs -nw"): let the shell split it. */
+		setenv("LOKET_EDITOR", editor, 1);
+		execl("/bin/sh", "sh", "-c", "exec $LOKET_EDITOR \"$1\"", "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	char *text = NULL;
+	size_t n = 0;
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		view_message(ctx, _("The editor (%s) did not finish normally; the text is unchanged."),
+		             editor);
+	} else if (!file_read(path, &text, &n) || strlen(text) != n) {
+		view_message(ctx, "%s", _("The edited text could not be read; the text is unchanged."));
+	} else {
+		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+			text[--n] = '\0';
+		char *shown = field_shown(text);
+		if (s->form)
+			set_field_buffer(s->fields[i], 0, shown);
+		free(shown);
+		s->dirty = true;
+		journal(s, ctx);
+	}
+	free(text);
+	unlink(path);
+	free(path);
+	return VIEW_REDRAW;
+}
+
+/* "31-12-2026" -> "2026-12-31" (the form has checked the shape). */
+static void
+iso_date(const char *dmy, char out[11])
+{
+	if (strlen(dmy) == 10 && dmy[2] == '-' && dmy[5] == '-')
+		snprintf(out, 11, "%.4s-%.2s-%.2s", dmy + 6, dmy + 3, dmy);
+	else
+		snprintf(out, 11, "%s", dmy);
+}
+
+/* A knowledge item's new version (editors).  When someone saved a newer
+ * version meanwhile, the form stays with what was typed and says so; F10
+ * again saves it on top of that newer version. */
+static int
+save_knowledge(struct form_state *s, struct view_ctx *ctx)
+{
+	char from[11], review[11];
+	iso_date(value(s, "valid_from"), from);
+	iso_date(value(s, "review_by"), review);
+	bool existing = *value(s, "_kb.item") != '\0';
+	if (existing && strcmp(value(s, "slug"), value(s, "_kb.slug")) != 0) {
+		view_message(ctx, _("The short name of an item cannot change (it is %s)."),
+		             value(s, "_kb.slug"));
+		return VIEW_REDRAW;
+	}
+	struct kb_version v = {
+		.item_id = existing ? xstrdup(value(s, "_kb.item")) : NULL,
+		.slug = (char *)value(s, "slug"),
+		.version_no = atoi(value(s, "_kb.version")),
+		.title = (char *)value(s, "title"),
+		.tell_client = (char *)value(s, "tell_client"),
+		.body = (char *)value(s, "body"),
+		.audience = (char *)value(s, "audience"),
+		.topics = (char *)value(s, "topics"),
+		.link = (char *)value(s, "link"),
+		.valid_from = from,
+		.review_by = review,
+	};
+	bool created = false;
+	struct db_error err = {0};
+	bool ok = kb_save(ctx->db, &v, &created, &err);
+	if (!ok) {
+		s->pending_save = db_error_is_connection(&err);
+		if (s->pending_save) {
+			view_message(ctx, "%s",
+			             _("Connection lost: the form is kept and saved when the connection is back."));
+		} else if (strcmp(err.sqlstate, "40001") == 0) {
+			/* Base the next F10 on the newest version. */
+			struct kb_versions vs;
+			struct db_error e2 = {0};
+			if (kb_versions(ctx->db, value(s, "_kb.item"), &vs, &e2) && vs.count > 0) {
+				char no[16];
+				snprintf(no, sizeof no, "%d", vs.items[0].version_no);
+				form_values_set(&s->draft.values, "_kb.version", no);
+				view_message(ctx, _("%s saved version %d meanwhile. Press F10 again to save "
+				                    "yours on top of it (K, v shows the difference), or Esc."),
+				             vs.items[0].created_by, vs.items[0].version_no);
+				kb_versions_free(&vs);
+			} else {
+				view_db_error(ctx, &err);
+			}
+			db_error_clear(&e2);
+		} else {
+			view_db_error(ctx, &err);
+		}
+		db_error_clear(&err);
+		free(v.item_id);
+		return VIEW_REDRAW;
+	}
+	snprintf(ctx->kb_item, sizeof ctx->kb_item, "%s", v.item_id ? v.item_id : "");
+	if (created)
+		view_message(ctx, _("Saved: %s version %d."), value(s, "slug"), v.version_no);
+	else
+		view_message(ctx, "%s", _("Nothing changed: no new version was made."));
+	free(v.item_id);
+	return saved(s, ctx);
+}
+
 /* F10: check every field, then store; on a lost connection keep the draft
  * and try again when the connection is back. */
 static int
@@ -690,6 +878,8 @@ save(struct form_state *s, struct view_ctx *ctx)
 		return save_client(s, ctx);
 	if (strcmp(s->def->binds, "signal") == 0)
 		return save_signal(s, ctx);
+	if (strcmp(s->def->binds, "knowledge") == 0)
+		return save_knowledge(s, ctx);
 	if (strcmp(s->def->binds, "question") != 0) {
 		view_message(ctx, _("Form %s cannot be saved yet."), s->def->name);
 		return VIEW_REDRAW;
@@ -772,6 +962,8 @@ form_command(struct form_state *s, struct view_ctx *ctx, int key)
 		return cancel(s, ctx, 0);
 	case KEY_F(1):
 		return VIEW_HELP;
+	case CTRL_KEY('e'):
+		return external_edit(s, ctx);
 	case '\t':
 	case KEY_DOWN:
 	case '\n':

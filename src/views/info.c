@@ -120,6 +120,10 @@ info_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 	case CMD_SIGNAL:
 		view_about_question(ctx, "signal", s->question_id, s->number);
 		return VIEW_NEW;
+	case CMD_CATALOGUE:
+		ctx->next = xmalloc(sizeof *ctx->next);
+		*ctx->next = view_aanbod_new(s->question_id, s->number);
+		return VIEW_PUSH;
 	default:
 		return 0;
 	}

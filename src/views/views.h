@@ -49,6 +49,7 @@ struct view_ctx {
 	int edit_number;  /* with VIEW_NEW of intake: change this question */
 	char conflict_choice; /* from the conflict screen: r reapply, d drop, e edit on */
 	struct view *next; /* set with VIEW_PUSH (owned until taken) */
+	char kb_item[24];  /* a knowledge item just saved: the editor's list selects it */
 };
 
 /* Set the status message (printf-style; the text is shown sanitised). */
@@ -120,6 +121,15 @@ void view_about_question(struct view_ctx *ctx, const char *name, const char *id,
 struct view view_help_new(enum keys_context for_keys);
 /* The knowledge base browser. */
 struct view view_knowledge_new(void);
+/* The knowledge editors' screen (K for role editor): items, review queue,
+ * versions and their differences, new versions through forms/knowledge.form. */
+struct view view_kb_edit_new(void);
+/* The versions of one knowledge item and the differences between them. */
+struct view view_kb_versions_new(const char *item_id);
+/* The training catalogue (a): search as you type with filters.  With a
+ * question (id not ""), Space marks offerings and leaving records them as
+ * information given on that question. */
+struct view view_aanbod_new(const char *question_id, int number);
 /* The first-line information pane for a question just saved. */
 struct view view_info_new(const char *question_id, int number, const char *topic,
                           const char *text);

@@ -41,7 +41,8 @@ tl_createdb() {
 tl_conninfo() { echo "host=$tl_host dbname=$tl_db user=$1"; }
 
 # tl_start COLS ROWS ROLE: run loket as ROLE in a new pane, in English unless
-# TL_LANGUAGE says otherwise (empty: loket's default, Dutch).  When loket ends,
+# TL_LANGUAGE says otherwise (empty: loket's default, Dutch).  TL_ENV adds
+# NAME='value' settings to its environment (EDITOR, LOKET_CONFIG, ...).  When loket ends,
 # its exit status goes to $tl_tmp/exit and the terminal modes to $tl_tmp/stty.
 tl_start() {
     rm -f "$tl_tmp/exit" "$tl_tmp/stty"
@@ -53,7 +54,7 @@ tl_start() {
     tl_tmux new-session -d -s t -x "$1" -y "$2" \
         "env TERM=${TL_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
          LOKET_LOCALEDIR='$tl_tmp/locale' XDG_STATE_HOME='$tl_tmp/state' NO_COLOR=1 \
-         '$LOKET' -d '$(tl_conninfo "$3")'; echo \$? >'$tl_tmp/exit.tmp'; \
+         ${TL_ENV-} '$LOKET' -d '$(tl_conninfo "$3")'; echo \$? >'$tl_tmp/exit.tmp'; \
          stty -a >'$tl_tmp/stty' 2>&1; mv '$tl_tmp/exit.tmp' '$tl_tmp/exit'; sleep 600"
 }
 

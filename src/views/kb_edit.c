@@ -1,0 +1,614 @@
+/* kb_edit.c: the knowledge editors' screen (K for role editor).  Three
+ * tabs: the live items, the review queue (past or within 30 days of the
+ * review date, most overdue first) and the retired items.  Enter reads an
+ * item, n makes a new one and e a new version (both through
+ * forms/knowledge.form, so a half-written item survives a crash like any
+ * form), x retires or brings back, v lists the versions and shows the
+ * difference between two of them word by word.  Versions are immutable:
+ * questions keep pointing at the version that was given. */
+#include "config.h"
+
+#include "form/form.h"
+#include "model/kb.h"
+#include "ui/screen.h"
+#include "util/diff.h"
+#include "util/i18n.h"
+#include "util/strbuf.h"
+#include "util/width.h"
+#include "util/xalloc.h"
+#include "views/views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REVIEW_DAYS 30
+
+enum kb_tab { TAB_LIVE, TAB_REVIEW, TAB_RETIRED, TAB_COUNT };
+
+struct kb_edit_state {
+	enum kb_tab tab;
+	struct kb_items items; /* what the tab shows */
+	int *index;            /* rows of items shown (retired tab: only retired) */
+	int n;
+	int cursor, top;
+	bool reading;
+	int read_top;
+	struct kb_versions cur; /* the item being read */
+	char pos[48];
+};
+
+static void
+select_rows(struct kb_edit_state *s)
+{
+	free(s->index);
+	s->index = xcalloc((size_t)(s->items.count > 0 ? s->items.count : 1), sizeof *s->index);
+	s->n = 0;
+	for (int i = 0; i < s->items.count; i++)
+		if (s->tab != TAB_RETIRED || s->items.items[i].retired)
+			s->index[s->n++] = i;
+	if (s->cursor >= s->n)
+		s->cursor = s->n > 0 ? s->n - 1 : 0;
+}
+
+static int
+kbe_load(void *state, struct view_ctx *ctx, const struct view_area *area)
+{
+	struct kb_edit_state *s = state;
+	kb_items_free(&s->items);
+	struct db_error err = {0};
+	if (!kb_list(ctx->db, s->tab == TAB_RETIRED, s->tab == TAB_REVIEW ? REVIEW_DAYS : -1,
+	             &s->items, &err)) {
+		view_db_error(ctx, &err);
+		db_error_clear(&err);
+	}
+	select_rows(s);
+	if (ctx->kb_item[0]) { /* just saved: select it */
+		for (int i = 0; i < s->n; i++)
+			if (strcmp(s->items.items[s->index[i]].item_id, ctx->kb_item) == 0)
+				s->cursor = i;
+		ctx->kb_item[0] = '\0';
+		if (s->cursor < s->top || s->cursor >= s->top + area->rows - 2)
+			s->top = s->cursor > area->rows / 2 ? s->cursor - area->rows / 2 : 0;
+	}
+	if (s->reading && s->cur.count > 0) { /* read again: it may have a new version */
+		char *id = xstrdup(s->cur.items[0].item_id);
+		kb_versions_free(&s->cur);
+		if (!kb_versions(ctx->db, id, &s->cur, &err)) {
+			view_db_error(ctx, &err);
+			db_error_clear(&err);
+			s->reading = false;
+		}
+		free(id);
+	}
+	return VIEW_REDRAW;
+}
+
+static const struct kb_item *
+current(const struct kb_edit_state *s)
+{
+	return s->n > 0 ? &s->items.items[s->index[s->cursor]] : NULL;
+}
+
+/* dd-mm-yyyy of today plus days. */
+static void
+day_from_now(int days, char out[11])
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%d-%m-%Y", &tm);
+}
+
+/* "2026-11-30" -> "30-11-2026", as the form's date fields take it. */
+static void
+dmy(const char *iso, char out[11])
+{
+	if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
+		snprintf(out, 11, "%.2s-%.2s-%.4s", iso + 8, iso + 5, iso);
+	else
+		snprintf(out, 11, "%s", iso);
+}
+
+/* Open forms/knowledge.form: empty for a new item, else filled from the
+ * newest version (v), to be saved as the version after it. */
+static int
+open_editor(struct view_ctx *ctx, const struct kb_version *v)
+{
+	struct form_values carry = {0};
+	char from[11], review[11];
+	if (v) {
+		char no[16];
+		snprintf(no, sizeof no, "%d", v->version_no);
+		form_values_set(&carry, "_kb.item", v->item_id);
+		form_values_set(&carry, "_kb.version", no);
+		form_values_set(&carry, "_kb.slug", v->slug);
+		form_values_set(&carry, "slug", v->slug);
+		form_values_set(&carry, "title", v->title);
+		form_values_set(&carry, "tell_client", v->tell_client);
+		form_values_set(&carry, "body", v->body);
+		form_values_set(&carry, "topics", v->topics);
+		form_values_set(&carry, "audience", v->audience);
+		form_values_set(&carry, "link", v->link);
+		dmy(v->valid_from, from);
+		dmy(v->review_by, review);
+	} else {
+		day_from_now(0, from);
+		day_from_now(365, review);
+	}
+	form_values_set(&carry, "valid_from", from);
+	form_values_set(&carry, "review_by", review);
+	ctx->carry = &carry;
+	struct view next = view_form_new(ctx, "knowledge", NULL);
+	ctx->carry = NULL;
+	form_values_clear(&carry);
+	if (!next.ops)
+		return VIEW_REDRAW;
+	ctx->next = xmalloc(sizeof *ctx->next);
+	*ctx->next = next;
+	return VIEW_PUSH;
+}
+
+static bool
+load_versions(struct kb_edit_state *s, struct view_ctx *ctx)
+{
+	const struct kb_item *it = current(s);
+	if (!it)
+		return false;
+	kb_versions_free(&s->cur);
+	struct db_error err = {0};
+	if (!kb_versions(ctx->db, it->item_id, &s->cur, &err) || s->cur.count == 0) {
+		view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return false;
+	}
+	return true;
+}
+
+static int
+kbe_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
+{
+	struct kb_edit_state *s = state;
+	if (s->reading) {
+		switch (cmd) {
+		case CMD_DOWN:
+			s->read_top++;
+			return VIEW_REDRAW;
+		case CMD_UP:
+			s->read_top = s->read_top > 0 ? s->read_top - 1 : 0;
+			return VIEW_REDRAW;
+		case CMD_PAGE_DOWN:
+			s->read_top += area->rows - 1;
+			return VIEW_REDRAW;
+		case CMD_PAGE_UP:
+			s->read_top = s->read_top > area->rows - 1 ? s->read_top - area->rows + 1 : 0;
+			return VIEW_REDRAW;
+		case CMD_BACK:
+		case CMD_OPEN:
+			s->reading = false;
+			return VIEW_REDRAW;
+		default:
+			break;
+		}
+	}
+	switch (cmd) {
+	case CMD_DOWN:
+		if (s->cursor + 1 < s->n)
+			s->cursor++;
+		break;
+	case CMD_UP:
+		if (s->cursor > 0)
+			s->cursor--;
+		break;
+	case CMD_PAGE_DOWN:
+		s->cursor = s->cursor + area->rows - 2 < s->n ? s->cursor + area->rows - 2
+		                                              : (s->n > 0 ? s->n - 1 : 0);
+		break;
+	case CMD_PAGE_UP:
+		s->cursor = s->cursor > area->rows - 2 ? s->cursor - (area->rows - 2) : 0;
+		break;
+	case CMD_FIRST:
+		s->cursor = 0;
+		break;
+	case CMD_LAST:
+		s->cursor = s->n > 0 ? s->n - 1 : 0;
+		break;
+	case CMD_TAB_1:
+	case CMD_TAB_2:
+	case CMD_TAB_3:
+	case CMD_NEXT_TAB:
+	case CMD_PREV_TAB:
+		s->tab = cmd == CMD_TAB_1      ? TAB_LIVE
+		         : cmd == CMD_TAB_2    ? TAB_REVIEW
+		         : cmd == CMD_TAB_3    ? TAB_RETIRED
+		         : cmd == CMD_NEXT_TAB ? (s->tab + 1) % TAB_COUNT
+		                               : (s->tab + TAB_COUNT - 1) % TAB_COUNT;
+		s->cursor = s->top = 0;
+		s->reading = false;
+		return kbe_load(s, ctx, area);
+	case CMD_OPEN:
+		if (load_versions(s, ctx)) {
+			s->reading = true;
+			s->read_top = 0;
+		}
+		break;
+	case CMD_NEW:
+		return open_editor(ctx, NULL);
+	case CMD_EDIT:
+		if (!s->reading && !load_versions(s, ctx))
+			return VIEW_REDRAW;
+		if (s->cur.items[0].retired) {
+			view_message(ctx, "%s", _("A retired item is not edited; x brings it back first."));
+			return VIEW_REDRAW;
+		}
+		return open_editor(ctx, &s->cur.items[0]);
+	case CMD_VERSIONS: {
+		const struct kb_item *it = current(s);
+		if (!it)
+			return VIEW_REDRAW;
+		ctx->next = xmalloc(sizeof *ctx->next);
+		*ctx->next = view_kb_versions_new(it->item_id);
+		return VIEW_PUSH;
+	}
+	case CMD_RETIRE: {
+		const struct kb_item *it = current(s);
+		if (!it)
+			return VIEW_REDRAW;
+		struct db_error err = {0};
+		bool retire = !it->retired;
+		char *title = xstrdup(it->title);
+		if (!kb_retire(ctx->db, it->item_id, retire, &err)) {
+			view_db_error(ctx, &err);
+			db_error_clear(&err);
+		} else if (retire) {
+			view_message(ctx, _("Retired: %s. It is no longer suggested; tab 3 lists it."),
+			             title);
+		} else {
+			view_message(ctx, _("Back in use: %s."), title);
+		}
+		free(title);
+		s->reading = false;
+		return kbe_load(s, ctx, area);
+	}
+	case CMD_BACK:
+		return VIEW_BACK;
+	default:
+		return 0;
+	}
+	if (s->cursor < s->top)
+		s->top = s->cursor;
+	if (s->cursor >= s->top + area->rows - 2)
+		s->top = s->cursor - (area->rows - 3);
+	return VIEW_REDRAW;
+}
+
+static const char *
+state_label(const struct kb_item *it)
+{
+	if (it->retired)
+		return _("retired");
+	if (it->days_left < 0)
+		return _("past review");
+	if (it->days_left <= REVIEW_DAYS)
+		return _("review soon");
+	return "";
+}
+
+static void
+draw_reading(const struct kb_edit_state *s, WINDOW *w, const struct view_area *area)
+{
+	const struct kb_version *v = &s->cur.items[0];
+	char from[11], review[11];
+	dmy(v->valid_from, from);
+	dmy(v->review_by, review);
+	char *all = xasprintf(
+	    "%s\n\n%s\n\n%s\n\n%s %s\n%s %s\n%s %s\n%s %s - %s\n%s %d (%s, %s)%s%s", v->title,
+	    v->tell_client, v->body, _("Topics:"), v->topics, _("Audience:"),
+	    v->audience[0] ? v->audience : _("everyone"), _("Link:"), v->link[0] ? v->link : "-",
+	    _("Valid:"), from, review, _("Version:"), v->version_no, v->created_by, v->created_at,
+	    v->retired ? "\n" : "", v->retired ? _("This item is retired.") : "");
+	ui_put_wrapped(w, area->y, 1, area->cols - 2, all, s->read_top, area->rows);
+	free(all);
+}
+
+static void
+kbe_draw(const void *state, WINDOW *w, const struct view_area *area)
+{
+	const struct kb_edit_state *s = state;
+	for (int y = area->y; y < area->y + area->rows; y++) {
+		wmove(w, y, 0);
+		wclrtoeol(w);
+	}
+	if (s->reading && s->cur.count > 0) {
+		draw_reading(s, w, area);
+		return;
+	}
+	static const char *const tabs[] = {N_("1 Items"), N_("2 Review queue"), N_("3 Retired")};
+	int x = 1;
+	for (int t = 0; t < TAB_COUNT; t++) {
+		/* the chosen tab in brackets too: visible without colours */
+		char *label = xasprintf(t == (int)s->tab ? "[%s]" : " %s ", _(tabs[t]));
+		ui_style(w, t == (int)s->tab ? UI_SELECTED : UI_HEADER, true);
+		ui_put(w, area->y, x, area->cols - x - 1, label);
+		ui_style(w, t == (int)s->tab ? UI_SELECTED : UI_HEADER, false);
+		x += text_width(label) + 1;
+		free(label);
+		if (x >= area->cols - 2)
+			break;
+	}
+	if (s->n == 0) {
+		ui_put(w, area->y + 2, 2, area->cols - 4,
+		       s->tab == TAB_REVIEW    ? _("Nothing to review: every item is current.")
+		       : s->tab == TAB_RETIRED ? _("No retired items.")
+		                               : _("No knowledge items yet: n makes the first."));
+		return;
+	}
+	int rows = area->rows - 2;
+	int right = 30; /* version, review date, state */
+	int title_w = area->cols - 2 - right > 10 ? area->cols - 2 - right : area->cols - 2;
+	for (int i = 0; i < rows && s->top + i < s->n; i++) {
+		int k = s->top + i;
+		const struct kb_item *it = &s->items.items[s->index[k]];
+		int y = area->y + 2 + i;
+		if (k == s->cursor)
+			ui_style(w, UI_SELECTED, true);
+		ui_put(w, y, 1, title_w, it->title);
+		if (title_w < area->cols - 2) {
+			char *meta = xasprintf("v%-3d %s %s", it->version_no, it->review_by, state_label(it));
+			ui_put(w, y, 1 + title_w + 1, area->cols - title_w - 3, meta);
+			free(meta);
+		}
+		if (k == s->cursor)
+			ui_style(w, UI_SELECTED, false);
+	}
+}
+
+static const char *
+kbe_position(const void *state)
+{
+	struct kb_edit_state *s = (struct kb_edit_state *)state;
+	if (s->n == 0)
+		snprintf(s->pos, sizeof s->pos, "0");
+	else
+		snprintf(s->pos, sizeof s->pos, "%d/%d", s->cursor + 1, s->n);
+	return s->pos;
+}
+
+static void
+kbe_free(void *state)
+{
+	struct kb_edit_state *s = state;
+	kb_items_free(&s->items);
+	kb_versions_free(&s->cur);
+	free(s->index);
+	free(s);
+}
+
+static const struct view_ops kbe_ops = {
+	.keys = KEYS_KBEDIT,
+	.load = kbe_load,
+	.handle = kbe_handle,
+	.draw = kbe_draw,
+	.position = kbe_position,
+	.free = kbe_free,
+};
+
+struct view
+view_kb_edit_new(void)
+{
+	struct kb_edit_state *s = xcalloc(1, sizeof *s);
+	struct view v = {&kbe_ops, s};
+	return v;
+}
+
+/* The versions of one item, newest first; Enter shows the difference with
+ * the version before it, or with the version marked with m. */
+struct kb_versions_state {
+	char *item_id;
+	struct kb_versions list;
+	int cursor;
+	int marked; /* index, or -1 */
+	bool showing;
+	int read_top;
+	char *diff_text; /* the rendered difference */
+	char pos[48];
+};
+
+static int
+kbv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
+{
+	(void)area;
+	struct kb_versions_state *s = state;
+	kb_versions_free(&s->list);
+	struct db_error err = {0};
+	if (!kb_versions(ctx->db, s->item_id, &s->list, &err)) {
+		view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return VIEW_BACK;
+	}
+	if (s->cursor >= s->list.count)
+		s->cursor = 0;
+	return VIEW_REDRAW;
+}
+
+/* One field's difference, when it has one. */
+static void
+diff_field(struct strbuf *out, const char *label, const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return;
+	struct diff d;
+	diff_words(a, b, &d);
+	char *plain = diff_render_plain(&d);
+	strbuf_addf(out, "%s\n%s\n\n", label, plain);
+	free(plain);
+	diff_free(&d);
+}
+
+static void
+make_diff(struct kb_versions_state *s, const struct kb_version *a, const struct kb_version *b)
+{
+	struct strbuf out;
+	strbuf_init(&out);
+	strbuf_addf(&out, _("Version %d (%s, %s) -> version %d (%s, %s)"), a->version_no,
+	            a->created_by, a->created_at, b->version_no, b->created_by, b->created_at);
+	strbuf_adds(&out, "\n");
+	strbuf_adds(&out, _("[-removed-] {+added+}"));
+	strbuf_adds(&out, "\n\n");
+	size_t header = out.len;
+	diff_field(&out, _("Title:"), a->title, b->title);
+	diff_field(&out, _("Tell the client:"), a->tell_client, b->tell_client);
+	diff_field(&out, _("Body:"), a->body, b->body);
+	diff_field(&out, _("Topics:"), a->topics, b->topics);
+	diff_field(&out, _("Audience:"), a->audience, b->audience);
+	diff_field(&out, _("Link:"), a->link, b->link);
+	diff_field(&out, _("Valid from:"), a->valid_from, b->valid_from);
+	diff_field(&out, _("Review by:"), a->review_by, b->review_by);
+	if (out.len == header)
+		strbuf_adds(&out, _("The two versions have the same content."));
+	free(s->diff_text);
+	s->diff_text = strbuf_detach(&out);
+}
+
+static int
+kbv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
+{
+	struct kb_versions_state *s = state;
+	if (s->showing) {
+		switch (cmd) {
+		case CMD_DOWN:
+			s->read_top++;
+			break;
+		case CMD_UP:
+			s->read_top = s->read_top > 0 ? s->read_top - 1 : 0;
+			break;
+		case CMD_PAGE_DOWN:
+			s->read_top += area->rows - 1;
+			break;
+		case CMD_PAGE_UP:
+			s->read_top = s->read_top > area->rows - 1 ? s->read_top - area->rows + 1 : 0;
+			break;
+		case CMD_BACK:
+		case CMD_OPEN:
+			s->showing = false;
+			break;
+		default:
+			return 0;
+		}
+		return VIEW_REDRAW;
+	}
+	switch (cmd) {
+	case CMD_DOWN:
+		if (s->cursor + 1 < s->list.count)
+			s->cursor++;
+		break;
+	case CMD_UP:
+		if (s->cursor > 0)
+			s->cursor--;
+		break;
+	case CMD_MARK:
+		s->marked = s->marked == s->cursor ? -1 : s->cursor;
+		break;
+	case CMD_OPEN: {
+		/* older -> newer: the marked one against the cursor's, else the
+		 * cursor's against the one before it */
+		int other = s->marked >= 0 && s->marked != s->cursor ? s->marked : s->cursor + 1;
+		if (other >= s->list.count) {
+			view_message(ctx, "%s", _("This is the first version: there is nothing before it."));
+			return VIEW_REDRAW;
+		}
+		int older = other > s->cursor ? other : s->cursor;
+		int newer = other > s->cursor ? s->cursor : other;
+		make_diff(s, &s->list.items[older], &s->list.items[newer]);
+		s->showing = true;
+		s->read_top = 0;
+		break;
+	}
+	case CMD_EDIT:
+		if (s->list.count == 0)
+			return VIEW_REDRAW;
+		if (s->list.items[0].retired) {
+			view_message(ctx, "%s", _("A retired item is not edited; x brings it back first."));
+			return VIEW_REDRAW;
+		}
+		return open_editor(ctx, &s->list.items[0]);
+	case CMD_BACK:
+		return VIEW_BACK;
+	default:
+		return 0;
+	}
+	return VIEW_REDRAW;
+}
+
+static void
+kbv_draw(const void *state, WINDOW *w, const struct view_area *area)
+{
+	const struct kb_versions_state *s = state;
+	for (int y = area->y; y < area->y + area->rows; y++) {
+		wmove(w, y, 0);
+		wclrtoeol(w);
+	}
+	if (s->showing && s->diff_text) {
+		ui_put_wrapped(w, area->y, 1, area->cols - 2, s->diff_text, s->read_top, area->rows);
+		return;
+	}
+	if (s->list.count == 0)
+		return;
+	char *head = xasprintf(_("Versions of %s (m marks one to compare, Enter shows the difference)"),
+	                       s->list.items[0].slug);
+	ui_style(w, UI_HEADER, true);
+	ui_put(w, area->y, 1, area->cols - 2, head);
+	ui_style(w, UI_HEADER, false);
+	free(head);
+	int top = s->cursor >= area->rows - 2 ? s->cursor - (area->rows - 3) : 0;
+	for (int i = 0; i < area->rows - 2 && top + i < s->list.count; i++) {
+		int k = top + i;
+		const struct kb_version *v = &s->list.items[k];
+		char *line = xasprintf("%s v%-3d %s  %-12s %s", k == s->marked ? "*" : " ", v->version_no,
+		                       v->created_at, v->created_by, v->title);
+		if (k == s->cursor)
+			ui_style(w, UI_SELECTED, true);
+		ui_put(w, area->y + 2 + i, 1, area->cols - 2, line);
+		if (k == s->cursor)
+			ui_style(w, UI_SELECTED, false);
+		free(line);
+	}
+}
+
+static const char *
+kbv_position(const void *state)
+{
+	struct kb_versions_state *s = (struct kb_versions_state *)state;
+	snprintf(s->pos, sizeof s->pos, "%d/%d", s->list.count ? s->cursor + 1 : 0, s->list.count);
+	return s->pos;
+}
+
+static void
+kbv_free(void *state)
+{
+	struct kb_versions_state *s = state;
+	kb_versions_free(&s->list);
+	free(s->item_id);
+	free(s->diff_text);
+	free(s);
+}
+
+static const struct view_ops kbv_ops = {
+	.keys = KEYS_VERSIONS,
+	.load = kbv_load,
+	.handle = kbv_handle,
+	.draw = kbv_draw,
+	.position = kbv_position,
+	.free = kbv_free,
+};
+
+struct view
+view_kb_versions_new(const char *item_id)
+{
+	struct kb_versions_state *s = xcalloc(1, sizeof *s);
+	s->item_id = xstrdup(item_id);
+	s->marked = -1;
+	struct view v = {&kbv_ops, s};
+	return v;
+}
