@@ -70,7 +70,7 @@ AS $$
     SELECT k.item_id, k.slug, k.version_no, k.title, k.review_by,
            k.review_by - current_date, k.updated_by
       FROM kb_items(false) k
-     WHERE k.review_by < current_date + greatest(p_days, 0)
+     WHERE k.review_by <= current_date + greatest(p_days, 0)
      ORDER BY k.review_by, k.title
 $$;
 
@@ -116,6 +116,14 @@ BEGIN
     IF NOT p_import AND p_review_by <= current_date THEN
         RAISE EXCEPTION 'the review date must be after today'
             USING ERRCODE = '23514', CONSTRAINT = 'knowledge_version_review_future';
+    END IF;
+    IF p_review_by <= p_valid_from THEN
+        RAISE EXCEPTION 'the review date must be after the valid-from date'
+            USING ERRCODE = '23514', CONSTRAINT = 'knowledge_version_check';
+    END IF;
+    IF nullif(p_link, '') !~ '^https://[^[:space:]]+$' THEN
+        RAISE EXCEPTION 'the link must be an https:// address without spaces'
+            USING ERRCODE = '23514', CONSTRAINT = 'knowledge_version_link_check';
     END IF;
     IF v_item IS NULL THEN
         IF p_slug IS NULL OR p_slug !~ '^[a-z][a-z0-9_-]{0,39}$' THEN
@@ -359,6 +367,11 @@ BEGIN
     END LOOP;
 END $$;
 
+REVOKE EXECUTE ON FUNCTION kb_items(boolean), kb_review_queue(integer), kb_versions(bigint),
+                           kb_export(), kb_import(jsonb), kb_retire(bigint, boolean),
+                           kb_save(bigint, text, integer, text, text, text, text[], text[], text,
+                                   date, date, boolean)
+    FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kb_items(boolean), kb_review_queue(integer), kb_versions(bigint),
                           kb_export()
     TO loket_editor, loket_admin, loket_central;

@@ -245,7 +245,8 @@ DECLARE
 BEGIN
     BEGIN
         doc := p_body::jsonb;
-    EXCEPTION WHEN invalid_text_representation OR invalid_parameter_value THEN
+    EXCEPTION WHEN invalid_text_representation OR invalid_parameter_value
+                   OR untranslatable_character THEN
         GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
         PERFORM offering_sync_error(p_page, NULL, NULL,
                                     'not valid JSON (' || coalesce(v_detail, SQLERRM) || ')');
@@ -378,6 +379,13 @@ DECLARE
     v_region text := my_region();
     v_started timestamptz := now();
 BEGIN
+    -- A source that suddenly lists nothing is broken, not empty: refuse
+    -- rather than withdraw the whole catalogue.
+    IF NOT EXISTS (SELECT 1 FROM offering WHERE region = v_region AND sync_no = p_sync)
+       AND EXISTS (SELECT 1 FROM offering WHERE region = v_region AND withdrawn_at IS NULL) THEN
+        RAISE EXCEPTION 'the source lists no offerings at all; the catalogue is kept as it was'
+            USING ERRCODE = '22023', HINT = 'LKSYNC';
+    END IF;
     UPDATE offering SET withdrawn_at = now(), updated_at = now()
      WHERE region = v_region AND sync_no <> p_sync AND withdrawn_at IS NULL;
     GET DIAGNOSTICS withdrawn = ROW_COUNT;
@@ -399,9 +407,11 @@ CREATE FUNCTION offering_sync_unchanged() RETURNS integer
     UPDATE offering_source SET checked_at = now() WHERE region = my_region() RETURNING items
 $$;
 
--- The search as you type: Dutch full text (and prefixes, for the word being
--- typed) on name and description, with optional filters.  Keyset paging on
--- (rank, id) is not needed: the screen shows at most p_limit rows.
+-- The search as you type: Dutch full text (every word also as a prefix,
+-- for the word being typed) on name and description, with optional
+-- filters.  A half-typed word is stemmed by the Dutch dictionary ("kwaad"
+-- becomes "kwad"), so the same words are also tried unstemmed ('simple').
+-- The screen shows at most p_limit rows.
 CREATE FUNCTION offering_search(p_text text, p_mode text DEFAULT NULL,
                                 p_from date DEFAULT NULL, p_max_price numeric DEFAULT NULL,
                                 p_muni text DEFAULT NULL, p_limit integer DEFAULT 20)
@@ -409,27 +419,30 @@ RETURNS TABLE (id bigint, name text, organization text, modes text[], start_date
                price numeric, municipality text, city text, link text, description text,
                offering_type text)
     LANGUAGE sql STABLE SET search_path = loket, pg_catalog, pg_temp AS $$
-    WITH q AS (
-        SELECT CASE WHEN btrim(coalesce(p_text, '')) = '' THEN NULL
-                    ELSE to_tsquery('dutch', (SELECT string_agg(quote_literal(w) || ':*', ' & ')
-                                                FROM regexp_split_to_table(
-                                                         lower(btrim(p_text)), '[^[:alnum:]]+') w
-                                               WHERE w <> '')) END AS tsq
+    WITH w AS (
+        SELECT string_agg(quote_literal(x) || ':*', ' & ') AS terms
+          FROM regexp_split_to_table(lower(btrim(coalesce(p_text, ''))), '[^[:alnum:]]+') x
+         WHERE x <> ''
+    ), q AS (
+        SELECT CASE WHEN w.terms IS NULL THEN NULL ELSE to_tsquery('dutch', w.terms) END AS dutch,
+               CASE WHEN w.terms IS NULL THEN NULL ELSE to_tsquery('simple', w.terms) END AS plain
+          FROM w
     )
     SELECT o.id, o.name, o.organization, o.modes, o.start_date, o.price,
            m.name, o.city, o.link, o.description, o.offering_type
       FROM offering o CROSS JOIN q
       LEFT JOIN municipality m ON m.code = o.municipality
      WHERE o.region = my_region() AND o.withdrawn_at IS NULL
-       AND (q.tsq IS NULL
-            OR to_tsvector('dutch', o.name || ' ' || coalesce(o.description, '')) @@ q.tsq)
+       AND (q.dutch IS NULL
+            OR to_tsvector('dutch', o.name || ' ' || coalesce(o.description, '')) @@ q.dutch
+            OR to_tsvector('simple', o.name || ' ' || coalesce(o.description, '')) @@ q.plain)
        AND (p_mode IS NULL OR p_mode = ANY (o.modes))
        AND (p_from IS NULL OR o.start_date >= p_from)
        AND (p_max_price IS NULL OR o.price <= p_max_price)
        AND (p_muni IS NULL OR o.municipality = p_muni OR m.name ILIKE p_muni)
-     ORDER BY CASE WHEN q.tsq IS NULL THEN 0
+     ORDER BY CASE WHEN q.dutch IS NULL THEN 0
                    ELSE ts_rank(to_tsvector('dutch', o.name || ' ' || coalesce(o.description, '')),
-                                q.tsq) END DESC,
+                                q.dutch) END DESC,
               o.start_date NULLS LAST, o.name, o.id
      LIMIT greatest(1, least(coalesce(p_limit, 20), 100))
 $$;
@@ -458,6 +471,10 @@ END $$;
 REVOKE EXECUTE ON FUNCTION report_offerings(date, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION report_offerings(date, date) TO loket_supervisor;
 
+REVOKE EXECUTE ON FUNCTION offering_sync_begin(text), offering_sync_page(bigint, integer, text),
+                           offering_sync_finish(bigint, text, text), offering_sync_unchanged(),
+                           offering_search(text, text, date, numeric, text, integer)
+    FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION offering_sync_begin(text), offering_sync_page(bigint, integer, text),
                           offering_sync_finish(bigint, text, text), offering_sync_unchanged()
     TO loket_editor, loket_admin;

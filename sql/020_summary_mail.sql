@@ -91,4 +91,5 @@ BEGIN
         v_org;
 END $$;
 
+REVOKE EXECUTE ON FUNCTION mail_summary(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mail_summary(integer) TO loket_advisor, loket_central;

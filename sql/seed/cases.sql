@@ -120,15 +120,17 @@ BEGIN
           FROM generate_series(1, p_count) AS g
     ), placed AS (
         -- office hours on working days: 08:30-17:00, weekends moved to the Friday before
+        -- (but never before the window: a window starting on a Sunday once put
+        -- questions 732 days back)
         SELECT raw.*,
-               least(now(),
+               greatest(now() - v_window, least(now(),
                      date_trunc('day', t)
                      + CASE extract(isodow FROM t) WHEN 6 THEN interval '-1 day'
                                                    WHEN 7 THEN interval '-2 days'
                                                    ELSE interval '0' END
                      + interval '8 hours 30 minutes'
                      + (extract(epoch FROM t - date_trunc('day', t)) / 86400.0)
-                       * interval '8 hours 30 minutes') AS created_at,
+                       * interval '8 hours 30 minutes')) AS created_at,
                width_bucket(r_group, ARRAY[0, 0.40, 0.75, 0.83, 0.89, 0.95]::float8[]) AS gi,
                width_bucket(r_topic, ARRAY[0, 0.30, 0.50, 0.70, 0.80, 0.90]::float8[]) AS ti,
                width_bucket(r_org, v_org_lo) AS oi,

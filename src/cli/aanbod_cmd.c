@@ -10,6 +10,7 @@
 #include "util/conf.h"
 #include "util/i18n.h"
 #include "util/output.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 
 #include <curl/curl.h>
@@ -43,8 +44,10 @@ static void
 on_retry(void *arg, int attempt, const char *error, long wait_ms)
 {
 	struct progress *p = arg;
+	char *safe = sanitize_dup(error, SANITIZE_DEFAULT);
 	fprintf(stderr, _("%saanbod: page %d, attempt %d: %s; trying again in %.1f s\n"),
-	        p->tty ? "\r\033[K" : "", p->page + 1, attempt, error, (double)wait_ms / 1000.0);
+	        p->tty ? "\r\033[K" : "", p->page + 1, attempt, safe, (double)wait_ms / 1000.0);
+	free(safe);
 }
 
 static void
@@ -123,13 +126,24 @@ sync_cmd(const struct cli_globals *g, const char *arg_url)
 	rc = cli_connect(g, &db);
 	if (rc != CLI_OK)
 		goto out;
+	if (!aanbod_may_sync(db)) {
+		fputs(_("loket: aanbod sync: only knowledge editors and administrators of a region "
+		        "fetch the catalogue\n"),
+		      stderr);
+		db_close(&db);
+		rc = CLI_DB;
+		goto out;
+	}
 	struct aanbod_result res;
 	bool ok = aanbod_sync(db, url, &o, on_page, &p, &res, &error);
 	if (p.tty && p.page > 0)
 		fputs("\r\033[K", stderr);
 	if (!ok) {
-		fprintf(stderr, _("loket: aanbod sync: %s\nThe catalogue was not changed.\n"), error);
-		rc = db_connected(db) ? CLI_REMOTE : CLI_DB;
+		/* the source's text (quoted in parse errors) never reaches the terminal raw */
+		char *safe = sanitize_dup(error, SANITIZE_DEFAULT);
+		fprintf(stderr, _("loket: aanbod sync: %s\nThe catalogue was not changed.\n"), safe);
+		free(safe);
+		rc = res.source_failed ? CLI_REMOTE : CLI_DB;
 	} else if (res.unchanged) {
 		printf(_("The catalogue is unchanged (%d offerings).\n"), res.total);
 		rc = CLI_OK;

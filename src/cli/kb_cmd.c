@@ -286,7 +286,7 @@ cli_kb(const struct cli_globals *g, int argc, char **argv)
 	int days = 30, version = 0, from = 0, to = 0;
 	const char *output = NULL;
 	enum out_format fmt = OUT_TABLE;
-	optind = 1;
+	optind = 0; /* 0, not 1: GNU getopt starts afresh and permutes (options after SLUG) */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {

@@ -48,7 +48,10 @@ cli_case_mail(const struct cli_globals *g, int argc, char **argv)
 		rc = CLI_OK;
 		break;
 	case MAIL_NOT_ALLOWED:
-		cli_print_db_error("case mail", &err);
+		if (error)
+			fprintf(stderr, "loket: case mail: %s\n", error);
+		else
+			cli_print_db_error("case mail", &err);
 		fputs(_("Nothing was sent.\n"), stderr);
 		rc = CLI_USAGE;
 		break;

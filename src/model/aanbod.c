@@ -6,6 +6,7 @@
 #include "model/aanbod.h"
 #include "util/i18n.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -48,6 +49,34 @@ static char *
 db_message(const struct db_error *e)
 {
 	return xstrdup(e->message ? e->message : "?");
+}
+
+/* A database error while storing page: the page's own problems (raised by
+ * offering_sync_page, hint LKSYNC) already name it; others get its number. */
+static char *
+page_error(int page, const struct db_error *e, bool *source)
+{
+	*source = e->hint && strcmp(e->hint, "LKSYNC") == 0;
+	if (*source)
+		return db_message(e);
+	/* text PostgreSQL refuses before the page is looked at (22021, 22P05) */
+	*source = strncmp(e->sqlstate, "22", 2) == 0;
+	return xasprintf(_("page %d: %s"), page, e->message ? e->message : "?");
+}
+
+bool
+aanbod_may_sync(struct db *db)
+{
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	bool ok = db_query(db,
+	                   "SELECT has_function_privilege('loket.offering_sync_begin(text)', "
+	                   "'EXECUTE') AND loket.my_region() IS NOT NULL",
+	                   0, NULL, &r, &err) &&
+	          db_result_rows(r) == 1 && strcmp(db_result_get(r, 0, 0), "t") == 0;
+	db_result_free(&r);
+	db_error_clear(&err);
+	return ok;
 }
 
 /* The region's stored validators, when they belong to this url. */
@@ -114,8 +143,10 @@ aanbod_sync(struct db *db, const char *url, const struct http_options *opts,
 	struct db_error err = {0};
 	bool ok = false, in_tx = false;
 	char *new_etag = NULL, *new_lm = NULL;
-	if (!fetch(url, 1, &o, &resp, error))
+	if (!fetch(url, 1, &o, &resp, error)) {
+		res->source_failed = true;
 		goto out;
+	}
 	if (resp.status == 304) {
 		res->unchanged = true;
 		struct db_result *r = NULL;
@@ -150,9 +181,24 @@ aanbod_sync(struct db *db, const char *url, const struct http_options *opts,
 		if (page > 1) {
 			http_response_free(&resp);
 			if (!fetch(url, page, &o, &resp, error)) {
+				res->source_failed = true;
 				free(sync_no);
 				goto out;
 			}
+		}
+		/* Text only: a NUL would end the page early, invalid UTF-8 would
+		 * not reach the parser. */
+		if (strlen(resp.body.buf) != resp.body.len) {
+			*error = xasprintf(_("page %d: the answer contains a NUL byte"), page);
+			res->source_failed = true;
+			free(sync_no);
+			goto out;
+		}
+		if (!utf8_valid(resp.body.buf, resp.body.len)) {
+			*error = xasprintf(_("page %d: the answer is not UTF-8 text"), page);
+			res->source_failed = true;
+			free(sync_no);
+			goto out;
 		}
 		char num[16];
 		snprintf(num, sizeof num, "%d", page);
@@ -161,7 +207,7 @@ aanbod_sync(struct db *db, const char *url, const struct http_options *opts,
 		              "SELECT has_next, items FROM loket.offering_sync_page($1::bigint, "
 		              "$2::int, $3)",
 		              3, pp, &r, &err)) {
-			*error = db_message(&err);
+			*error = page_error(page, &err, &res->source_failed);
 			free(sync_no);
 			goto out;
 		}
@@ -189,6 +235,7 @@ aanbod_sync(struct db *db, const char *url, const struct http_options *opts,
 	free(sync_no);
 	if (!fin) {
 		*error = db_message(&err);
+		res->source_failed = err.hint && strcmp(err.hint, "LKSYNC") == 0;
 		goto out;
 	}
 	res->total = atoi(db_result_get(r, 0, 0));

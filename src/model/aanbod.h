@@ -17,12 +17,16 @@ bool aanbod_options(const struct conf *c, struct http_options *o, char **error);
 
 struct aanbod_result {
 	bool unchanged; /* the source answered 304: nothing was read */
+	bool source_failed; /* on failure: the source (network, HTTP, a bad page), not the database */
 	int pages;
 	int total, added, changed, withdrawn;
 };
 
 /* Called after each page is stored (page number, items on it). */
 typedef void (*aanbod_page_fn)(void *arg, int page, int items);
+
+/* True when the caller may sync the catalogue (editors and administrators). */
+bool aanbod_may_sync(struct db *db);
 
 /* Fetch every page of url (following hasNextPage, asking for each with the
  * pageNumber query parameter) and store the catalogue of the caller's

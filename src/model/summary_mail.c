@@ -28,6 +28,11 @@ summary_mail_config(const struct conf *c, struct summary_mail_config *m, char **
 		                   conf_path(c)[0] ? conf_path(c) : _("the configuration file"));
 		return false;
 	}
+	if (strncmp(m->smtp.url, "smtp://", 7) != 0 && strncmp(m->smtp.url, "smtps://", 8) != 0) {
+		*error = xstrdup(_("smtp.url in the configuration file must start with smtp:// "
+		                   "(STARTTLS) or smtps://"));
+		return false;
+	}
 	if (!mail_address_valid(m->from)) {
 		*error = xstrdup(_("smtp.from in the configuration file is not an e-mail address"));
 		return false;
@@ -85,9 +90,10 @@ summary_mail_send(struct db *db, const struct summary_mail_config *m, int number
 	db_result_free(&r);
 	enum summary_mail_status st;
 	if (!text) {
-		/* Nothing went out; nothing to record but the reason. */
+		/* Nothing went out (an address or name mail cannot carry): not a
+		 * failed send, so nothing is recorded; the reason is told. */
 		*error = xstrdup(_(why ? why : "the message could not be composed"));
-		st = MAIL_FAILED;
+		st = MAIL_NOT_ALLOWED;
 		goto out;
 	}
 	bool refused = false;

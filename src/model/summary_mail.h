@@ -24,7 +24,8 @@ bool summary_mail_config(const struct conf *c, struct summary_mail_config *m, ch
 
 enum summary_mail_status {
 	MAIL_SENT,
-	MAIL_NOT_ALLOWED, /* no consent or no address: nothing was sent; see err */
+	MAIL_NOT_ALLOWED, /* no consent or no usable address: nothing was sent; see
+	                     err, or *error when the message could not be composed */
 	MAIL_FAILED,      /* the server refused or could not be reached: recorded */
 	MAIL_DB_ERROR,    /* see err */
 };

@@ -560,7 +560,7 @@ column_widths(const struct aanbod_state *s, int width, int *name_w, int colw[NCO
 		}
 		free(modes);
 	}
-	int min_name = width / 2 < 28 ? width / 2 : 28;
+	int min_name = width * 3 / 5 < 28 ? width * 3 / 5 : 28;
 	int left = width - min_name;
 	for (int c = 0; c < NCOLS; c++) {
 		int w = want[c] < cap[c] ? want[c] : cap[c];
@@ -642,7 +642,8 @@ aanbod_draw(const void *state, WINDOW *w, const struct view_area *area)
 		ui_put(w, area->y + 1, 1, width, s->terms.hint);
 		ui_style(w, UI_WARNING, false);
 	} else if (s->question_id[0]) {
-		char *about = xasprintf(_("Question %d: Space marks an offering, Esc records the marked ones."),
+		char *about = xasprintf(_("Question %d: Space marks an offering, "
+		                          "Esc records the marked ones."),
 		                        s->number);
 		ui_style(w, UI_DIM, true);
 		ui_put(w, area->y + 1, 1, width, about);
@@ -653,9 +654,10 @@ aanbod_draw(const void *state, WINDOW *w, const struct view_area *area)
 	if (l.list_rows <= 0)
 		return;
 	if (s->hits.count == 0) {
-		ui_put(w, l.list_y, 2, width - 1,
-		       s->empty ? _("The catalogue is empty: an editor fetches it with loket aanbod sync.")
-		                : _("No offerings match."));
+		const char *none = s->empty ? _("The catalogue is empty: "
+		                                "an editor fetches it with loket aanbod sync.")
+		                              : _("No offerings match.");
+		ui_put(w, l.list_y, 2, width - 1, none);
 		return;
 	}
 	int name_w, colw[NCOLS];
@@ -672,9 +674,9 @@ aanbod_draw(const void *state, WINDOW *w, const struct view_area *area)
 			ui_style(w, UI_DIM, false);
 		}
 		int n = l.preview_y + l.preview_rows - y;
+		const char *text = h->description[0] ? h->description : _("No description.");
 		if (n > 0)
-			ui_put_wrapped(w, y, 2, width - 1,
-			               h->description[0] ? h->description : _("No description."), 0, n);
+			ui_put_wrapped(w, y, 2, width - 1, text, 0, n);
 	}
 }
 
@@ -723,8 +725,8 @@ finish(struct aanbod_state *s, struct view_ctx *ctx)
 		s->failed = true;
 		return VIEW_REDRAW; /* stay: nothing marked is lost */
 	}
-	view_message(ctx, _("Question %d: %d offering(s) recorded as information given."), s->number,
-	             s->nmarked);
+	view_message(ctx, _("Question %d: %d offering(s) recorded as information given."),
+	             s->number, s->nmarked);
 	ctx->refresh = true;
 	return VIEW_BACK;
 }
@@ -745,7 +747,8 @@ static int
 reading_key(struct aanbod_state *s, int key, bool is_char, const struct view_area *area)
 {
 	int page = area->rows > 2 ? area->rows - 1 : 1;
-	if (key == 27 || key == KEY_ENTER || (is_char && (key == '\n' || key == '\r' || key == 'q'))) {
+	bool enter = key == KEY_ENTER || (is_char && (key == '\n' || key == '\r'));
+	if (key == 27 || enter || (is_char && key == 'q')) {
 		s->reading = false;
 	} else if (is_char && key == ' ') {
 		mark_toggle(s);

@@ -188,7 +188,10 @@ send_summary(struct detail_state *s, struct view_ctx *ctx)
 		break;
 	case MAIL_NOT_ALLOWED:
 	case MAIL_DB_ERROR:
-		view_db_error(ctx, &err);
+		if (error && !err.message)
+			view_message(ctx, _("Not sent: %s."), error);
+		else
+			view_db_error(ctx, &err);
 		break;
 	case MAIL_FAILED:
 		view_message(ctx, _("Not sent: %s. Press m to try again."), error);
