@@ -32,11 +32,12 @@ on_bytes(void *arg, long long received, long long expected)
 	if (!p->tty || received - p->last_shown < 64 * 1024)
 		return;
 	p->last_shown = received;
+	fputs("\r", stderr);
 	if (expected > 0)
-		fprintf(stderr, _("\raanbod: page %d: %lld of %lld kB "), p->page + 1, received / 1024,
+		fprintf(stderr, _("aanbod: page %d: %lld of %lld kB "), p->page + 1, received / 1024,
 		        expected / 1024);
 	else
-		fprintf(stderr, _("\raanbod: page %d: %lld kB "), p->page + 1, received / 1024);
+		fprintf(stderr, _("aanbod: page %d: %lld kB "), p->page + 1, received / 1024);
 	fflush(stderr);
 }
 
@@ -45,8 +46,9 @@ on_retry(void *arg, int attempt, const char *error, long wait_ms)
 {
 	struct progress *p = arg;
 	char *safe = sanitize_dup(error, SANITIZE_DEFAULT);
-	fprintf(stderr, _("%saanbod: page %d, attempt %d: %s; trying again in %.1f s\n"),
-	        p->tty ? "\r\033[K" : "", p->page + 1, attempt, safe, (double)wait_ms / 1000.0);
+	fputs(p->tty ? "\r\033[K" : "", stderr);
+	fprintf(stderr, _("aanbod: page %d, attempt %d: %s; trying again in %.1f s\n"), p->page + 1,
+	        attempt, safe, (double)wait_ms / 1000.0);
 	free(safe);
 }
 
@@ -56,12 +58,10 @@ on_page(void *arg, int page, int items)
 	struct progress *p = arg;
 	p->page = page;
 	p->last_shown = 0;
-	if (p->tty) {
-		fprintf(stderr, _("\r\033[Kaanbod: page %d read (%d offerings)"), page, items);
-		fflush(stderr);
-	} else {
-		fprintf(stderr, _("aanbod: page %d read (%d offerings)\n"), page, items);
-	}
+	fputs(p->tty ? "\r\033[K" : "", stderr);
+	fprintf(stderr, _("aanbod: page %d read (%d offerings)"), page, items);
+	fputs(p->tty ? "" : "\n", stderr);
+	fflush(stderr);
 }
 
 /* A URL on the command line must not carry credentials (they would show in
