@@ -184,6 +184,13 @@ CREATE TRIGGER stat_mark_insert AFTER INSERT ON referral
 CREATE TRIGGER stat_mark_update AFTER UPDATE ON referral
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION stat_mark_child();
 
+-- Whether a question was given first-line information.  019 adds the
+-- training offerings given; a plain SQL expression, so it is inlined.
+CREATE FUNCTION question_informed(p_question uuid) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM loket.info_given i WHERE i.question_id = p_question)
+$$;
+
 -- Recompute the marked days of a region.  Why no change is lost: a change
 -- and its mark commit together.  The marks this deletes were committed
 -- before the DELETE; the recomputing statements come after it and, in READ
@@ -218,7 +225,7 @@ BEGIN
     WITH f AS MATERIALIZED (
         SELECT q.id, d.day, q.organisation, q.topic, q.client_group, q.channel,
                coalesce(p.municipality, '') AS muni,
-               EXISTS (SELECT 1 FROM info_given i WHERE i.question_id = q.id) AS informed,
+               question_informed(q.id) AS informed,
                coalesce(r.referred, false) AS referred, coalesce(r.accepted, false) AS accepted,
                coalesce(r.completed, false) AS completed, coalesce(r.returned, false) AS returned
           FROM unnest(v_days) AS d(day)

@@ -155,6 +155,16 @@ CREATE TRIGGER offering_given_after_insert AFTER INSERT ON offering_given
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION offering_given_after_insert();
 
+-- An offering given informs the question, as knowledge does: in the
+-- supervisors' funnel too (stat_refresh counts question_informed).
+CREATE OR REPLACE FUNCTION question_informed(p_question uuid) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM loket.info_given i WHERE i.question_id = p_question)
+        OR EXISTS (SELECT 1 FROM loket.offering_given g WHERE g.question_id = p_question)
+$$;
+CREATE TRIGGER stat_mark_insert AFTER INSERT ON offering_given
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION stat_mark_child();
+
 CREATE FUNCTION mail_log_after_insert() RETURNS trigger
     LANGUAGE plpgsql SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN

@@ -286,6 +286,25 @@ START_TEST(summaries_follow_changes)
 	EXPECT("SELECT referred FROM loket.report_funnel(current_date, current_date) "
 	       "WHERE organisation = 'kvk'",
 	       "2");
+	/* a training offering given informs a question, as knowledge does */
+	dbtest_ok(pg,
+	          "INSERT INTO loket.offering (region, offering_id, offering_type, name, source, "
+	          "sync_no) VALUES ('twente', gen_random_uuid(), 'course', 'Lassen', '{}', 1)",
+	          0, NULL);
+	EXPECT("SELECT informed FROM loket.report_funnel(current_date, current_date) "
+	       "WHERE organisation = 'kvk'",
+	       "0");
+	dbtest_ok(kvk,
+	          "INSERT INTO loket.offering_given (question_id, offering_id) "
+	          "SELECT q.id, o.id FROM loket.question q, loket.offering o "
+	          "WHERE q.text = 'Vandaag' LIMIT 2",
+	          0, NULL);
+	EXPECT("SELECT informed FROM loket.report_funnel(current_date, current_date) "
+	       "WHERE organisation = 'kvk'",
+	       "2");
+	EXPECT("SELECT string_agg(" ROW("name, given") ", ' / ') "
+	       "FROM loket.report_offerings(current_date, current_date)",
+	       "Lassen|2");
 	db_close(&kvk);
 }
 END_TEST
