@@ -22,7 +22,11 @@ aanbod_options(const struct conf *c, struct http_options *o, char **error)
 {
 	memset(o, 0, sizeof *o);
 	long v;
-	*error = NULL;
+	static const char *const known[] = {"url", "ca_file", "token", "user", "password",
+	                                    "connect_timeout", "timeout", "max_bytes", "retries",
+	                                    "retry_delay_ms", NULL};
+	if (!conf_check_keys(c, "aanbod", known, error))
+		return false;
 	o->ca_file = conf_get(c, "aanbod", "ca_file");
 	o->bearer = conf_get(c, "aanbod", "token");
 	o->user = conf_get(c, "aanbod", "user");

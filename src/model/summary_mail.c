@@ -15,7 +15,10 @@ bool
 summary_mail_config(const struct conf *c, struct summary_mail_config *m, char **error)
 {
 	memset(m, 0, sizeof *m);
-	*error = NULL;
+	static const char *const known[] = {"url", "ca_file", "user", "password", "from",
+	                                    "from_name", "connect_timeout", "timeout", NULL};
+	if (!conf_check_keys(c, "smtp", known, error))
+		return false;
 	m->smtp.url = conf_get(c, "smtp", "url");
 	m->smtp.ca_file = conf_get(c, "smtp", "ca_file");
 	m->smtp.user = conf_get(c, "smtp", "user");

@@ -3,6 +3,7 @@
 
 #include "util/conf.h"
 #include "util/i18n.h"
+#include "util/strbuf.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -454,6 +455,33 @@ conf_get(const struct conf *c, const char *section, const char *key)
 {
 	const struct conf_entry *e = find(c, section, key);
 	return e ? e->value : NULL;
+}
+
+bool
+conf_check_keys(const struct conf *c, const char *section, const char *const *known,
+                char **error)
+{
+	*error = NULL;
+	const char *sec = section ? section : "";
+	for (size_t i = 0; i < c->n; i++) {
+		const struct conf_entry *e = &c->v[i];
+		if (strcmp(e->section, sec) != 0)
+			continue;
+		bool ok = false;
+		for (const char *const *k = known; *k && !ok; k++)
+			ok = strcmp(*k, e->key) == 0;
+		if (!ok) {
+			struct strbuf list;
+			strbuf_init(&list);
+			for (const char *const *k = known; *k; k++)
+				strbuf_addf(&list, "%s%s", k == known ? "" : ", ", *k);
+			*error = xasprintf(_("%s:%u: unknown setting %s in [%s]; known are: %s"), c->path,
+			                   e->line, e->key, sec, list.buf);
+			strbuf_free(&list);
+			return false;
+		}
+	}
+	return true;
 }
 
 bool

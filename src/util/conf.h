@@ -69,6 +69,11 @@ const char *conf_get(const struct conf *c, const char *section, const char *key)
  * when the value is not a whole decimal number in range. */
 bool conf_get_int(const struct conf *c, const char *section, const char *key, long min, long max,
                   long def, long *out, char **error);
+/* Every key of section must be one of known (NULL-terminated): a misspelt
+ * setting would otherwise keep its default unnoticed.  Returns false with
+ * *error set (a new string naming the file, line, key and the known keys). */
+bool conf_check_keys(const struct conf *c, const char *section, const char *const *known,
+                     char **error);
 /* The path it was loaded from ("" for none, as when the file was missing). */
 const char *conf_path(const struct conf *c);
 /* Free a configuration (wiping its values first) and set *c to NULL. */

@@ -213,6 +213,23 @@ START_TEST(keys_before_a_section)
 }
 END_TEST
 
+/* A misspelt setting is an error that names it, not a silent default. */
+START_TEST(unknown_keys)
+{
+	static const char *const known[] = {"url", "timeout", NULL};
+	load_ok("[aanbod]\nurl = https://x\ntimout = 5\n[other]\nanything = 1\n");
+	char *error = NULL;
+	ck_assert(!conf_check_keys(cf, "aanbod", known, &error));
+	ck_assert_ptr_nonnull(strstr(error, ":3: unknown setting timout in [aanbod]"));
+	ck_assert_ptr_nonnull(strstr(error, "known are: url, timeout"));
+	free(error);
+	/* other sections are not checked; a section that is fine passes */
+	ck_assert(conf_check_keys(cf, "other", (const char *const[]){"anything", NULL}, &error));
+	ck_assert_ptr_null(error);
+	ck_assert(conf_check_keys(cf, "absent", known, &error));
+}
+END_TEST
+
 START_TEST(syntax_errors_name_their_line)
 {
 	const char *expected = "expected `key = value` or `[section]`";
@@ -575,6 +592,7 @@ conf_suite(void)
 	tcase_add_test(t, quoted_values);
 	tcase_add_test(t, hash_in_unquoted_value);
 	tcase_add_test(t, keys_before_a_section);
+	tcase_add_test(t, unknown_keys);
 	tcase_add_test(t, syntax_errors_name_their_line);
 	tcase_add_test(t, duplicate_keys);
 	tcase_add_test(t, utf8_and_controls);
