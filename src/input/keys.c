@@ -261,6 +261,7 @@ static const struct keys_help aanbod_help[] = {
 	{"Space", N_("about a question: mark as given to the client")},
 	{"Ctrl-U", N_("clear the search")},
 	{"Esc", N_("back (records the marked offerings)")},
+	{"Ctrl-X", N_("about a question: back without recording the marked offerings")},
 	{NULL, NULL},
 };
 
