@@ -236,10 +236,14 @@ http_get(const char *url, const struct http_options *o, struct http_response *ou
 			*error = why;
 			break;
 		}
+		/* the backoff, or longer when the server asks (Retry-After), at most a minute */
 		long wait = delay;
 		curl_off_t after = -1;
-		if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0)
-			wait = after * 1000 > 60000 ? 60000 : (long)after * 1000 > wait ? (long)after * 1000 : wait;
+		if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0) {
+			long asked = after > 60 ? 60000 : (long)after * 1000;
+			if (asked > wait)
+				wait = asked;
+		}
 		if (o->retrying)
 			o->retrying(o->progress_arg, attempt, why, wait);
 		free(why);
