@@ -204,8 +204,8 @@ search_cmd(const struct cli_globals *g, int argc, char **argv)
 		return rc;
 	}
 	static const struct out_column cols[] = {
-		{"naam", false, 48}, {"aanbieder", false, 24}, {"vorm", false, 20},
-		{"start", false, 0}, {"prijs", true, 0},       {"plaats", false, 16},
+		{"name", false, 48}, {"provider", false, 24}, {"modes", false, 20},
+		{"start", false, 0}, {"price", true, 0},      {"place", false, 16},
 	};
 	const char **cells = xcalloc((size_t)(h.count > 0 ? h.count : 1) * 6, sizeof *cells);
 	for (int i = 0; i < h.count; i++) {

@@ -36,8 +36,8 @@ kb_cmd_list(struct db *db, bool retired, int review_days, enum out_format fmt)
 	if (!kb_list(db, retired, review_days, &l, &err))
 		return db_fail("kb", &err);
 	static const struct out_column cols[] = {
-		{"slug", false, 32}, {"versie", true, 0},   {"titel", false, 48},
-		{"herzien", false, 0}, {"dagen", true, 0}, {"status", false, 0},
+		{"slug", false, 32},      {"version", true, 0},   {"title", false, 48},
+		{"review_by", false, 0}, {"days_left", true, 0}, {"state", false, 0},
 	};
 	const char **cells = xcalloc((size_t)(l.count > 0 ? l.count : 1) * 6, sizeof *cells);
 	char (*nums)[2][16] = xcalloc((size_t)(l.count > 0 ? l.count : 1), sizeof *nums);
@@ -50,10 +50,11 @@ kb_cmd_list(struct db *db, bool retired, int review_days, enum out_format fmt)
 		cells[i * 6 + 2] = it->title;
 		cells[i * 6 + 3] = it->review_by;
 		cells[i * 6 + 4] = nums[i][1];
-		cells[i * 6 + 5] = it->retired           ? _("retired")
-		                   : it->days_left < 0   ? _("past review")
-		                   : it->days_left <= 30 ? _("review soon")
-		                                         : _("current");
+		/* codes, as every CLI listing has them: stable for scripts */
+		cells[i * 6 + 5] = it->retired           ? "retired"
+		                   : it->days_left < 0   ? "past_review"
+		                   : it->days_left <= 30 ? "review_soon"
+		                                         : "current";
 	}
 	struct out_grid g = {cols, 6, l.count, cells};
 	out_write(stdout, fmt, &g, isatty(STDOUT_FILENO));
