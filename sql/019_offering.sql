@@ -251,6 +251,7 @@ DECLARE
     f text;
     v_detail text;
     v_ids text[] := '{}';
+    v_dup bigint;
     v_region text := my_region();
 BEGIN
     BEGIN
@@ -322,6 +323,17 @@ BEGIN
             PERFORM offering_sync_error(p_page, n, 'link', 'not a web address');
         END IF;
     END LOOP;
+
+    -- an offering on two pages of one catalogue: the source is inconsistent
+    -- (it changed while it was being read, or pages overlap)
+    SELECT min(x.pos) INTO v_dup
+      FROM jsonb_array_elements(doc->'items') WITH ORDINALITY AS x(e, pos)
+      JOIN offering o ON o.region = v_region AND o.sync_no = p_sync
+                     AND o.offering_id = (x.e->>'offeringId')::uuid;
+    IF v_dup IS NOT NULL THEN
+        PERFORM offering_sync_error(p_page, v_dup::integer, 'offeringId',
+                                    'already on an earlier page of this catalogue');
+    END IF;
 
     INSERT INTO offering AS o (region, offering_id, code_type, code, offering_type, name,
                                description, teaching_language, modes, start_date, end_date,

@@ -147,6 +147,11 @@ kb_cmd_diff(struct db *db, const char *slug, int from, int to)
 		kb_versions_free(&vs);
 		return CLI_USAGE;
 	}
+	if (vs.count == 1) {
+		fprintf(stderr, _("loket: kb diff: '%s' has only one version\n"), slug);
+		kb_versions_free(&vs);
+		return CLI_USAGE;
+	}
 	if (to <= 0)
 		to = vs.items[0].version_no;
 	if (from <= 0)

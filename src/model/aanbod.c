@@ -83,6 +83,14 @@ aanbod_may_sync(struct db *db)
 	return ok;
 }
 
+/* A number of the first row; 0 for SQL NULL. */
+static int
+cell_int(const struct db_result *r, int col)
+{
+	const char *v = db_result_get(r, 0, col);
+	return v ? atoi(v) : 0;
+}
+
 /* The region's stored validators, when they belong to this url. */
 static void
 validators(struct db *db, const char *url, char **etag, char **last_modified)
@@ -215,8 +223,9 @@ aanbod_sync(struct db *db, const char *url, const struct http_options *opts,
 			free(sync_no);
 			goto out;
 		}
-		bool next = strcmp(db_result_get(r, 0, 0), "t") == 0;
-		int items = atoi(db_result_get(r, 0, 1));
+		const char *has_next = db_result_get(r, 0, 0);
+		bool next = has_next && strcmp(has_next, "t") == 0;
+		int items = cell_int(r, 1);
 		db_result_free(&r);
 		res->pages = page;
 		if (on_page)
@@ -242,10 +251,10 @@ aanbod_sync(struct db *db, const char *url, const struct http_options *opts,
 		res->source_failed = err.hint && strcmp(err.hint, "LKSYNC") == 0;
 		goto out;
 	}
-	res->total = atoi(db_result_get(r, 0, 0));
-	res->added = atoi(db_result_get(r, 0, 1));
-	res->changed = atoi(db_result_get(r, 0, 2));
-	res->withdrawn = atoi(db_result_get(r, 0, 3));
+	res->total = cell_int(r, 0);
+	res->added = cell_int(r, 1);
+	res->changed = cell_int(r, 2);
+	res->withdrawn = cell_int(r, 3);
 	db_result_free(&r);
 	if (!db_commit(db, &err)) {
 		*error = db_message(&err);
