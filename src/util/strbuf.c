@@ -34,6 +34,18 @@ strbuf_reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
+void
+strbuf_pop_char(struct strbuf *sb)
+{
+	while (sb->len > 0) {
+		unsigned char c = (unsigned char)sb->buf[--sb->len];
+		if ((c & 0xC0) != 0x80) /* the first byte of the character */
+			break;
+	}
+	if (sb->buf)
+		sb->buf[sb->len] = '\0';
+}
+
 static void
 grow(struct strbuf *sb, size_t extra)
 {

@@ -13,6 +13,8 @@ struct strbuf {
 void strbuf_init(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
+/* Remove the last UTF-8 character (all its bytes), as Backspace does. */
+void strbuf_pop_char(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const char *data, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addc(struct strbuf *sb, char c);

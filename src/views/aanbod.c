@@ -731,17 +731,6 @@ finish(struct aanbod_state *s, struct view_ctx *ctx)
 	return VIEW_BACK;
 }
 
-static void
-query_backspace(struct strbuf *q)
-{
-	while (q->len > 0) {
-		unsigned char c = (unsigned char)q->buf[--q->len];
-		if ((c & 0xC0) != 0x80) /* the first byte of the character */
-			break;
-	}
-	if (q->buf)
-		q->buf[q->len] = '\0';
-}
 
 static int
 reading_key(struct aanbod_state *s, int key, bool is_char, const struct view_area *area)
@@ -807,7 +796,7 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 			s->cursor = 0;
 	} else if (key == KEY_BACKSPACE || (is_char && (key == 127 || key == 8))) {
 		changed = s->query.len > 0;
-		query_backspace(&s->query);
+		strbuf_pop_char(&s->query);
 	} else if (is_char && key == CTRL('u')) {
 		changed = s->query.len > 0;
 		strbuf_reset(&s->query);

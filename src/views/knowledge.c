@@ -49,17 +49,6 @@ kb_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	return VIEW_REDRAW;
 }
 
-static void
-query_backspace(struct strbuf *q)
-{
-	while (q->len > 0) {
-		unsigned char c = (unsigned char)q->buf[--q->len];
-		if ((c & 0xC0) != 0x80) /* the first byte of the character */
-			break;
-	}
-	if (q->buf)
-		q->buf[q->len] = '\0';
-}
 
 static int
 kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct view_area *area)
@@ -95,7 +84,7 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 	else if (key == KEY_F(1))
 		return VIEW_HELP;
 	else if (key == KEY_BACKSPACE || (is_char && (key == 127 || key == 8)))
-		query_backspace(&s->query), s->stale = true;
+		strbuf_pop_char(&s->query), s->stale = true;
 	else if (is_char && key >= 32) {
 		char mb[8];
 		mbstate_t ps;

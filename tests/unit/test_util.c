@@ -174,6 +174,26 @@ START_TEST(width_and_fit)
 }
 END_TEST
 
+/* Backspace takes one character, however many bytes it has. */
+START_TEST(strbuf_pops_characters)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"); /* a é € 😀 */
+	strbuf_pop_char(&sb);
+	ck_assert_str_eq(sb.buf, "a\xc3\xa9\xe2\x82\xac");
+	strbuf_pop_char(&sb);
+	ck_assert_str_eq(sb.buf, "a\xc3\xa9");
+	strbuf_pop_char(&sb);
+	ck_assert_str_eq(sb.buf, "a");
+	strbuf_pop_char(&sb);
+	ck_assert_str_eq(sb.buf, "");
+	strbuf_pop_char(&sb); /* empty stays empty */
+	ck_assert_uint_eq(sb.len, 0);
+	strbuf_free(&sb);
+}
+END_TEST
+
 START_TEST(strbuf_grows)
 {
 	struct strbuf sb;
@@ -354,6 +374,7 @@ util_suite(void)
 	tcase_add_test(t, utf8_decoding);
 	tcase_add_test(t, width_and_fit);
 	tcase_add_test(t, strbuf_grows);
+	tcase_add_test(t, strbuf_pops_characters);
 	tcase_add_test(t, text_checks);
 	tcase_add_test(t, postcodes);
 	tcase_add_test(t, positive_ints);
