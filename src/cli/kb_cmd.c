@@ -5,7 +5,6 @@
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "model/kb.h"
-#include "util/diff.h"
 #include "util/file.h"
 #include "util/i18n.h"
 #include "util/output.h"
@@ -119,22 +118,6 @@ kb_cmd_show(struct db *db, const char *slug, int version)
 	return CLI_OK;
 }
 
-/* Each field that differs, word by word. */
-static void
-diff_field(const char *label, const char *a, const char *b)
-{
-	if (strcmp(a, b) == 0)
-		return;
-	struct diff d;
-	diff_words(a, b, &d);
-	char *plain = diff_render_plain(&d);
-	char *safe = sanitize_dup(plain, SANITIZE_MULTILINE);
-	printf("%s:\n%s\n\n", label, safe);
-	free(safe);
-	free(plain);
-	diff_free(&d);
-}
-
 static int
 kb_cmd_diff(struct db *db, const char *slug, int from, int to)
 {
@@ -163,16 +146,11 @@ kb_cmd_diff(struct db *db, const char *slug, int from, int to)
 		kb_versions_free(&vs);
 		return CLI_USAGE;
 	}
-	printf(_("%s: version %d (%s, %s) -> version %d (%s, %s)\n\n"), slug, a->version_no,
-	       a->created_by, a->created_at, b->version_no, b->created_by, b->created_at);
-	diff_field(_("Title"), a->title, b->title);
-	diff_field(_("Tell the client"), a->tell_client, b->tell_client);
-	diff_field(_("Body"), a->body, b->body);
-	diff_field(_("Topics"), a->topics, b->topics);
-	diff_field(_("Audience"), a->audience, b->audience);
-	diff_field(_("Link"), a->link, b->link);
-	diff_field(_("Valid from"), a->valid_from, b->valid_from);
-	diff_field(_("Review by"), a->review_by, b->review_by);
+	char *text = kb_version_diff(a, b);
+	char *safe = sanitize_dup(text, SANITIZE_MULTILINE);
+	printf("%s: %s\n", slug, safe);
+	free(safe);
+	free(text);
 	kb_versions_free(&vs);
 	return CLI_OK;
 }

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include "model/kb.h"
+#include "util/diff.h"
+#include "util/i18n.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -165,6 +168,44 @@ kb_version_copy(struct kb_version *to, const struct kb_version *f)
 	to->created_by = dup_null(f->created_by);
 	to->created_at = dup_null(f->created_at);
 	to->retired = f->retired;
+}
+
+/* One field's difference, when it has one. */
+static void
+diff_field(struct strbuf *out, const char *label, const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return;
+	struct diff d;
+	diff_words(a, b, &d);
+	char *plain = diff_render_plain(&d);
+	strbuf_addf(out, "%s\n%s\n\n", label, plain);
+	free(plain);
+	diff_free(&d);
+}
+
+char *
+kb_version_diff(const struct kb_version *a, const struct kb_version *b)
+{
+	struct strbuf out;
+	strbuf_init(&out);
+	strbuf_addf(&out, _("Version %d (%s, %s) -> version %d (%s, %s)"), a->version_no,
+	            a->created_by, a->created_at, b->version_no, b->created_by, b->created_at);
+	strbuf_adds(&out, "\n");
+	strbuf_adds(&out, _("[-removed-] {+added+}"));
+	strbuf_adds(&out, "\n\n");
+	size_t header = out.len;
+	diff_field(&out, _("Title:"), a->title, b->title);
+	diff_field(&out, _("Tell the client:"), a->tell_client, b->tell_client);
+	diff_field(&out, _("Body:"), a->body, b->body);
+	diff_field(&out, _("Topics:"), a->topics, b->topics);
+	diff_field(&out, _("Audience:"), a->audience, b->audience);
+	diff_field(&out, _("Link:"), a->link, b->link);
+	diff_field(&out, _("Valid from:"), a->valid_from, b->valid_from);
+	diff_field(&out, _("Review by:"), a->review_by, b->review_by);
+	if (out.len == header)
+		strbuf_adds(&out, _("The two versions have the same content."));
+	return strbuf_detach(&out);
 }
 
 bool

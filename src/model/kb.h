@@ -65,6 +65,11 @@ void kb_versions_free(struct kb_versions *v);
 void kb_version_free(struct kb_version *v);
 void kb_version_copy(struct kb_version *to, const struct kb_version *from);
 
+/* The difference from version a to version b, field by field and word by
+ * word ([-removed-] {+added+}), under a line naming both versions; only the
+ * fields that differ.  Translated labels; not sanitised (new string). */
+char *kb_version_diff(const struct kb_version *a, const struct kb_version *b);
+
 /* Save v as a new version of v->item_id (based on v->version_no; a newer
  * version saved meanwhile fails with SQLSTATE 40001, hint LK409), or as a
  * new item with v->slug.  *created is false when nothing changed.  Sets

@@ -11,9 +11,7 @@
 #include "form/form.h"
 #include "model/kb.h"
 #include "ui/screen.h"
-#include "util/diff.h"
 #include "util/i18n.h"
-#include "util/strbuf.h"
 #include "util/width.h"
 #include "util/xalloc.h"
 #include "views/views.h"
@@ -166,30 +164,43 @@ load_versions(struct kb_edit_state *s, struct view_ctx *ctx)
 	return true;
 }
 
+/* Scroll a text being read by a line or a page; false when cmd is not a
+ * scroll. */
+static bool
+scroll_text(int *top, enum command cmd, int rows)
+{
+	int page = rows > 1 ? rows - 1 : 1;
+	switch (cmd) {
+	case CMD_DOWN:
+		*top += 1;
+		break;
+	case CMD_UP:
+		*top -= 1;
+		break;
+	case CMD_PAGE_DOWN:
+		*top += page;
+		break;
+	case CMD_PAGE_UP:
+		*top -= page;
+		break;
+	default:
+		return false;
+	}
+	if (*top < 0)
+		*top = 0;
+	return true;
+}
+
 static int
 kbe_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
 	struct kb_edit_state *s = state;
 	if (s->reading) {
-		switch (cmd) {
-		case CMD_DOWN:
-			s->read_top++;
+		if (scroll_text(&s->read_top, cmd, area->rows))
 			return VIEW_REDRAW;
-		case CMD_UP:
-			s->read_top = s->read_top > 0 ? s->read_top - 1 : 0;
-			return VIEW_REDRAW;
-		case CMD_PAGE_DOWN:
-			s->read_top += area->rows - 1;
-			return VIEW_REDRAW;
-		case CMD_PAGE_UP:
-			s->read_top = s->read_top > area->rows - 1 ? s->read_top - area->rows + 1 : 0;
-			return VIEW_REDRAW;
-		case CMD_BACK:
-		case CMD_OPEN:
+		if (cmd == CMD_BACK || cmd == CMD_OPEN) {
 			s->reading = false;
 			return VIEW_REDRAW;
-		default:
-			break;
 		}
 	}
 	switch (cmd) {
@@ -432,70 +443,15 @@ kbv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	return VIEW_REDRAW;
 }
 
-/* One field's difference, when it has one. */
-static void
-diff_field(struct strbuf *out, const char *label, const char *a, const char *b)
-{
-	if (strcmp(a, b) == 0)
-		return;
-	struct diff d;
-	diff_words(a, b, &d);
-	char *plain = diff_render_plain(&d);
-	strbuf_addf(out, "%s\n%s\n\n", label, plain);
-	free(plain);
-	diff_free(&d);
-}
-
-static void
-make_diff(struct kb_versions_state *s, const struct kb_version *a, const struct kb_version *b)
-{
-	struct strbuf out;
-	strbuf_init(&out);
-	strbuf_addf(&out, _("Version %d (%s, %s) -> version %d (%s, %s)"), a->version_no,
-	            a->created_by, a->created_at, b->version_no, b->created_by, b->created_at);
-	strbuf_adds(&out, "\n");
-	strbuf_adds(&out, _("[-removed-] {+added+}"));
-	strbuf_adds(&out, "\n\n");
-	size_t header = out.len;
-	diff_field(&out, _("Title:"), a->title, b->title);
-	diff_field(&out, _("Tell the client:"), a->tell_client, b->tell_client);
-	diff_field(&out, _("Body:"), a->body, b->body);
-	diff_field(&out, _("Topics:"), a->topics, b->topics);
-	diff_field(&out, _("Audience:"), a->audience, b->audience);
-	diff_field(&out, _("Link:"), a->link, b->link);
-	diff_field(&out, _("Valid from:"), a->valid_from, b->valid_from);
-	diff_field(&out, _("Review by:"), a->review_by, b->review_by);
-	if (out.len == header)
-		strbuf_adds(&out, _("The two versions have the same content."));
-	free(s->diff_text);
-	s->diff_text = strbuf_detach(&out);
-}
-
 static int
 kbv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
 	struct kb_versions_state *s = state;
 	if (s->showing) {
-		switch (cmd) {
-		case CMD_DOWN:
-			s->read_top++;
-			break;
-		case CMD_UP:
-			s->read_top = s->read_top > 0 ? s->read_top - 1 : 0;
-			break;
-		case CMD_PAGE_DOWN:
-			s->read_top += area->rows - 1;
-			break;
-		case CMD_PAGE_UP:
-			s->read_top = s->read_top > area->rows - 1 ? s->read_top - area->rows + 1 : 0;
-			break;
-		case CMD_BACK:
-		case CMD_OPEN:
+		if (cmd == CMD_BACK || cmd == CMD_OPEN)
 			s->showing = false;
-			break;
-		default:
+		else if (!scroll_text(&s->read_top, cmd, area->rows))
 			return 0;
-		}
 		return VIEW_REDRAW;
 	}
 	switch (cmd) {
@@ -520,7 +476,8 @@ kbv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vie
 		}
 		int older = other > s->cursor ? other : s->cursor;
 		int newer = other > s->cursor ? s->cursor : other;
-		make_diff(s, &s->list.items[older], &s->list.items[newer]);
+		free(s->diff_text);
+		s->diff_text = kb_version_diff(&s->list.items[older], &s->list.items[newer]);
 		s->showing = true;
 		s->read_top = 0;
 		break;
