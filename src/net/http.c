@@ -9,7 +9,6 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 void
@@ -26,9 +25,18 @@ struct transfer {
 	const struct http_options *o;
 	struct strbuf *body;
 	bool too_big;
-	char *etag;
-	char *last_modified;
 };
+
+/* A header of the last response (after redirects), through libcurl's
+ * header API; NULL when it was not sent. */
+static char *
+response_header(CURL *c, const char *name)
+{
+	struct curl_header *h = NULL;
+	if (curl_easy_header(c, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h || !h->value)
+		return NULL;
+	return xstrdup(h->value);
+}
 
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
@@ -40,41 +48,6 @@ on_body(char *data, size_t size, size_t n, void *arg)
 		return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
 	}
 	strbuf_add(t->body, data, len);
-	return len;
-}
-
-/* A header's value, trimmed, when line is "name: value". */
-static char *
-header_value(const char *line, size_t len, const char *name)
-{
-	size_t nl = strlen(name);
-	if (len <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
-		return NULL;
-	const char *v = line + nl + 1;
-	const char *end = line + len;
-	while (v < end && (*v == ' ' || *v == '\t'))
-		v++;
-	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	return xstrndup(v, (size_t)(end - v));
-}
-
-static size_t
-on_header(char *data, size_t size, size_t n, void *arg)
-{
-	struct transfer *t = arg;
-	size_t len = size * n;
-	/* A new response (after a redirect or a retry) starts with its status line. */
-	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-		free(t->etag), t->etag = NULL;
-		free(t->last_modified), t->last_modified = NULL;
-		return len;
-	}
-	char *v;
-	if ((v = header_value(data, len, "ETag")) != NULL)
-		free(t->etag), t->etag = v;
-	else if ((v = header_value(data, len, "Last-Modified")) != NULL)
-		free(t->last_modified), t->last_modified = v;
 	return len;
 }
 
@@ -207,8 +180,6 @@ http_get(const char *url, const struct http_options *o, struct http_response *ou
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -251,11 +222,9 @@ http_get(const char *url, const struct http_options *o, struct http_response *ou
 		delay *= 2;
 	}
 	if (ok) {
-		out->etag = t.etag, t.etag = NULL;
-		out->last_modified = t.last_modified, t.last_modified = NULL;
+		out->etag = response_header(c, "ETag");
+		out->last_modified = response_header(c, "Last-Modified");
 	}
-	free(t.etag);
-	free(t.last_modified);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(c);
 	return ok;
