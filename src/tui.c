@@ -12,22 +12,27 @@
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/trace.h"
+#include "util/strbuf.h"
 #include "util/width.h"
 #include "util/xalloc.h"
 #include "views/views.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #define MAX_VIEWS 4
 #define MIN_COLS 40
 #define MIN_ROWS 10
 #define RETRY_FIRST_MS 1000 /* reconnect after 1 s, 2 s, 4 s, ... */
 #define RETRY_MAX_MS 30000
+#define PASTE_MAX (1024 * 1024) /* bytes; a paste is cut there, and says so */
+#define CTRL_C 3
 
 struct app {
 	struct db *db;
@@ -42,6 +47,9 @@ struct app {
 	char prompt_kind; /* ':' or '/' while the prompt is open */
 	double key_ms;    /* when the first key not yet on screen was read (LOKET_TRACE) */
 	long unseen;      /* referral news not yet opened (status bar) */
+	bool pasting;     /* between the marks of a bracketed paste */
+	struct strbuf paste; /* what has been pasted so far */
+	bool paste_cut;   /* a paste too long to take whole */
 	bool bell;        /* LOKET_BELL=1: ring when news arrives */
 };
 
@@ -425,9 +433,87 @@ on_prompt_key(struct app *app, int ch, bool is_char)
 	free(line);
 }
 
+/* Every view that keeps something unsaved writes it now (forms: the
+ * draft). */
+static void
+settle(struct app *app)
+{
+	for (int i = 0; i < app->depth; i++)
+		if (app->stack[i].ops->settle)
+			app->stack[i].ops->settle(app->stack[i].state, &app->ctx);
+}
+
+/* A paste is over: it goes whole to the prompt or the view, which may take
+ * it as text; no view runs it as keys. */
+static void
+on_paste(struct app *app)
+{
+	free(app->ctx.message);
+	app->ctx.message = NULL;
+	struct view *v = top_view(app);
+	if (prompt_active()) {
+		prompt_paste(app->paste.buf, app->paste.len);
+	} else if (v->ops->paste && !too_small()) {
+		apply(app, v->ops->paste(v->state, &app->ctx, app->paste.buf, app->paste.len));
+	} else {
+		view_message(&app->ctx, "%s",
+		             _("Pasted text is only taken in a form or the command line; nothing was done."));
+	}
+	if (app->paste_cut && !app->ctx.message)
+		view_message(&app->ctx, _("The paste was longer than %d KB; only the first part was taken."),
+		             PASTE_MAX / 1024);
+	strbuf_reset(&app->paste);
+	app->paste_cut = false;
+}
+
+/* Between the marks of a paste every key is text. */
+static void
+paste_key(struct app *app, int ch, bool is_char)
+{
+	if (!is_char) {
+		if (ch == UI_KEY_PASTE_END) {
+			app->pasting = false;
+			on_paste(app);
+		} else if (ch == KEY_ENTER) {
+			strbuf_addc(&app->paste, '\n');
+		}
+		return; /* other keys in a paste are not text */
+	}
+	char buf[MB_LEN_MAX];
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t n = wcrtomb(buf, (wchar_t)ch, &st);
+	if (n == (size_t)-1)
+		return;
+	if (app->paste.len + n > PASTE_MAX) {
+		app->paste_cut = true;
+		return;
+	}
+	strbuf_add(&app->paste, buf, n);
+}
+
 static void
 on_key(struct app *app, int ch, bool is_char)
 {
+	if (app->pasting) {
+		paste_key(app, ch, is_char);
+		return;
+	}
+	if (!is_char && ch == UI_KEY_PASTE_BEGIN) {
+		app->pasting = true;
+		strbuf_reset(&app->paste);
+		return;
+	}
+	if (!is_char && ch == UI_KEY_PASTE_END)
+		return;
+	if (is_char && ch == CTRL_C) {
+		/* as documented: a form's draft is written first, then the
+		 * terminal is restored and loket exits with 128 + SIGINT */
+		settle(app);
+		app->quit = true;
+		app->exit_code = 130;
+		return;
+	}
 	if (ch == KEY_RESIZE && !is_char) {
 		load_top(app);
 		return;
@@ -507,6 +593,7 @@ on_signals(struct app *app)
 	bool resize = false;
 	int sig = ui_signal_read(&resize);
 	if (sig) {
+		settle(app);
 		app->quit = true;
 		app->exit_code = 128 + sig;
 		return;
@@ -540,15 +627,18 @@ run(struct app *app)
 			view_message(&app->ctx, "%s", _("The connection to the database was lost."));
 		}
 		if (fds[0].revents & (POLLHUP | POLLERR)) {
+			settle(app);
 			app->exit_code = 129; /* the terminal went away */
 			break;
 		}
 		wint_t wch;
 		int rc;
 		while (!app->quit && (rc = get_wch(&wch)) != ERR) {
-			traced_key(app, (int)wch, rc != KEY_CODE_YES);
+			if (!app->pasting)
+				traced_key(app, (int)wch, rc != KEY_CODE_YES);
 			on_key(app, (int)wch, rc != KEY_CODE_YES);
 		}
+		settle(app); /* once per batch of keys, not per key */
 		/* notifications that came in with the answer to a query wait in
 		 * libpq's queue, not on the socket */
 		if (app->connected && !app->quit && !db_poll(app->db, &news) &&
@@ -564,6 +654,7 @@ tui_main(const struct cli_globals *g)
 {
 	struct app app;
 	memset(&app, 0, sizeof app);
+	strbuf_init(&app.paste);
 	int rc = cli_connect(g, &app.db);
 	if (rc != CLI_OK)
 		return rc;
@@ -604,6 +695,7 @@ tui_main(const struct cli_globals *g)
 		app.depth--;
 	}
 	free(app.ctx.message);
+	strbuf_free(&app.paste);
 	session_free(&app.session);
 	db_close(&app.db);
 	return app.exit_code;

@@ -38,6 +38,12 @@ default_max(enum form_type type)
 	return 200;
 }
 
+int
+form_field_max(const struct form_field *f)
+{
+	return f->max > 0 ? f->max : default_max(f->type);
+}
+
 static bool
 matches(const char *pattern, const char *value)
 {
@@ -135,7 +141,7 @@ form_check(const struct form_field *f, const char *value)
 		blank = isspace((unsigned char)*p) != 0;
 	if (blank)
 		return f->required ? N_("is required") : NULL;
-	int max = f->max > 0 ? f->max : default_max(f->type);
+	int max = form_field_max(f);
 	if (utf8_length(v, len) > (size_t)max)
 		return N_("is too long");
 	const char *shape = check_shape(f, v);

@@ -1,6 +1,6 @@
 /* form.h: data-entry forms, defined in forms/NAME.form (doc/forms.md) —
- * parsing and value checks.  No curses here: src/views renders forms with
- * libform, and the parser is unit-tested and fuzzed on its own. */
+ * parsing and value checks.  No curses here: src/views/form.c draws
+ * them, and the parser is unit-tested and fuzzed on its own. */
 #ifndef LOKET_FORM_FORM_H
 #define LOKET_FORM_FORM_H
 
@@ -77,6 +77,8 @@ bool form_load(const char *datadir, const char *org, const char *name, struct fo
 /* "file:line:column: message" into buf. */
 void form_error_format(const struct form_error *err, char *buf, size_t size);
 
+/* A field's longest value in characters: its max, or its type's default. */
+int form_field_max(const struct form_field *f);
 const char *form_type_name(enum form_type type);
 const struct form_field *form_field_find(const struct form_def *def, const char *name);
 

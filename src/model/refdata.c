@@ -89,6 +89,20 @@ code_list_has(const struct code_list *list, const char *code)
 	return false;
 }
 
+void
+code_list_remove(struct code_list *list, const char *code)
+{
+	for (int i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].code, code) == 0) {
+			free(list->items[i].code);
+			free(list->items[i].label);
+			memmove(&list->items[i], &list->items[i + 1],
+			        (size_t)(list->count - i - 1) * sizeof list->items[0]);
+			list->count--;
+			return;
+		}
+}
+
 const char *
 code_list_label(const struct code_list *list, const char *code)
 {

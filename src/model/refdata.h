@@ -34,6 +34,8 @@ bool refdata_load(struct db *db, enum ref_table table, struct code_list *out,
                   struct db_error *err);
 void code_list_free(struct code_list *list);
 bool code_list_has(const struct code_list *list, const char *code);
+/* Take a code out of the list (nothing when it is not there). */
+void code_list_remove(struct code_list *list, const char *code);
 /* The Dutch label of a code, or the code itself when unknown. */
 const char *code_list_label(const struct code_list *list, const char *code);
 /* "a, b, c": the codes for messages.  The caller frees. */

@@ -151,6 +151,20 @@ prompt_key(int key, bool is_char)
 	return state;
 }
 
+void
+prompt_paste(const char *text, size_t len)
+{
+	if (!active)
+		return;
+	/* one line: line ends and other controls become blanks */
+	char *copy = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++)
+		copy[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? ' ' : text[i];
+	copy[len] = '\0';
+	rl_insert_text(copy);
+	free(copy);
+}
+
 char *
 prompt_take(void)
 {

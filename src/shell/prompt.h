@@ -19,6 +19,8 @@ void prompt_open(const char *prompt);
 bool prompt_active(void);
 /* Feed one key from get_wch (is_char: a character, else a KEY_* code). */
 enum prompt_state prompt_key(int key, bool is_char);
+/* A bracketed paste: inserted as text at the cursor, never run as keys. */
+void prompt_paste(const char *text, size_t len);
 /* The finished line (owned by the caller), once PROMPT_DONE. */
 char *prompt_take(void);
 /* Draw the prompt on row y of w and place the cursor there. */

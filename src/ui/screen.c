@@ -40,6 +40,7 @@ on_fatal(int sig)
 	if (curses_on) {
 		curses_on = 0;
 		endwin();
+		ui_bracketed_paste(false);
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -99,6 +100,7 @@ define_missing_keys(void)
 		{"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME},
 		{"\033[4~", KEY_END},  {"\033[8~", KEY_END},  {"\033[F", KEY_END},  {"\033OF", KEY_END},
 		{"\033[3~", KEY_DC},   {"\033[Z", KEY_BTAB},
+		{"\033[200~", UI_KEY_PASTE_BEGIN}, {"\033[201~", UI_KEY_PASTE_END},
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (key_defined(keys[i].seq) == 0)
@@ -133,7 +135,18 @@ ui_start(void)
 	set_escdelay(25);
 	curs_set(0);
 	init_colours();
+	ui_bracketed_paste(true);
 	return true;
+}
+
+/* Bracketed paste (xterm's mode 2004): the terminal marks a paste with
+ * ESC [ 200 ~ and ESC [ 201 ~, so that pasted text is never taken for keys.
+ * Terminals that do not know the mode ignore it. */
+void
+ui_bracketed_paste(bool on)
+{
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
 }
 
 void
@@ -144,7 +157,7 @@ ui_stop(void)
 	curses_on = 0;
 	curs_set(1);
 	endwin();
-	fflush(stdout);
+	ui_bracketed_paste(false);
 }
 
 int

@@ -16,10 +16,18 @@ enum ui_style {
 	UI_DIM,      /* secondary text */
 };
 
+/* The key codes of the marks around a bracketed paste (after the
+ * commands of input/keys.h). */
+#define UI_KEY_PASTE_BEGIN (KEY_MAX + 1000)
+#define UI_KEY_PASTE_END (KEY_MAX + 1001)
+
 /* Start curses (raw keys, no echo, low ESC delay, colours unless NO_COLOR),
  * install the signal handlers and an atexit restore.  Returns false with a
  * message on stderr when the terminal cannot be used. */
 bool ui_start(void);
+/* Turn bracketed paste on or off (on from ui_start to ui_stop; off while
+ * another program has the terminal). */
+void ui_bracketed_paste(bool on);
 /* Restore the terminal.  Safe to call more than once and from atexit. */
 void ui_stop(void);
 

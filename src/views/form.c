@@ -1,11 +1,21 @@
-/* form.c: a data-entry form from forms/NAME.form, drawn with libform.
- * Tab, Down and Enter go to the next field, Shift-Tab and Up back; F10 or
- * Ctrl-S saves after checking every field; Esc cancels (asking first when
- * something was typed).  Every change is journalled as a draft, so nothing
- * typed is lost to a dropped connection, SSH session or crash; the save
- * uses the draft's uuid, so a retry never stores the question twice.
- * A multi-line field shows a line break as a paragraph mark (¶), which
- * libform cannot hold; Ctrl-E edits the field in $VISUAL or $EDITOR. */
+/* form.c: a data-entry form from forms/NAME.form.
+ * Tab and Enter go to the next field, Shift-Tab back; Up and Down move
+ * between the lines of a multi-line field and past its edges to the fields
+ * around it; F10 or Ctrl-S saves after checking every field; Esc cancels
+ * (asking first when something was typed).  Every change is journalled as
+ * a draft, so nothing typed is lost to a dropped connection, SSH session or
+ * crash; the save uses the draft's uuid, so a retry never stores the
+ * question twice.
+ *
+ * Each text field is a textedit (src/util/textedit.h) that holds exactly
+ * what was typed; the screen only shows it, wrapped at word boundaries, so
+ * no terminal size, field height, scroll position or typing speed can
+ * change the text.  (libform, used before, keeps a field as a grid of
+ * cells padded with blanks, moves words when it wraps and cannot hold a
+ * line break: long texts came back changed.)  A paste arrives whole (see
+ * fv_paste).  A choice field holds one of its choices, picked with the
+ * arrows or by typing the first letters of a label.  Ctrl-E edits a
+ * multi-line field in $VISUAL or $EDITOR. */
 #include "config.h"
 
 #include "form/form.h"
@@ -18,13 +28,15 @@
 #include "util/file.h"
 #include "util/strbuf.h"
 #include "util/i18n.h"
+#include "util/textedit.h"
 #include "util/uuid.h"
 #include "util/validate.h"
+#include "util/width.h"
 #include "util/xalloc.h"
 #include "views/views.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <form.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -33,20 +45,33 @@
 #include <time.h>
 
 #define LABEL_COL 2
-#define LABEL_WIDTH 16
-#define TEXT_ROWS 4
-#define FORM_TOP 2 /* the title and a blank line above the fields */
+#define LABEL_MIN 16 /* the label column: the longest label, within these */
+#define LABEL_MAX 24
+#define COUNT_FROM 100 /* fields this long show their count near the limit */
+#define TEXT_ROWS 4      /* a multi-line field's height when space is short */
+#define TEXT_ROWS_MAX 12 /* ... and at most, on a tall terminal */
+#define FORM_TOP 2       /* the title and a blank line above the fields */
+
+/* One field while the form is open. */
+struct field_state {
+	struct textedit te; /* text-like fields: exactly what was typed */
+	int top;            /* multi-line: the first row shown */
+	char prefix[64];    /* choice: the letters typed to pick it */
+};
 
 struct form_state {
 	struct form_def *def;
 	struct code_list *choices; /* per field: choices from a table */
-	FORM *form;
-	FIELD **fields; /* def->nfields + 1, NULL-terminated */
-	WINDOW *sub;
-	int *row;        /* screen row of each field */
+	struct field_state *fs;    /* per field, from the draft at the first load */
+	int *row;                  /* per field: screen row (from the top of the area) */
+	int *height;               /* per field: rows on screen */
+	int cols;                  /* the area's width at the last layout */
+	int label_width;           /* the label column */
+	bool laid_out;             /* false when the terminal is too small */
 	struct form_draft draft;
 	char *draft_dir;
 	bool dirty;
+	bool unjournalled; /* typed since the draft was last written */
 	bool confirm_cancel;
 	bool pending_save;
 	int current;
@@ -56,174 +81,176 @@ struct form_state {
 	struct form_values now; /* the question as it was then, for a reapply */
 };
 
-static int
-current_index(const struct form_state *s)
+static bool
+is_text(const struct form_field *f)
 {
-	return s->form ? field_index(current_field(s->form)) : s->current;
+	return f->type != FORM_CHOICE && f->type != FORM_CHECKBOX;
 }
 
-#define PARAGRAPH "\xc2\xb6" /* ¶, a line break in a multi-line field */
-
-/* The field's text: trailing blanks gone, and in a multi-line field (which
- * libform fills line by line with blanks) runs of blanks made one and each
- * paragraph mark, with the blanks around it, a line break again. */
-static char *
-field_text(FIELD *f, bool multiline)
+static const char *
+value(const struct form_state *s, const char *name)
 {
-	char *raw = xstrdup(field_buffer(f, 0));
-	size_t n = strlen(raw);
-	while (n > 0 && raw[n - 1] == ' ')
-		raw[--n] = '\0';
-	if (multiline) {
-		char *w = raw;
-		for (char *r = raw; *r; r++) {
-			if (strncmp(r, PARAGRAPH, 2) == 0) {
-				while (w > raw && w[-1] == ' ')
-					w--;
-				*w++ = '\n';
-				r++;
-				while (r[1] == ' ')
-					r++;
-			} else if (!(*r == ' ' && w > raw && (w[-1] == ' ' || w[-1] == '\n'))) {
-				*w++ = *r;
-			}
-		}
-		*w = '\0';
-	}
-	return raw;
+	const char *v = form_values_get(&s->draft.values, name);
+	return v ? v : "";
 }
 
-/* What a multi-line field shows for a value: line breaks as " ¶ ". */
-static char *
-field_shown(const char *v)
-{
-	struct strbuf sb;
-	strbuf_init(&sb);
-	for (const char *p = v; *p; p++) {
-		if (*p == '\r')
-			continue;
-		if (*p == '\n')
-			strbuf_adds(&sb, " " PARAGRAPH " ");
-		else
-			strbuf_addc(&sb, *p);
-	}
-	return strbuf_detach(&sb);
-}
-
+/* The text fields into the draft's values (choices are kept there as they
+ * change). */
 static void
 collect(struct form_state *s)
 {
-	if (!s->form)
+	if (!s->fs)
 		return;
-	form_driver(s->form, REQ_VALIDATION);
-	for (int i = 0; i < s->def->nfields; i++) {
-		char *v = field_text(s->fields[i], s->def->fields[i].type == FORM_MULTILINE);
-		form_values_set(&s->draft.values, s->def->fields[i].name, v);
-		free(v);
-	}
+	for (int i = 0; i < s->def->nfields; i++)
+		if (is_text(&s->def->fields[i]))
+			form_values_set(&s->draft.values, s->def->fields[i].name,
+			                textedit_text(&s->fs[i].te));
 }
 
 static void
 journal(struct form_state *s, struct view_ctx *ctx)
 {
 	collect(s);
+	s->unjournalled = false;
 	s->draft.saved = (long long)time(NULL);
 	if (s->draft_dir && !form_draft_write(s->draft_dir, &s->draft))
 		view_message(ctx, "%s", _("Cannot write the draft; what you type may be lost."));
 }
 
+/* The field states, from the draft (or each field's default). */
 static void
-unpost(struct form_state *s)
-{
-	if (!s->form)
-		return;
-	s->current = current_index(s);
-	unpost_form(s->form);
-	free_form(s->form);
-	s->form = NULL;
-	for (int i = 0; s->fields && s->fields[i]; i++)
-		free_field(s->fields[i]);
-	free(s->fields);
-	s->fields = NULL;
-	if (s->sub)
-		delwin(s->sub);
-	s->sub = NULL;
-}
-
-static int
-field_height(const struct form_field *f, int rows_free)
-{
-	if (f->type != FORM_MULTILINE)
-		return 1;
-	return rows_free >= TEXT_ROWS ? TEXT_ROWS : (rows_free > 1 ? rows_free : 1);
-}
-
-static int
-field_width(const struct form_field *f, int cols)
-{
-	int room = cols - LABEL_COL - LABEL_WIDTH - 2;
-	switch (f->type) {
-	case FORM_CHECKBOX:
-		return 4;
-	case FORM_DATE:
-		return 11;
-	case FORM_POSTCODE:
-		return 8;
-	case FORM_CHOICE:
-		return room < 20 ? room : 20;
-	default:
-		return room > 1 ? room : 1;
-	}
-}
-
-/* Build the libform fields for the area and fill them from the draft. */
-static bool
-post(struct form_state *s, const struct view_area *area)
+fields_open(struct form_state *s)
 {
 	int n = s->def->nfields;
-	s->fields = xcalloc((size_t)n + 1, sizeof *s->fields);
-	s->row = xrealloc(s->row, (size_t)n * sizeof *s->row);
-	int used = FORM_TOP;
+	s->fs = xcalloc((size_t)n, sizeof *s->fs);
+	s->row = xcalloc((size_t)n, sizeof *s->row);
+	s->height = xcalloc((size_t)n, sizeof *s->height);
 	for (int i = 0; i < n; i++) {
 		const struct form_field *f = &s->def->fields[i];
-		int rows_free = area->rows - used - (n - i - 1) - 1;
-		int h = field_height(f, rows_free);
-		FIELD *fl = new_field(h, field_width(f, area->cols), used - FORM_TOP, 0, 0, 0);
-		if (!fl)
-			return false;
-		field_opts_off(fl, O_AUTOSKIP | O_STATIC | O_BLANK);
-		if (f->type == FORM_MULTILINE)
-			field_opts_on(fl, O_WRAP);
-		set_field_back(fl, A_UNDERLINE);
 		const char *v = form_values_get(&s->draft.values, f->name);
-		char *shown = field_shown(v ? v : (f->def ? f->def : ""));
-		set_field_buffer(fl, 0, shown);
-		free(shown);
-		s->fields[i] = fl;
-		s->row[i] = used;
-		used += h;
+		if (!v) {
+			v = f->def ? f->def : "";
+			form_values_set(&s->draft.values, f->name, v);
+		}
+		if (is_text(f))
+			textedit_init(&s->fs[i].te, v, (size_t)form_field_max(f),
+			              f->type == FORM_MULTILINE);
 	}
-	s->form = new_form(s->fields);
-	if (!s->form)
-		return false;
-	int x = LABEL_COL + LABEL_WIDTH + 1;
-	/* Its own window, not a part of stdscr: the view redraws stdscr every
-	 * turn, and libform keeps what is typed in this window. */
-	/* below the title line, which it would otherwise cover */
-	int height = (used < area->rows ? used : area->rows) - FORM_TOP;
-	s->sub = newwin(height > 1 ? height : 1, area->cols - x, area->y + FORM_TOP, x);
-	if (!s->sub)
-		return false;
-	keypad(s->sub, TRUE);
-	set_form_win(s->form, s->sub);
-	set_form_sub(s->form, s->sub);
-	if (post_form(s->form) != E_OK)
-		return false;
-	if (s->current > 0 && s->current < n)
-		set_current_field(s->form, s->fields[s->current]);
-	return true;
 }
 
+static void
+fields_close(struct form_state *s)
+{
+	for (int i = 0; s->fs && i < s->def->nfields; i++)
+		if (is_text(&s->def->fields[i]))
+			textedit_free(&s->fs[i].te);
+	free(s->fs);
+	free(s->row);
+	free(s->height);
+	s->fs = NULL;
+	s->row = s->height = NULL;
+}
+
+/* Columns left for a field after the label column. */
+static int
+room(const struct form_state *s, int cols)
+{
+	return cols - LABEL_COL - s->label_width - 3; /* and a column for ↑ ↓ */
+}
+
+static int
+field_width(const struct form_state *s, const struct form_field *f, int cols)
+{
+	int left = room(s, cols), want = left;
+	switch (f->type) {
+	case FORM_CHECKBOX:
+		want = 4;
+		break;
+	case FORM_DATE:
+		want = 11;
+		break;
+	case FORM_POSTCODE:
+		want = 8;
+		break;
+	case FORM_PHONE:
+		want = 21;
+		break;
+	case FORM_CHOICE:
+		want = 34;
+		break;
+	default:
+		break;
+	}
+	if (want > left)
+		want = left;
+	return want > 1 ? want : 1;
+}
+
+/* Where each field goes: one row each, and what is left shared out among
+ * the multi-line fields (at least TEXT_ROWS rows each when there is room).
+ * False when the fields do not fit at all. */
+static bool
+lay_out(struct form_state *s, const struct view_area *area)
+{
+	int n = s->def->nfields, multi = 0;
+	for (int i = 0; i < n; i++)
+		multi += s->def->fields[i].type == FORM_MULTILINE;
+	int spare = area->rows - FORM_TOP - n - 1; /* a blank row above the status bar */
+	s->cols = area->cols;
+	s->label_width = LABEL_MIN;
+	for (int i = 0; i < n; i++) {
+		const struct form_field *f = &s->def->fields[i];
+		int w = text_width(f->label) + (f->required ? 2 : 0) + 1;
+		if (w > s->label_width)
+			s->label_width = w < LABEL_MAX ? w : LABEL_MAX;
+	}
+	if (spare < 0 || room(s, area->cols) < 8)
+		return s->laid_out = false;
+	int extra = multi ? spare / multi : 0;
+	if (extra > TEXT_ROWS_MAX - 1)
+		extra = TEXT_ROWS_MAX - 1;
+	int used = FORM_TOP;
+	for (int i = 0; i < n; i++) {
+		s->row[i] = used;
+		s->height[i] = s->def->fields[i].type == FORM_MULTILINE ? 1 + extra : 1;
+		used += s->height[i];
+	}
+	return s->laid_out = true;
+}
+
+/* Keep the cursor of a multi-line field on screen. */
+static void
+scroll_to_cursor(struct form_state *s, int i)
+{
+	const struct form_field *f = &s->def->fields[i];
+	if (!s->laid_out || f->type != FORM_MULTILINE)
+		return;
+	struct textedit_layout l = {0};
+	textedit_layout(&s->fs[i].te, field_width(s, f, s->cols), &l);
+	int r, c;
+	textedit_cursor_pos(&s->fs[i].te, &l, &r, &c);
+	int h = s->height[i];
+	if (r < s->fs[i].top)
+		s->fs[i].top = r;
+	if (r >= s->fs[i].top + h)
+		s->fs[i].top = r - h + 1;
+	if (s->fs[i].top > l.n - h)
+		s->fs[i].top = l.n - h > 0 ? l.n - h : 0;
+	textedit_layout_free(&l);
+}
+
+/* Move to field i, with the cursor at the end of its text. */
+static void
+go_field(struct form_state *s, int i)
+{
+	if (i < 0 || i >= s->def->nfields)
+		return;
+	s->fs[s->current].prefix[0] = '\0';
+	s->current = i;
+	if (is_text(&s->def->fields[i]))
+		textedit_end(&s->fs[i].te);
+	scroll_to_cursor(s, i);
+}
 
 /* Choices of a field: its own list or the reference table's. */
 static int
@@ -241,13 +268,19 @@ choice_code(const struct form_state *s, int i, int k)
 }
 
 static const char *
-choice_label(const struct form_state *s, int i, const char *code)
+choice_label_at(const struct form_state *s, int i, int k)
 {
 	const struct form_field *f = &s->def->fields[i];
-	for (int k = 0; k < f->nchoices; k++)
-		if (strcmp(f->choices[k].code, code) == 0)
-			return f->choices[k].label;
-	return f->nchoices ? "" : code_list_label(&s->choices[i], code);
+	return f->nchoices ? f->choices[k].label : s->choices[i].items[k].label;
+}
+
+static const char *
+choice_label(const struct form_state *s, int i, const char *code)
+{
+	for (int k = 0; k < choice_count(s, i); k++)
+		if (strcmp(choice_code(s, i, k), code) == 0)
+			return choice_label_at(s, i, k);
+	return code;
 }
 
 static bool
@@ -270,8 +303,17 @@ load_choices(struct form_state *s, struct view_ctx *ctx)
 			db_error_clear(&err);
 			return false;
 		}
+		/* One refers to another organisation, never to one's own. */
+		if (t == REF_ORGANISATION && ctx->session->organisation)
+			code_list_remove(&s->choices[i], ctx->session->organisation);
 	}
 	return true;
+}
+
+static void
+set_choice(struct form_state *s, int i, const char *code)
+{
+	form_values_set(&s->draft.values, s->def->fields[i].name, code);
 }
 
 /* Left/Right (or Space) on a choice or checkbox: the next or previous value. */
@@ -279,19 +321,85 @@ static void
 cycle(struct form_state *s, int i, int step)
 {
 	const struct form_field *f = &s->def->fields[i];
-	char *now = field_text(s->fields[i], false);
+	const char *now = value(s, f->name);
+	s->fs[i].prefix[0] = '\0';
 	if (f->type == FORM_CHECKBOX) {
-		set_field_buffer(s->fields[i], 0, strcmp(now, "ja") == 0 ? "nee" : "ja");
-	} else {
-		int n = choice_count(s, i), k = 0;
-		while (k < n && strcmp(choice_code(s, i, k), now) != 0)
-			k++;
-		k = k < n ? (k + step + n) % n : (step > 0 ? 0 : n - 1);
-		if (n > 0)
-			set_field_buffer(s->fields[i], 0, choice_code(s, i, k));
+		set_choice(s, i, strcmp(now, "ja") == 0 ? "nee" : "ja");
+		return;
 	}
-	free(now);
+	int n = choice_count(s, i), k = 0;
+	while (k < n && strcmp(choice_code(s, i, k), now) != 0)
+		k++;
+	k = k < n ? (k + step + n) % n : (step > 0 ? 0 : n - 1);
+	if (n > 0) {
+		char *code = xstrdup(choice_code(s, i, k));
+		set_choice(s, i, code);
+		free(code);
+	}
 }
+
+/* Does `text` start with `prefix`, ignoring case (ASCII letters and the
+ * accented Latin letters Dutch uses, byte for byte otherwise)? */
+static bool
+starts_with(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (strlen(text) < n)
+		return false;
+	return strncasecmp(text, prefix, n) == 0;
+}
+
+/* The first choice whose label or code starts with prefix; -1 if none. */
+static int
+choice_by_prefix(const struct form_state *s, int i, const char *prefix)
+{
+	for (int k = 0; k < choice_count(s, i); k++)
+		if (starts_with(choice_label_at(s, i, k), prefix) ||
+		    starts_with(choice_code(s, i, k), prefix))
+			return k;
+	return -1;
+}
+
+/* A letter typed in a choice field picks the first choice that starts with
+ * what was typed there; what picks nothing is refused, visibly. */
+static int
+type_choice(struct form_state *s, struct view_ctx *ctx, int i, int ch)
+{
+	struct field_state *fs = &s->fs[i];
+	char c[8];
+	struct strbuf sb;
+	strbuf_init(&sb);
+	wchar_t wc = (wchar_t)ch;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t n = wcrtomb(c, wc, &st);
+	if (n == (size_t)-1)
+		return VIEW_HANDLED;
+	strbuf_adds(&sb, fs->prefix);
+	strbuf_add(&sb, c, n);
+	int k = choice_by_prefix(s, i, sb.buf);
+	if (k < 0 && fs->prefix[0]) { /* a fresh start */
+		strbuf_reset(&sb);
+		strbuf_add(&sb, c, n);
+		k = choice_by_prefix(s, i, sb.buf);
+	}
+	if (k < 0) {
+		view_message(ctx, _("%s: no choice starts with '%s%.*s'."), s->def->fields[i].label,
+		             fs->prefix, (int)n, c);
+		beep();
+		strbuf_free(&sb);
+		return VIEW_HANDLED;
+	}
+	snprintf(fs->prefix, sizeof fs->prefix, "%s", sb.buf);
+	strbuf_free(&sb);
+	char *code = xstrdup(choice_code(s, i, k));
+	set_choice(s, i, code);
+	free(code);
+	return VIEW_HANDLED | VIEW_CHANGED;
+}
+
+static void report_insert(struct form_state *s, struct view_ctx *ctx,
+                          const struct textedit_result *r);
 
 static const char *const question_columns[] = {"channel", "client_group", "topic", "text",
                                                "postcode4"};
@@ -338,13 +446,6 @@ save_question(struct form_state *s, struct db *db, int *number, struct db_error 
 	memcpy(q.id, s->draft.id, sizeof q.id - 1); /* drafts hold uuids: 36 characters */
 	q.id[sizeof q.id - 1] = '\0';
 	return question_add(db, &q, number, err);
-}
-
-static const char *
-value(const struct form_state *s, const char *name)
-{
-	const char *v = form_values_get(&s->draft.values, name);
-	return v ? v : "";
 }
 
 /* After a referral or client save: the drafts are done, the list reloads. */
@@ -709,9 +810,9 @@ after_conflict(struct form_state *s, struct view_ctx *ctx)
 static int
 external_edit(struct form_state *s, struct view_ctx *ctx)
 {
-	int i = current_index(s);
+	int i = s->current;
 	const struct form_field *f = &s->def->fields[i];
-	if (f->type != FORM_MULTILINE) {
+	if (f->type != FORM_MULTILINE || !s->fs) {
 		view_message(ctx, "%s", _("Ctrl-E edits a text of several lines in your editor."));
 		return VIEW_REDRAW;
 	}
@@ -738,6 +839,7 @@ external_edit(struct form_state *s, struct view_ctx *ctx)
 	}
 	def_prog_mode();
 	endwin();
+	ui_bracketed_paste(false);
 	int status = -1;
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -751,6 +853,7 @@ external_edit(struct form_state *s, struct view_ctx *ctx)
 			;
 	}
 	reset_prog_mode();
+	ui_bracketed_paste(true);
 	clearok(curscr, TRUE);
 	char *text = NULL;
 	size_t n = 0;
@@ -762,10 +865,20 @@ external_edit(struct form_state *s, struct view_ctx *ctx)
 	} else {
 		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
 			text[--n] = '\0';
-		char *shown = field_shown(text);
-		if (s->form)
-			set_field_buffer(s->fields[i], 0, shown);
-		free(shown);
+		/* the editor's text, as it saved it, but for the characters loket
+		 * does not store (said, as for a paste) */
+		struct textedit *te = &s->fs[i].te;
+		size_t max = te->max;
+		struct textedit_result r;
+		textedit_set(te, "");
+		te->max = 0;
+		textedit_insert(te, text, n, true, &r);
+		te->max = max;
+		report_insert(s, ctx, &r);
+		if (s->fs[i].te.max && s->fs[i].te.length > s->fs[i].te.max)
+			view_message(ctx, _("%s is longer than %d characters: shorten it before saving."),
+			             f->label, (int)s->fs[i].te.max);
+		scroll_to_cursor(s, i);
 		s->dirty = true;
 		journal(s, ctx);
 	}
@@ -862,8 +975,8 @@ save(struct form_state *s, struct view_ctx *ctx)
 	const char *why = NULL;
 	const struct form_field *bad = form_first_invalid(s->def, &s->draft.values, &why);
 	if (bad) {
-		if (s->form)
-			set_current_field(s->form, s->fields[bad - s->def->fields]);
+		if (s->fs)
+			go_field(s, (int)(bad - s->def->fields));
 		view_message(ctx, "%s: %s", bad->label, _(why));
 		return VIEW_REDRAW;
 	}
@@ -947,13 +1060,170 @@ cancel(struct form_state *s, struct view_ctx *ctx, int ch)
 
 #define CTRL_KEY(c) ((c)&0x1f)
 
+/* The current multi-line field's layout at the current width. */
+static bool
+current_layout(struct form_state *s, struct textedit_layout *l)
+{
+	const struct form_field *f = &s->def->fields[s->current];
+	if (!s->laid_out || !is_text(f))
+		return false;
+	textedit_layout(&s->fs[s->current].te, field_width(s, f, s->cols), l);
+	return true;
+}
+
+/* Say what an insert left out. */
+static void
+report_insert(struct form_state *s, struct view_ctx *ctx, const struct textedit_result *r)
+{
+	const struct form_field *f = &s->def->fields[s->current];
+	const struct textedit *te = &s->fs[s->current].te;
+	char count[48];
+	textedit_count(te, '.', count, sizeof count);
+	if (r->over_limit) {
+		view_message(ctx,
+		             ngettext("%s is full (%s characters): %zu character was not added.",
+		                      "%s is full (%s characters): %zu characters were not added.",
+		                      r->over_limit),
+		             f->label, count, r->over_limit);
+		beep();
+	} else if (r->refused) {
+		view_message(ctx,
+		             ngettext("%zu character was left out: U+%04X and other invisible or "
+		                      "control characters are not stored (doc/forms.md).",
+		                      "%zu characters were left out: U+%04X and other invisible or "
+		                      "control characters are not stored (doc/forms.md).",
+		                      r->refused),
+		             r->refused, (unsigned)r->first_refused);
+		beep();
+	} else if (r->invalid) {
+		view_message(ctx, "%s", _("Bytes that were not UTF-8 text were left out."));
+		beep();
+	}
+}
+
+static int
+insert(struct form_state *s, struct view_ctx *ctx, const char *text, size_t len, bool paste)
+{
+	struct textedit_result r;
+	textedit_insert(&s->fs[s->current].te, text, len, paste, &r);
+	report_insert(s, ctx, &r);
+	scroll_to_cursor(s, s->current);
+	return VIEW_HANDLED | (r.inserted ? VIEW_CHANGED : 0);
+}
+
+/* Up and Down inside a multi-line field; past its first or last line, to
+ * the field before or after. */
+static void
+vertical(struct form_state *s, int step)
+{
+	struct textedit_layout l = {0};
+	bool moved = false;
+	if (s->def->fields[s->current].type == FORM_MULTILINE && current_layout(s, &l)) {
+		struct textedit *te = &s->fs[s->current].te;
+		moved = step < 0 ? textedit_up(te, &l) : textedit_down(te, &l);
+		textedit_layout_free(&l);
+	}
+	if (moved)
+		scroll_to_cursor(s, s->current);
+	else
+		go_field(s, s->current + step);
+}
+
+/* Keys on a text field. */
+static int
+text_key(struct form_state *s, struct view_ctx *ctx, int key)
+{
+	struct textedit *te = &s->fs[s->current].te;
+	struct textedit_layout l = {0};
+	bool changed = false;
+	switch (key) {
+	case KEY_LEFT:
+		textedit_left(te);
+		break;
+	case KEY_RIGHT:
+		textedit_right(te);
+		break;
+	case KEY_HOME:
+	case KEY_END:
+		if (te->multiline && current_layout(s, &l)) {
+			(key == KEY_HOME ? textedit_row_home : textedit_row_end)(te, &l);
+			textedit_layout_free(&l);
+		} else {
+			(key == KEY_HOME ? textedit_home : textedit_end)(te);
+		}
+		break;
+	case KEY_PPAGE:
+	case KEY_NPAGE:
+		for (int k = 0; k < s->height[s->current] - 1 && current_layout(s, &l); k++) {
+			bool moved = key == KEY_PPAGE ? textedit_up(te, &l) : textedit_down(te, &l);
+			textedit_layout_free(&l);
+			if (!moved)
+				break;
+		}
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		changed = textedit_backspace(te);
+		break;
+	case KEY_DC:
+		changed = textedit_delete(te);
+		break;
+	case '\n': /* Ctrl-J: a line break in a multi-line field */
+		if (!te->multiline) {
+			go_field(s, s->current + 1);
+			return VIEW_HANDLED;
+		}
+		return insert(s, ctx, "\n", 1, false);
+	default:
+		return 0;
+	}
+	scroll_to_cursor(s, s->current);
+	return VIEW_HANDLED | (changed ? VIEW_CHANGED : 0);
+}
+
+/* Keys on a choice or a yes/no field. */
+static int
+pick_key(struct form_state *s, struct view_ctx *ctx, int key)
+{
+	int i = s->current;
+	struct field_state *fs = &s->fs[i];
+	switch (key) {
+	case KEY_LEFT:
+	case KEY_RIGHT:
+		cycle(s, i, key == KEY_RIGHT ? 1 : -1);
+		return VIEW_HANDLED | VIEW_CHANGED;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (fs->prefix[0]) {
+			size_t n = strlen(fs->prefix);
+			do
+				n--;
+			while (n > 0 && ((unsigned char)fs->prefix[n] & 0xC0) == 0x80);
+			fs->prefix[n] = '\0';
+			int k = n ? choice_by_prefix(s, i, fs->prefix) : -1;
+			if (k >= 0) {
+				char *code = xstrdup(choice_code(s, i, k));
+				set_choice(s, i, code);
+				free(code);
+			}
+			return VIEW_HANDLED | VIEW_CHANGED;
+		}
+		if (!s->def->fields[i].required && s->def->fields[i].type == FORM_CHOICE) {
+			set_choice(s, i, ""); /* an optional choice can be emptied */
+			return VIEW_HANDLED | VIEW_CHANGED;
+		}
+		return VIEW_HANDLED;
+	}
+	(void)ctx;
+	return 0;
+}
+
 /* Keys that move or act rather than type. */
 static int
 form_command(struct form_state *s, struct view_ctx *ctx, int key)
 {
-	int i = current_index(s);
-	enum form_type type = s->def->fields[i].type;
-	bool pick = type == FORM_CHOICE || type == FORM_CHECKBOX;
 	switch (key) {
 	case KEY_F(10):
 	case CTRL_KEY('s'):
@@ -965,41 +1235,31 @@ form_command(struct form_state *s, struct view_ctx *ctx, int key)
 	case CTRL_KEY('e'):
 		return external_edit(s, ctx);
 	case '\t':
-	case KEY_DOWN:
-	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		form_driver(s->form, REQ_NEXT_FIELD);
-		form_driver(s->form, REQ_END_LINE);
-		return VIEW_REDRAW;
+		go_field(s, s->current + 1);
+		return VIEW_HANDLED;
 	case KEY_BTAB:
+		go_field(s, s->current - 1);
+		return VIEW_HANDLED;
+	case KEY_DOWN:
 	case KEY_UP:
-		form_driver(s->form, REQ_PREV_FIELD);
-		form_driver(s->form, REQ_END_LINE);
-		return VIEW_REDRAW;
-	case KEY_LEFT:
-	case KEY_RIGHT:
-		if (pick)
-			cycle(s, i, key == KEY_RIGHT ? 1 : -1);
-		else
-			form_driver(s->form, key == KEY_RIGHT ? REQ_NEXT_CHAR : REQ_PREV_CHAR);
-		return pick ? VIEW_HANDLED | VIEW_CHANGED : VIEW_REDRAW;
-	case KEY_HOME:
-		form_driver(s->form, REQ_BEG_FIELD);
-		return VIEW_REDRAW;
-	case KEY_END:
-		form_driver(s->form, REQ_END_FIELD);
-		return VIEW_REDRAW;
-	case KEY_BACKSPACE:
-	case 127:
-	case 8:
-		form_driver(s->form, REQ_DEL_PREV);
-		return VIEW_HANDLED | VIEW_CHANGED;
-	case KEY_DC:
-		form_driver(s->form, REQ_DEL_CHAR);
-		return VIEW_HANDLED | VIEW_CHANGED;
+		vertical(s, key == KEY_DOWN ? 1 : -1);
+		return VIEW_HANDLED;
 	}
-	return 0;
+	return is_text(&s->def->fields[s->current]) ? text_key(s, ctx, key) : pick_key(s, ctx, key);
+}
+
+static void
+after_change(struct form_state *s, struct view_ctx *ctx, int flags)
+{
+	if (flags & VIEW_CHANGED) {
+		s->dirty = true;
+		s->unjournalled = true; /* written once the waiting keys are handled */
+	}
+	const struct form_field *f = &s->def->fields[s->current];
+	if (!ctx->message && f->help)
+		view_message(ctx, "%s", f->help);
 }
 
 static int
@@ -1009,28 +1269,63 @@ fv_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 	struct form_state *s = state;
 	if (s->confirm_cancel)
 		return cancel(s, ctx, is_char ? key : 0);
-	if (!s->form)
+	if (!s->laid_out)
 		return key == 27 ? cancel(s, ctx, 0) : VIEW_HANDLED;
 	int flags = 0;
+	int i = s->current;
+	const struct form_field *f = &s->def->fields[i];
 	bool command = !is_char || key < 32 || key == 127;
 	if (command) {
 		flags = form_command(s, ctx, key);
-	} else {
-		int i = current_index(s);
-		if (key == ' ' && s->def->fields[i].type == FORM_CHECKBOX)
+	} else if (f->type == FORM_CHECKBOX) {
+		if (key == ' ')
 			cycle(s, i, 1);
+		else if (strchr("jJyY", key))
+			set_choice(s, i, "ja");
+		else if (strchr("nN", key))
+			set_choice(s, i, "nee");
 		else
-			form_driver_w(s->form, OK, (wchar_t)key);
+			return VIEW_REDRAW;
 		flags = VIEW_HANDLED | VIEW_CHANGED;
+	} else if (f->type == FORM_CHOICE) {
+		flags = type_choice(s, ctx, i, key);
+	} else {
+		char buf[8];
+		mbstate_t st;
+		memset(&st, 0, sizeof st);
+		size_t n = wcrtomb(buf, (wchar_t)key, &st);
+		flags = n == (size_t)-1 ? VIEW_HANDLED : insert(s, ctx, buf, n, false);
 	}
-	if (flags & VIEW_CHANGED) {
-		s->dirty = true;
-		journal(s, ctx);
-	}
-	const struct form_field *f = &s->def->fields[current_index(s)];
-	if (!ctx->message && f->help)
-		view_message(ctx, "%s", f->help);
+	after_change(s, ctx, flags);
 	return flags | VIEW_REDRAW;
+}
+
+/* A bracketed paste: the whole text into the current text field at once,
+ * never run as keys. */
+static int
+fv_paste(void *state, struct view_ctx *ctx, const char *text, size_t len)
+{
+	struct form_state *s = state;
+	if (s->confirm_cancel || !s->laid_out)
+		return VIEW_REDRAW;
+	if (!is_text(&s->def->fields[s->current])) {
+		view_message(ctx, "%s",
+		             _("Pasting works in a text field; choose here with the arrows or by typing."));
+		return VIEW_REDRAW;
+	}
+	int flags = insert(s, ctx, text, len, true);
+	after_change(s, ctx, flags);
+	return flags | VIEW_REDRAW;
+}
+
+/* After the keys that were waiting are handled, and before loket exits:
+ * the draft on disk catches up with the screen. */
+static void
+fv_settle(void *state, struct view_ctx *ctx)
+{
+	struct form_state *s = state;
+	if (s->unjournalled)
+		journal(s, ctx);
 }
 
 static int
@@ -1039,10 +1334,10 @@ fv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	struct form_state *s = state;
 	if (!s->choices && !load_choices(s, ctx))
 		return VIEW_BACK;
-	if (s->form) {
+	if (!s->fs)
+		fields_open(s);
+	else
 		collect(s);
-		unpost(s);
-	}
 	if (ctx->conflict_choice) {
 		int flags = after_conflict(s, ctx);
 		if (flags & (VIEW_BACK | VIEW_PUSH))
@@ -1050,11 +1345,34 @@ fv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	}
 	if (s->pending_save && db_connected(ctx->db))
 		return save(s, ctx);
-	if (!post(s, area)) {
-		unpost(s);
+	if (!lay_out(s, area))
 		view_message(ctx, "%s", _("The terminal is too small for this form."));
-	}
+	else
+		for (int i = 0; i < s->def->nfields; i++)
+			scroll_to_cursor(s, i);
 	return VIEW_REDRAW;
+}
+
+/* A text field's rows, underlined, with "↑"/"↓" where more is above or
+ * below. */
+static void
+draw_text(const struct form_state *s, WINDOW *w, int i, int y, int x, int width)
+{
+	const struct field_state *fs = &s->fs[i];
+	struct textedit_layout l = {0};
+	textedit_layout(&fs->te, width, &l);
+	for (int r = 0; r < s->height[i]; r++) {
+		char *row = textedit_row_text(&fs->te, &l, fs->top + r);
+		wattron(w, A_UNDERLINE);
+		mvwaddstr(w, y + r, x, row); /* safe: textedit shows refused characters as symbols */
+		wattroff(w, A_UNDERLINE);
+		free(row);
+	}
+	if (fs->top > 0)
+		mvwaddstr(w, y, x + width, "\xe2\x86\x91");
+	if (fs->top + s->height[i] < l.n)
+		mvwaddstr(w, y + s->height[i] - 1, x + width, "\xe2\x86\x93");
+	textedit_layout_free(&l);
 }
 
 static void
@@ -1068,42 +1386,72 @@ fv_draw(const void *state, WINDOW *w, const struct view_area *area)
 	ui_style(w, UI_HEADER, true);
 	ui_put(w, area->y, LABEL_COL, area->cols - LABEL_COL - 1, s->title ? s->title : s->def->title);
 	ui_style(w, UI_HEADER, false);
-	if (!s->form)
+	if (!s->laid_out)
 		return;
-	int cur = current_index(s);
-	int x = LABEL_COL + LABEL_WIDTH + 1;
+	int x = LABEL_COL + s->label_width + 1;
 	for (int i = 0; i < s->def->nfields; i++) {
 		const struct form_field *f = &s->def->fields[i];
+		int y = area->y + s->row[i], width = field_width(s, f, area->cols);
 		char *label = xasprintf("%s%s", f->label, f->required ? " *" : "");
-		if (i == cur)
+		if (i == s->current)
 			ui_style(w, UI_SELECTED, true);
-		ui_put(w, area->y + s->row[i], LABEL_COL - 1, LABEL_WIDTH + 1, label);
-		if (i == cur)
+		ui_put(w, y, LABEL_COL - 1, s->label_width + 1, label);
+		if (i == s->current)
 			ui_style(w, UI_SELECTED, false);
 		free(label);
-		if (f->type == FORM_CHOICE) {
-			char *code = field_text(s->fields[i], false);
-			/* beside the field, in the form's own window */
-			int fx = field_width(f, area->cols) + 1;
-			ui_style(s->sub, UI_DIM, true);
-			ui_put(s->sub, s->row[i] - FORM_TOP, fx, area->cols - x - fx, choice_label(s, i, code));
-			ui_style(s->sub, UI_DIM, false);
-			free(code);
+		if (is_text(f)) {
+			draw_text(s, w, i, y, x, width);
+			/* the count, once the limit is near (the last tenth, or 200) */
+			const struct textedit *te = &s->fs[i].te;
+			size_t warn = te->max / 10 < 200 ? te->max / 10 : 200;
+			if (te->max >= COUNT_FROM && te->length + warn >= te->max) {
+				char count[48];
+				textedit_count(te, '.', count, sizeof count);
+				int cy = s->height[i] > 1 ? y + 1 : y;
+				int cx = s->height[i] > 1 ? LABEL_COL : x + width + 2;
+				ui_style(w, te->length >= te->max ? UI_WARNING : UI_DIM, true);
+				ui_put(w, cy, cx, s->height[i] > 1 ? s->label_width - 1 : area->cols - cx - 1,
+				       count);
+				ui_style(w, te->length >= te->max ? UI_WARNING : UI_DIM, false);
+			}
+			continue;
+		}
+		const char *v = value(s, f->name);
+		const char *shown = f->type == FORM_CHOICE ? choice_label(s, i, v)
+		                    : strcmp(v, "ja") == 0 ? _("yes")
+		                    : strcmp(v, "nee") == 0 ? _("no")
+		                                            : v;
+		wattron(w, A_UNDERLINE);
+		ui_put(w, y, x, width, shown);
+		wattroff(w, A_UNDERLINE);
+		if (f->type == FORM_CHOICE && i == s->current) {
+			ui_style(w, UI_DIM, true);
+			ui_put(w, y, x + width + 1, area->cols - x - width - 2,
+			       _("← → or type to choose"));
+			ui_style(w, UI_DIM, false);
 		}
 	}
-	/* libform draws the fields in their own window, which goes to the
-	 * screen after stdscr (see fv_cursor) */
-	touchwin(s->sub);
 }
 
 static void
 fv_cursor(const void *state)
 {
 	const struct form_state *s = state;
-	if (s->form) {
-		pos_form_cursor(s->form);
-		wnoutrefresh(s->sub);
+	if (!s->laid_out)
+		return;
+	const struct form_field *f = &s->def->fields[s->current];
+	int y = 1 + s->row[s->current], x = LABEL_COL + s->label_width + 1;
+	if (is_text(f)) {
+		struct textedit_layout l = {0};
+		textedit_layout(&s->fs[s->current].te, field_width(s, f, s->cols), &l);
+		int r, c;
+		textedit_cursor_pos(&s->fs[s->current].te, &l, &r, &c);
+		textedit_layout_free(&l);
+		y += r - s->fs[s->current].top;
+		x += c;
 	}
+	wmove(stdscr, y, x);
+	wnoutrefresh(stdscr);
 }
 
 static const char *
@@ -1124,14 +1472,13 @@ fv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view
 static void
 fv_free(void *state)
 {
-	free(((struct form_state *)state)->title);
-	form_values_clear(&((struct form_state *)state)->now);
 	struct form_state *s = state;
-	unpost(s);
+	free(s->title);
+	form_values_clear(&s->now);
+	fields_close(s);
 	for (int i = 0; s->choices && i < s->def->nfields; i++)
 		code_list_free(&s->choices[i]);
 	free(s->choices);
-	free(s->row);
 	form_def_free(&s->def);
 	form_draft_clear(&s->draft);
 	free(s->draft_dir);
@@ -1143,6 +1490,8 @@ static const struct view_ops form_ops = {
 	.load = fv_load,
 	.handle = fv_handle,
 	.key = fv_key,
+	.paste = fv_paste,
+	.settle = fv_settle,
 	.draw = fv_draw,
 	.cursor = fv_cursor,
 	.position = fv_position,

@@ -82,6 +82,12 @@ struct view_ops {
 	 * where keys type).  is_char: a character, not a KEY_* code. */
 	int (*key)(void *state, struct view_ctx *ctx, int key, bool is_char,
 	           const struct view_area *area);
+	/* Optional: a bracketed paste, whole (len bytes of UTF-8).  Views
+	 * without it ignore pastes: a paste never runs commands. */
+	int (*paste)(void *state, struct view_ctx *ctx, const char *text, size_t len);
+	/* Optional: called once the keys that were waiting are handled, and
+	 * before loket exits (Ctrl-C, a signal): write what must not be lost. */
+	void (*settle)(void *state, struct view_ctx *ctx);
 	void (*draw)(const void *state, WINDOW *w, const struct view_area *area);
 	/* Optional: place the visible cursor after everything is drawn. */
 	void (*cursor)(const void *state);
