@@ -22,6 +22,7 @@
 #include "model/kb.h"
 #include "model/question.h"
 #include "model/refdata.h"
+#include "model/refusal.h"
 #include "model/referral.h"
 #include "model/referral_flow.h"
 #include "ui/screen.h"
@@ -401,6 +402,41 @@ type_choice(struct form_state *s, struct view_ctx *ctx, int i, int ch)
 static void report_insert(struct form_state *s, struct view_ctx *ctx,
                           const struct textedit_result *r);
 
+/* A save that did not go through.  On a lost connection the form waits
+ * and saves when the connection is back; a refused value puts the cursor on
+ * its field and says why, in the user's language; anything else is said
+ * plainly, never as the server's English text.  The form and its draft stay
+ * either way.  Clears err. */
+static int
+save_failed(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
+{
+	struct refusal r;
+	s->pending_save = db_error_is_connection(err);
+	if (s->pending_save) {
+		view_message(ctx, "%s",
+		             _("Connection lost: the form is kept and saved when the connection is back."));
+	} else if (refusal_find(err, &r)) {
+		const struct form_field *f = r.column[0] ? form_field_find(s->def, r.column) : NULL;
+		if (f) {
+			go_field(s, (int)(f - s->def->fields));
+			view_message(ctx, "%s: %s", f->label, _(r.message));
+		} else {
+			view_message(ctx, _("Not saved: %s. The form is kept."), _(r.message));
+		}
+	} else if (strcmp(err->sqlstate, "42501") == 0) {
+		view_message(ctx, "%s",
+		             _("Not saved: you may not do this here (the database refused it). The form "
+		               "is kept."));
+	} else {
+		view_message(ctx,
+		             _("Not saved: the database answered with error %s. The form is kept; F10 "
+		               "tries again."),
+		             err->sqlstate[0] ? err->sqlstate : "?");
+	}
+	db_error_clear(err);
+	return VIEW_REDRAW;
+}
+
 static const char *const question_columns[] = {"channel", "client_group", "topic", "text",
                                                "postcode4"};
 
@@ -479,14 +515,7 @@ store_referral(struct form_state *s, struct view_ctx *ctx, const char *prefix,
 	bool ok = referral_add(ctx->db, &r, client, &err);
 	free(id), free(to), free(reason), free(urgency), free(note);
 	if (!ok) {
-		s->pending_save = db_error_is_connection(&err);
-		if (s->pending_save)
-			view_message(ctx, "%s",
-			             _("Connection lost: the form is kept and saved when the connection is back."));
-		else
-			view_db_error(ctx, &err);
-		db_error_clear(&err);
-		return VIEW_REDRAW;
+		return save_failed(s, ctx, &err);
 	}
 	return saved(s, ctx);
 }
@@ -573,14 +602,7 @@ save_signal(struct form_state *s, struct view_ctx *ctx)
 	                         .municipality = value(s, "municipality"), .text = value(s, "text")};
 	struct db_error err = {0};
 	if (!signal_add(ctx->db, &sig, &err)) {
-		s->pending_save = db_error_is_connection(&err);
-		if (s->pending_save)
-			view_message(ctx, "%s",
-			             _("Connection lost: the form is kept and saved when the connection is back."));
-		else
-			view_db_error(ctx, &err);
-		db_error_clear(&err);
-		return VIEW_REDRAW;
+		return save_failed(s, ctx, &err);
 	}
 	view_message(ctx, "%s", _("Signal logged. Thank you."));
 	return saved(s, ctx);
@@ -634,12 +656,7 @@ save_answer(struct form_state *s, struct view_ctx *ctx)
 		}
 		db_error_clear(&e2);
 	} else {
-		s->pending_save = db_error_is_connection(&err);
-		if (s->pending_save)
-			view_message(ctx, "%s",
-			             _("Connection lost: the form is kept and saved when the connection is back."));
-		else
-			view_db_error(ctx, &err);
+		return save_failed(s, ctx, &err);
 	}
 	db_error_clear(&err);
 	return VIEW_REDRAW;
@@ -756,12 +773,7 @@ save_edit(struct form_state *s, struct view_ctx *ctx)
 	if (strcmp(err.sqlstate, "40001") == 0) {
 		flags = conflict(s, ctx);
 	} else {
-		s->pending_save = db_error_is_connection(&err);
-		if (s->pending_save)
-			view_message(ctx, "%s",
-			             _("Connection lost: the form is kept and saved when the connection is back."));
-		else
-			view_db_error(ctx, &err);
+		return save_failed(s, ctx, &err);
 	}
 	db_error_clear(&err);
 	return flags;
@@ -930,31 +942,25 @@ save_knowledge(struct form_state *s, struct view_ctx *ctx)
 	struct db_error err = {0};
 	bool ok = kb_save(ctx->db, &v, &created, &err);
 	if (!ok) {
-		s->pending_save = db_error_is_connection(&err);
-		if (s->pending_save) {
-			view_message(ctx, "%s",
-			             _("Connection lost: the form is kept and saved when the connection is back."));
-		} else if (strcmp(err.sqlstate, "40001") == 0) {
-			/* Base the next F10 on the newest version. */
-			struct kb_versions vs;
-			struct db_error e2 = {0};
-			if (kb_versions(ctx->db, value(s, "_kb.item"), &vs, &e2) && vs.count > 0) {
-				char no[16];
-				snprintf(no, sizeof no, "%d", vs.items[0].version_no);
-				form_values_set(&s->draft.values, "_kb.version", no);
-				view_message(ctx, _("%s saved version %d meanwhile. Press F10 again to save "
-				                    "yours on top of it (K, v shows the difference), or Esc."),
-				             vs.items[0].created_by, vs.items[0].version_no);
-				kb_versions_free(&vs);
-			} else {
-				view_db_error(ctx, &err);
-			}
-			db_error_clear(&e2);
-		} else {
-			view_db_error(ctx, &err);
-		}
-		db_error_clear(&err);
 		free(v.item_id);
+		if (strcmp(err.sqlstate, "40001") != 0)
+			return save_failed(s, ctx, &err);
+		/* Someone saved a newer version: base the next F10 on it. */
+		struct kb_versions vs;
+		struct db_error e2 = {0};
+		if (kb_versions(ctx->db, value(s, "_kb.item"), &vs, &e2) && vs.count > 0) {
+			char no[16];
+			snprintf(no, sizeof no, "%d", vs.items[0].version_no);
+			form_values_set(&s->draft.values, "_kb.version", no);
+			view_message(ctx, _("%s saved version %d meanwhile. Press F10 again to save "
+			                    "yours on top of it (K, v shows the difference), or Esc."),
+			             vs.items[0].created_by, vs.items[0].version_no);
+			kb_versions_free(&vs);
+			db_error_clear(&err);
+		} else {
+			save_failed(s, ctx, &err);
+		}
+		db_error_clear(&e2);
 		return VIEW_REDRAW;
 	}
 	snprintf(ctx->kb_item, sizeof ctx->kb_item, "%s", v.item_id ? v.item_id : "");
@@ -1000,14 +1006,7 @@ save(struct form_state *s, struct view_ctx *ctx)
 	int number = 0;
 	struct db_error err = {0};
 	if (!save_question(s, ctx->db, &number, &err)) {
-		s->pending_save = db_error_is_connection(&err);
-		if (s->pending_save)
-			view_message(ctx, "%s",
-			             _("Connection lost: the form is kept and saved when the connection is back."));
-		else
-			view_db_error(ctx, &err);
-		db_error_clear(&err);
-		return VIEW_REDRAW;
+		return save_failed(s, ctx, &err);
 	}
 	s->pending_save = false;
 	if (s->draft_dir)
