@@ -422,6 +422,7 @@ consistency(struct ctx *c, struct db *db, const struct report_opts *o, struct db
 		return false;
 	struct report_table *t = table(c, "consistency",
 	                               _("Per topic and organisation, against the rest of the region"));
+	t->label_cols = 2; /* topic and organisation */
 	static const struct {
 		const char *key, *name;
 		enum report_fmt fmt;
@@ -754,7 +755,9 @@ label_width(const struct report_table *t)
 	struct out_column cols[40];
 	char **cells;
 	struct out_grid g = grid(t, OUT_TABLE, cols, &cells);
-	int w = g.ncols > 1 ? out_table_width(&g, 0) + 2 : 0;
+	int w = 0;
+	for (int j = 0; j < (t->label_cols > 0 ? t->label_cols : 1) && j < g.ncols - 1; j++)
+		w += out_table_width(&g, j) + 2;
 	free_cells(cells, g.nrows * g.ncols);
 	return w;
 }

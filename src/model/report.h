@@ -64,6 +64,7 @@ struct report_table {
 	const char *key; /* JSON "name": English, the same in every locale */
 	char *title;
 	bool export_only; /* CSV only: the screen and JSON have it split up */
+	int label_cols;   /* the screen's row label: this many columns (0: 1) */
 	int ncols, nrows;
 	struct report_col cols[40];
 	char **cells; /* nrows * ncols, owned; NULL = empty */

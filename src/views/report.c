@@ -93,10 +93,17 @@ report_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 	case CMD_PAGE_UP: s->top = s->top > page ? s->top - page : 0; return VIEW_REDRAW;
 	case CMD_FIRST: s->top = 0; return VIEW_REDRAW;
 	case CMD_LAST: s->top = last; return VIEW_REDRAW;
-	case CMD_SCROLL_RIGHT:
-		if (s->left + area->cols / 2 < s->width)
-			s->left += area->cols / 2;
+	case CMD_SCROLL_RIGHT: {
+		/* at most until the widest line ends at the right edge, beside
+		 * the row labels that stay */
+		int label = 0;
+		for (int i = 0; i < s->nlines; i++)
+			if (s->freeze[i] > label && s->freeze[i] <= area->cols / 2)
+				label = s->freeze[i];
+		int most = s->width + label - (area->cols - 2);
+		s->left = s->left + area->cols / 2 < most ? s->left + area->cols / 2 : most > 0 ? most : 0;
 		return VIEW_REDRAW;
+	}
 	case CMD_SCROLL_LEFT:
 		s->left = s->left > area->cols / 2 ? s->left - area->cols / 2 : 0;
 		return VIEW_REDRAW;
@@ -163,8 +170,11 @@ report_draw(const void *state, WINDOW *w, const struct view_area *area)
 		size_t skip = text_prefix(line, label + s->left, NULL);
 		if (i == 0)
 			ui_style(w, UI_HEADER, true);
-		if (label > 0)
-			ui_put(w, area->y + 2 + i, 1, label, line);
+		if (label > 0) {
+			char *head = xstrndup(line, text_prefix(line, label, NULL));
+			ui_put(w, area->y + 2 + i, 1, label, head);
+			free(head);
+		}
 		ui_put(w, area->y + 2 + i, 1 + label, area->cols - 2 - label, line + skip);
 		if (i == 0)
 			ui_style(w, UI_HEADER, false);
