@@ -174,6 +174,8 @@ date_dutch(char *buf, size_t size, const char *s)
 			iso = false;
 	if (!iso)
 		snprintf(buf, size, "%s", s);
+	else if (s[10] == 'T' && strlen(s) >= 16) /* a JSON timestamp: to the minute */
+		snprintf(buf, size, "%.2s-%.2s-%.4s %.5s", s + 8, s + 5, s, s + 11);
 	else
 		snprintf(buf, size, "%.2s-%.2s-%.4s%s", s + 8, s + 5, s, s + 10);
 	return buf;

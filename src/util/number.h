@@ -28,7 +28,9 @@ bool num_text(char *buf, size_t size, const char *s, int shift, int decimals, bo
 char *num_format(char *buf, size_t size, double v, int decimals, bool dutch);
 
 /* An ISO date at the start of s ("2026-09-07", optionally followed by a
- * time) as a person reads it: "07-09-2026" and the rest unchanged.  Text
+ * time) as a person reads it: "07-09-2026" and the rest unchanged, or for
+ * an ISO timestamp "2026-09-07T14:05:09+02:00" to the minute: "07-09-2026
+ * 14:05".  Text
  * that does not start with an ISO date is copied as it is.  Returns buf. */
 char *date_dutch(char *buf, size_t size, const char *s);
 

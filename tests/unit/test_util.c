@@ -401,6 +401,7 @@ START_TEST(numbers_in_every_locale)
 	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07"), "07-09-2026");
 	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07 14:05"), "07-09-2026 14:05");
 	ck_assert_str_eq(date_dutch(b, sizeof b, "vandaag"), "vandaag");
+	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07T14:05:09.1+02:00"), "07-09-2026 14:05");
 	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-9-7"), "2026-9-7");
 	setlocale(LC_ALL, "C.UTF-8");
 }
