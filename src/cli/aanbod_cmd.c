@@ -9,6 +9,7 @@
 #include "model/aanbod.h"
 #include "util/conf.h"
 #include "util/i18n.h"
+#include "util/number.h"
 #include "util/output.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -47,8 +48,9 @@ on_retry(void *arg, int attempt, const char *error, long wait_ms)
 	struct progress *p = arg;
 	char *safe = sanitize_dup(error, SANITIZE_DEFAULT);
 	fputs(p->tty ? "\r\033[K" : "", stderr);
-	fprintf(stderr, _("aanbod: page %d, attempt %d: %s; trying again in %.1f s\n"), p->page + 1,
-	        attempt, safe, (double)wait_ms / 1000.0);
+	char secs[32]; /* "0,3": Dutch, whatever LC_NUMERIC says */
+	fprintf(stderr, _("aanbod: page %d, attempt %d: %s; trying again in %s s\n"), p->page + 1,
+	        attempt, safe, num_format(secs, sizeof secs, (double)wait_ms / 1000.0, 1, true));
 	free(safe);
 }
 

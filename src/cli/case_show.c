@@ -4,8 +4,10 @@
 
 #include "cli/cli.h"
 #include "cli/errors.h"
+#include "model/history.h"
 #include "model/question.h"
 #include "util/i18n.h"
+#include "util/number.h"
 #include "util/sanitize.h"
 #include "util/validate.h"
 
@@ -23,6 +25,13 @@ field(const char *label, const char *value)
 	free(v);
 }
 
+/* A date and time from the database as a person reads it: dd-mm-jjjj. */
+static const char *
+when(const char *iso, char *buf, size_t size)
+{
+	return date_dutch(buf, size, iso ? iso : "-");
+}
+
 static void
 print_text_block(const char *text)
 {
@@ -38,15 +47,16 @@ static void
 print_detail(const struct question_detail *d)
 {
 	const struct question_row *q = &d->row;
+	char tm[64];
 	printf(_("Question %d\n"), q->number);
-	field(_("Status:"), q->status);
-	field(_("Registered:"), q->created);
-	field(_("Updated:"), d->updated);
+	field(_("Status:"), label_question_status(q->status));
+	field(_("Registered:"), when(q->created, tm, sizeof tm));
+	field(_("Updated:"), when(d->updated, tm, sizeof tm));
 	field(_("Organisation:"), d->org_name);
 	field(_("Advisor:"), d->advisor_name);
-	field(_("Channel:"), q->channel);
-	field(_("Client group:"), q->client_group);
-	field(_("Topic:"), q->topic);
+	field(_("Channel:"), d->channel_label);
+	field(_("Client group:"), d->client_group_label);
+	field(_("Topic:"), d->topic_label);
 	field(_("Postcode:"), q->postcode4);
 	if (strcmp(d->extra, "{}") != 0)
 		field(_("Extra fields:"), d->extra);
@@ -57,8 +67,9 @@ print_detail(const struct question_detail *d)
 		printf("  -\n");
 	for (int i = 0; i < d->ninfo; i++) {
 		char *t = sanitize_dup(d->info[i].title, SANITIZE_DEFAULT);
+		char at[64];
 		printf(_("  %s (version %d), %s by %s\n"), t, d->info[i].version_no,
-		       d->info[i].given_at, d->info[i].given_by);
+		       when(d->info[i].given_at, at, sizeof at), d->info[i].given_by);
 		free(t);
 	}
 	printf(_("Referrals:\n"));
@@ -66,15 +77,16 @@ print_detail(const struct question_detail *d)
 		printf("  -\n");
 	for (int i = 0; i < d->nreferrals; i++) {
 		const struct question_referral *r = &d->referrals[i];
-		printf(_("  %s to %s, reason %s, status %s%s%s%s\n"), r->created, r->to_org, r->reason,
-		       r->status, r->outcome ? _(", outcome ") : "", r->outcome ? r->outcome : "",
+		printf(_("  %s to %s, reason %s, status %s%s%s%s\n"), when(r->created, tm, sizeof tm),
+		       r->to_org, r->reason, label_referral_status(r->status),
+		       r->outcome ? _(", outcome ") : "", r->outcome ? r->outcome : "",
 		       r->consent_contact ? _(", contact details shared") : "");
 	}
 	printf(_("History:\n"));
 	for (int i = 0; i < d->nevents; i++) {
 		char *actor = sanitize_dup(d->events[i].actor, SANITIZE_DEFAULT);
 		char *summary = sanitize_dup(d->events[i].summary, SANITIZE_DEFAULT);
-		printf("  %s  %s: %s\n", d->events[i].at, actor, summary);
+		printf("  %s  %s: %s\n", when(d->events[i].at, tm, sizeof tm), actor, summary);
 		free(summary);
 		free(actor);
 	}

@@ -3,6 +3,7 @@
 
 #include "model/history.h"
 #include "util/i18n.h"
+#include "util/number.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -126,7 +127,7 @@ implied(const char *field)
 {
 	static const char *const fields[] = {"accepted_by", "accepted_at", "in_progress_at",
 	                                     "completed_at", "returned_at", "withdrawn_at",
-	                                     "updated_at"};
+	                                     "updated_at",  "updated_by"};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (is(field, fields[i]))
 			return true;
@@ -151,8 +152,15 @@ changes(struct strbuf *b, const struct history_facts *f, bool referral)
 		                                is(c->field, "return_reason")
 		                        ? "\""
 		                        : "";
-		strbuf_addf(b, " %s%s%s → %s%s%s", q, value_of(c->field, c->old_value, referral), q, q,
-		            value_of(c->field, c->new_value, referral), q);
+		/* dates and times (consent date, ...) as a person reads them */
+		char was[64], is_now[64];
+		const char *old_v = value_of(c->field, c->old_value, referral);
+		const char *new_v = value_of(c->field, c->new_value, referral);
+		if (!*q) {
+			old_v = date_dutch(was, sizeof was, old_v);
+			new_v = date_dutch(is_now, sizeof is_now, new_v);
+		}
+		strbuf_addf(b, " %s%s%s → %s%s%s", q, old_v, q, q, new_v, q);
 	}
 }
 

@@ -4,6 +4,7 @@
 #include "model/kb.h"
 #include "util/diff.h"
 #include "util/i18n.h"
+#include "util/number.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -201,8 +202,12 @@ kb_version_diff(const struct kb_version *a, const struct kb_version *b)
 	diff_field(&out, _("Topics:"), a->topics, b->topics);
 	diff_field(&out, _("Audience:"), a->audience, b->audience);
 	diff_field(&out, _("Link:"), a->link, b->link);
-	diff_field(&out, _("Valid from:"), a->valid_from, b->valid_from);
-	diff_field(&out, _("Review by:"), a->review_by, b->review_by);
+	/* dates as a person reads them: dd-mm-jjjj */
+	char af[16], bf[16], ar[16], br[16];
+	diff_field(&out, _("Valid from:"), date_dutch(af, sizeof af, a->valid_from),
+	           date_dutch(bf, sizeof bf, b->valid_from));
+	diff_field(&out, _("Review by:"), date_dutch(ar, sizeof ar, a->review_by),
+	           date_dutch(br, sizeof br, b->review_by));
 	if (out.len == header)
 		strbuf_adds(&out, _("The two versions have the same content."));
 	return strbuf_detach(&out);

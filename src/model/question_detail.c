@@ -42,7 +42,23 @@ static const char *const referral_sql =
 	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "
 	"WHERE r.question_id = $1::uuid ORDER BY r.created_at";
 
-/* One row per event, or per changed field of an event; labels joined in. */
+/* The label of a changed field's code value V (a column of c), or V. */
+#define CODE_LABEL(v)                                                                            \
+	"coalesce(CASE c.field "                                                                     \
+	"  WHEN 'outcome' THEN (SELECT label FROM loket.referral_outcome WHERE code = " v ") "       \
+	"  WHEN 'reason' THEN (SELECT label FROM loket.referral_reason WHERE code = " v ") "         \
+	"  WHEN 'topic' THEN (SELECT label FROM loket.topic WHERE code = " v ") "                    \
+	"  WHEN 'channel' THEN (SELECT label FROM loket.channel WHERE code = " v ") "                \
+	"  WHEN 'client_group' THEN (SELECT label FROM loket.client_group WHERE code = " v ") "      \
+	"  WHEN 'municipality' THEN (SELECT name FROM loket.municipality WHERE code = " v ") "       \
+	"  WHEN 'to_org' THEN (SELECT name FROM loket.organisation WHERE code = " v ") "             \
+	"  WHEN 'organisation' THEN (SELECT name FROM loket.organisation WHERE code = " v ") "       \
+	"  WHEN 'advisor' THEN (SELECT display_name FROM loket.advisor WHERE role_name = " v ") "    \
+	"  WHEN 'accepted_by' THEN (SELECT display_name FROM loket.advisor WHERE role_name = " v ") " \
+	"END, " v ")"
+
+/* One row per event, or per changed field of an event; labels joined in,
+ * also for the codes a change recorded (outcome, reason, topic, ...). */
 static const char *const event_sql =
 	"SELECT e.id, to_char(e.at, 'YYYY-MM-DD HH24:MI:SS'), coalesce(a.display_name, e.actor), "
 	"       e.kind, t.label, ch.label, g.label, "
@@ -50,7 +66,7 @@ static const char *const event_sql =
 	"       e.detail->>'version_no', "
 	"       coalesce(o.name, e.detail->>'to_org'), coalesce(rr.label, e.detail->>'reason'), "
 	"       coalesce(e.detail->>'consent_contact', e.detail->>'consent'), e.detail->>'kind', "
-	"       c.field, c.old_value, c.new_value "
+	"       c.field, " CODE_LABEL("c.old_value") ", " CODE_LABEL("c.new_value") " "
 	"FROM loket.question_event e "
 	"LEFT JOIN loket.advisor a ON a.role_name = e.actor "
 	"LEFT JOIN loket.topic t ON e.kind = 'created' AND t.code = e.detail->>'topic' "

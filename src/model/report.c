@@ -4,6 +4,7 @@
 #include "model/report.h"
 #include "util/chart.h"
 #include "util/i18n.h"
+#include "util/number.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -103,18 +104,21 @@ struct ctx {
 };
 
 static struct report_table *
-table(struct ctx *c, const char *title)
+table(struct ctx *c, const char *key, const char *title)
 {
 	struct report_table *t = &c->r->tables[c->r->ntables++];
 	memset(t, 0, sizeof *t);
+	t->key = key;
 	t->title = xstrdup(title);
 	return t;
 }
 
+/* A column: its CSV/JSON key, its translated header, what it holds. */
 static void
-col(struct report_table *t, const char *name, bool numeric, enum report_col_use use)
+col(struct report_table *t, const char *key, const char *name, enum report_fmt fmt,
+    enum report_col_use use)
 {
-	t->cols[t->ncols++] = (struct report_col){name, numeric, use, false};
+	t->cols[t->ncols++] = (struct report_col){key, name, fmt, use, false};
 }
 
 /* Start a row; cells are then set with set(). */
@@ -148,24 +152,10 @@ count_cell(struct ctx *c, const char *v)
 	return xstrdup(c->held);
 }
 
-/* A fraction as a Dutch percentage with one decimal: "22,5%". */
-static char *
-pct_cell(const char *v)
-{
-	if (!v)
-		return NULL;
-	double f = strtod(v, NULL) * 100.0;
-	char *s = xasprintf("%.1f%%", f);
-	char *dot = strchr(s, '.');
-	if (dot && strcmp(_("."), ",") == 0)
-		*dot = ',';
-	return s;
-}
-
 static char *
 bar_cell(struct ctx *c, const char *v, double max)
 {
-	return chart_bar(v ? strtod(v, NULL) : 0, max, BAR_WIDTH, c->utf8);
+	return chart_bar(num_value(v), max, BAR_WIDTH, c->utf8);
 }
 
 static double
@@ -174,8 +164,8 @@ column_max(const struct db_result *res, int col, int from_row)
 	double max = 0;
 	for (int i = from_row; i < db_result_rows(res); i++) {
 		const char *v = db_result_get(res, i, col);
-		if (v && strtod(v, NULL) > max)
-			max = strtod(v, NULL);
+		if (num_value(v) > max)
+			max = num_value(v);
 	}
 	return max;
 }
@@ -183,13 +173,13 @@ column_max(const struct db_result *res, int col, int from_row)
 static char *
 trend_cell(struct ctx *c, const char *v)
 {
-	if (!v)
+	double f;
+	char pct[32];
+	if (!num_parse(v, &f) || !num_text(pct, sizeof pct, v, 2, 0, true))
 		return NULL;
-	double f = strtod(v, NULL);
 	const char *arrow = f >= 0.05 ? (c->utf8 ? "↑" : "^") : f <= -0.05 ? (c->utf8 ? "↓" : "v")
 	                                                                   : (c->utf8 ? "→" : "=");
-	char *s = xasprintf("%s %+.0f%%", arrow, f * 100.0);
-	return s;
+	return xasprintf("%s %s%s%%", arrow, pct[0] == '-' ? "" : "+", pct);
 }
 
 /* --- the reports ------------------------------------------------------------ */
@@ -223,15 +213,16 @@ volume(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 	           "FROM loket.report_volume($3, $4, $1::date, $2::date)",
 	           o, report_dims[o->dim], o->monthly ? "month" : "week", &res, err))
 		return false;
-	struct report_table *t = table(c, o->monthly ? _("Questions per month") : _("Questions per week"));
-	col(t, _("name"), false, RC_BOTH);
-	col(t, _("code"), false, RC_EXPORT);
-	col(t, _("total"), true, RC_BOTH);
-	col(t, "", false, RC_SCREEN);
-	col(t, o->monthly ? _("per month") : _("per week"), false, RC_SCREEN);
-	col(t, _("trend"), false, RC_SCREEN);
-	col(t, _("trend"), true, RC_EXPORT);
-	int nper = db_result_rows(res) ? atoi(db_result_get(res, 0, 6)) : 0;
+	struct report_table *t =
+		table(c, "volume", o->monthly ? _("Questions per month") : _("Questions per week"));
+	col(t, "name", _("name"), RF_TEXT, RC_BOTH);
+	col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
+	col(t, "total", _("total"), RF_COUNT, RC_BOTH);
+	col(t, "", "", RF_TEXT, RC_SCREEN);
+	col(t, "", o->monthly ? _("per month") : _("per week"), RF_TEXT, RC_SCREEN);
+	col(t, "", _("trend"), RF_TEXT, RC_SCREEN);
+	col(t, "trend", _("trend"), RF_DEC2, RC_EXPORT);
+	int nper = db_result_rows(res) ? (int)num_value(db_result_get(res, 0, 6)) : 0;
 	if (nper > 32)
 		nper = 32; /* the export's period columns: at most the table's room */
 	int first_period_col = t->ncols;
@@ -251,7 +242,8 @@ volume(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 	char *save = NULL, *tok = periods ? strtok_r(periods, ",", &save) : NULL;
 	for (int i = 0; i < nper && tok; i++, tok = strtok_r(NULL, ",", &save))
 	{
-		col(t, xstrdup(tok), true, RC_EXPORT);
+		char *key = xstrdup(tok);
+		col(t, key, key, RF_COUNT, RC_EXPORT);
 		t->cols[t->ncols - 1].owned = true;
 	}
 	double max = column_max(res, 2, 1);
@@ -297,33 +289,36 @@ funnel(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 		return false;
 	static const char *const stages[] = {N_("registered"), N_("informed"), N_("referred"),
 	                                     N_("picked up"),  N_("completed"), N_("returned")};
+	static const char *const stage_keys[] = {"registered", "informed",  "referred",
+	                                         "picked_up",  "completed", "returned"};
 	if (db_result_rows(res) > 0) {
-		struct report_table *t = table(c, _("The region"));
-		col(t, _("stage"), false, RC_BOTH);
-		col(t, _("questions"), true, RC_BOTH);
-		col(t, _("of registered"), false, RC_BOTH);
-		col(t, "", false, RC_SCREEN);
-		const char *reg = db_result_get(res, 0, 2);
-		double total = reg ? strtod(reg, NULL) : 0;
+		struct report_table *t = table(c, "region", _("The region"));
+		col(t, "name", _("stage"), RF_TEXT, RC_BOTH);
+		col(t, "stage", _("stage"), RF_TEXT, RC_EXPORT);
+		col(t, "questions", _("questions"), RF_COUNT, RC_BOTH);
+		col(t, "share", _("of registered"), RF_RATE, RC_BOTH);
+		col(t, "", "", RF_TEXT, RC_SCREEN);
+		double total = num_value(db_result_get(res, 0, 2));
 		for (int s = 0; s < 6; s++) {
 			int r = row(t);
 			const char *v = db_result_get(res, 0, 2 + s);
 			set(t, r, 0, xstrdup(_(stages[s])));
-			set(t, r, 1, count_cell(c, v));
+			set(t, r, 1, xstrdup(stage_keys[s]));
+			set(t, r, 2, count_cell(c, v));
 			if (v && total > 0) {
 				char frac[32];
-				snprintf(frac, sizeof frac, "%.4f", strtod(v, NULL) / total);
-				set(t, r, 2, pct_cell(frac));
+				set(t, r, 3, xstrdup(num_format(frac, sizeof frac, num_value(v) / total, 4, false)));
 			}
-			set(t, r, 3, bar_cell(c, v, total));
+			set(t, r, 4, bar_cell(c, v, total));
 		}
 	}
 	c->r->export_table = c->r->ntables;
-	struct report_table *t = table(c, _("Per organisation where the question was asked"));
-	col(t, _("organisation"), false, RC_BOTH);
-	col(t, _("code"), false, RC_EXPORT);
+	struct report_table *t =
+		table(c, "organisations", _("Per organisation where the question was asked"));
+	col(t, "name", _("organisation"), RF_TEXT, RC_BOTH);
+	col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
 	for (int s = 0; s < 6; s++)
-		col(t, _(stages[s]), true, RC_BOTH);
+		col(t, stage_keys[s], _(stages[s]), RF_COUNT, RC_BOTH);
 	for (int i = 1; i < db_result_rows(res); i++) {
 		int r = row(t);
 		set(t, r, 0, dup_or_null(db_result_get(res, i, 1)));
@@ -338,17 +333,16 @@ funnel(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 	           "LEFT JOIN loket.organisation o ON o.code = f.organisation",
 	           o, NULL, NULL, &res, err))
 		return false;
-	t = table(c, _("Outcomes of the completed referrals"));
-	col(t, _("organisation"), false, RC_BOTH);
-	col(t, _("outcome"), false, RC_BOTH);
-	col(t, _("code"), false, RC_EXPORT);
-	col(t, _("referrals"), true, RC_BOTH);
-	col(t, "", false, RC_SCREEN);
+	t = table(c, "outcomes", _("Outcomes of the completed referrals"));
+	col(t, "organisation", _("organisation"), RF_TEXT, RC_BOTH);
+	col(t, "outcome", _("outcome"), RF_TEXT, RC_BOTH);
+	col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
+	col(t, "referrals", _("referrals"), RF_COUNT, RC_BOTH);
+	col(t, "", "", RF_TEXT, RC_SCREEN);
 	double max = 0;
 	for (int i = 0; i < db_result_rows(res); i++)
-		if (!db_result_get(res, i, 1) && db_result_get(res, i, 4) &&
-		    strtod(db_result_get(res, i, 4), NULL) > max)
-			max = strtod(db_result_get(res, i, 4), NULL);
+		if (!db_result_get(res, i, 1) && num_value(db_result_get(res, i, 4)) > max)
+			max = num_value(db_result_get(res, i, 4));
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
 		set(t, r, 0, db_result_get(res, i, 1) ? xstrdup(db_result_get(res, i, 0))
@@ -372,16 +366,16 @@ pickup(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 	           "waiting_now, overdue_now FROM loket.report_pickup($1::date, $2::date)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	struct report_table *t = table(c, _("Pick-up time per target organisation"));
-	col(t, _("organisation"), false, RC_BOTH);
-	col(t, _("code"), false, RC_EXPORT);
-	col(t, _("referrals"), true, RC_BOTH);
-	col(t, _("picked up"), true, RC_BOTH);
-	col(t, _("median (h)"), true, RC_BOTH);
-	col(t, _("p90 (h)"), true, RC_BOTH);
-	col(t, "", false, RC_SCREEN);
-	col(t, _("waiting now"), true, RC_BOTH);
-	col(t, _("overdue now"), true, RC_BOTH);
+	struct report_table *t = table(c, "pickup", _("Pick-up time per target organisation"));
+	col(t, "name", _("organisation"), RF_TEXT, RC_BOTH);
+	col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
+	col(t, "referrals", _("referrals"), RF_COUNT, RC_BOTH);
+	col(t, "picked_up", _("picked up"), RF_COUNT, RC_BOTH);
+	col(t, "median_hours", _("median (h)"), RF_DEC1, RC_BOTH);
+	col(t, "p90_hours", _("p90 (h)"), RF_DEC1, RC_BOTH);
+	col(t, "", "", RF_TEXT, RC_SCREEN);
+	col(t, "waiting_now", _("waiting now"), RF_COUNT, RC_BOTH);
+	col(t, "overdue_now", _("overdue now"), RF_COUNT, RC_BOTH);
 	double max = column_max(res, 5, 0);
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
@@ -426,23 +420,40 @@ consistency(struct ctx *c, struct db *db, const struct report_opts *o, struct db
 	           "FROM loket.report_consistency($1::date, $2::date)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	struct report_table *t = table(c, _("Per topic and organisation, against the rest of the region"));
-	static const char *const names[] = {
-		N_("topic"),   N_("organisation"), N_("questions"), N_("referred"),
-		N_("rest"),    N_("z"),            N_("informed"),  N_("rest"),
-		N_("z"),       N_("item"),         N_("item given"), N_("rest"),
-		N_("z"),       N_("deviates")};
-	for (int j = 0; j < 14; j++)
-		col(t, _(names[j]), j == 2 || j == 5 || j == 8 || j == 12,
-		    j == 5 || j == 8 || j == 12 ? RC_EXPORT : RC_BOTH);
+	struct report_table *t = table(c, "consistency",
+	                               _("Per topic and organisation, against the rest of the region"));
+	t->label_cols = 2; /* topic and organisation */
+	static const struct {
+		const char *key, *name;
+		enum report_fmt fmt;
+	} cols[] = {
+		{"topic", N_("topic"), RF_TEXT},
+		{"organisation", N_("organisation"), RF_TEXT},
+		{"questions", N_("questions"), RF_COUNT},
+		{"referral_rate", N_("referred"), RF_RATE},
+		{"rest_referral_rate", N_("rest"), RF_RATE},
+		{"referral_z", N_("z"), RF_DEC2},
+		{"info_rate", N_("informed"), RF_RATE},
+		{"rest_info_rate", N_("rest"), RF_RATE},
+		{"info_z", N_("z"), RF_DEC2},
+		{"item", N_("item"), RF_TEXT},
+		{"item_rate", N_("item given"), RF_RATE},
+		{"rest_item_rate", N_("rest"), RF_RATE},
+		{"item_z", N_("z"), RF_DEC2},
+	};
+	for (int j = 0; j < 13; j++)
+		col(t, cols[j].key, _(cols[j].name), cols[j].fmt,
+		    cols[j].fmt == RF_DEC2 ? RC_EXPORT : RC_BOTH);
+	col(t, "", _("deviates"), RF_TEXT, RC_SCREEN);
+	col(t, "flags", "", RF_TEXT, RC_EXPORT);
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
 		for (int j = 0; j < 13; j++) {
 			const char *v = db_result_get(res, i, j);
-			bool rate = j == 3 || j == 4 || j == 6 || j == 7 || j == 10 || j == 11;
-			set(t, r, j, j == 2 ? count_cell(c, v) : rate ? pct_cell(v) : dup_or_null(v));
+			set(t, r, j, j == 2 ? count_cell(c, v) : dup_or_null(v));
 		}
 		const char *flags = db_result_get(res, i, 13);
+		set(t, r, 14, dup_or_null(flags && *flags ? flags : NULL));
 		if (flags && *flags) {
 			struct strbuf b;
 			strbuf_init(&b);
@@ -472,23 +483,23 @@ signals(struct ctx *c, struct db *db, const struct report_opts *o, struct db_err
 	            {"muni", N_("Signals by municipality")}};
 	/* for CSV, one table of all four */
 	c->r->export_table = c->r->ntables;
-	struct report_table *all = table(c, _("Demand signals"));
+	struct report_table *all = table(c, "signals", _("Demand signals"));
 	all->export_only = true;
-	col(all, _("by"), false, RC_BOTH);
-	col(all, _("code"), false, RC_BOTH);
-	col(all, _("name"), false, RC_BOTH);
-	col(all, _("signals"), true, RC_BOTH);
+	col(all, "by", _("by"), RF_TEXT, RC_BOTH);
+	col(all, "code", _("code"), RF_TEXT, RC_BOTH);
+	col(all, "name", _("name"), RF_TEXT, RC_BOTH);
+	col(all, "signals", _("signals"), RF_COUNT, RC_BOTH);
 	for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
-		struct report_table *t = table(c, _(dims[d].title));
-		col(t, _("name"), false, RC_BOTH);
-		col(t, _("code"), false, RC_EXPORT);
-		col(t, _("signals"), true, RC_BOTH);
-		col(t, "", false, RC_SCREEN);
+		struct report_table *t = table(c, dims[d].dim, _(dims[d].title));
+		col(t, "name", _("name"), RF_TEXT, RC_BOTH);
+		col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
+		col(t, "signals", _("signals"), RF_COUNT, RC_BOTH);
+		col(t, "", "", RF_TEXT, RC_SCREEN);
 		double max = 0;
 		for (int i = 0; i < db_result_rows(res); i++)
-			if (strcmp(db_result_get(res, i, 0), dims[d].dim) == 0 && db_result_get(res, i, 3) &&
-			    strtod(db_result_get(res, i, 3), NULL) > max)
-				max = strtod(db_result_get(res, i, 3), NULL);
+			if (strcmp(db_result_get(res, i, 0), dims[d].dim) == 0 &&
+			    num_value(db_result_get(res, i, 3)) > max)
+				max = num_value(db_result_get(res, i, 3));
 		for (int i = 0; i < db_result_rows(res); i++) {
 			if (strcmp(db_result_get(res, i, 0), dims[d].dim) != 0)
 				continue;
@@ -515,11 +526,13 @@ signals(struct ctx *c, struct db *db, const struct report_opts *o, struct db_err
 	           "FROM loket.report_signal_examples($1::date, $2::date, 10)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	struct report_table *t = table(c, _("The newest signals"));
+	struct report_table *t = table(c, "examples", _("The newest signals"));
+	static const char *const keys[] = {"date",         "kind",         "topic", "sector",
+	                                   "municipality", "organisation", "text"};
 	static const char *const names[] = {N_("date"),         N_("kind"), N_("topic"), N_("sector"),
 	                                    N_("municipality"), N_("organisation"), N_("text")};
 	for (int j = 0; j < 7; j++)
-		col(t, _(names[j]), false, RC_BOTH);
+		col(t, keys[j], _(names[j]), j == 0 ? RF_DATE : RF_TEXT, RC_BOTH);
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
 		for (int j = 0; j < 7; j++)
@@ -538,14 +551,15 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 	           "FROM loket.report_knowledge($1::date, $2::date)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	struct report_table *t = table(c, _("Knowledge items given"));
-	col(t, _("item"), false, RC_BOTH);
-	col(t, _("title"), false, RC_EXPORT);
-	col(t, _("given"), true, RC_BOTH);
-	col(t, "", false, RC_SCREEN);
-	col(t, _("after review date"), true, RC_BOTH);
-	col(t, _("review by"), false, RC_BOTH);
-	col(t, _("state"), false, RC_BOTH);
+	struct report_table *t = table(c, "items", _("Knowledge items given"));
+	col(t, "item", _("item"), RF_TEXT, RC_BOTH);
+	col(t, "title", _("title"), RF_TEXT, RC_EXPORT);
+	col(t, "given", _("given"), RF_COUNT, RC_BOTH);
+	col(t, "", "", RF_TEXT, RC_SCREEN);
+	col(t, "given_late", _("after review date"), RF_COUNT, RC_BOTH);
+	col(t, "review_by", _("review by"), RF_DATE, RC_BOTH);
+	col(t, "", _("state"), RF_TEXT, RC_SCREEN);
+	col(t, "state", "", RF_TEXT, RC_EXPORT);
 	double max = column_max(res, 2, 0);
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
@@ -557,8 +571,10 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 		set(t, r, 5, dup_or_null(db_result_get(res, i, 4)));
 		bool retired = strcmp(db_result_get(res, i, 6), "t") == 0;
 		bool past = strcmp(db_result_get(res, i, 5), "t") == 0;
-		if (retired || past)
+		if (retired || past) {
 			set(t, r, 6, xstrdup(retired ? _("retired") : _("past review")));
+			set(t, r, 7, xstrdup(retired ? "retired" : "past_review"));
+		}
 	}
 	db_result_free(&res);
 	/* The training catalogue: which offerings advisors gave most. */
@@ -567,12 +583,13 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 	           "FROM loket.report_offerings($1::date, $2::date)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	t = table(c, _("Training offerings given"));
-	col(t, _("offering"), false, RC_BOTH);
-	col(t, _("provider"), false, RC_BOTH);
-	col(t, _("given"), true, RC_BOTH);
-	col(t, "", false, RC_SCREEN);
-	col(t, _("state"), false, RC_BOTH);
+	t = table(c, "offerings", _("Training offerings given"));
+	col(t, "offering", _("offering"), RF_TEXT, RC_BOTH);
+	col(t, "provider", _("provider"), RF_TEXT, RC_BOTH);
+	col(t, "given", _("given"), RF_COUNT, RC_BOTH);
+	col(t, "", "", RF_TEXT, RC_SCREEN);
+	col(t, "", _("state"), RF_TEXT, RC_SCREEN);
+	col(t, "state", "", RF_TEXT, RC_EXPORT);
 	max = column_max(res, 2, 0);
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
@@ -580,8 +597,10 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 		set(t, r, 1, dup_or_null(db_result_get(res, i, 1)));
 		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
 		set(t, r, 3, bar_cell(c, db_result_get(res, i, 2), max));
-		if (strcmp(db_result_get(res, i, 3), "t") == 0)
+		if (strcmp(db_result_get(res, i, 3), "t") == 0) {
 			set(t, r, 4, xstrdup(_("withdrawn")));
+			set(t, r, 5, xstrdup("withdrawn"));
+		}
 	}
 	db_result_free(&res);
 	return true;
@@ -615,9 +634,14 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 		N_("Consistency between vindplaatsen"), N_("Demand signals"), N_("Knowledge items")};
 	static const char *const dim_words[] = {N_("organisation"), N_("topic"), N_("client group"),
 	                                        N_("channel"), N_("municipality")};
-	char what[128];
+	char what[128], since[16], until[16];
 	snprintf(what, sizeof what, _(titles[o.kind]), _(dim_words[o.dim]));
-	out->title = xasprintf(_("%s, %s to %s"), what, o.since, o.until);
+	out->name = report_names[o.kind];
+	out->what = xstrdup(what);
+	snprintf(out->since, sizeof out->since, "%s", o.since);
+	snprintf(out->until, sizeof out->until, "%s", o.until);
+	out->title = xasprintf(_("%s, %s to %s"), what, date_dutch(since, sizeof since, o.since),
+	                       date_dutch(until, sizeof until, o.until));
 	bool ok = false;
 	switch (o.kind) {
 	case REPORT_VOLUME: ok = volume(&c, db, &o, err); break;
@@ -646,76 +670,192 @@ report_free(struct report *r)
 		free(t->title);
 		for (int j = 0; j < t->ncols; j++)
 			if (t->cols[j].owned)
-				free((char *)t->cols[j].name);
+				free((char *)t->cols[j].key); /* name is the same string */
 	}
+	free(r->what);
 	free(r->title);
 	free(r->note);
 	memset(r, 0, sizeof *r);
 }
 
-/* One table as a grid of the columns for this use. */
-static void
-write_table(FILE *f, const struct report_table *t, enum out_format fmt, bool sanitise)
+/* A cell as a person reads it: Dutch figures and dates, whatever the
+ * locale.  Returns buf, or v itself when it is not a figure ("<5"). */
+static const char *
+shown(const char *v, enum report_fmt fmt, char *buf, size_t size)
+{
+	char num[64];
+	switch (fmt) {
+	case RF_TEXT: return v;
+	case RF_COUNT: return num_text(buf, size, v, 0, 0, true) ? buf : v;
+	case RF_DEC1: return num_text(buf, size, v, 0, 1, true) ? buf : v;
+	case RF_DEC2: return num_text(buf, size, v, 0, 2, true) ? buf : v;
+	case RF_DATE: return date_dutch(buf, size, v);
+	case RF_RATE:
+		if (!num_text(num, sizeof num, v, 2, 1, true))
+			return v;
+		snprintf(buf, size, "%s%%", num);
+		return buf;
+	}
+	return v;
+}
+
+/* One table as a grid of the columns for this use: for the table format
+ * with translated headers and Dutch figures, for CSV and JSON with the
+ * keys and the values as they are. */
+static struct out_grid
+grid(const struct report_table *t, enum out_format fmt, struct out_column *cols, char ***owned)
 {
 	enum report_col_use skip = fmt == OUT_TABLE ? RC_EXPORT : RC_SCREEN;
-	struct out_column cols[40];
 	int map[40], n = 0;
 	for (int j = 0; j < t->ncols; j++)
 		if (t->cols[j].use != skip) {
-			cols[n] = (struct out_column){t->cols[j].name, t->cols[j].numeric,
-			                              fmt == OUT_TABLE ? 30 : 0};
+			bool number = t->cols[j].fmt != RF_TEXT && t->cols[j].fmt != RF_DATE;
+			cols[n] = (struct out_column){fmt == OUT_TABLE ? t->cols[j].name : t->cols[j].key,
+			                              number, fmt == OUT_TABLE ? 30 : 0};
 			map[n++] = j;
 		}
-	const char **cells = xcalloc((size_t)(t->nrows * n) + 1, sizeof *cells);
+	char **cells = xcalloc((size_t)(t->nrows * n) + 1, sizeof *cells);
 	for (int r = 0; r < t->nrows; r++)
 		for (int j = 0; j < n; j++) {
 			const char *v = t->cells[(size_t)r * (size_t)t->ncols + (size_t)map[j]];
+			char buf[96];
+			if (v && fmt == OUT_TABLE)
+				v = shown(v, t->cols[map[j]].fmt, buf, sizeof buf);
 			/* a held-back count is not a number in JSON */
 			if (v && v[0] == '<' && fmt == OUT_JSON)
 				cols[j].numeric = false;
-			cells[r * n + j] = v;
+			cells[r * n + j] = v ? xstrdup(v) : NULL;
 		}
-	struct out_grid g = {cols, n, t->nrows, cells};
-	out_write(f, fmt, &g, sanitise);
+	*owned = cells;
+	return (struct out_grid){cols, n, t->nrows, (const char *const *)cells};
+}
+
+static void
+free_cells(char **cells, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(cells[i]);
 	free(cells);
+}
+
+static void
+write_table(FILE *f, const struct report_table *t, enum out_format fmt, bool sanitise)
+{
+	struct out_column cols[40];
+	char **cells;
+	struct out_grid g = grid(t, fmt, cols, &cells);
+	out_write(f, fmt, &g, sanitise);
+	free_cells(cells, g.nrows * g.ncols);
+}
+
+/* The display columns of a table's row labels and the gap after them. */
+static int
+label_width(const struct report_table *t)
+{
+	struct out_column cols[40];
+	char **cells;
+	struct out_grid g = grid(t, OUT_TABLE, cols, &cells);
+	int w = 0;
+	for (int j = 0; j < (t->label_cols > 0 ? t->label_cols : 1) && j < g.ncols - 1; j++)
+		w += out_table_width(&g, j) + 2;
+	free_cells(cells, g.nrows * g.ncols);
+	return w;
+}
+
+static void
+write_json(FILE *f, const struct report *r, bool sanitise)
+{
+	fputs("{\"report\": ", f);
+	out_json_string(f, r->name ? r->name : "");
+	fputs(", \"since\": ", f);
+	out_json_string(f, r->since);
+	fputs(", \"until\": ", f);
+	out_json_string(f, r->until);
+	fputs(", \"title\": ", f);
+	out_json_string(f, r->what);
+	fputs(", \"tables\": [", f);
+	bool first = true;
+	for (int i = 0; i < r->ntables; i++) {
+		if (r->tables[i].export_only)
+			continue;
+		fputs(first ? "\n{\"name\": " : ",\n{\"name\": ", f);
+		first = false;
+		out_json_string(f, r->tables[i].key);
+		fputs(", \"title\": ", f);
+		out_json_string(f, r->tables[i].title);
+		fputs(", \"rows\": ", f);
+		write_table(f, &r->tables[i], OUT_JSON, sanitise);
+		fputs("}", f);
+	}
+	fputs("]}\n", f);
+}
+
+/* The table format; with freeze, the label width of each line written. */
+static void
+write_text(FILE *f, const struct report *r, int **freeze, int *nlines)
+{
+	int n = 0;
+	if (freeze)
+		*freeze = NULL;
+#define LINES(k, w)                                                                  \
+	do {                                                                             \
+		if (freeze) {                                                                \
+			*freeze = xrealloc(*freeze, (size_t)(n + (k)) * sizeof **freeze);        \
+			for (int l_ = 0; l_ < (k); l_++)                                         \
+				(*freeze)[n + l_] = (w);                                             \
+		}                                                                            \
+		n += (k);                                                                    \
+	} while (0)
+	fprintf(f, "%s\n", r->title);
+	LINES(1, 0);
+	for (int i = 0; i < r->ntables; i++) {
+		const struct report_table *t = &r->tables[i];
+		if (t->export_only)
+			continue;
+		fprintf(f, "\n%s\n", t->title);
+		LINES(2, 0);
+		if (t->nrows == 0) {
+			fprintf(f, "%s\n", _("(nothing in this period)"));
+			LINES(1, 0);
+		} else {
+			write_table(f, t, OUT_TABLE, true);
+			LINES(1 + t->nrows, freeze ? label_width(t) : 0);
+		}
+	}
+	if (r->note) {
+		fprintf(f, "\n%s\n", r->note);
+		LINES(2, 0);
+	}
+#undef LINES
+	if (nlines)
+		*nlines = n;
 }
 
 void
 report_write(FILE *f, const struct report *r, enum out_format fmt, bool sanitise)
 {
-	if (fmt == OUT_CSV) {
+	switch (fmt) {
+	case OUT_CSV:
 		if (r->export_table < r->ntables)
 			write_table(f, &r->tables[r->export_table], fmt, sanitise);
-		return;
+		break;
+	case OUT_JSON: write_json(f, r, sanitise); break;
+	case OUT_TABLE: write_text(f, r, NULL, NULL); break;
 	}
-	if (fmt == OUT_JSON) {
-		fputs("{\"title\": ", f);
-		out_json_string(f, r->title);
-		fputs(", \"tables\": [", f);
-		bool first = true;
-		for (int i = 0; i < r->ntables; i++) {
-			if (r->tables[i].export_only)
-				continue;
-			fputs(first ? "\n{\"title\": " : ",\n{\"title\": ", f);
-			first = false;
-			out_json_string(f, r->tables[i].title);
-			fputs(", \"rows\": ", f);
-			write_table(f, &r->tables[i], fmt, sanitise);
-			fputs("}", f);
-		}
-		fputs("]}\n", f);
-		return;
+}
+
+char *
+report_text(const struct report *r, int **freeze, int *nlines)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	if (!f) {
+		*freeze = NULL;
+		*nlines = 0;
+		return xstrdup("");
 	}
-	fprintf(f, "%s\n", r->title);
-	for (int i = 0; i < r->ntables; i++) {
-		if (r->tables[i].export_only)
-			continue;
-		fprintf(f, "\n%s\n", r->tables[i].title);
-		if (r->tables[i].nrows == 0)
-			fprintf(f, "%s\n", _("(nothing in this period)"));
-		else
-			write_table(f, &r->tables[i], fmt, sanitise);
-	}
-	if (r->note)
-		fprintf(f, "\n%s\n", r->note);
+	write_text(f, r, freeze, nlines);
+	fclose(f);
+	return text;
 }

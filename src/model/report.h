@@ -41,23 +41,40 @@ bool report_parse(const char *text, struct report_opts *o, char *msg, size_t msg
 
 enum report_col_use { RC_BOTH, RC_SCREEN, RC_EXPORT };
 
+/* What a cell holds, as CSV and JSON give it; the table shows it in Dutch
+ * (see doc/reports.md, "Output"). */
+enum report_fmt {
+	RF_TEXT,  /* text, codes, and the screen's charts */
+	RF_COUNT, /* a whole number, or "<5" held back: 1234 / 1.234 */
+	RF_RATE,  /* a fraction: 0.3090 / 30,9% */
+	RF_DEC1,  /* a decimal number: 23.8 / 23,8 */
+	RF_DEC2,  /* a decimal number: -0.37 / -0,37 */
+	RF_DATE,  /* an ISO date: 2026-09-07 / 07-09-2026 */
+};
+
 struct report_col {
-	const char *name; /* translated header */
-	bool numeric;
+	const char *key;  /* the CSV and JSON name: English, the same in every locale */
+	const char *name; /* translated header of the table */
+	enum report_fmt fmt;
 	enum report_col_use use; /* chart columns are for the screen only */
-	bool owned;              /* name allocated (the export's period headers) */
+	bool owned;              /* key and name allocated (the export's period headers) */
 };
 
 struct report_table {
+	const char *key; /* JSON "name": English, the same in every locale */
 	char *title;
 	bool export_only; /* CSV only: the screen and JSON have it split up */
+	int label_cols;   /* the screen's row label: this many columns (0: 1) */
 	int ncols, nrows;
 	struct report_col cols[40];
 	char **cells; /* nrows * ncols, owned; NULL = empty */
 };
 
 struct report {
-	char *title; /* what and over which days */
+	const char *name;        /* "volume", ... */
+	char since[11], until[11]; /* the window, ISO */
+	char *what;  /* which report, translated: "Referral funnel" */
+	char *title; /* what and over which days (dd-mm-jjjj) */
 	char *note;  /* what "<5" means, when something was held back */
 	struct report_table tables[8];
 	int ntables;
@@ -70,8 +87,15 @@ bool report_run(struct db *db, const struct report_opts *o, bool utf8, struct re
                 struct db_error *err);
 void report_free(struct report *r);
 
-/* As text tables with charts, or (CSV, JSON) the data without charts: CSV
- * has the first table only; JSON all, by title. */
+/* As text tables with charts and Dutch figures, or (CSV, JSON) the data
+ * without charts, with dot decimals, fractions and ISO dates, the same in
+ * every locale: CSV has the export table only; JSON all, by name. */
 void report_write(FILE *f, const struct report *r, enum out_format fmt, bool sanitise);
+
+/* For the screen: the text report_write gives in table format, and for each
+ * of its lines the display columns of the row label (the first column and
+ * the gap after it), which stay put when the table scrolls sideways; 0 for
+ * lines outside a table.  *freeze is a new array of *nlines entries. */
+char *report_text(const struct report *r, int **freeze, int *nlines);
 
 #endif

@@ -37,6 +37,21 @@ prepared(const char *s, bool sanitise)
 	return sanitise ? sanitize_dup(s, SANITIZE_DEFAULT) : xstrdup(s);
 }
 
+int
+out_table_width(const struct out_grid *g, int col)
+{
+	int width = text_width(g->cols[col].name);
+	for (int r = 0; r < g->nrows; r++) {
+		char *s = prepared(cell(g, r, col) ? cell(g, r, col) : "", true);
+		char *fit = g->cols[col].max_width ? text_fit(s, g->cols[col].max_width) : xstrdup(s);
+		if (text_width(fit) > width)
+			width = text_width(fit);
+		free(fit);
+		free(s);
+	}
+	return width;
+}
+
 static void
 write_table(FILE *f, const struct out_grid *g)
 {

@@ -30,6 +30,9 @@ struct out_grid {
 /* Write the grid.  Text is sanitised in table format always, and in CSV and
  * JSON when sanitise is true (the CLI sets it when stdout is a terminal). */
 void out_write(FILE *f, enum out_format fmt, const struct out_grid *g, bool sanitise);
+/* The display width of column col in the table format (its header and
+ * its cells as write would show them). */
+int out_table_width(const struct out_grid *g, int col);
 /* Append s as a JSON string literal (quotes included). */
 void out_json_string(FILE *f, const char *s);
 

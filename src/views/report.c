@@ -1,6 +1,6 @@
 /* report.c: the supervisors' reports screen (R): one report at a time,
  * laid out by model/report.c exactly as the query shell prints it, scrolled
- * down and sideways.  1-6 or Tab choose the report; for volume, d changes
+ * down and sideways (the row labels of a table stay put).  1-6 or Tab choose the report; for volume, d changes
  * what it counts by and p switches between weeks and months. */
 #include "config.h"
 
@@ -19,6 +19,7 @@
 struct report_state {
 	struct report_opts opts;
 	char **lines;
+	int *freeze; /* per line: display columns of its row label, kept when scrolled */
 	int nlines;
 	int top;     /* first line shown */
 	int left;    /* display columns scrolled to the right */
@@ -32,7 +33,9 @@ clear_lines(struct report_state *s)
 	for (int i = 0; i < s->nlines; i++)
 		free(s->lines[i]);
 	free(s->lines);
+	free(s->freeze);
 	s->lines = NULL;
+	s->freeze = NULL;
 	s->nlines = s->width = 0;
 }
 
@@ -60,18 +63,17 @@ report_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		db_error_clear(&err);
 		return VIEW_REDRAW;
 	}
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
-	if (f) {
-		report_write(f, &r, OUT_TABLE, true);
-		fclose(f);
-		for (char *p = text, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-			nl = strchr(p, '\n');
-			add_line(s, p, nl ? (size_t)(nl - p) : strlen(p));
-		}
+	int *freeze = NULL, n = 0;
+	char *text = report_text(&r, &freeze, &n);
+	for (char *p = text, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		add_line(s, p, nl ? (size_t)(nl - p) : strlen(p));
 	}
 	free(text);
+	s->freeze = xcalloc((size_t)s->nlines + 1, sizeof *s->freeze);
+	for (int i = 0; i < s->nlines && i < n; i++)
+		s->freeze[i] = freeze[i];
+	free(freeze);
 	report_free(&r);
 	if (s->top > s->nlines - 1)
 		s->top = s->nlines > 0 ? s->nlines - 1 : 0;
@@ -91,10 +93,17 @@ report_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 	case CMD_PAGE_UP: s->top = s->top > page ? s->top - page : 0; return VIEW_REDRAW;
 	case CMD_FIRST: s->top = 0; return VIEW_REDRAW;
 	case CMD_LAST: s->top = last; return VIEW_REDRAW;
-	case CMD_SCROLL_RIGHT:
-		if (s->left + area->cols / 2 < s->width)
-			s->left += area->cols / 2;
+	case CMD_SCROLL_RIGHT: {
+		/* at most until the widest line ends at the right edge, beside
+		 * the row labels that stay */
+		int label = 0;
+		for (int i = 0; i < s->nlines; i++)
+			if (s->freeze[i] > label && s->freeze[i] <= area->cols / 2)
+				label = s->freeze[i];
+		int most = s->width + label - (area->cols - 2);
+		s->left = s->left + area->cols / 2 < most ? s->left + area->cols / 2 : most > 0 ? most : 0;
 		return VIEW_REDRAW;
+	}
 	case CMD_SCROLL_LEFT:
 		s->left = s->left > area->cols / 2 ? s->left - area->cols / 2 : 0;
 		return VIEW_REDRAW;
@@ -154,11 +163,19 @@ report_draw(const void *state, WINDOW *w, const struct view_area *area)
 	int rows = area->rows - 2;
 	for (int i = 0; i < rows && s->top + i < s->nlines; i++) {
 		const char *line = s->lines[s->top + i];
-		int used = 0;
-		size_t skip = text_prefix(line, s->left, &used);
+		/* scrolled sideways, a table's row labels stay and the rest moves */
+		int label = s->left > 0 ? s->freeze[s->top + i] : 0;
+		if (label > area->cols / 2)
+			label = 0;
+		size_t skip = text_prefix(line, label + s->left, NULL);
 		if (i == 0)
 			ui_style(w, UI_HEADER, true);
-		ui_put(w, area->y + 2 + i, 1, area->cols - 2, line + skip);
+		if (label > 0) {
+			char *head = xstrndup(line, text_prefix(line, label, NULL));
+			ui_put(w, area->y + 2 + i, 1, label, head);
+			free(head);
+		}
+		ui_put(w, area->y + 2 + i, 1 + label, area->cols - 2 - label, line + skip);
 		if (i == 0)
 			ui_style(w, UI_HEADER, false);
 	}

@@ -134,13 +134,78 @@ START_TEST(history_in_words)
 		"referred to Leerwerkloket Twente: ",
 		"with consent to pass on contact details",
 		"status informed → referred",
-		"topic evc → financiering",
+		"topic Erkenning van ervaring (EVC, praktijkverklaring, diploma's) → Financiering",
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		ck_assert_msg(strstr(history, want[i]) != NULL, "'%s' missing from:\n%s", want[i], history);
 	ck_assert_msg(strchr(history, '{') == NULL, "raw JSON in the history:\n%s", history);
 	ck_assert_msg(strstr(history, "example.nl") == NULL, "contact details in the history:\n%s",
 	              history);
+	free(out), free(err);
+}
+END_TEST
+
+/* What a person reads is in words and Dutch dates, not codes: case show
+ * in Dutch has Status: verwezen, Kanaal: Balie, the topic's label, dates as
+ * dd-mm-jjjj, and the history the outcome's label without who updated the
+ * row (the line names them); case show --format json keeps the codes. */
+START_TEST(show_in_words)
+{
+	char *out = NULL, *err = NULL;
+	char lwl[1024];
+	snprintf(lwl, sizeof lwl, "%s", dbtest_conninfo(dbname, "lwl_demo"));
+	ck_assert_int_eq(ADD(kvk, NULL, "Hoe kom ik bij een EVC-aanbieder?", "evc"), 0);
+	char num[16];
+	snprintf(num, sizeof num, "%d", atoi(out));
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "refer", num, "--reason", "advies",
+	                              NULL), 0);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(lwl, NULL, &out, &err, "referral", "accept", num, NULL), 0);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(lwl, NULL, &out, &err, "referral", "complete", num, "--outcome",
+	                              "doorverwezen_elders", NULL), 0);
+	free(out), free(err);
+	/* the Dutch catalogue where loket finds it */
+	char dir[] = "/tmp/loket-locale-XXXXXX", cmd[2048];
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(cmd, sizeof cmd, "mkdir -p %s/nl/LC_MESSAGES && msgfmt -o %s/nl/LC_MESSAGES/loket.mo "
+	         "'%s/po/nl.po'", dir, dir, getenv("LOKET_DATADIR"));
+	ck_assert_int_eq(system(cmd), 0);
+	setenv("LOKET_LOCALEDIR", dir, 1);
+	setenv("LANGUAGE", "nl", 1);
+	int rc = dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, NULL);
+	setenv("LANGUAGE", "en", 1);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(rc, 0);
+	const char *want[] = {"Status:          verwezen", "Kanaal:          Balie",
+	                      "Erkenning van ervaring", "status afgerond",
+	                      "uitkomst – → Doorverwezen naar een andere partner"};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		ck_assert_msg(strstr(out, want[i]) != NULL, "'%s' missing from:\n%s", want[i], out);
+	const char *refused[] = {": referred", "balie", "doorverwezen_elders", "kvk_demo",
+	                         "lwl_demo", "updated_by"};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		ck_assert_msg(strstr(out, refused[i]) == NULL, "'%s' in:\n%s", refused[i], out);
+	/* dates: dd-mm-jjjj, as the database has it today */
+	struct db *db = dbtest_connect(dbname, "postgres");
+	char today[16], iso[16];
+	struct db_result *r = NULL;
+	struct db_error e = {0};
+	ck_assert(db_query(db, "SELECT to_char(now(), 'DD-MM-YYYY'), to_char(now(), 'YYYY-MM-DD')",
+	                   0, NULL, &r, &e));
+	snprintf(today, sizeof today, "%s", db_result_get(r, 0, 0));
+	snprintf(iso, sizeof iso, "%s", db_result_get(r, 0, 1));
+	db_result_free(&r);
+	db_close(&db);
+	ck_assert_msg(strstr(out, today) != NULL, "no %s in:\n%s", today, out);
+	ck_assert_msg(strstr(out, iso) == NULL, "%s in:\n%s", iso, out);
+	free(out), free(err);
+	/* JSON keeps the codes */
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, "--format", "json",
+	                              NULL), 0);
+	ck_assert_msg(strstr(out, "\"doorverwezen_elders\"") && strstr(out, "\"balie\""), "%s", out);
 	free(out), free(err);
 }
 END_TEST
@@ -490,6 +555,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, add_list_show);
 	tcase_add_test(tc, history_in_words);
+	tcase_add_test(tc, show_in_words);
 	tcase_add_test(tc, query_language);
 	tcase_add_test(tc, saved_queries_by_owner_and_region);
 	tcase_add_test(tc, text_from_stdin_and_as);

@@ -23,6 +23,7 @@
 #include "dbtest.h"
 
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,11 +376,11 @@ START_TEST(report_csv)
 	              out);
 	ck_assert_msg(strstr(out, "CNV loopbaanadvies,cnv,2,0,<2,0,0,<2\r\n") != NULL, "%s", out);
 	free(out), free(err);
-	/* the text report: title, charts, and what <2 means */
+	/* the text report: title (dates as dd-mm-jjjj), charts, and what <2 means */
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "query", "-c",
 	                              "\\report volume by org since:2026-03-02 until:2026-03-15", NULL),
 	                 0);
-	ck_assert_msg(strstr(out, "2026-03-02") && strstr(out, "<2:"), "%s", out);
+	ck_assert_msg(strstr(out, "02-03-2026") && strstr(out, "<2:"), "%s", out);
 	free(out), free(err);
 	/* signals: one CSV of all four ways of counting */
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "query", "-c",
@@ -395,6 +396,91 @@ START_TEST(report_csv)
 	                 1);
 	ck_assert_msg(strstr(err, "omzet") != NULL, "%s", err);
 	free(out), free(err);
+}
+END_TEST
+
+/* Run \report as the supervisor under LANG=lang (LANGUAGE stays en); the
+ * output in *out. */
+static void
+report_as(const char *lang, const char *words, const char *format, char **out)
+{
+	char conn[1024], *err = NULL;
+	snprintf(conn, sizeof conn, "%s", dbtest_conninfo(dbname, "supervisor_demo"));
+	setenv("LANG", lang, 1);
+	int rc = dbtest_loket(conn, NULL, out, &err, "query", "-c", words, "--format", format, NULL);
+	setenv("LANG", "C.UTF-8", 1);
+	ck_assert_msg(rc == 0, "%s %s under %s: %s", words, format, lang, err);
+	free(err);
+}
+
+/* Figures do not depend on the locale: under nl_NL.UTF-8 every trend once
+ * read +0%% and every share 0,0%%, because strtod read PostgreSQL's "0.9000"
+ * with a decimal comma.  CSV and JSON are the same bytes under C.UTF-8 and
+ * nl_NL.UTF-8, with dot decimals, fractions, ISO dates and one name per
+ * column; the table shows Dutch figures and dates in both. */
+START_TEST(report_locale)
+{
+	ck_assert_msg(newlocale(LC_ALL_MASK, "nl_NL.UTF-8", (locale_t)0) != (locale_t)0,
+	              "the nl_NL.UTF-8 locale is missing: run scripts/ensure-packages");
+	static const struct {
+		const char *words, *csv[3], *table[3];
+	} cases[] = {
+		/* April: kvk refers 18 of 20 loopbaan questions, the rest 2 of 20 */
+		{"\\report consistency since:2026-04-01 until:2026-04-30",
+		 {"topic,organisation,questions,referral_rate,rest_referral_rate,referral_z,info_rate,"
+		  "rest_info_rate,info_z,item,item_rate,rest_item_rate,item_z,flags\r\n",
+		  "loopbaan,kvk,20,0.9000,0.1000,", ",refers_more\r\n"},
+		 {"01-04-2026 to 30-04-2026", "90,0%", "10,0%"}},
+		/* the region's trend: (3 - 6) / 6 */
+		{"\\report volume by org since:2026-03-02 until:2026-03-15",
+		 {"name,code,total,trend,2026-03-02,2026-03-09\r\n", ",,9,-0.500,6,3\r\n", NULL},
+		 {"-50%", "02-03-2026 to 15-03-2026", NULL}},
+		/* picked up after 10 and 30 hours */
+		{"\\report pickup since:2026-03-01 until:2026-03-31",
+		 {",20.0,28.0,", NULL, NULL},
+		 {"20,0", "28,0", NULL}},
+		/* the newest signal's day */
+		{"\\report signals since:2026-03-01 until:2026-03-31", {NULL, NULL, NULL},
+		 {"11-03-2026", NULL, NULL}},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		static const char *const formats[] = {"csv", "json", "table"};
+		for (int f = 0; f < 3; f++) {
+			char *c = NULL, *nl = NULL;
+			report_as("C.UTF-8", cases[i].words, formats[f], &c);
+			report_as("nl_NL.UTF-8", cases[i].words, formats[f], &nl);
+			ck_assert_msg(strcmp(c, nl) == 0, "%s --format %s differs:\nC.UTF-8:\n%s\nnl_NL:\n%s",
+			              cases[i].words, formats[f], c, nl);
+			const char *const *want = f == 0 ? cases[i].csv : f == 2 ? cases[i].table : NULL;
+			for (int k = 0; want && k < 3 && want[k]; k++)
+				ck_assert_msg(strstr(nl, want[k]) != NULL, "%s --format %s: no '%s' in\n%s",
+				              cases[i].words, formats[f], want[k], nl);
+			if (f == 1) { /* valid JSON with numbers, read by PostgreSQL */
+				const char *p[] = {nl};
+				ck_assert_int_eq(dbtest_long(pg, "SELECT count(*) FROM jsonb_array_elements("
+				                                 "$1::jsonb -> 'tables') t",
+				                             1, p) > 0,
+				                 1);
+			}
+			if (f != 2)
+				ck_assert_msg(!strstr(nl, "%") && !strstr(nl, "-03-2026") &&
+				                      !strstr(nl, "-04-2026"),
+				              "%s --format %s: a person's figure or date in\n%s", cases[i].words,
+				              formats[f], nl);
+			free(c), free(nl);
+		}
+	}
+	/* JSON: the shares are numbers, the window ISO */
+	char *j = NULL;
+	report_as("nl_NL.UTF-8", cases[0].words, "json", &j);
+	const char *p[] = {j};
+	ck_assert_int_eq(dbtest_long(pg, "SELECT count(*) FROM jsonb_array_elements($1::jsonb "
+	                                 "#> '{tables,0,rows}') r WHERE r->>'organisation' = 'kvk' "
+	                                 "AND (r->'referral_rate')::numeric = 0.9 "
+	                                 "AND $1::jsonb->>'since' = '2026-04-01'",
+	                             1, p),
+	                 1);
+	free(j);
 }
 END_TEST
 
@@ -415,6 +501,7 @@ main(void)
 	tcase_add_test(tc, read_only);
 	tcase_add_test(tc, who_may);
 	tcase_add_test(tc, report_csv);
+	tcase_add_test(tc, report_locale);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }

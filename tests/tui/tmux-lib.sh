@@ -40,11 +40,24 @@ tl_createdb() {
 # tl_conninfo ROLE
 tl_conninfo() { echo "host=$tl_host dbname=$tl_db user=$1"; }
 
+# tl_lang: the locale loket runs under: TL_LANG, else the suite's LANG
+# (scripts/test runs everything under C.UTF-8 and again under nl_NL.UTF-8).
+# Messages stay English (TL_LANGUAGE); numbers and dates must not change.
+# A locale that is not there would silently become C: fail instead.
+tl_lang() { echo "${TL_LANG:-${LANG:-C.UTF-8}}"; }
+tl_check_lang() {
+    case "$(tl_lang)" in
+    nl_NL*) locale -a 2>/dev/null | grep -qi '^nl_NL\.utf-\?8$' ||
+            { echo "FAIL: the nl_NL.UTF-8 locale is missing: run scripts/ensure-packages"; exit 1; } ;;
+    esac
+}
+
 # tl_start COLS ROWS ROLE: run loket as ROLE in a new pane, in English unless
 # TL_LANGUAGE says otherwise (empty: loket's default, Dutch).  TL_ENV adds
 # NAME='value' settings to its environment (EDITOR, LOKET_CONFIG, ...).  When loket ends,
 # its exit status goes to $tl_tmp/exit and the terminal modes to $tl_tmp/stty.
 tl_start() {
+    tl_check_lang
     rm -f "$tl_tmp/exit" "$tl_tmp/stty"
     # A fresh server each time: a server that is still shutting down would
     # make the next new-session fail.
@@ -52,7 +65,7 @@ tl_start() {
     tl_run=$((tl_run + 1))
     tl_sock="loket-tui-$$-$tl_run"
     tl_tmux new-session -d -s t -x "$1" -y "$2" \
-        "env TERM=${TL_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
+        "env TERM=${TL_TERM:-xterm-256color} LANG='$(tl_lang)' LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
          LOKET_LOCALEDIR='$tl_tmp/locale' XDG_STATE_HOME='$tl_tmp/state' NO_COLOR=1 \
          ${TL_ENV-} '$LOKET' -d '$(tl_conninfo "$3")'; echo \$? >'$tl_tmp/exit.tmp'; \
          stty -a >'$tl_tmp/stty' 2>&1; mv '$tl_tmp/exit.tmp' '$tl_tmp/exit'; sleep 600"
@@ -61,8 +74,9 @@ tl_start() {
 # tl_start_also NAME COLS ROWS ROLE: a second loket, as ROLE, in session NAME
 # of the same tmux server (for tests with two people at once).
 tl_start_also() {
+    tl_check_lang
     tl_tmux new-session -d -s "$1" -x "$2" -y "$3" \
-        "env TERM=${TL_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
+        "env TERM=${TL_TERM:-xterm-256color} LANG='$(tl_lang)' LC_ALL= LANGUAGE='${TL_LANGUAGE-en}' \
          LOKET_LOCALEDIR='$tl_tmp/locale' XDG_STATE_HOME='$tl_tmp/state-$1' NO_COLOR=1 \
          LOKET_TRACE='${TL_TRACE_DIR:+$TL_TRACE_DIR/$1.trace}' \
          '$LOKET' -d '$(tl_conninfo "$4")'; sleep 600"

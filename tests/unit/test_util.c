@@ -1,8 +1,9 @@
 /* test_util.c: Check suite for src/util — UTF-8, the sanitiser, widths,
- * strings, validation and UUIDs. */
+ * strings, validation, UUIDs and figures in every locale. */
 #include "config.h"
 
 #include "util/chart.h"
+#include "util/number.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
@@ -354,6 +355,58 @@ START_TEST(hostile_battery)
 }
 END_TEST
 
+/* Figures are read with a dot and written in Dutch or for machines,
+ * whatever LC_NUMERIC says: under nl_NL.UTF-8 strtod would read "0.309"
+ * as 0.  Fails loudly when the locale is missing (scripts/ensure-packages
+ * generates it). */
+START_TEST(numbers_in_every_locale)
+{
+	ck_assert_msg(setlocale(LC_ALL, "nl_NL.UTF-8") != NULL,
+	              "the nl_NL.UTF-8 locale is missing: run scripts/ensure-packages");
+	char b[64];
+	double v;
+	ck_assert(num_parse("0.309", &v) && v > 0.3089 && v < 0.3091);
+	ck_assert(num_parse("-0.500", &v) && v == -0.5);
+	ck_assert(num_parse("12", &v) && v == 12);
+	ck_assert(num_parse("1e-05", &v) && v > 0.0000099 && v < 0.0000101);
+	ck_assert(!num_parse("0,309", &v) && v == 0);
+	ck_assert(!num_parse("", &v) && !num_parse(NULL, &v) && !num_parse("-", &v));
+	ck_assert(num_value("23.8") == 23.8 && num_value(NULL) == 0);
+	/* fractions as percentages, exactly: 0.4615 is 46,2 (not 46,1) */
+	ck_assert(num_text(b, sizeof b, "0.3090", 2, 1, true));
+	ck_assert_str_eq(b, "30,9");
+	ck_assert(num_text(b, sizeof b, "0.4615", 2, 1, true));
+	ck_assert_str_eq(b, "46,2");
+	ck_assert(num_text(b, sizeof b, "0.4615", 2, 1, false));
+	ck_assert_str_eq(b, "46.2");
+	ck_assert(num_text(b, sizeof b, "-0.500", 2, 0, true));
+	ck_assert_str_eq(b, "-50");
+	ck_assert(num_text(b, sizeof b, "-0.0004", 2, 0, true)); /* never -0 */
+	ck_assert_str_eq(b, "0");
+	ck_assert(num_text(b, sizeof b, "0.9996", 2, 1, true));
+	ck_assert_str_eq(b, "100,0");
+	ck_assert(num_text(b, sizeof b, "1234567", 0, 0, true));
+	ck_assert_str_eq(b, "1.234.567");
+	ck_assert(num_text(b, sizeof b, "999.96", 0, 1, true));
+	ck_assert_str_eq(b, "1.000,0");
+	ck_assert(num_text(b, sizeof b, "23.8", 0, 1, true));
+	ck_assert_str_eq(b, "23,8");
+	ck_assert(num_text(b, sizeof b, "5", -0, 2, false));
+	ck_assert_str_eq(b, "5.00");
+	ck_assert(!num_text(b, sizeof b, "<5", 0, 0, true));
+	ck_assert_str_eq(num_format(b, sizeof b, 2.0 / 3.0, 4, false), "0.6667");
+	ck_assert_str_eq(num_format(b, sizeof b, -1234.5, 1, true), "-1.234,5");
+	ck_assert_str_eq(num_format(b, sizeof b, 0.125, 2, true), "0,13");
+	/* dates as a person reads them, the rest of the text kept */
+	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07"), "07-09-2026");
+	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07 14:05"), "07-09-2026 14:05");
+	ck_assert_str_eq(date_dutch(b, sizeof b, "vandaag"), "vandaag");
+	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07T14:05:09.1+02:00"), "07-09-2026 14:05");
+	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-9-7"), "2026-9-7");
+	setlocale(LC_ALL, "C.UTF-8");
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -379,6 +432,7 @@ util_suite(void)
 	tcase_add_test(t, postcodes);
 	tcase_add_test(t, positive_ints);
 	tcase_add_test(t, uuids);
+	tcase_add_test(t, numbers_in_every_locale);
 	suite_add_tcase(s, t);
 	return s;
 }
