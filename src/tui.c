@@ -50,6 +50,7 @@ struct app {
 	bool pasting;     /* between the marks of a bracketed paste */
 	struct strbuf paste; /* what has been pasted so far */
 	bool paste_cut;   /* a paste too long to take whole */
+	double paste_ms;  /* when the paste began (LOKET_TRACE) */
 	bool bell;        /* LOKET_BELL=1: ring when news arrives */
 };
 
@@ -258,7 +259,7 @@ traced_key(struct app *app, int ch, bool is_char)
 static void
 traced_frame(struct app *app)
 {
-	if (app->key_ms == 0)
+	if (app->key_ms == 0 || app->pasting)
 		return;
 	trace_event("frame", trace_now_ms() - app->key_ms, "");
 	app->key_ms = 0;
@@ -473,6 +474,10 @@ paste_key(struct app *app, int ch, bool is_char)
 	if (!is_char) {
 		if (ch == UI_KEY_PASTE_END) {
 			app->pasting = false;
+			if (trace_on()) { /* the next frame: from the paste's start */
+				trace_event("paste", trace_now_ms() - app->paste_ms, "read");
+				app->key_ms = app->paste_ms;
+			}
 			on_paste(app);
 		} else if (ch == KEY_ENTER) {
 			strbuf_addc(&app->paste, '\n');
@@ -500,6 +505,8 @@ on_key(struct app *app, int ch, bool is_char)
 		return;
 	}
 	if (!is_char && ch == UI_KEY_PASTE_BEGIN) {
+		if (trace_on())
+			app->paste_ms = trace_now_ms();
 		app->pasting = true;
 		strbuf_reset(&app->paste);
 		return;
