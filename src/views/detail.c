@@ -64,8 +64,8 @@ contact_lines(struct detail_state *s, const struct question_referral *f)
 }
 
 /* What the sender shared with a referral: urgency, note, and the contact
- * details the client consented to (shown with c), or, without consent,
- * that the client gets in touch. */
+ * details the client consented to (shown with c), or, without consent and
+ * while the referral is open, that the client gets in touch. */
 static void
 referral_shared(struct detail_state *s, const struct question_referral *f)
 {
@@ -73,9 +73,13 @@ referral_shared(struct detail_state *s, const struct question_referral *f)
 		add(s, false, "    %s", _("urgency: HIGH"));
 	if (f->note)
 		add(s, false, _("    note: %s"), f->note);
+	bool open = strcmp(f->status, "sent") == 0 || strcmp(f->status, "accepted") == 0 ||
+	            strcmp(f->status, "in_progress") == 0;
 	if (!f->consent_contact) {
-		add(s, false, _("    without consent: the client will get in touch with %s themselves"),
-		    f->to_org);
+		if (open)
+			add(s, false,
+			    _("    without consent: the client will get in touch with %s themselves"),
+			    f->to_org);
 		return;
 	}
 	bool any = f->contact_name || f->contact_phone || f->contact_email || f->contact_company;
