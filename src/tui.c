@@ -95,6 +95,34 @@ pop(struct app *app)
 
 static void apply(struct app *app, int flags);
 static void open_form(struct app *app, const char *name, const char *draft_id);
+static void load_top(struct app *app);
+
+/* The central point's advisors work from the inbox. */
+static bool
+is_central(const struct app *app)
+{
+	return app->session.roles && strstr(app->session.roles, "central") != NULL;
+}
+
+/* The inbox: back to it when it is open underneath, else opened on top. */
+static void
+open_inbox(struct app *app)
+{
+	int at = -1;
+	for (int i = 0; i < app->depth; i++)
+		if (app->stack[i].ops->keys == KEYS_INBOX)
+			at = i;
+	if (at < 0) { /* on the first screen, so that Esc leads to the questions */
+		while (app->depth > 1)
+			pop(app);
+		push(app, view_inbox_new());
+	} else {
+		while (app->depth > at + 1)
+			pop(app);
+		app->ctx.refresh = true;
+	}
+	load_top(app);
+}
 
 static void
 load_top(struct app *app)
@@ -115,7 +143,9 @@ apply(struct app *app, int flags)
 		app->ctx.recount = false;
 		app->unseen = app->ctx.unseen;
 	}
-	if (flags & VIEW_QUIT) {
+	if ((flags & VIEW_QUIT) && top_view(app)->ops->keys == KEYS_LIST && is_central(app)) {
+		open_inbox(app); /* the central point's q goes back to its inbox first */
+	} else if (flags & VIEW_QUIT) {
 		app->quit = true;
 	} else if ((flags & VIEW_BACK) && app->depth == 1 &&
 	           (top_view(app)->ops->keys == KEYS_REPORT || top_view(app)->ops->keys == KEYS_KBEDIT)) {
@@ -188,12 +218,24 @@ offer_draft(struct app *app)
 	free(dir);
 }
 
+/* The screen a view belongs to: help, forms and the conflict screen are
+ * about the screen underneath, and are named after it. */
+static const struct view *
+base_view(const struct app *app)
+{
+	int i = app->depth - 1;
+	while (i > 0 && (app->stack[i].ops->keys == KEYS_HELP || app->stack[i].ops->keys == KEYS_FORM ||
+	                 app->stack[i].ops->keys == KEYS_CONFLICT))
+		i--;
+	return &app->stack[i];
+}
+
 static void
 draw_title(const struct app *app)
 {
 	const struct view *v = &app->stack[app->depth - 1];
 	const char *pos = v->ops->position(v->state);
-	enum keys_context k = v->ops->keys;
+	enum keys_context k = base_view(app)->ops->keys;
 	bool kb = k == KEYS_KBEDIT || k == KEYS_VERSIONS || k == KEYS_KNOWLEDGE;
 	const char *what = k == KEYS_REPORT   ? _("Reports on")
 	                   : k == KEYS_INBOX  ? _("Referrals to")
@@ -212,6 +254,31 @@ draw_title(const struct app *app)
 	free(left);
 }
 
+/* The key that shows help on the top view, for the status bar: "?" where
+ * the keymap applies; F1 where keys type (forms, search as you type); none
+ * where the view says so. */
+static const char *
+help_key(const struct view *v)
+{
+	if (v->ops->help_key)
+		return v->ops->help_key;
+	return v->ops->key ? "F1" : "?";
+}
+
+/* A message longer than the status bar gets the lines above it, wrapped at
+ * words: as many as it needs, up to a third of the screen. */
+static void
+draw_long_message(const char *msg, int bottom)
+{
+	int lines = ui_put_wrapped(NULL, 0, 0, COLS - 2, msg, 0, 0);
+	int max = LINES / 3 > 1 ? LINES / 3 : 1;
+	if (lines > max)
+		lines = max;
+	for (int y = bottom - lines; y < bottom; y++)
+		ui_put(stdscr, y, 0, COLS, "");
+	ui_put_wrapped(stdscr, bottom - lines, 1, COLS - 2, msg, 0, lines);
+}
+
 static void
 draw_status(const struct app *app)
 {
@@ -222,7 +289,9 @@ draw_status(const struct app *app)
 	if (app->unseen > 0)
 		snprintf(news, sizeof news, ngettext("%ld update · ", "%ld updates · ", app->unseen),
 		         app->unseen);
-	char *tail = xasprintf(" %s%s · ?=%s ", news, state, _("help"));
+	const char *key = help_key(&app->stack[app->depth - 1]);
+	char *tail = key[0] ? xasprintf(" %s%s · %s=%s ", news, state, key, _("help"))
+	                    : xasprintf(" %s%s ", news, state);
 	int right = text_width(tail);
 	if (right > COLS / 2)
 		right = COLS / 2;
@@ -230,8 +299,7 @@ draw_status(const struct app *app)
 	const char *msg = app->ctx.message;
 	ui_style(stdscr, UI_BAR, true);
 	if (msg && text_width(msg) > COLS - right) {
-		/* a long message gets the whole line above the status bar */
-		ui_put(stdscr, y - 1, 0, COLS, msg);
+		draw_long_message(msg, y);
 		msg = NULL;
 	}
 	ui_put(stdscr, y, 0, COLS - right, msg ? msg : who);
@@ -405,6 +473,12 @@ run_command(struct app *app, const char *line)
 	} else if (strcmp(word, "catalogue") == 0 || strcmp(word, "aanbod") == 0) {
 		push(app, view_aanbod_new("", 0));
 		load_top(app);
+	} else if (strcmp(word, "inbox") == 0 || strcmp(word, "postvak") == 0) {
+		if (is_central(app))
+			open_inbox(app);
+		else
+			view_message(&app->ctx, "%s",
+			             _("The inbox is for the central point; your referrals show in the list."));
 	} else if (strcmp(word, "help") == 0 || strcmp(word, "hulp") == 0) {
 		push(app, view_help_new(v->ops->keys));
 	} else if (strcmp(word, "quit") == 0 || strcmp(word, "q") == 0 || strcmp(word, "stop") == 0) {
@@ -690,7 +764,7 @@ tui_main(const struct cli_globals *g)
 		push(&app, view_kb_edit_new()); /* knowledge editors keep the knowledge */
 	else
 		push(&app, view_list_new());
-	if (app.session.roles && strstr(app.session.roles, "central"))
+	if (is_central(&app))
 		push(&app, view_inbox_new()); /* the central point starts in its inbox */
 	load_top(&app);
 	offer_draft(&app);

@@ -43,6 +43,26 @@ print_text_block(const char *text)
 	free(v);
 }
 
+/* What the sender shared with a referral: urgency, note and the contact
+ * details the client consented to (as far as the role may read them). */
+static void
+print_shared(const struct question_referral *r)
+{
+	const char *label[] = {_("Urgency:"), _("Note:"),  _("Name:"),
+	                       _("Company:"), _("Phone:"), _("E-mail:")};
+	const char *value[] = {r->urgency,         r->note,          r->contact_name,
+	                       r->contact_company, r->contact_phone, r->contact_email};
+	for (int i = 0; i < 6; i++) {
+		if (!value[i])
+			continue;
+		char *v = sanitize_dup(value[i], SANITIZE_DEFAULT);
+		printf("    %-14s %s\n", label[i], v);
+		free(v);
+	}
+	if (!r->consent_contact)
+		printf(_("    Without consent: the client gets in touch with %s.\n"), r->to_org);
+}
+
 static void
 print_detail(const struct question_detail *d)
 {
@@ -81,6 +101,7 @@ print_detail(const struct question_detail *d)
 		       r->to_org, r->reason, label_referral_status(r->status),
 		       r->outcome ? _(", outcome ") : "", r->outcome ? r->outcome : "",
 		       r->consent_contact ? _(", contact details shared") : "");
+		print_shared(r);
 	}
 	printf(_("History:\n"));
 	for (int i = 0; i < d->nevents; i++) {
@@ -100,8 +121,13 @@ static const char *const show_json_sql =
 	"       'given_at', g.given_at, 'given_by', g.given_by) ORDER BY g.given_at), '[]')"
 	"     FROM loket.info_given g JOIN loket.knowledge_version v"
 	"       ON v.id = g.knowledge_version_id WHERE g.question_id = q.id),"
-	"  'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.created_at), '[]')"
-	"     FROM loket.referral r WHERE r.question_id = q.id),"
+	"  'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object("
+	"       'contact', CASE WHEN r.consent_contact AND c.question_id IS NOT NULL THEN"
+	"         jsonb_build_object('name', c.name, 'company_name', c.company_name,"
+	"                            'phone', c.phone, 'email', c.email) END)"
+	"       ORDER BY r.created_at), '[]')"
+	"     FROM loket.referral r LEFT JOIN loket.client c ON c.question_id = r.question_id"
+	"     WHERE r.question_id = q.id),"
 	"  'history', (SELECT coalesce(jsonb_agg(to_jsonb(e) - 'question_id' ORDER BY e.id), '[]')"
 	"     FROM loket.question_event e WHERE e.question_id = q.id)))"
 	"FROM loket.question q "

@@ -120,7 +120,8 @@ static const struct out_column list_columns[] = {
 	{"number", true, 0},  {"created", false, 0}, {"from", false, 0},     {"to", false, 0},
 	{"reason", false, 0}, {"urgency", false, 0}, {"status", false, 0},   {"due", false, 0},
 	{"overdue", false, 0}, {"accepted_by", false, 0}, {"outcome", false, 0}, {"id", false, 0},
-	{"text", false, 50},
+	{"note", false, 40}, {"contact_name", false, 30}, {"contact_phone", false, 0},
+	{"contact_email", false, 0}, {"text", false, 50},
 };
 #define LIST_NCOLS ((int)(sizeof list_columns / sizeof list_columns[0]))
 

@@ -24,7 +24,6 @@ enum command {
 	CMD_SIGNAL,
 	CMD_COMMAND, /* ':' */
 	CMD_SEARCH,  /* '/' */
-	CMD_PREV_MATCH,
 	CMD_KNOWLEDGE,
 	CMD_ACCEPT,   /* inbox: pick the referral up */
 	CMD_PROGRESS, /* inbox: contact made, in progress */
@@ -48,6 +47,7 @@ enum command {
 	CMD_MAIL,         /* e-mail the client a summary */
 	CMD_RETIRE,       /* knowledge editor: retire or restore an item */
 	CMD_VERSIONS,     /* knowledge editor: versions and their differences */
+	CMD_CONTACT,      /* question: show the consented contact details */
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */

@@ -118,6 +118,12 @@ struct question_referral {
 	char *created;
 	bool consent_contact;
 	char *outcome_note, *target_note, *return_reason, *accepted_by; /* NULL when none */
+	char *urgency; /* normaal | hoog */
+	char *note;    /* the sender's note, NULL when none */
+	/* The contact details the client consented to pass on with this
+	 * referral, as far as row-level security lets the role read them
+	 * (sender and target); NULL when none or not visible. */
+	char *contact_name, *contact_phone, *contact_email, *contact_company;
 };
 
 struct question_event {

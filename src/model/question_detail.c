@@ -34,9 +34,14 @@ static const char *const referral_sql =
 	"       coalesce(ro.label, r.outcome), "
 	"       to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.consent_contact, "
 	"       r.outcome_note, r.target_note, r.return_reason, "
-	"       coalesce(a.display_name, r.accepted_by) "
+	"       coalesce(a.display_name, r.accepted_by), r.urgency, r.note, "
+	"       CASE WHEN r.consent_contact THEN c.name END, "
+	"       CASE WHEN r.consent_contact THEN c.phone END, "
+	"       CASE WHEN r.consent_contact THEN c.email END, "
+	"       CASE WHEN r.consent_contact THEN c.company_name END "
 	"FROM loket.referral r "
 	"LEFT JOIN loket.organisation o ON o.code = r.to_org "
+	"LEFT JOIN loket.client c ON c.question_id = r.question_id "
 	"LEFT JOIN loket.referral_reason rr ON rr.code = r.reason "
 	"LEFT JOIN loket.referral_outcome ro ON ro.code = r.outcome "
 	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "
@@ -206,6 +211,12 @@ load_lists(struct db *db, struct question_detail *d, struct db_error *err)
 		x->target_note = dup_or_null(db_result_get(r, i, 7));
 		x->return_reason = dup_or_null(db_result_get(r, i, 8));
 		x->accepted_by = dup_or_null(db_result_get(r, i, 9));
+		x->urgency = xstrdup(db_result_get(r, i, 10));
+		x->note = dup_or_null(db_result_get(r, i, 11));
+		x->contact_name = dup_or_null(db_result_get(r, i, 12));
+		x->contact_phone = dup_or_null(db_result_get(r, i, 13));
+		x->contact_email = dup_or_null(db_result_get(r, i, 14));
+		x->contact_company = dup_or_null(db_result_get(r, i, 15));
 	}
 	db_result_free(&r);
 	if (!db_query(db, event_sql, 1, params, &r, err))
@@ -252,6 +263,12 @@ question_detail_free(struct question_detail *d)
 		free(d->referrals[i].target_note);
 		free(d->referrals[i].return_reason);
 		free(d->referrals[i].accepted_by);
+		free(d->referrals[i].urgency);
+		free(d->referrals[i].note);
+		free(d->referrals[i].contact_name);
+		free(d->referrals[i].contact_phone);
+		free(d->referrals[i].contact_email);
+		free(d->referrals[i].contact_company);
 	}
 	free(d->referrals);
 	for (int i = 0; i < d->nevents; i++) {

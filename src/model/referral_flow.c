@@ -83,32 +83,38 @@ const char *const referral_list_sql =
 	"       to_char((r.deadline AT TIME ZONE 'Europe/Amsterdam') - interval '1 minute', "
 	"               'YYYY-MM-DD'), "
 	"       (r.status = 'sent' AND r.deadline < now())::text, "
-	"       coalesce(a.display_name, r.accepted_by), r.outcome, r.id, q.text "
+	"       coalesce(a.display_name, r.accepted_by), r.outcome, r.id, r.note, "
+	"       CASE WHEN r.consent_contact THEN c.name END, "
+	"       CASE WHEN r.consent_contact THEN c.phone END, "
+	"       CASE WHEN r.consent_contact THEN c.email END, q.text "
 	"FROM loket.referral r "
 	"JOIN loket.question q ON q.id = r.question_id "
 	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "
+	"LEFT JOIN loket.client c ON c.question_id = r.question_id "
 	"WHERE CASE WHEN $1::text IS NULL THEN r.status IN ('sent', 'accepted', 'in_progress') "
 	"           ELSE r.status = $1 END "
 	"  AND (NOT $2::boolean OR (r.status = 'sent' AND r.deadline < now())) "
-	"ORDER BY r.deadline, r.created_at LIMIT $3::int";
+	"ORDER BY r.deadline, r.urgency <> 'hoog', r.created_at LIMIT $3::int";
 
 /* $1 tab, $2/$3 the key's sort value and id (NULL: from the start), $4
- * limit.  The open tabs go by deadline, soonest first; "returned" by when it
- * was returned, newest first.  Back is the other way round (and reversed). */
-#define INBOX_SQL(tabs, key, op, order)                                                     \
+ * limit, and for the open tabs $5: the key row is not of high urgency.  The
+ * open tabs go by deadline, soonest first, and within one deadline high
+ * urgency first; "returned" by when it was returned, newest first.  Back is
+ * the other way round (and reversed).  The order is that of the indexes of
+ * sql/023_inbox_urgency.sql. */
+#define INBOX_SQL(tabs, key, keycols, op, keyvals, order)                                   \
 	"SELECT r.id, q.number, r.version, o.name, coalesce(rr.label, r.reason), r.status, "   \
 	"       coalesce(a.display_name, r.accepted_by), q.text, " key "::text, "              \
 	"       (extract(epoch FROM r.deadline - now()) / 60)::bigint, "                       \
-	"       loket.referral_unseen(r)::text "                                               \
+	"       loket.referral_unseen(r)::text, (r.urgency = 'hoog')::text, r.note "           \
 	"FROM loket.referral r "                                                              \
 	"JOIN loket.question q ON q.id = r.question_id "                                      \
 	"JOIN loket.organisation o ON o.code = r.from_org "                                   \
 	"LEFT JOIN loket.referral_reason rr ON rr.code = r.reason "                           \
 	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "                           \
 	"WHERE r.to_org = loket.my_org() AND " tabs                                           \
-	"  AND ($2::timestamptz IS NULL "                                                     \
-	"       OR (" key ", r.id) " op " ($2::timestamptz, $3::uuid)) "                      \
-	"ORDER BY " key " " order ", r.id " order " LIMIT $4::int"
+	"  AND ($2::timestamptz IS NULL OR (" keycols ") " op " (" keyvals ")) "              \
+	"ORDER BY " order " LIMIT $4::int"
 
 #define OPEN_TABS                                                                          \
 	"CASE $1::int "                                                                       \
@@ -116,14 +122,24 @@ const char *const referral_list_sql =
 	"  WHEN 1 THEN r.status IN ('accepted', 'in_progress') AND r.accepted_by = current_user " \
 	"  WHEN 2 THEN r.status = 'in_progress' "                                             \
 	"  ELSE r.status = 'sent' AND r.deadline < now() END "
+#define OPEN_KEY "r.deadline, r.urgency <> 'hoog', r.id"
+#define OPEN_VALS "$2::timestamptz, $5::boolean, $3::uuid"
 #define RETURNED_TAB "$1::int = 4 AND r.status = 'returned' "
+#define RETURNED_KEY "r.returned_at, r.id"
+#define RETURNED_VALS "$2::timestamptz, $3::uuid"
 
-static const char *const inbox_fwd_sql = INBOX_SQL(OPEN_TABS, "r.deadline", ">", "ASC");
-static const char *const inbox_back_sql = INBOX_SQL(OPEN_TABS, "r.deadline", "<", "DESC");
+static const char *const inbox_fwd_sql =
+	INBOX_SQL(OPEN_TABS, "r.deadline", OPEN_KEY, ">", OPEN_VALS,
+	          "r.deadline, r.urgency <> 'hoog', r.id");
+static const char *const inbox_back_sql =
+	INBOX_SQL(OPEN_TABS, "r.deadline", OPEN_KEY, "<", OPEN_VALS,
+	          "r.deadline DESC, r.urgency <> 'hoog' DESC, r.id DESC");
 static const char *const returned_fwd_sql =
-	INBOX_SQL(RETURNED_TAB, "r.returned_at", "<", "DESC");
+	INBOX_SQL(RETURNED_TAB, "r.returned_at", RETURNED_KEY, "<", RETURNED_VALS,
+	          "r.returned_at DESC, r.id DESC");
 static const char *const returned_back_sql =
-	INBOX_SQL(RETURNED_TAB, "r.returned_at", ">", "ASC");
+	INBOX_SQL(RETURNED_TAB, "r.returned_at", RETURNED_KEY, ">", RETURNED_VALS,
+	          "r.returned_at, r.id");
 
 static char *
 dup_or_empty(const char *s)
@@ -139,11 +155,13 @@ inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool 
 	char t[8], lim[16];
 	snprintf(t, sizeof t, "%d", (int)tab);
 	snprintf(lim, sizeof lim, "%d", limit + 1);
-	const char *params[] = {t, key ? key->deadline_key : NULL, key ? key->id : NULL, lim};
+	const char *params[] = {t, key ? key->deadline_key : NULL, key ? key->id : NULL, lim,
+	                        key && key->high ? "f" : "t"};
 	struct db_result *r = NULL;
-	const char *sql = tab == INBOX_RETURNED ? (forward ? returned_fwd_sql : returned_back_sql)
-	                                        : (forward ? inbox_fwd_sql : inbox_back_sql);
-	if (!db_query(db, sql, 4, params, &r, err))
+	bool returned = tab == INBOX_RETURNED;
+	const char *sql = returned ? (forward ? returned_fwd_sql : returned_back_sql)
+	                           : (forward ? inbox_fwd_sql : inbox_back_sql);
+	if (!db_query(db, sql, returned ? 4 : 5, params, &r, err))
 		return false;
 	int n = db_result_rows(r);
 	out->more = n > limit;
@@ -162,6 +180,8 @@ inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool 
 		row->deadline_key = dup_or_empty(db_result_get(r, i, 8));
 		row->minutes_left = atol(db_result_get(r, i, 9));
 		row->unseen = strcmp(db_result_get(r, i, 10), "true") == 0;
+		row->high = strcmp(db_result_get(r, i, 11), "true") == 0;
+		row->note = dup_or_empty(db_result_get(r, i, 12));
 	}
 	db_result_free(&r);
 	return true;
@@ -174,6 +194,7 @@ inbox_page_free(struct inbox_page *p)
 		struct inbox_row *row = &p->rows[i];
 		free(row->from_org_name), free(row->reason), free(row->status);
 		free(row->accepted_by), free(row->text), free(row->deadline_key);
+		free(row->note);
 	}
 	free(p->rows);
 	memset(p, 0, sizeof *p);

@@ -37,8 +37,9 @@ bool referral_set_status(struct db *db, const struct referral_ref *r, const char
                          struct db_error *err);
 
 /* The central point's inbox: one tab of referrals to the role's
- * organisation, a page at a time: by deadline (keyset on deadline, id), the
- * returned ones newest first (keyset on returned_at, id). */
+ * organisation, a page at a time: by deadline and, within one deadline, high
+ * urgency first (keyset on deadline, urgency, id); the returned ones newest
+ * first (keyset on returned_at, id). */
 enum inbox_tab { INBOX_NEW, INBOX_MINE, INBOX_IN_PROGRESS, INBOX_OVERDUE, INBOX_RETURNED,
                  INBOX_TABS };
 
@@ -50,6 +51,8 @@ struct inbox_row {
 	char *deadline_key;  /* the keyset's timestamptz: the deadline, or when returned */
 	long minutes_left;   /* until the deadline; negative when overdue */
 	bool unseen;
+	bool high;           /* urgency hoog: first within its deadline (part of the keyset) */
+	char *note;          /* the sender's note, "" when none (raw: sanitise to show) */
 };
 
 struct inbox_page {
@@ -58,7 +61,8 @@ struct inbox_page {
 	bool more; /* more rows beyond the page in the asked direction */
 };
 
-/* Rows after (forward) or before the key row; key NULL = from the start. */
+/* Rows after (forward) or before the key row; key NULL = from the start
+ * (forward) or from the end (back). */
 bool inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool forward,
                 int limit, struct inbox_page *out, struct db_error *err);
 void inbox_page_free(struct inbox_page *p);
@@ -71,7 +75,10 @@ bool referral_mark_seen(struct db *db, const char *question_id, long *unseen,
                         struct db_error *err);
 
 /* The statement that lists referrals for `loket referral list`: parameters
- * $1 status (NULL = the open ones), $2 overdue only ("t"/"f"), $3 limit. */
+ * $1 status (NULL = the open ones), $2 overdue only ("t"/"f"), $3 limit.
+ * By deadline, high urgency first within one deadline.  The contact
+ * details are those the client consented to pass on with the referral
+ * (row-level security on client decides who reads them). */
 extern const char *const referral_list_sql;
 
 #endif

@@ -263,17 +263,26 @@ ui_put_wrapped(WINDOW *w, int y, int x, int width, const char *raw, int skip, in
 		size_t brk = strcspn(p, "\n");
 		char *seg = xstrndup(p, brk);
 		const char *s = seg;
+		/* an indented paragraph keeps its indent on every line it wraps to */
+		int indent = (int)strspn(s, " ");
+		if (indent > width / 2)
+			indent = 0;
+		bool first = true;
 		do {
-			size_t n = wrap_point(s, width);
+			int at = first ? 0 : indent;
+			size_t n = wrap_point(s, width - at);
 			if (line >= skip && line - skip < max_lines) {
 				char *piece = xstrndup(s, n);
-				ui_put(w, y + line - skip, x, width, piece);
+				if (at)
+					ui_put(w, y + line - skip, x, at, "");
+				ui_put(w, y + line - skip, x + at, width - at, piece);
 				free(piece);
 			}
 			line++;
 			s += n;
 			while (*s == ' ')
 				s++; /* a wrapped line does not start with blanks */
+			first = false;
 		} while (*s);
 		free(seg);
 		if (p[brk] == '\0')

@@ -44,9 +44,12 @@ void ui_style(WINDOW *w, enum ui_style style, bool on);
 /* Draw raw text (anything a person typed) at y,x in exactly width columns:
  * sanitised, cut with "…" when too long, padded with blanks. */
 void ui_put(WINDOW *w, int y, int x, int width, const char *raw);
-/* The same for text that may run over several lines: wraps at width,
- * draws at most max_lines lines from `skip` on; returns the lines it needs in
- * all (so callers can measure with max_lines = 0). */
+/* The same for text that may run over several lines: wraps at width, at
+ * blanks (a word longer than the line is cut), and no wrapped line starts
+ * with a blank; a line of text that starts with blanks keeps that indent on
+ * the lines it wraps to.  Draws at most max_lines lines from `skip` on;
+ * returns the lines it needs in all (so callers can measure with max_lines =
+ * 0). */
 int ui_put_wrapped(WINDOW *w, int y, int x, int width, const char *raw, int skip,
                    int max_lines);
 

@@ -130,6 +130,7 @@ static const struct view_ops conflict_ops = {
 	.key = conflict_key,
 	.draw = conflict_draw,
 	.position = conflict_position,
+	.help_key = "", /* r, d and Esc are on the screen itself */
 	.free = conflict_free,
 };
 

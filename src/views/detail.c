@@ -24,6 +24,7 @@ struct detail_state {
 	int nlines;
 	int top;   /* first screen line shown */
 	int total; /* screen lines at the last width measured */
+	bool contact; /* c: the consented contact details are shown */
 	char pos[32];
 };
 
@@ -48,6 +49,46 @@ static void
 field(struct detail_state *s, const char *label, const char *value)
 {
 	add(s, false, "%-16s %s", label, value && *value ? value : "–");
+}
+
+static void
+contact_lines(struct detail_state *s, const struct question_referral *f)
+{
+	const char *label[] = {_("name:"), _("company:"), _("phone:"), _("e-mail:")};
+	const char *value[] = {f->contact_name, f->contact_company, f->contact_phone,
+	                       f->contact_email};
+	add(s, false, "    %s", _("contact details (the client consented to pass them on):"));
+	for (int i = 0; i < 4; i++)
+		if (value[i])
+			add(s, false, "      %-10s %s", label[i], value[i]);
+}
+
+/* What the sender shared with a referral: urgency, note, and the contact
+ * details the client consented to (shown with c), or, without consent and
+ * while the referral is open, that the client gets in touch. */
+static void
+referral_shared(struct detail_state *s, const struct question_referral *f)
+{
+	if (f->urgency && strcmp(f->urgency, "hoog") == 0)
+		add(s, false, "    %s", _("urgency: HIGH"));
+	if (f->note)
+		add(s, false, _("    note: %s"), f->note);
+	bool open = strcmp(f->status, "sent") == 0 || strcmp(f->status, "accepted") == 0 ||
+	            strcmp(f->status, "in_progress") == 0;
+	if (!f->consent_contact) {
+		if (open)
+			add(s, false,
+			    _("    without consent: the client will get in touch with %s themselves"),
+			    f->to_org);
+		return;
+	}
+	bool any = f->contact_name || f->contact_phone || f->contact_email || f->contact_company;
+	if (!any)
+		add(s, false, "    %s", _("contact details: shared, but not visible to you"));
+	else if (!s->contact)
+		add(s, false, "    %s", _("contact details: press c to show them"));
+	else
+		contact_lines(s, f);
 }
 
 static void
@@ -90,6 +131,7 @@ build(struct detail_state *s, const struct question_detail *d)
 		view_time(f->created, when, sizeof when);
 		add(s, false, _("  %s to %s, reason %s, status %s%s%s"), when, f->to_org, f->reason,
 		    view_referral_status_label(f->status), f->outcome ? _(", outcome ") : "", f->outcome ? f->outcome : "");
+		referral_shared(s, f);
 		if (f->accepted_by)
 			add(s, false, _("    picked up by %s"), f->accepted_by);
 		if (f->target_note)
@@ -247,6 +289,10 @@ detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 		ctx->next = xmalloc(sizeof *ctx->next);
 		*ctx->next = view_aanbod_new(s->id, s->number);
 		return VIEW_PUSH;
+	case CMD_CONTACT:
+		s->contact = !s->contact;
+		clear_lines(s);
+		return detail_load(s, ctx, area) | VIEW_REDRAW;
 	case CMD_MAIL:
 		if (!s->id[0])
 			return VIEW_HANDLED;

@@ -1,8 +1,10 @@
 /* inbox.c: the central point's inbox — referrals to its organisation in five
- * tabs (new, mine, in progress, overdue, returned), by deadline, a page at a
- * time.  Live: a notification reloads the page where it is (tui.c).  Keys: a
- * accepts, p marks in progress, c completes with an outcome (outcome.form), t
- * returns with a reason (return.form), Enter opens the question. */
+ * tabs (new, mine, in progress, overdue, returned), by deadline and within
+ * one deadline high urgency first, a page at a time.  The sender's note of
+ * the referral under the cursor shows below the list.  Live: a notification
+ * reloads the page where it is (tui.c).  Keys: o picks up (accepts), p marks
+ * in progress, c completes with an outcome (outcome.form), t returns with a
+ * reason (return.form), Enter opens the question. */
 #include "config.h"
 
 #include "model/referral_flow.h"
@@ -21,16 +23,23 @@ struct inbox_state {
 	int cursor;
 	bool at_start; /* the page starts at the first row of the tab */
 	bool loaded;
+	/* the referral just picked up: selected when Mine is shown */
+	char picked_id[40];
+	char *picked_key;
+	bool picked_high;
 	char pos[48];
 };
 
 static const char *const tab_names[INBOX_TABS] = {N_("New"), N_("Mine"), N_("In progress"),
                                                   N_("Overdue"), N_("Returned")};
 
+#define NOTE_ROWS 2 /* below the list: the sender's note of the current referral */
+
 static int
 page_rows(const struct view_area *area)
 {
-	return area->rows > 3 ? area->rows - 2 : 1; /* tab line and column header */
+	/* tab line, column header, a blank line and the note */
+	return area->rows > 3 + 1 + NOTE_ROWS ? area->rows - 3 - NOTE_ROWS : 1;
 }
 
 /* Load a page: from the start, or forward/back from a row of this page. */
@@ -51,11 +60,37 @@ fetch(struct inbox_state *s, struct view_ctx *ctx, const struct inbox_row *key, 
 	}
 	inbox_page_free(&s->page);
 	s->page = p;
-	s->at_start = !key || (!forward && !p.more);
+	s->at_start = forward ? !key : !p.more;
+	if (!forward) /* more: rows after the page; back from a key there is the key */
+		s->page.more = key != NULL;
 	s->cursor = cursor < 0 ? s->page.count - 1 : cursor;
 	if (s->cursor >= s->page.count)
 		s->cursor = s->page.count > 0 ? s->page.count - 1 : 0;
 	s->loaded = true;
+}
+
+/* Read a page that starts with row `first` (its key and id suffice): from
+ * just before it, one row back, then forward; with the cursor on the row
+ * with id `want` when it is on that page, else on row `cursor`. */
+static void
+load_from(struct inbox_state *s, struct view_ctx *ctx, const struct inbox_row *first, int rows,
+          const char *want, int cursor)
+{
+	struct inbox_page before;
+	struct db_error err = {0};
+	bool ok = first && inbox_page(ctx->db, s->tab, first, false, 1, &before, &err);
+	db_error_clear(&err);
+	if (ok && before.count == 1) {
+		struct inbox_row key = before.rows[0];
+		fetch(s, ctx, &key, true, rows, cursor);
+	} else {
+		fetch(s, ctx, NULL, true, rows, cursor);
+	}
+	if (ok)
+		inbox_page_free(&before);
+	for (int i = 0; i < s->page.count; i++)
+		if (want && strcmp(s->page.rows[i].id, want) == 0)
+			s->cursor = i;
 }
 
 /* Read the page again where it is (news arrived, or something was done),
@@ -66,28 +101,29 @@ reload(struct inbox_state *s, struct view_ctx *ctx, int rows)
 	char id[40] = "";
 	if (s->page.count > 0)
 		snprintf(id, sizeof id, "%s", s->page.rows[s->cursor].id);
-	int old = s->cursor;
-	if (s->at_start || s->page.count == 0) {
-		fetch(s, ctx, NULL, true, rows, old);
-	} else {
-		/* from just before the first row: its key, backwards one, then on */
-		struct inbox_row first = s->page.rows[0];
-		struct inbox_page before;
-		struct db_error err = {0};
-		bool ok = inbox_page(ctx->db, s->tab, &first, false, 1, &before, &err);
-		db_error_clear(&err);
-		if (ok && before.count == 1) {
-			struct inbox_row key = before.rows[0];
-			fetch(s, ctx, &key, true, rows, old);
-		} else {
-			fetch(s, ctx, NULL, true, rows, old);
-		}
-		if (ok)
-			inbox_page_free(&before);
+	struct inbox_row first = {0};
+	bool from_start = s->at_start || s->page.count == 0;
+	if (!from_start)
+		first = s->page.rows[0];
+	load_from(s, ctx, from_start ? NULL : &first, rows, id, s->cursor);
+}
+
+/* Show a tab from its start; Mine with the referral just picked up selected,
+ * on whatever page it is. */
+static void
+show_tab(struct inbox_state *s, struct view_ctx *ctx, enum inbox_tab tab, int rows)
+{
+	s->tab = tab;
+	if (tab != INBOX_MINE || !s->picked_id[0]) {
+		fetch(s, ctx, NULL, true, rows, 0);
+		return;
 	}
-	for (int i = 0; i < s->page.count; i++)
-		if (strcmp(s->page.rows[i].id, id) == 0)
-			s->cursor = i;
+	struct inbox_row key = {0};
+	snprintf(key.id, sizeof key.id, "%s", s->picked_id);
+	key.deadline_key = s->picked_key;
+	key.high = s->picked_high;
+	load_from(s, ctx, &key, rows, s->picked_id, 0);
+	s->picked_id[0] = '\0';
 }
 
 static int
@@ -123,9 +159,14 @@ act(struct inbox_state *s, struct view_ctx *ctx, enum command cmd, const struct 
 	bool ok = true;
 	if (cmd == CMD_ACCEPT) {
 		ok = referral_accept(ctx->db, &ref, &err);
-		if (ok)
+		if (ok) {
 			view_message(ctx, _("Question %d: referral accepted; it is now under Mine."),
 			             r->number);
+			snprintf(s->picked_id, sizeof s->picked_id, "%s", r->id);
+			free(s->picked_key);
+			s->picked_key = xstrdup(r->deadline_key);
+			s->picked_high = r->high;
+		}
 	} else if (cmd == CMD_PROGRESS) {
 		ok = referral_set_status(ctx->db, &ref, "in_progress", NULL, NULL, NULL, &err);
 		if (ok)
@@ -181,19 +222,22 @@ inbox_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct v
 	case CMD_FIRST:
 		fetch(s, ctx, NULL, true, rows, 0);
 		return VIEW_REDRAW;
+	case CMD_LAST:
+		fetch(s, ctx, NULL, false, rows, -1);
+		return VIEW_REDRAW;
 	case CMD_NEXT_TAB:
 	case CMD_PREV_TAB:
-		s->tab = (enum inbox_tab)((s->tab + (cmd == CMD_NEXT_TAB ? 1 : INBOX_TABS - 1)) %
-		                          INBOX_TABS);
-		fetch(s, ctx, NULL, true, rows, 0);
+		show_tab(s, ctx,
+		         (enum inbox_tab)((s->tab + (cmd == CMD_NEXT_TAB ? 1 : INBOX_TABS - 1)) %
+		                          INBOX_TABS),
+		         rows);
 		return VIEW_REDRAW;
 	case CMD_TAB_1:
 	case CMD_TAB_2:
 	case CMD_TAB_3:
 	case CMD_TAB_4:
 	case CMD_TAB_5:
-		s->tab = (enum inbox_tab)(cmd - CMD_TAB_1);
-		fetch(s, ctx, NULL, true, rows, 0);
+		show_tab(s, ctx, (enum inbox_tab)(cmd - CMD_TAB_1), rows);
 		return VIEW_REDRAW;
 	case CMD_OPEN:
 		if (!r)
@@ -206,6 +250,7 @@ inbox_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct v
 	case CMD_RETURN:
 		return act(s, ctx, cmd, area);
 	case CMD_QUIT:
+		return VIEW_QUIT;
 	case CMD_BACK:
 		return VIEW_BACK;
 	default:
@@ -221,6 +266,24 @@ due_text(long minutes, char *out, size_t size)
 	long value = m >= 24 * 60 ? m / (24 * 60) : (m >= 60 ? m / 60 : m);
 	const char *unit = m >= 24 * 60 ? _("d") : (m >= 60 ? _("h") : _("min"));
 	snprintf(out, size, minutes < 0 ? _("%ld %s late") : _("%ld %s left"), value, unit);
+}
+
+/* Below the list: the sender's note of the referral under the cursor. */
+static void
+draw_note(const struct inbox_state *s, WINDOW *w, const struct view_area *area)
+{
+	const struct inbox_row *r = current(s);
+	if (!r || area->rows <= 3 + 1 + NOTE_ROWS)
+		return;
+	char *text = r->note[0] ? xasprintf(_("Note from the sender: %s"), r->note)
+	                        : xstrdup(_("The sender wrote no note."));
+	int y = area->y + area->rows - NOTE_ROWS;
+	ui_style(w, UI_DIM, !r->note[0]);
+	int lines = ui_put_wrapped(w, y, 2, area->cols - 4, text, 0, NOTE_ROWS);
+	ui_style(w, UI_DIM, false);
+	if (lines > NOTE_ROWS) /* the rest is on the question screen (Enter) */
+		ui_put(w, y + NOTE_ROWS - 1, area->cols - 3, 1, "…");
+	free(text);
 }
 
 static void
@@ -246,7 +309,7 @@ inbox_draw(const void *state, WINDOW *w, const struct view_area *area)
 	}
 	/* each width includes one column of space after it */
 	int wn = 7, wfrom = area->cols >= 100 ? 25 : 16, wreason = area->cols >= 100 ? 23 : 16,
-	    wdue = 16;
+	    wdue = 18;
 	int wtext = area->cols - 2 - wn - wfrom - wreason - wdue;
 	if (wtext < 10)
 		wtext = 10;
@@ -267,12 +330,16 @@ inbox_draw(const void *state, WINDOW *w, const struct view_area *area)
 			ui_style(w, UI_SELECTED, true);
 		else if (overdue)
 			ui_style(w, UI_WARNING, true);
-		char num[16], due[48];
+		char num[16], due[48], when[40];
 		snprintf(num, sizeof num, "%d", r->number);
 		if (strcmp(r->status, "sent") == 0)
-			due_text(r->minutes_left, due, sizeof due);
+			due_text(r->minutes_left, when, sizeof when);
 		else
-			snprintf(due, sizeof due, "%s", view_referral_status_label(r->status));
+			snprintf(when, sizeof when, "%s", view_referral_status_label(r->status));
+		/* high urgency stands out: said in words, and bold */
+		snprintf(due, sizeof due, "%s%s", r->high ? _("HIGH ") : "", when);
+		if (r->high && i != s->cursor && !overdue)
+			ui_style(w, UI_HEADER, true);
 		wmove(w, y, 0);
 		wclrtoeol(w);
 		ui_put(w, y, 0, 2, r->unseen ? "●" : (overdue ? "!" : ""));
@@ -286,9 +353,12 @@ inbox_draw(const void *state, WINDOW *w, const struct view_area *area)
 			ui_style(w, UI_SELECTED, false);
 		else if (overdue)
 			ui_style(w, UI_WARNING, false);
+		else if (r->high)
+			ui_style(w, UI_HEADER, false);
 	}
 	if (s->loaded && s->page.count == 0)
 		ui_put(w, area->y + 3, 2, area->cols - 4, _("No referrals here."));
+	draw_note(s, w, area);
 }
 
 static const char *
@@ -305,6 +375,7 @@ inbox_free(void *state)
 {
 	struct inbox_state *s = state;
 	inbox_page_free(&s->page);
+	free(s->picked_key);
 	free(s);
 }
 

@@ -41,11 +41,21 @@ search(struct kb_state *s, struct view_ctx *ctx, int limit)
 	s->stale = false;
 }
 
+/* Search; when the view comes back (after a signal form, a resize) the
+ * same item stays selected, and read where it was. */
 static int
 kb_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct kb_state *s = state;
+	char *item = s->hits.count > 0 ? xstrdup(s->hits.items[s->cursor].item_id) : NULL;
 	search(s, ctx, area->rows / 2 > 3 ? area->rows / 2 : 3);
+	for (int i = 0; item && i < s->hits.count; i++)
+		if (strcmp(s->hits.items[i].item_id, item) == 0)
+			s->cursor = i;
+	if (item && s->hits.items && s->cursor == 0 && s->hits.count > 0 &&
+	    strcmp(s->hits.items[0].item_id, item) != 0)
+		s->reading = false; /* it is gone from the results: back to the list */
+	free(item);
 	return VIEW_REDRAW;
 }
 

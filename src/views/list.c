@@ -289,14 +289,10 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 		return VIEW_OPEN;
 	case CMD_QUIT:
 		return VIEW_QUIT;
-	case CMD_NEW:
-		if (s->search) /* after a search, n is the next match */
-			return move_line(s, ctx, 1, want);
+	case CMD_NEW: /* n is a new question, also after a search (j, k move) */
 		ctx->open_form = "intake";
 		ctx->open_question[0] = '\0';
 		return VIEW_NEW;
-	case CMD_PREV_MATCH:
-		return s->search ? move_line(s, ctx, -1, want) : VIEW_HANDLED;
 	case CMD_SIGNAL:
 		if (s->count == 0)
 			view_about_question(ctx, "signal", "", 0);
@@ -398,9 +394,15 @@ list_draw(const void *state, WINDOW *w, const struct view_area *area)
 		if (look != UI_NORMAL)
 			ui_style(w, look, false);
 	}
-	if (s->loaded && s->count == 0)
+	if (s->loaded && s->count == 0 && s->search) {
+		char *none = xasprintf(_("No question matches '%s'. Press / and Enter to show all."),
+		                       s->search);
+		ui_put_wrapped(w, area->y + 2, 2, area->cols - 4, none, 0, area->rows - 2);
+		free(none);
+	} else if (s->loaded && s->count == 0) {
 		ui_put(w, area->y + 2, 2, area->cols - 4,
 		       _("No questions yet. Questions your organisation registers appear here."));
+	}
 }
 
 static const char *

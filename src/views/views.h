@@ -93,6 +93,9 @@ struct view_ops {
 	void (*cursor)(const void *state);
 	/* Text for the right of the title bar, e.g. "1-20" (static buffer). */
 	const char *(*position)(const void *state);
+	/* The key that shows this view's help, for the status bar: NULL = the
+	 * usual ("?", or F1 for views with `key`), "" = none. */
+	const char *help_key;
 	void (*free)(void *state);
 };
 
