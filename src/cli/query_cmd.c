@@ -488,6 +488,39 @@ shell(struct db *db, enum out_format format)
 	return rc == CLI_DB ? rc : CLI_OK;
 }
 
+/* Supervisors' figures count for the login role (session_user, sql/015), which
+ * --as does not change: the database would refuse every count, in English.
+ * Say instead, before anything runs, what to do.  True when refused. */
+static bool
+refuse_as_supervisor(struct db *db, const char *role)
+{
+	if (!role)
+		return false;
+	const char *params[] = {role};
+	struct db_result *r = NULL;
+	struct db_error err = {0};
+	bool refused = db_query(db,
+	                        "SELECT session_user FROM pg_roles WHERE rolname = $1::name "
+	                        "AND NOT rolsuper AND session_user <> $1::name "
+	                        "AND pg_has_role($1::name, 'loket_supervisor', 'MEMBER')",
+	                        1, params, &r, &err) &&
+	               db_result_rows(r) == 1;
+	if (refused) {
+		char *login = sanitize_dup(db_result_get(r, 0, 0), SANITIZE_DEFAULT);
+		char *as = sanitize_dup(role, SANITIZE_DEFAULT);
+		fprintf(stderr,
+		        _("loket: query: the supervisors' figures count for the role you log in as, "
+		          "and that is %s: --as %s does not change it.\n"
+		          "Log in as %s instead, for example: PGUSER=%s loket query\n"),
+		        login, as, as, as);
+		free(as);
+		free(login);
+	}
+	db_result_free(&r);
+	db_error_clear(&err);
+	return refused;
+}
+
 int
 cli_query(const struct cli_globals *g, int argc, char **argv)
 {
@@ -519,7 +552,9 @@ cli_query(const struct cli_globals *g, int argc, char **argv)
 	}
 	struct db *db = NULL;
 	int rc = cli_connect(g, &db);
-	if (rc == CLI_OK)
+	if (rc == CLI_OK && refuse_as_supervisor(db, g->as_role))
+		rc = CLI_USAGE;
+	else if (rc == CLI_OK)
 		rc = !expr                         ? shell(db, format)
 		     : is_command(expr, "\\report") ? run_report(db, expr + 7, format)
 		                                    : run(db, expr, format);

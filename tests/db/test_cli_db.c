@@ -349,6 +349,63 @@ START_TEST(text_from_stdin_and_as)
 }
 END_TEST
 
+/* Supervisors' figures count for the login role (session_user): `--as
+ * supervisor_demo` from another login is refused before anything runs, in
+ * Dutch by default, saying what to do, not with PostgreSQL's English refusal. */
+START_TEST(query_as_supervisor_says_log_in)
+{
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket(admin, NULL, &out, &err, "--as", "supervisor_demo", "query",
+	                              "-c", "topic:evc count", NULL),
+	                 1);
+	ck_assert_msg(strstr(err, "PGUSER=supervisor_demo loket query") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "only supervisors") == NULL, "%s", err);
+	ck_assert_str_eq(out, "");
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(admin, NULL, &out, &err, "--as", "supervisor_demo", "query",
+	                              "-c", "\\report funnel", "--format", "csv", NULL),
+	                 1);
+	ck_assert_msg(strstr(err, "PGUSER=supervisor_demo") != NULL, "%s", err);
+	free(out), free(err);
+
+	/* The same in Dutch, loket's default language, from the real catalogue. */
+	char dir[] = "/tmp/loket-cli-nl.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	const char *datadir = getenv("LOKET_DATADIR");
+	ck_assert_ptr_nonnull(datadir);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+	         "mkdir -p '%s/nl/LC_MESSAGES' && msgfmt -o '%s/nl/LC_MESSAGES/loket.mo' '%s/po/nl.po'",
+	         dir, dir, datadir);
+	ck_assert_int_eq(system(cmd), 0);
+	setenv("LOKET_LOCALEDIR", dir, 1);
+	setenv("LANGUAGE", "", 1);
+	int rc = dbtest_loket(admin, NULL, &out, &err, "--as", "supervisor_demo", "query", "-c",
+	                      "topic:evc count", NULL);
+	setenv("LANGUAGE", "en", 1);
+	unsetenv("LOKET_LOCALEDIR");
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(err, "Log in als supervisor_demo, bijvoorbeeld: "
+	                          "PGUSER=supervisor_demo loket query") != NULL,
+	              "%s", err);
+	free(out), free(err);
+
+	/* Logged in as the supervisor, the figures come; --as an advisor still
+	 * counts that advisor's questions. */
+	ck_assert_int_eq(dbtest_loket(dbtest_conninfo(dbname, "supervisor_demo"), NULL, &out, &err,
+	                              "query", "-c", "topic:evc count", NULL),
+	                 0);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(admin, NULL, &out, &err, "--as", "kvk_demo", "query", "-c",
+	                              "topic:evc count", NULL),
+	                 0);
+	ck_assert_msg(strstr(out, "count") != NULL, "%s", out);
+	free(out), free(err);
+}
+END_TEST
+
 START_TEST(refused_input_writes_nothing)
 {
 	char *out = NULL, *err = NULL;
@@ -559,6 +616,7 @@ main(void)
 	tcase_add_test(tc, query_language);
 	tcase_add_test(tc, saved_queries_by_owner_and_region);
 	tcase_add_test(tc, text_from_stdin_and_as);
+	tcase_add_test(tc, query_as_supervisor_says_log_in);
 	tcase_add_test(tc, refused_input_writes_nothing);
 	tcase_add_test(tc, connection_errors_exit_2);
 	tcase_add_test(tc, libpq_environment_and_service);
