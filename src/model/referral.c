@@ -54,15 +54,44 @@ referral_add(struct db *db, const struct referral_new *r, const struct client_ne
 }
 
 bool
-referral_central_name(struct db *db, char **name, struct db_error *err)
+referral_central(struct db *db, char **code, char **name, struct db_error *err)
 {
 	struct db_result *r = NULL;
 	if (!db_query(db,
-	              "SELECT o.name FROM loket.organisation o WHERE o.kind = 'central' AND o.active "
-	              "AND o.region = loket.my_region()",
+	              "SELECT o.code, o.name FROM loket.organisation o WHERE o.kind = 'central' "
+	              "AND o.active AND o.region = loket.my_region()",
 	              0, NULL, &r, err))
 		return false;
-	*name = xstrdup(db_result_rows(r) ? db_result_get(r, 0, 0) : "");
+	bool found = db_result_rows(r) > 0;
+	if (code)
+		*code = xstrdup(found ? db_result_get(r, 0, 0) : "");
+	if (name)
+		*name = xstrdup(found ? db_result_get(r, 0, 1) : "");
+	db_result_free(&r);
+	return true;
+}
+
+bool
+referral_central_name(struct db *db, char **name, struct db_error *err)
+{
+	return referral_central(db, NULL, name, err);
+}
+
+bool
+signal_defaults(struct db *db, const char *question_id, char **topic, char **municipality,
+                struct db_error *err)
+{
+	struct db_result *r = NULL;
+	const char *params[] = {question_id};
+	if (!db_query(db,
+	              "SELECT q.topic, p.municipality FROM loket.question q "
+	              "LEFT JOIN loket.postcode4 p ON p.postcode = q.postcode4 WHERE q.id = $1::uuid",
+	              1, params, &r, err))
+		return false;
+	bool found = db_result_rows(r) > 0;
+	const char *t = found ? db_result_get(r, 0, 0) : NULL, *m = found ? db_result_get(r, 0, 1) : NULL;
+	*topic = xstrdup(t ? t : "");
+	*municipality = xstrdup(m ? m : "");
 	db_result_free(&r);
 	return true;
 }

@@ -41,5 +41,12 @@ bool signal_add(struct db *db, const struct signal_new *sig, struct db_error *er
 
 /* The name of the organisation a referral without target goes to. */
 bool referral_central_name(struct db *db, char **name, struct db_error *err);
+/* The same, with its code; either pointer may be NULL.  "" when the region
+ * has none. */
+bool referral_central(struct db *db, char **code, char **name, struct db_error *err);
+/* What a signal about a question starts with: the question's topic and the
+ * municipality of its postcode ("" when there is none). */
+bool signal_defaults(struct db *db, const char *question_id, char **topic, char **municipality,
+                     struct db_error *err);
 
 #endif

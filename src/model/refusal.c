@@ -45,6 +45,10 @@ static const struct {
 	{"knowledge_item_slug", "slug",
 	 N_("the short name starts with a letter and holds only a-z, 0-9, - and _ (at most 40)")},
 	{"knowledge_item_region_slug_key", "slug", N_("an item with this short name already exists")},
+	{"mail_needs_consent", "", N_("the client has not given consent to be e-mailed")},
+	{"mail_needs_address", "", N_("the client has no e-mail address")},
+	{"question_organisation_fkey", "",
+	 N_("your role belongs to no organisation in loket; ask your administrator")},
 };
 
 /* Tables whose constraints follow PostgreSQL's names; longest first, so
@@ -95,6 +99,10 @@ refusal_find(const struct db_error *err, struct refusal *out)
 			}
 		if (derived(err->constraint, out))
 			return true;
+	}
+	if (strcmp(err->sqlstate, "P0002") == 0) {
+		out->message = N_("it does not exist, or you may not see it");
+		return true;
 	}
 	if (strcmp(err->sqlstate, "22001") == 0) {
 		out->message = N_("a text is too long");

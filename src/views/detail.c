@@ -249,26 +249,9 @@ detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 {
 	struct detail_state *s = state;
 	int max_top = s->total - area->rows > 0 ? s->total - area->rows : 0;
-	int top = s->top;
+	if (view_scroll(&s->top, cmd, area->rows, max_top))
+		return VIEW_REDRAW;
 	switch (cmd) {
-	case CMD_DOWN:
-		top++;
-		break;
-	case CMD_UP:
-		top--;
-		break;
-	case CMD_PAGE_DOWN:
-		top += area->rows - 1;
-		break;
-	case CMD_PAGE_UP:
-		top -= area->rows - 1;
-		break;
-	case CMD_FIRST:
-		top = 0;
-		break;
-	case CMD_LAST:
-		top = max_top;
-		break;
 	case CMD_BACK:
 		return VIEW_BACK;
 	case CMD_EDIT:
@@ -302,8 +285,6 @@ detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 	default:
 		return 0;
 	}
-	s->top = top < 0 ? 0 : (top > max_top ? max_top : top);
-	return VIEW_REDRAW;
 }
 
 static void

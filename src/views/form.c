@@ -196,7 +196,8 @@ lay_out(struct form_state *s, const struct view_area *area)
 	int n = s->def->nfields, multi = 0;
 	for (int i = 0; i < n; i++)
 		multi += s->def->fields[i].type == FORM_MULTILINE;
-	int spare = area->rows - FORM_TOP - n - 1; /* a blank row above the status bar */
+	/* two rows above the status bar: a long message wraps onto them */
+	int spare = area->rows - FORM_TOP - n - 2;
 	s->cols = area->cols;
 	s->label_width = LABEL_MIN;
 	for (int i = 0; i < n; i++) {
@@ -1529,6 +1530,41 @@ prefill_edit(struct form_state *s, struct view_ctx *ctx, int number)
 	return ok;
 }
 
+/* What a new form starts with besides its defaults: a choice of
+ * organisations without a default starts at the region's central point (so
+ * Naar in the referral form names it, and ← → come back to it); a signal
+ * about a question starts with the question's topic and the municipality
+ * of its postcode. */
+static void
+prefill(struct form_state *s, struct view_ctx *ctx)
+{
+	struct db_error err = {0};
+	for (int i = 0; i < s->def->nfields; i++) {
+		const struct form_field *f = &s->def->fields[i];
+		if (f->type != FORM_CHOICE || !f->choice_table || f->def ||
+		    strcmp(f->choice_table, "organisation") != 0 || *value(s, f->name))
+			continue;
+		char *code = NULL;
+		if (referral_central(ctx->db, &code, NULL, &err) && *code &&
+		    !(ctx->session->organisation && strcmp(code, ctx->session->organisation) == 0))
+			form_values_set(&s->draft.values, f->name, code);
+		free(code);
+		db_error_clear(&err);
+	}
+	if (strcmp(s->def->binds, "signal") == 0 && *value(s, "_question")) {
+		char *topic = NULL, *municipality = NULL;
+		if (signal_defaults(ctx->db, value(s, "_question"), &topic, &municipality, &err)) {
+			if (form_field_find(s->def, "topic") && !*value(s, "topic"))
+				form_values_set(&s->draft.values, "topic", topic);
+			if (form_field_find(s->def, "municipality") && !*value(s, "municipality"))
+				form_values_set(&s->draft.values, "municipality", municipality);
+		}
+		free(topic);
+		free(municipality);
+		db_error_clear(&err);
+	}
+}
+
 struct view
 view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 {
@@ -1576,6 +1612,7 @@ view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 		}
 		for (int i = 0; ctx->carry && i < ctx->carry->n; i++)
 			form_values_set(&s->draft.values, ctx->carry->names[i], ctx->carry->values[i]);
+		prefill(s, ctx);
 	}
 	if (form_values_get(&s->draft.values, "_edit.number"))
 		s->title = xasprintf(_("Question %s: change"), value(s, "_edit.number"));

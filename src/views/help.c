@@ -62,34 +62,9 @@ help_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 {
 	struct help_state *s = state;
 	help_load(s, ctx, area);
-	int top = s->top;
-	switch (cmd) {
-	case CMD_BACK:
-	case CMD_HELP:
+	if (cmd == CMD_BACK || cmd == CMD_HELP)
 		return VIEW_BACK;
-	case CMD_DOWN:
-		top++;
-		break;
-	case CMD_UP:
-		top--;
-		break;
-	case CMD_PAGE_DOWN:
-		top += area->rows - 1;
-		break;
-	case CMD_PAGE_UP:
-		top -= area->rows - 1;
-		break;
-	case CMD_FIRST:
-		top = 0;
-		break;
-	case CMD_LAST:
-		top = max_top(s);
-		break;
-	default:
-		return VIEW_HANDLED;
-	}
-	s->top = top < 0 ? 0 : (top > max_top(s) ? max_top(s) : top);
-	return VIEW_REDRAW;
+	return view_scroll(&s->top, cmd, area->rows, max_top(s)) ? VIEW_REDRAW : VIEW_HANDLED;
 }
 
 static void

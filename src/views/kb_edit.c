@@ -164,39 +164,12 @@ load_versions(struct kb_edit_state *s, struct view_ctx *ctx)
 	return true;
 }
 
-/* Scroll a text being read by a line or a page; false when cmd is not a
- * scroll. */
-static bool
-scroll_text(int *top, enum command cmd, int rows)
-{
-	int page = rows > 1 ? rows - 1 : 1;
-	switch (cmd) {
-	case CMD_DOWN:
-		*top += 1;
-		break;
-	case CMD_UP:
-		*top -= 1;
-		break;
-	case CMD_PAGE_DOWN:
-		*top += page;
-		break;
-	case CMD_PAGE_UP:
-		*top -= page;
-		break;
-	default:
-		return false;
-	}
-	if (*top < 0)
-		*top = 0;
-	return true;
-}
-
 static int
 kbe_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
 	struct kb_edit_state *s = state;
 	if (s->reading) {
-		if (scroll_text(&s->read_top, cmd, area->rows))
+		if (view_scroll(&s->read_top, cmd, area->rows, -1))
 			return VIEW_REDRAW;
 		if (cmd == CMD_BACK || cmd == CMD_OPEN) {
 			s->reading = false;
@@ -450,7 +423,7 @@ kbv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vie
 	if (s->showing) {
 		if (cmd == CMD_BACK || cmd == CMD_OPEN)
 			s->showing = false;
-		else if (!scroll_text(&s->read_top, cmd, area->rows))
+		else if (!view_scroll(&s->read_top, cmd, area->rows, -1))
 			return 0;
 		return VIEW_REDRAW;
 	}

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "model/history.h"
+#include "model/refusal.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "views/views.h"
@@ -22,13 +23,24 @@ view_message(struct view_ctx *ctx, const char *fmt, ...)
 	ctx->message = text;
 }
 
+/* Never the server's own English: a refused value in words, a lost
+ * connection as such, anything else with its code. */
 void
 view_db_error(struct view_ctx *ctx, const struct db_error *err)
 {
+	struct refusal r;
 	if (db_error_is_connection(err))
-		view_message(ctx, _("Connection lost: %s"), err->message ? err->message : "");
+		view_message(ctx, "%s",
+		             _("The connection to the database was lost; loket reconnects by itself."));
+	else if (refusal_find(err, &r))
+		view_message(ctx, _("Refused: %s."), _(r.message));
+	else if (strcmp(err->sqlstate, "42501") == 0)
+		view_message(ctx, "%s", _("The database does not allow this for your role."));
 	else
-		view_message(ctx, _("Database error: %s"), err->message ? err->message : "");
+		view_message(ctx,
+		             _("The database could not do this (error %s). Try again; if it keeps "
+		               "happening, tell your administrator."),
+		             err->sqlstate[0] ? err->sqlstate : "?");
 }
 
 void
@@ -58,4 +70,39 @@ const char *
 view_referral_status_label(const char *status)
 {
 	return label_referral_status(status);
+}
+
+bool
+view_scroll(int *top, enum command cmd, int rows, int max_top)
+{
+	int page = rows > 1 ? rows - 1 : 1;
+	switch (cmd) {
+	case CMD_DOWN:
+		*top += 1;
+		break;
+	case CMD_UP:
+		*top -= 1;
+		break;
+	case CMD_PAGE_DOWN:
+		*top += page;
+		break;
+	case CMD_PAGE_UP:
+		*top -= page;
+		break;
+	case CMD_FIRST:
+		*top = 0;
+		break;
+	case CMD_LAST:
+		if (max_top < 0)
+			return false;
+		*top = max_top;
+		break;
+	default:
+		return false;
+	}
+	if (max_top >= 0 && *top > max_top)
+		*top = max_top;
+	if (*top < 0)
+		*top = 0;
+	return true;
 }

@@ -59,7 +59,13 @@ report_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	struct report r;
 	struct db_error err = {0};
 	if (!report_run(ctx->db, &s->opts, chart_utf8(), &r, &err)) {
-		view_message(ctx, _("The report could not be made: %s"), err.message ? err.message : "");
+		if (strcmp(err.sqlstate, "42501") == 0)
+			view_message(ctx, "%s",
+			             _("The reports count for the role you log in as, and that role is not a "
+			               "supervisor. Log in as the supervisor's role itself (for example "
+			               "PGUSER=supervisor_demo loket), not with --as."));
+		else
+			view_db_error(ctx, &err);
 		db_error_clear(&err);
 		return VIEW_REDRAW;
 	}

@@ -57,6 +57,11 @@ void view_message(struct view_ctx *ctx, const char *fmt, ...) __attribute__((for
 /* Report a database error in the status bar. */
 void view_db_error(struct view_ctx *ctx, const struct db_error *err);
 
+/* Scroll a text of lines by cmd (Down, Up, PgDn, PgUp, g, G) in a window of
+ * rows, keeping *top within 0..max_top (max_top < 0: unknown, and G is not
+ * a scroll).  False when cmd does not scroll. */
+bool view_scroll(int *top, enum command cmd, int rows, int max_top);
+
 /* "2026-11-22 10:31..." -> "22-11-2026 10:31", the Dutch way. */
 void view_time(const char *iso, char *out, size_t size);
 
