@@ -196,12 +196,19 @@ static const struct keys_help detail_help[] = {
 
 /* Forms take their keys directly (src/views/form.c); this is what they do. */
 static const struct keys_help form_help[] = {
-	{"Tab, ↓, Enter", N_("next field")},
-	{"Shift-Tab, ↑", N_("previous field")},
-	{"←, →, Space", N_("choose another value (lists, yes/no)")},
+	{"Tab, Enter", N_("next field, with the cursor at the end of its text")},
+	{"Shift-Tab", N_("previous field")},
+	{"↓, ↑", N_("next or previous row of a text of several lines; past it, the next or previous field")},
+	{"←, →", N_("move in a text; choose another value (lists, yes/no)")},
+	{"letters", N_("in a list: the first value that starts with what you typed")},
+	{"Space, j, n", N_("yes/no: change it, yes, no")},
+	{"Home, End, PgUp, PgDn", N_("start or end of the row; a field's height up or down")},
+	{"Backspace, Delete", N_("delete before or under the cursor")},
+	{"Ctrl-J", N_("a line break in a text of several lines")},
 	{"F10, Ctrl-S", N_("check and save")},
 	{"Ctrl-E", N_("edit a text of several lines in $VISUAL or $EDITOR")},
 	{"Esc", N_("cancel (asks first when something was typed)")},
+	{"Ctrl-C", N_("leave loket at once; what you typed stays as a draft")},
 	{"F1", N_("this help")},
 	{NULL, NULL},
 };
