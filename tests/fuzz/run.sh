@@ -1,9 +1,10 @@
 #!/bin/sh
 # run.sh: fuzz a parser with libFuzzer (clang's -fsanitize=fuzzer, with
 # AddressSanitizer and UndefinedBehaviorSanitizer): the forms parser (form,
-# the default) or the supervisors' query language (query).
+# the default), the supervisors' query language (query), or the sanitiser and
+# the form field that shows text (sanitize).
 #
-#   tests/fuzz/run.sh [SECONDS] [form|query]   default 600 form; from the build directory
+#   tests/fuzz/run.sh [SECONDS] [form|query|sanitize]   default 600 form; from the build directory
 #
 # The seed corpus tests/fuzz/corpus/TARGET is read, never written: new inputs
 # go to a temporary directory, crashes to ./fuzz-TARGET-crash-*.  Needs clang
@@ -21,7 +22,8 @@ trap 'rm -rf "$work"' EXIT
 case $target in
 form) sources="$top/src/form/parse.c $top/src/form/check.c $top/src/util/validate.c" ;;
 query) sources="$top/src/query/lang.c $top/src/util/strbuf.c" ;;
-*) echo "run.sh: the target is form or query" >&2; exit 2 ;;
+sanitize) sources="$top/src/util/sanitize.c $top/src/util/textedit.c $top/src/util/width.c $top/src/util/strbuf.c" ;;
+*) echo "run.sh: the target is form, query or sanitize" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2086
 clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
