@@ -366,18 +366,17 @@ draw(struct app *app)
 	traced_frame(app);
 }
 
-/* Live updates: LISTEN on the organisation's channel; referral triggers
- * notify it (sql/010).  Listening belongs to the session, so again after a
- * reconnect. */
+/* Live updates: listen on the organisation's channel; referral triggers
+ * notify it with nothing but "look again" (sql/025).  Listening belongs to
+ * the session, so again after a reconnect. */
 static void
 listen_org(struct app *app)
 {
 	if (!app->session.organisation)
 		return;
-	char channel[64];
-	snprintf(channel, sizeof channel, "loket_%s", app->session.organisation);
 	struct db_error err = {0};
-	if (!db_listen(app->db, channel, &err))
+	bool listening = false;
+	if (!referral_listen(app->db, &listening, &err))
 		view_db_error(&app->ctx, &err);
 	db_error_clear(&err);
 }

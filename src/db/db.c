@@ -350,20 +350,3 @@ db_poll(struct db *db, int *notified)
 	}
 	return PQstatus(db->conn) == CONNECTION_OK;
 }
-
-bool
-db_listen(struct db *db, const char *channel, struct db_error *err)
-{
-	char *quoted = PQescapeIdentifier(db->conn, channel, strlen(channel));
-	if (!quoted) {
-		db_error_set(err, "%s", PQerrorMessage(db->conn));
-		return false;
-	}
-	size_t len = strlen(quoted) + 8;
-	char *sql = xmalloc(len);
-	snprintf(sql, len, "LISTEN %s", quoted);
-	PQfreemem(quoted);
-	bool ok = db_query(db, sql, 0, NULL, NULL, err);
-	free(sql);
-	return ok;
-}

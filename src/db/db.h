@@ -41,9 +41,6 @@ int db_socket(const struct db *db);
  * that arrived to *notified (may be NULL).  Returns false when the
  * connection is gone. */
 bool db_poll(struct db *db, int *notified);
-/* LISTEN on a channel (the name is quoted as an identifier).  Listening
- * belongs to the session: after db_reconnect, listen again. */
-bool db_listen(struct db *db, const char *channel, struct db_error *err);
 /* The role queries run as (current_user). */
 const char *db_role(const struct db *db);
 

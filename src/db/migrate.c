@@ -231,6 +231,14 @@ static const char *const hand_over_sql =
 	"IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loket_owner') THEN "
 	"ALTER TABLE loket.schema_migration OWNER TO loket_owner; END IF; END $$";
 
+/* Login roles make no objects in the database (sql/025): after every run,
+ * because CREATE DATABASE ... TEMPLATE and a restored dump start with the
+ * default privileges again. */
+static const char *const restrict_sql =
+	"DO $$ BEGIN "
+	"IF to_regprocedure('loket.restrict_database()') IS NOT NULL THEN "
+	"PERFORM loket.restrict_database(); END IF; END $$";
+
 bool
 migrate_apply(struct db *db, const char *sqldir, migrate_progress_fn progress, void *arg,
               int *applied, struct db_error *err)
@@ -256,6 +264,8 @@ migrate_apply(struct db *db, const char *sqldir, migrate_progress_fn progress, v
 	 * owns anything in the schema. */
 	if (ok && *applied > 0)
 		ok = db_query(db, hand_over_sql, 0, NULL, NULL, err);
+	if (ok)
+		ok = db_query(db, restrict_sql, 0, NULL, NULL, err);
 	db_result_free(&r);
 	free_names(names);
 	struct db_error ignored = {0};

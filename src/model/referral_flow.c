@@ -201,6 +201,17 @@ inbox_page_free(struct inbox_page *p)
 }
 
 bool
+referral_listen(struct db *db, bool *listening, struct db_error *err)
+{
+	struct db_result *r = NULL;
+	if (!db_query(db, "SELECT loket.notify_listen()", 0, NULL, &r, err))
+		return false;
+	*listening = strcmp(db_result_get(r, 0, 0), "t") == 0;
+	db_result_free(&r);
+	return true;
+}
+
+bool
 referral_unseen_count(struct db *db, long *out, struct db_error *err)
 {
 	struct db_result *r = NULL;

@@ -67,6 +67,13 @@ bool inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, 
                 int limit, struct inbox_page *out, struct db_error *err);
 void inbox_page_free(struct inbox_page *p);
 
+/* Listen for news of the role's own organisation's referrals (sql/025):
+ * the database LISTENs on the organisation's channel, whose name the client
+ * never learns, and a notification only says "look again".  Listening
+ * belongs to the session: again after a reconnect.  *listening is false for
+ * a role without an organisation. */
+bool referral_listen(struct db *db, bool *listening, struct db_error *err);
+
 /* Referral news of the last week the role has not opened yet. */
 bool referral_unseen_count(struct db *db, long *out, struct db_error *err);
 /* Opening a question: its referrals' news is seen; *unseen is the news

@@ -287,6 +287,61 @@ START_TEST(tampered_history_applies_nothing)
 }
 END_TEST
 
+/* db migrate leaves login roles nothing to make objects with: no temporary
+ * tables or functions (whose triggers could run inside loket's statements),
+ * no tables or schemas of their own.  A database copied from the template
+ * starts with PostgreSQL's defaults again (CREATE DATABASE does not copy a
+ * database's privileges), so migrate does this on every run, also when
+ * nothing is pending.  Tried as kvk_demo, as a curious advisor would. */
+START_TEST(migrate_takes_temporary_and_create_away)
+{
+	char name[128];
+	snprintf(name, sizeof name, "%s", dbtest_create("mig_restrict", true));
+	struct db *kvk = dbtest_connect(name, "kvk_demo");
+	dbtest_ok(kvk, "CREATE TEMP TABLE before_migrate (x int)", 0, NULL);
+	db_close(&kvk);
+
+	char conn[1024];
+	snprintf(conn, sizeof conn, "%s", dbtest_conninfo(name, "postgres"));
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 0);
+	ck_assert_msg(strstr(out, "up to date") != NULL, "%s", out);
+	free(out), free(err);
+
+	kvk = dbtest_connect(name, "kvk_demo");
+	dbtest_fails(kvk, "CREATE TEMP TABLE t (x int)", 0, NULL, "42501");
+	dbtest_fails(kvk, "CREATE TEMP VIEW v AS SELECT 1", 0, NULL, "42501");
+	dbtest_fails(kvk, "CREATE FUNCTION pg_temp.f() RETURNS int LANGUAGE sql AS 'SELECT 1'", 0,
+	             NULL, "42501");
+	dbtest_fails(kvk, "CREATE TABLE public.t (x int)", 0, NULL, "42501");
+	dbtest_fails(kvk, "CREATE TABLE loket.t (x int)", 0, NULL, "42501");
+	dbtest_fails(kvk, "CREATE SCHEMA mine", 0, NULL, "42501");
+	db_close(&kvk);
+	struct db *db = dbtest_connect(name, "postgres");
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM pg_roles r WHERE r.rolcanlogin "
+	                                 "AND NOT r.rolsuper AND (has_database_privilege(r.oid, "
+	                                 "current_database(), 'TEMPORARY') OR has_database_privilege("
+	                                 "r.oid, current_database(), 'CREATE') OR "
+	                                 "has_schema_privilege(r.oid, 'public', 'CREATE'))",
+	                             0, NULL),
+	                 0);
+	/* what loket needs still works */
+	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM pg_roles r WHERE r.rolname LIKE "
+	                                 "'%\\_demo' AND NOT has_database_privilege(r.oid, "
+	                                 "current_database(), 'CONNECT')",
+	                             0, NULL),
+	                 0);
+	db_close(&db);
+	snprintf(conn, sizeof conn, "%s", dbtest_conninfo(name, "kvk_demo"));
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "balie", "--text",
+	                              "Na db migrate", NULL),
+	                 0);
+	free(out), free(err);
+	dbtest_drop(name);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -297,6 +352,7 @@ main(void)
 	tcase_add_test(tc, migrate_twice_changes_nothing);
 	tcase_add_test(tc, failed_migration_leaves_nothing);
 	tcase_add_test(tc, tampered_history_applies_nothing);
+	tcase_add_test(tc, migrate_takes_temporary_and_create_away);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }

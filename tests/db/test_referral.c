@@ -2,7 +2,8 @@
  * accept, work, complete, return and withdraw; eight advisors accepting at
  * once (exactly one wins, the others learn who); pick-up deadlines in working
  * days around Easter and King's Day; notifications on both organisations'
- * channels; and the CLI commands with their exit codes. */
+ * secret channels that say only "look again"; and the CLI commands with
+ * their exit codes. */
 #include "config.h"
 
 #include "dbtest.h"
@@ -276,39 +277,103 @@ START_TEST(deadlines_in_working_days)
 }
 END_TEST
 
-static bool
-heard(PGconn *c, const char *channel)
+/* Wait up to `ms` (polling) until c has heard at least `want`
+ * notifications; returns how many it heard, each as "channel=payload;" in
+ * what (of size n). */
+static int
+heard(PGconn *c, int want, int ms, char *what, size_t n)
 {
-	for (int tries = 0; tries < 50; tries++) {
+	int count = 0;
+	what[0] = '\0';
+	for (int waited = 0; waited <= ms && count < want; waited += 100) {
 		PQconsumeInput(c);
-		PGnotify *n;
-		bool found = false;
-		while ((n = PQnotifies(c))) {
-			if (strcmp(n->relname, channel) == 0 && strlen(n->extra) == 36)
-				found = true;
-			PQfreemem(n);
+		PGnotify *m;
+		while ((m = PQnotifies(c))) {
+			size_t len = strlen(what);
+			snprintf(what + len, n - len, "%s=%s;", m->relname, m->extra);
+			count++;
+			PQfreemem(m);
 		}
-		if (found)
-			return true;
+		if (count >= want)
+			break;
 		struct pollfd p = {PQsocket(c), POLLIN, 0};
 		poll(&p, 1, 100);
 	}
-	return false;
+	return count;
 }
 
-START_TEST(both_organisations_are_notified)
+static PGconn *
+listener(const char *conninfo, const char *sql, const char *expect)
 {
-	PGconn *central = PQconnectdb(lwl);
-	PGconn *sender = PQconnectdb(kvk);
-	ck_assert_int_eq(PQstatus(central), CONNECTION_OK);
-	ck_assert_int_eq(PQstatus(sender), CONNECTION_OK);
-	PQclear(PQexec(central, "LISTEN loket_lwl"));
-	PQclear(PQexec(sender, "LISTEN loket_kvk"));
+	PGconn *c = PQconnectdb(conninfo);
+	ck_assert_int_eq(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, sql);
+	ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK,
+	              "%s: %s", sql, PQerrorMessage(c));
+	if (expect)
+		ck_assert_str_eq(PQgetvalue(r, 0, 0), expect);
+	PQclear(r);
+	return c;
+}
+
+/* Both organisations hear that something changed, and nothing more: no
+ * referral id, number, organisation or state, on a channel whose name
+ * nobody else can learn.  Another organisation (cnv) listening on every
+ * channel it could guess, and kvk on the central point's, hear nothing. */
+START_TEST(notifications_say_only_look_again)
+{
+	char cnv[1024], spy_sql[512];
+	snprintf(cnv, sizeof cnv, "%s", dbtest_conninfo(dbname, "cnv_demo"));
+	PGconn *central = listener(lwl, "SELECT loket.notify_listen()", "t");
+	PGconn *sender = listener(kvk, "SELECT loket.notify_listen()", "t");
+	PGconn *kspy = listener(kvk, "LISTEN loket_lwl; LISTEN loket_cnv; LISTEN loket", NULL);
+	snprintf(spy_sql, sizeof spy_sql,
+	         "LISTEN loket_lwl; LISTEN loket_kvk; LISTEN loket_cnv; LISTEN loket; "
+	         "LISTEN loket_twente; LISTEN lwl; LISTEN kvk; LISTEN referral; LISTEN loket_%s",
+	         number);
+	PGconn *spy = listener(cnv, spy_sql, NULL);
+	PQclear(PQexec(spy, "SELECT loket.notify_listen()")); /* its own organisation's */
+	/* the channel names cannot be read, nor asked for another organisation */
+	struct db *cdb = dbtest_connect(dbname, "cnv_demo");
+	dbtest_fails(cdb, "SELECT channel FROM loket.notify_channel", 0, NULL, "42501");
+	dbtest_fails(cdb, "SELECT loket.org_channel('lwl')", 0, NULL, "42501");
+	dbtest_fails(cdb, "SELECT pg_notify(loket.org_channel('lwl'), 'x')", 0, NULL, "42501");
+	db_close(&cdb);
+	struct db *sdb = dbtest_connect(dbname, "supervisor_demo");
+	ck_assert_int_eq(dbtest_long(sdb, "SELECT count(*) WHERE NOT loket.notify_listen()", 0, NULL),
+	                 1);
+	db_close(&sdb);
+
 	dbtest_ok(ldb, "SELECT loket.referral_accept(id) FROM loket.referral", 0, NULL);
-	ck_assert(heard(central, "loket_lwl"));
-	ck_assert(heard(sender, "loket_kvk"));
+	dbtest_ok(ldb, "UPDATE loket.referral SET status = 'in_progress'", 0, NULL);
+	dbtest_ok(ldb, "UPDATE loket.referral SET status = 'completed', outcome = 'advies_gegeven'",
+	          0, NULL);
+	char got[4096], sent[4096], other[4096];
+	ck_assert_int_eq(heard(central, 3, 20000, got, sizeof got), 3);
+	ck_assert_int_eq(heard(sender, 3, 20000, sent, sizeof sent), 3);
+	/* the payload is empty; the channels are neither the old names nor the
+	 * same for both organisations */
+	const char *ch_lwl = got, *ch_kvk = sent;
+	ck_assert_msg(strncmp(ch_lwl, "loket_", 6) == 0 && strlen(ch_lwl) == 3 * 40, "%s", got);
+	ck_assert_msg(strncmp(ch_kvk, "loket_", 6) == 0 && strlen(ch_kvk) == 3 * 40, "%s", sent);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_msg(strncmp(got + 40 * i, got, 40) == 0 && got[40 * i + 38] == '=' &&
+		                  got[40 * i + 39] == ';',
+		              "%s", got);
+		ck_assert_msg(strncmp(sent + 40 * i, sent, 40) == 0 && sent[40 * i + 38] == '=' &&
+		                  sent[40 * i + 39] == ';',
+		              "%s", sent);
+	}
+	ck_assert_msg(strncmp(got, sent, 38) != 0, "%s %s", got, sent);
+	ck_assert_msg(strstr(got, "lwl") == NULL && strstr(sent, "kvk") == NULL, "%s %s", got, sent);
+	/* the others heard nothing at all (their backends were told at the same
+	 * commits; give them time anyway) */
+	ck_assert_msg(heard(spy, 1, 2000, other, sizeof other) == 0, "cnv heard %s", other);
+	ck_assert_msg(heard(kspy, 1, 500, other, sizeof other) == 0, "kvk heard %s", other);
 	PQfinish(central);
 	PQfinish(sender);
+	PQfinish(kspy);
+	PQfinish(spy);
 }
 END_TEST
 
@@ -379,7 +444,7 @@ main(void)
 	tcase_add_test(tc, returned_with_a_reason_and_released);
 	tcase_add_test(tc, eight_accept_at_once);
 	tcase_add_test(tc, deadlines_in_working_days);
-	tcase_add_test(tc, both_organisations_are_notified);
+	tcase_add_test(tc, notifications_say_only_look_again);
 	tcase_add_test(tc, cli_exit_codes);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);

@@ -221,6 +221,68 @@ START_TEST(temporary_objects_change_nothing)
 }
 END_TEST
 
+/* History is written only by the database's own definer triggers (sql/025).
+ * The attack of issue 13: an advisor makes a temporary table with a trigger
+ * of its own that writes an event dated 2020 with made-up detail on one of
+ * its own questions.  This database is a copy of the template, and a copy
+ * starts with PostgreSQL's default TEMPORARY for PUBLIC (until db migrate
+ * runs on it, or when an administrator grants it back), so the temporary
+ * objects can be made: what writes the history must refuse. */
+START_TEST(history_cannot_be_forged)
+{
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	const char *k[] = {KVK_Q};
+	static const char *const events =
+		"SELECT count(*) FROM loket.question_event WHERE question_id = $1::uuid";
+	long before = dbtest_long(kvk, events, 1, k);
+	dbtest_ok(kvk, "CREATE TEMP TABLE t (x int)", 0, NULL);
+	dbtest_ok(kvk,
+	          "CREATE FUNCTION pg_temp.forge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	          "INSERT INTO loket.question_event (question_id, at, kind, detail) VALUES "
+	          "('" KVK_Q "', '2020-03-02 10:00+01', 'info_given', "
+	          "'{\"title\": \"Verzonnen advies\", \"version_no\": 1}'); RETURN NULL; END $$",
+	          0, NULL);
+	dbtest_ok(kvk, "CREATE TRIGGER forge AFTER INSERT ON pg_temp.t FOR EACH ROW "
+	               "EXECUTE FUNCTION pg_temp.forge()", 0, NULL);
+	dbtest_fails(kvk, "INSERT INTO pg_temp.t VALUES (1)", 0, NULL, "42501");
+	/* nor by hand, in one's own name or another's */
+	dbtest_fails(kvk, "INSERT INTO loket.question_event (question_id, at, kind) "
+	                  "VALUES ($1::uuid, '2020-03-02', 'created')", 1, k, "42501");
+	dbtest_fails(kvk, "INSERT INTO loket.question_event (question_id, actor, kind) "
+	                  "VALUES ($1::uuid, 'lwl_demo', 'referral_updated')", 1, k, "42501");
+	/* nor by putting the database's own history triggers (which write as
+	 * the owner) on a table of one's own with made-up rows */
+	dbtest_ok(kvk, "CREATE TEMP TABLE fake (id uuid, question_id uuid, advisor name, "
+	               "created_at timestamptz, number int, organisation text, channel text, "
+	               "client_group text, topic text, status text)", 0, NULL);
+	static const char *const fns[] = {
+		"question_log_insert", "question_log_update", "client_log",
+		"info_given_log",      "referral_log",        "offering_given_log",
+		"referral_notify",     "mail_log_after_insert"};
+	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++) {
+		char sql[256];
+		snprintf(sql, sizeof sql,
+		         "CREATE TRIGGER f%zu AFTER INSERT ON pg_temp.fake REFERENCING NEW TABLE AS "
+		         "new_rows FOR EACH STATEMENT EXECUTE FUNCTION loket.%s()",
+		         i, fns[i]);
+		dbtest_fails(kvk, sql, 0, NULL, "42501");
+	}
+	ck_assert_int_eq(dbtest_long(kvk, events, 1, k), before);
+	ck_assert_int_eq(count(kvk, "SELECT count(*) FROM loket.question_event "
+	                            "WHERE at < '2021-01-01'"),
+	                 0);
+	/* The history is still written, in the advisor's name, now and as the
+	 * change happened. */
+	dbtest_ok(kvk, "UPDATE loket.question SET text = 'echt veranderd' WHERE id = $1::uuid", 1, k);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.question_event WHERE "
+	                                  "question_id = $1::uuid AND kind = 'updated' AND actor = "
+	                                  "'kvk_demo' AND at > now() - interval '1 hour' "
+	                                  "AND detail->'text'->>'new' = 'echt veranderd'", 1, k),
+	                 1);
+	db_close(&kvk);
+}
+END_TEST
+
 /* The target of a referral works it (status, outcome) but cannot give
  * itself the client's consent, nor move or re-address the referral. */
 START_TEST(target_works_referral_but_not_consent)
@@ -343,6 +405,18 @@ START_TEST(catalogue_has_no_way_around)
 	                 count(admin, "SELECT count(*) FROM pg_policy p WHERE pg_get_expr(p.polqual, "
 	                              "p.polrelid) ~ 'my_org' OR pg_get_expr(p.polwithcheck, p.polrelid) "
 	                              "~ 'my_org'"));
+	/* No login role may write history, or run a definer trigger function
+	 * (it would write as the owner on a table of the caller's). */
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_roles r WHERE r.rolcanlogin "
+	                              "AND NOT r.rolsuper AND has_table_privilege(r.oid, "
+	                              "'loket.question_event', 'INSERT')"),
+	                 0);
+	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_proc p, pg_roles r "
+	                              "WHERE p.pronamespace = 'loket'::regnamespace AND p.prosecdef "
+	                              "AND p.prorettype = 'trigger'::regtype AND r.rolcanlogin "
+	                              "AND NOT r.rolsuper AND has_function_privilege(r.oid, p.oid, "
+	                              "'EXECUTE')"),
+	                 0);
 	/* No policy trusts a setting a user could SET. */
 	ck_assert_int_eq(count(admin, "SELECT count(*) FROM pg_policies WHERE schemaname = 'loket' "
 	                              "AND (coalesce(qual, '') ~* 'current_setting|session_user' "
@@ -363,6 +437,7 @@ main(void)
 	tcase_add_test(tc, central_sees_only_referred);
 	tcase_add_test(tc, supervisor_no_contact_details);
 	tcase_add_test(tc, temporary_objects_change_nothing);
+	tcase_add_test(tc, history_cannot_be_forged);
 	tcase_add_test(tc, target_works_referral_but_not_consent);
 	tcase_add_test(tc, cannot_become_another_role);
 	tcase_add_test(tc, catalogue_has_no_way_around);
