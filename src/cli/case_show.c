@@ -37,8 +37,15 @@ print_text_block(const char *text)
 {
 	char *v = sanitize_dup(text, SANITIZE_MULTILINE);
 	printf("\n");
-	for (char *line = strtok(v, "\n"); line; line = strtok(NULL, "\n"))
-		printf("    %s\n", line);
+	/* every line as it is, empty ones included (strtok would drop them) */
+	for (char *line = v, *nl;; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		printf(*line ? "    %s\n" : "\n", line);
+		if (!nl)
+			break;
+	}
 	printf("\n");
 	free(v);
 }

@@ -3,6 +3,7 @@
 
 #include "model/history.h"
 #include "util/i18n.h"
+#include "util/utf8.h"
 #include "util/number.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -134,6 +135,14 @@ implied(const char *field)
 	return false;
 }
 
+/* Longer than a history line should quote: more than 60 characters, or
+ * more than one line. */
+static bool
+long_text(const char *v)
+{
+	return v && (strchr(v, '\n') || utf8_length(v, strlen(v)) > 60);
+}
+
 static void
 changes(struct strbuf *b, const struct history_facts *f, bool referral)
 {
@@ -156,6 +165,10 @@ changes(struct strbuf *b, const struct history_facts *f, bool referral)
 		char was[64], is_now[64];
 		const char *old_v = value_of(c->field, c->old_value, referral);
 		const char *new_v = value_of(c->field, c->new_value, referral);
+		/* a long text is not copied into its history line twice: the line
+		 * names the field, the screen shows the text as it is now */
+		if (*q && (long_text(old_v) || long_text(new_v)))
+			continue;
 		if (!*q) {
 			old_v = date_dutch(was, sizeof was, old_v);
 			new_v = date_dutch(is_now, sizeof is_now, new_v);

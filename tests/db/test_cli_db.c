@@ -119,6 +119,12 @@ START_TEST(history_in_words)
 	         "VALUES (%s, 'advies', true)", id_of);
 	dbtest_ok(db, sql, 1, n);
 	dbtest_ok(db, "UPDATE loket.question SET topic = 'financiering' WHERE number = $1::int", 1, n);
+	/* a long text, changed: its history line names the field, it does not
+	 * copy the old and the new text (a 3,000-character question once gave a
+	 * line of 6,300) */
+	const char *t[] = {num, "Wat kost een EVC-traject? Ik werk al twintig jaar in de zorg en wil "
+	                        "weten of mijn ervaring telt.\nMARKEERWOORD op de tweede regel."};
+	dbtest_ok(db, "UPDATE loket.question SET text = $2 WHERE number = $1::int", 2, t);
 	db_close(&db);
 
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, NULL), 0);
@@ -135,9 +141,14 @@ START_TEST(history_in_words)
 		"with consent to pass on contact details",
 		"status informed → referred",
 		"topic Erkenning van ervaring (EVC, praktijkverklaring, diploma's) → Financiering",
+		"question text",
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		ck_assert_msg(strstr(history, want[i]) != NULL, "'%s' missing from:\n%s", want[i], history);
+	ck_assert_msg(strstr(history, "MARKEERWOORD") == NULL, "the long text copied into the history:\n%s",
+	              history);
+	ck_assert_msg(strstr(history, "\"Wat kost een EVC-traject?\"") == NULL,
+	              "the old text copied into the history:\n%s", history);
 	ck_assert_msg(strchr(history, '{') == NULL, "raw JSON in the history:\n%s", history);
 	ck_assert_msg(strstr(history, "example.nl") == NULL, "contact details in the history:\n%s",
 	              history);
@@ -329,6 +340,14 @@ START_TEST(text_from_stdin_and_as)
 {
 	char *out = NULL, *err = NULL;
 	ck_assert_int_eq(ADD(kvk, "Regel een\nRegel twee\n", "-", "taal"), 0);
+	free(out), free(err);
+	/* paragraphs: case show keeps the empty line between them */
+	ck_assert_int_eq(ADD(kvk, "Alinea een\n\nAlinea twee\n", "-", "taal"), 0);
+	char num[16];
+	snprintf(num, sizeof num, "%d", atoi(out));
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, NULL), 0);
+	ck_assert_msg(strstr(out, "    Alinea een\n\n    Alinea twee\n") != NULL, "%s", out);
 	free(out), free(err);
 	/* --as: the superuser acts as a demo advisor. */
 	ck_assert_int_eq(dbtest_loket(admin, NULL, &out, &err, "--as", "fnv_demo", "case", "add",
