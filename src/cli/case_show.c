@@ -21,7 +21,7 @@ static void
 field(const char *label, const char *value)
 {
 	char *v = sanitize_dup(value ? value : "-", SANITIZE_DEFAULT);
-	printf("  %-16s %s\n", label, v);
+	sanitize_fprintf(stdout, "  %-16s %s\n", label, v);
 	free(v);
 }
 
@@ -36,10 +36,10 @@ static void
 print_text_block(const char *text)
 {
 	char *v = sanitize_dup(text, SANITIZE_MULTILINE);
-	printf("\n");
+	sanitize_fprintf(stdout, "\n");
 	for (char *line = strtok(v, "\n"); line; line = strtok(NULL, "\n"))
-		printf("    %s\n", line);
-	printf("\n");
+		sanitize_fprintf(stdout, "    %s\n", line);
+	sanitize_fprintf(stdout, "\n");
 	free(v);
 }
 
@@ -56,11 +56,13 @@ print_shared(const struct question_referral *r)
 		if (!value[i])
 			continue;
 		char *v = sanitize_dup(value[i], SANITIZE_DEFAULT);
-		printf("    %-14s %s\n", label[i], v);
+		sanitize_fprintf(stdout, "    %-14s %s\n", label[i], v);
 		free(v);
 	}
 	if (!r->consent_contact)
-		printf(_("    Without consent: the client gets in touch with %s.\n"), r->to_org);
+		sanitize_fprintf(stdout,
+		                 _("    Without consent: the client gets in touch with %s.\n"),
+		                 r->to_org);
 }
 
 static void
@@ -68,7 +70,7 @@ print_detail(const struct question_detail *d)
 {
 	const struct question_row *q = &d->row;
 	char tm[64];
-	printf(_("Question %d\n"), q->number);
+	sanitize_fprintf(stdout, _("Question %d\n"), q->number);
 	field(_("Status:"), label_question_status(q->status));
 	field(_("Registered:"), when(q->created, tm, sizeof tm));
 	field(_("Updated:"), when(d->updated, tm, sizeof tm));
@@ -80,34 +82,37 @@ print_detail(const struct question_detail *d)
 	field(_("Postcode:"), q->postcode4);
 	if (strcmp(d->extra, "{}") != 0)
 		field(_("Extra fields:"), d->extra);
-	printf(_("  Question:\n"));
+	sanitize_fprintf(stdout, _("  Question:\n"));
 	print_text_block(q->text);
-	printf(_("Information given:\n"));
+	sanitize_fprintf(stdout, _("Information given:\n"));
 	if (d->ninfo == 0)
-		printf("  -\n");
+		sanitize_fprintf(stdout, "  -\n");
 	for (int i = 0; i < d->ninfo; i++) {
 		char *t = sanitize_dup(d->info[i].title, SANITIZE_DEFAULT);
 		char at[64];
-		printf(_("  %s (version %d), %s by %s\n"), t, d->info[i].version_no,
-		       when(d->info[i].given_at, at, sizeof at), d->info[i].given_by);
+		sanitize_fprintf(stdout, _("  %s (version %d), %s by %s\n"), t,
+		                 d->info[i].version_no, when(d->info[i].given_at, at, sizeof at),
+		                 d->info[i].given_by);
 		free(t);
 	}
-	printf(_("Referrals:\n"));
+	sanitize_fprintf(stdout, _("Referrals:\n"));
 	if (d->nreferrals == 0)
-		printf("  -\n");
+		sanitize_fprintf(stdout, "  -\n");
 	for (int i = 0; i < d->nreferrals; i++) {
 		const struct question_referral *r = &d->referrals[i];
-		printf(_("  %s to %s, reason %s, status %s%s%s%s\n"), when(r->created, tm, sizeof tm),
-		       r->to_org, r->reason, label_referral_status(r->status),
-		       r->outcome ? _(", outcome ") : "", r->outcome ? r->outcome : "",
-		       r->consent_contact ? _(", contact details shared") : "");
+		sanitize_fprintf(stdout, _("  %s to %s, reason %s, status %s%s%s%s\n"),
+		                 when(r->created, tm, sizeof tm), r->to_org, r->reason,
+		                 label_referral_status(r->status),
+		                 r->outcome ? _(", outcome ") : "", r->outcome ? r->outcome : "",
+		                 r->consent_contact ? _(", contact details shared") : "");
 		print_shared(r);
 	}
-	printf(_("History:\n"));
+	sanitize_fprintf(stdout, _("History:\n"));
 	for (int i = 0; i < d->nevents; i++) {
 		char *actor = sanitize_dup(d->events[i].actor, SANITIZE_DEFAULT);
 		char *summary = sanitize_dup(d->events[i].summary, SANITIZE_DEFAULT);
-		printf("  %s  %s: %s\n", when(d->events[i].at, tm, sizeof tm), actor, summary);
+		sanitize_fprintf(stdout, "  %s  %s: %s\n", when(d->events[i].at, tm, sizeof tm),
+		                 actor, summary);
 		free(summary);
 		free(actor);
 	}
@@ -144,7 +149,9 @@ show_json(struct db *db, const char *number)
 		cli_print_db_error("loket", &err);
 		rc = cli_exit_for(&err);
 	} else if (db_result_rows(r) == 0) {
-		fprintf(stderr, _("loket: question %s does not exist or is not visible to you\n"), number);
+		sanitize_fprintf(stderr,
+		                 _("loket: question %s does not exist or is not visible to you\n"),
+		                 number);
 		rc = CLI_USAGE;
 	} else if (isatty(STDOUT_FILENO)) {
 		char *s = sanitize_dup(db_result_get(r, 0, 0), SANITIZE_MULTILINE);

@@ -359,9 +359,7 @@ db_listen(struct db *db, const char *channel, struct db_error *err)
 		db_error_set(err, "%s", PQerrorMessage(db->conn));
 		return false;
 	}
-	size_t len = strlen(quoted) + 8;
-	char *sql = xmalloc(len);
-	snprintf(sql, len, "LISTEN %s", quoted);
+	char *sql = xasprintf("LISTEN %s", quoted);
 	PQfreemem(quoted);
 	bool ok = db_query(db, sql, 0, NULL, NULL, err);
 	free(sql);
