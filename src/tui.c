@@ -11,6 +11,7 @@
 #include "shell/prompt.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
+#include "util/sanitize.h"
 #include "util/trace.h"
 #include "util/strbuf.h"
 #include "util/width.h"
@@ -26,7 +27,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#define MAX_VIEWS 4
 #define MIN_COLS 40
 #define MIN_ROWS 10
 #define RETRY_FIRST_MS 1000 /* reconnect after 1 s, 2 s, 4 s, ... */
@@ -38,8 +38,8 @@ struct app {
 	struct db *db;
 	struct session session;
 	struct view_ctx ctx;
-	struct view stack[MAX_VIEWS];
-	int depth;
+	struct view *stack; /* grows: every view pushed is shown */
+	int depth, cap;
 	bool connected;
 	int retry_ms; /* the wait before the next reconnect attempt */
 	bool quit;
@@ -76,9 +76,9 @@ top_view(struct app *app)
 static void
 push(struct app *app, struct view v)
 {
-	if (app->depth == MAX_VIEWS) {
-		v.ops->free(v.state);
-		return;
+	if (app->depth == app->cap) {
+		app->cap = app->cap ? 2 * app->cap : 4;
+		app->stack = xrealloc(app->stack, (size_t)app->cap * sizeof *app->stack);
 	}
 	app->stack[app->depth++] = v;
 }
@@ -203,7 +203,7 @@ offer_draft(struct app *app)
 		struct form_draft d;
 		if (!form_draft_read(dir, *id, &d))
 			continue;
-		bool mine = strcmp(d.role, app->session.role ? app->session.role : "") == 0;
+		bool mine = form_draft_is_for(&d, app->session.role, app->session.database);
 		char form[FORM_MAX_NAME + 1];
 		snprintf(form, sizeof form, "%s", d.form);
 		form_draft_clear(&d);
@@ -740,7 +740,7 @@ tui_main(const struct cli_globals *g)
 		return rc;
 	struct db_error err = {0};
 	if (!session_load(app.db, &app.session, &err)) {
-		fprintf(stderr, "loket: %s\n", err.message);
+		sanitize_fprintf(stderr, "loket: %s\n", err.message);
 		db_error_clear(&err);
 		db_close(&app.db);
 		return CLI_DB;
@@ -774,6 +774,7 @@ tui_main(const struct cli_globals *g)
 		v->ops->free(v->state);
 		app.depth--;
 	}
+	free(app.stack);
 	free(app.ctx.message);
 	strbuf_free(&app.paste);
 	session_free(&app.session);

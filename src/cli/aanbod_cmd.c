@@ -35,10 +35,11 @@ on_bytes(void *arg, long long received, long long expected)
 	p->last_shown = received;
 	fputs("\r", stderr);
 	if (expected > 0)
-		fprintf(stderr, _("aanbod: page %d: %lld of %lld kB "), p->page + 1, received / 1024,
-		        expected / 1024);
+		sanitize_fprintf(stderr, _("aanbod: page %d: %lld of %lld kB "), p->page + 1,
+		                 received / 1024, expected / 1024);
 	else
-		fprintf(stderr, _("aanbod: page %d: %lld kB "), p->page + 1, received / 1024);
+		sanitize_fprintf(stderr, _("aanbod: page %d: %lld kB "), p->page + 1,
+		                 received / 1024);
 	fflush(stderr);
 }
 
@@ -49,8 +50,9 @@ on_retry(void *arg, int attempt, const char *error, long wait_ms)
 	char *safe = sanitize_dup(error, SANITIZE_DEFAULT);
 	fputs(p->tty ? "\r\033[K" : "", stderr);
 	char secs[32]; /* "0,3": Dutch, whatever LC_NUMERIC says */
-	fprintf(stderr, _("aanbod: page %d, attempt %d: %s; trying again in %s s\n"), p->page + 1,
-	        attempt, safe, num_format(secs, sizeof secs, (double)wait_ms / 1000.0, 1, true));
+	sanitize_fprintf(stderr, _("aanbod: page %d, attempt %d: %s; trying again in %s s\n"),
+	                 p->page + 1, attempt, safe,
+	                 num_format(secs, sizeof secs, (double)wait_ms / 1000.0, 1, true));
 	free(safe);
 }
 
@@ -61,7 +63,7 @@ on_page(void *arg, int page, int items)
 	p->page = page;
 	p->last_shown = 0;
 	fputs(p->tty ? "\r\033[K" : "", stderr);
-	fprintf(stderr, _("aanbod: page %d read (%d offerings)"), page, items);
+	sanitize_fprintf(stderr, _("aanbod: page %d read (%d offerings)"), page, items);
 	fputs(p->tty ? "" : "\n", stderr);
 	fflush(stderr);
 }
@@ -90,7 +92,7 @@ sync_cmd(const struct cli_globals *g, const char *arg_url)
 	char *error = NULL;
 	struct conf *c = conf_load_default(&error);
 	if (!c) {
-		fprintf(stderr, "loket: %s\n", error);
+		sanitize_fprintf(stderr, "loket: %s\n", error);
 		free(error);
 		return CLI_USAGE;
 	}
@@ -112,12 +114,12 @@ sync_cmd(const struct cli_globals *g, const char *arg_url)
 	}
 	char *check = http_url_with_param(url, "pageNumber", "1", &error);
 	if (!check) {
-		fprintf(stderr, "loket: aanbod sync: %s\n", error);
+		sanitize_fprintf(stderr, "loket: aanbod sync: %s\n", error);
 		goto out;
 	}
 	free(check);
 	if (!aanbod_options(c, &o, &error)) {
-		fprintf(stderr, "loket: %s\n", error);
+		sanitize_fprintf(stderr, "loket: %s\n", error);
 		goto out;
 	}
 	struct progress p = {.tty = isatty(STDERR_FILENO)};
@@ -143,16 +145,20 @@ sync_cmd(const struct cli_globals *g, const char *arg_url)
 	if (!ok) {
 		/* the source's text (quoted in parse errors) never reaches the terminal raw */
 		char *safe = sanitize_dup(error, SANITIZE_DEFAULT);
-		fprintf(stderr, _("loket: aanbod sync: %s\nThe catalogue was not changed.\n"), safe);
+		sanitize_fprintf(
+		    stderr, _("loket: aanbod sync: %s\nThe catalogue was not changed.\n"), safe);
 		free(safe);
 		rc = res.source_failed ? CLI_REMOTE : CLI_DB;
 	} else if (res.unchanged) {
-		printf(_("The catalogue is unchanged (%d offerings).\n"), res.total);
+		sanitize_fprintf(stdout, _("The catalogue is unchanged (%d offerings).\n"),
+		                 res.total);
 		rc = CLI_OK;
 	} else {
-		printf(_("Catalogue stored: %d offerings from %d page(s); %d new, %d changed, %d "
-		         "withdrawn.\n"),
-		       res.total, res.pages, res.added, res.changed, res.withdrawn);
+		sanitize_fprintf(
+		    stdout,
+		    _("Catalogue stored: %d offerings from %d page(s); %d new, %d changed, %d "
+		      "withdrawn.\n"),
+		    res.total, res.pages, res.added, res.changed, res.withdrawn);
 		rc = CLI_OK;
 	}
 	db_close(&db);
@@ -179,11 +185,14 @@ search_cmd(const struct cli_globals *g, int argc, char **argv)
 			*slot = strchr(a, '=') + 1;
 		} else if (strncmp(a, "--format=", 9) == 0) {
 			if (!out_format_parse(a + 9, &fmt)) {
-				fprintf(stderr, _("loket: aanbod search: unknown format '%s'\n"), a + 9);
+				sanitize_fprintf(stderr,
+				                 _("loket: aanbod search: unknown format '%s'\n"),
+				                 a + 9);
 				return CLI_USAGE;
 			}
 		} else if (a[0] == '-' && a[1] == '-') {
-			fprintf(stderr, _("loket: aanbod search: unknown option '%s'\n"), a);
+			sanitize_fprintf(stderr, _("loket: aanbod search: unknown option '%s'\n"),
+			                 a);
 			return CLI_USAGE;
 		} else if (strlen(text) + strlen(a) + 2 < sizeof text) {
 			if (text[0])

@@ -17,14 +17,14 @@ static bool
 field_ok(const char *field, const char *value, size_t max, FILE *err)
 {
 	if (!value) {
-		fprintf(err, _("loket: --%s is required\n"), field);
+		sanitize_fprintf(err, _("loket: --%s is required\n"), field);
 		return false;
 	}
 	enum text_status st = text_check(value, max);
 	if (st != TEXT_OK) {
-		fprintf(err, _("loket: --%s %s"), field, _(text_status_message(st)));
+		sanitize_fprintf(err, _("loket: --%s %s"), field, _(text_status_message(st)));
 		if (st == TEXT_TOO_LONG)
-			fprintf(err, _(" (at most %zu characters)"), max);
+			sanitize_fprintf(err, _(" (at most %zu characters)"), max);
 		fputc('\n', err);
 		return false;
 	}
@@ -68,13 +68,15 @@ case_add_parse(int argc, char **argv, FILE *in, FILE *err, struct case_add_args 
 		case 'x': text = optarg; break;
 		case 'p': postcode = optarg; break;
 		default:
-			fprintf(err, _("loket: case add: unknown or incomplete option '%s'\n"),
-			        argv[optind - 1]);
+			sanitize_fprintf(err,
+			                 _("loket: case add: unknown or incomplete option '%s'\n"),
+			                 argv[optind - 1]);
 			return false;
 		}
 	}
 	if (optind < argc) {
-		fprintf(err, _("loket: case add: unexpected argument '%s'\n"), argv[optind]);
+		sanitize_fprintf(err, _("loket: case add: unexpected argument '%s'\n"),
+		                 argv[optind]);
 		return false;
 	}
 	if (!field_ok("group", out->group, 40, err) || !field_ok("topic", out->topic, 40, err) ||
@@ -89,8 +91,10 @@ case_add_parse(int argc, char **argv, FILE *in, FILE *err, struct case_add_args 
 		return false;
 	}
 	if (postcode && !postcode_to4(postcode, out->postcode4)) {
-		fprintf(err, _("loket: --postcode '%s' is not a Dutch postcode such as 7511 or 7511 AB\n"),
-		        text_check(postcode, 10) == TEXT_BAD_UTF8 ? "?" : postcode);
+		sanitize_fprintf(
+		    err,
+		    _("loket: --postcode '%s' is not a Dutch postcode such as 7511 or 7511 AB\n"),
+		    text_check(postcode, 10) == TEXT_BAD_UTF8 ? "?" : postcode);
 		case_add_args_free(out);
 		return false;
 	}
@@ -111,7 +115,7 @@ case_check_code(const char *field, const char *value, const struct code_list *co
 		return true;
 	char *valid = code_list_join(codes);
 	char *shown = sanitize_dup(value, SANITIZE_DEFAULT);
-	fprintf(err, _("loket: unknown %s '%s'; valid: %s\n"), field, shown, valid);
+	sanitize_fprintf(err, _("loket: unknown %s '%s'; valid: %s\n"), field, shown, valid);
 	free(shown);
 	free(valid);
 	return false;
@@ -137,24 +141,28 @@ case_list_parse(int argc, char **argv, FILE *err, struct case_list_args *out)
 		case 's': out->status = optarg; break;
 		case 'n':
 			if (!parse_positive_int(optarg, &out->limit) || out->limit > 100000) {
-				fprintf(err, _("loket: --limit must be a number from 1 to 100000\n"));
+				sanitize_fprintf(
+				    err, _("loket: --limit must be a number from 1 to 100000\n"));
 				return false;
 			}
 			break;
 		case 'f':
 			if (!out_format_parse(optarg, &out->format)) {
-				fprintf(err, _("loket: --format must be table, csv or json\n"));
+				sanitize_fprintf(err,
+				                 _("loket: --format must be table, csv or json\n"));
 				return false;
 			}
 			break;
 		default:
-			fprintf(err, _("loket: case list: unknown or incomplete option '%s'\n"),
-			        argv[optind - 1]);
+			sanitize_fprintf(err,
+			                 _("loket: case list: unknown or incomplete option '%s'\n"),
+			                 argv[optind - 1]);
 			return false;
 		}
 	}
 	if (optind < argc) {
-		fprintf(err, _("loket: case list: unexpected argument '%s'\n"), argv[optind]);
+		sanitize_fprintf(err, _("loket: case list: unexpected argument '%s'\n"),
+		                 argv[optind]);
 		return false;
 	}
 	if (out->status) {
@@ -162,8 +170,11 @@ case_list_parse(int argc, char **argv, FILE *err, struct case_list_args *out)
 		for (int i = 0; statuses[i]; i++)
 			known = known || strcmp(statuses[i], out->status) == 0;
 		if (!known) {
-			fprintf(err, _("loket: unknown status '%s'; valid: open, informed, referred, closed\n"),
-			        text_check(out->status, 40) == TEXT_BAD_UTF8 ? "?" : out->status);
+			sanitize_fprintf(
+			    err,
+			    _("loket: unknown status '%s'; valid: open, informed, referred, "
+			      "closed\n"),
+			    text_check(out->status, 40) == TEXT_BAD_UTF8 ? "?" : out->status);
 			return false;
 		}
 	}

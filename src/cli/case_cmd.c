@@ -68,7 +68,7 @@ case_add(const struct cli_globals *g, int argc, char **argv)
 			fputs(_("loket: no random numbers available for a new key\n"), stderr);
 			rc = CLI_DB;
 		} else if (question_add(db, &q, &number, &err)) {
-			printf("%d\n", number);
+			sanitize_fprintf(stdout, "%d\n", number);
 		} else {
 			rc = db_failure(&err);
 		}
@@ -148,7 +148,8 @@ cli_case(const struct cli_globals *g, int argc, char **argv)
 		return cli_case_refer(g, argc - 1, argv + 1);
 	if (strcmp(argv[1], "mail") == 0)
 		return cli_case_mail(g, argc, argv);
-	fprintf(stderr, _("loket: case: unknown command '%s'; say add, list, show, refer or mail\n"),
-	        argv[1]);
+	sanitize_fprintf(
+	    stderr, _("loket: case: unknown command '%s'; say add, list, show, refer or mail\n"),
+	    argv[1]);
 	return CLI_USAGE;
 }

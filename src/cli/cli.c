@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "cli/errors.h"
 #include "util/i18n.h"
+#include "util/sanitize.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -80,7 +81,8 @@ cli_parse_globals(int argc, char **argv, struct cli_globals *g, FILE *err)
 			g->version = true;
 			break;
 		default:
-			fprintf(err, _("loket: unknown or incomplete option '%s'\n"), argv[optind - 1]);
+			sanitize_fprintf(err, _("loket: unknown or incomplete option '%s'\n"),
+			                 argv[optind - 1]);
 			fputs(_("Try 'loket --help'.\n"), err);
 			return -1;
 		}
@@ -139,7 +141,7 @@ cli_run(const struct cli_globals *g, int argc, char **argv)
 		cli_usage(stdout);
 		return CLI_OK;
 	}
-	fprintf(stderr, _("loket: unknown command '%s'\n"), argv[0]);
+	sanitize_fprintf(stderr, _("loket: unknown command '%s'\n"), argv[0]);
 	fputs(_("Try 'loket --help'.\n"), stderr);
 	return CLI_USAGE;
 }

@@ -6,6 +6,7 @@
 #include "db/migrate.h"
 #include "util/file.h"
 #include "util/i18n.h"
+#include "util/sanitize.h"
 #include "util/validate.h"
 #include "util/xalloc.h"
 
@@ -16,7 +17,7 @@
 static void
 say_file(const char *file, void *arg)
 {
-	fprintf(stderr, "%s %s\n", (const char *)arg, file);
+	sanitize_fprintf(stderr, "%s %s\n", (const char *)arg, file);
 }
 
 static int
@@ -42,14 +43,18 @@ history_consistent(const struct migration_list *list)
 	for (int i = 0; i < list->count; i++) {
 		const struct migration *m = &list->items[i];
 		if (m->applied_at && m->changed) {
-			fprintf(stderr, _("loket: %s was applied but its checksum no longer matches; "
-			                  "restore the file and put changes in a new migration\n"),
-			        m->name);
+			sanitize_fprintf(
+			    stderr,
+			    _("loket: %s was applied but its checksum no longer matches; "
+			      "restore the file and put changes in a new migration\n"),
+			    m->name);
 			ok = false;
 		} else if (!m->applied_at && m->version < last_applied) {
-			fprintf(stderr, _("loket: %s is numbered below a migration already applied (%03d); "
-			                  "give it a higher number\n"),
-			        m->name, last_applied);
+			sanitize_fprintf(
+			    stderr,
+			    _("loket: %s is numbered below a migration already applied (%03d); "
+			      "give it a higher number\n"),
+			    m->name, last_applied);
 			ok = false;
 		}
 	}
@@ -79,11 +84,12 @@ db_migrate(struct db *db)
 	if (!ok)
 		return failed(&err);
 	if (applied == 0)
-		printf(_("The schema is up to date.\n"));
+		sanitize_fprintf(stdout, _("The schema is up to date.\n"));
 	else
-		printf(ngettext("Applied %d migration.\n", "Applied %d migrations.\n",
-		                (unsigned long)applied),
-		       applied);
+		sanitize_fprintf(stdout,
+		                 ngettext("Applied %d migration.\n", "Applied %d migrations.\n",
+		                          (unsigned long)applied),
+		                 applied);
 	return CLI_OK;
 }
 
@@ -101,15 +107,18 @@ db_status(struct db *db)
 	for (int i = 0; i < list.count; i++) {
 		const struct migration *m = &list.items[i];
 		if (m->applied_at)
-			printf(_("%03d  %-28s applied %s by %s%s\n"), m->version, m->name, m->applied_at,
-			       m->applied_by, m->changed ? _("  (file changed since)") : "");
+			sanitize_fprintf(stdout, _("%03d  %-28s applied %s by %s%s\n"), m->version,
+			                 m->name, m->applied_at, m->applied_by,
+			                 m->changed ? _("  (file changed since)") : "");
 		else
-			printf(_("%03d  %-28s pending\n"), m->version, m->name), pending++;
+			sanitize_fprintf(stdout, _("%03d  %-28s pending\n"), m->version, m->name),
+			    pending++;
 	}
 	migration_list_free(&list);
-	printf(ngettext("%d migration pending.\n", "%d migrations pending.\n",
-	                (unsigned long)pending),
-	       pending);
+	sanitize_fprintf(
+	    stdout,
+	    ngettext("%d migration pending.\n", "%d migrations pending.\n", (unsigned long)pending),
+	    pending);
 	return CLI_OK;
 }
 
@@ -117,8 +126,8 @@ static void
 say_progress(long done, long total, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, _("generated %ld of %ld questions (%ld%%)\n"), done, total,
-	        total ? done * 100 / total : 100);
+	sanitize_fprintf(stderr, _("generated %ld of %ld questions (%ld%%)\n"), done, total,
+	                 total ? done * 100 / total : 100);
 }
 
 static int
@@ -147,7 +156,7 @@ db_seed(struct db *db, int argc, char **argv)
 	free(dir);
 	if (!ok)
 		return failed(&err);
-	printf(_("Seed data loaded.\n"));
+	sanitize_fprintf(stdout, _("Seed data loaded.\n"));
 	return CLI_OK;
 }
 
@@ -162,7 +171,7 @@ cli_db(const struct cli_globals *g, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (strcmp(sub, "seed") != 0 && argc > 2) {
-		fprintf(stderr, _("loket: db %s takes no arguments\n"), sub);
+		sanitize_fprintf(stderr, _("loket: db %s takes no arguments\n"), sub);
 		return CLI_USAGE;
 	}
 	struct db *db = NULL;

@@ -26,16 +26,16 @@ cli_print_db_error(const char *who, const struct db_error *err)
 {
 	const char *friendly = cli_constraint_message(err->constraint);
 	char *msg = sanitize_dup(friendly ? friendly : err->message, SANITIZE_DEFAULT);
-	fprintf(stderr, "%s: %s\n", who, msg);
+	sanitize_fprintf(stderr, "%s: %s\n", who, msg);
 	free(msg);
 	if (err->detail && !friendly) {
 		char *d = sanitize_dup(err->detail, SANITIZE_DEFAULT);
-		fprintf(stderr, _("detail: %s\n"), d);
+		sanitize_fprintf(stderr, _("detail: %s\n"), d);
 		free(d);
 	}
 	if (err->hint) {
 		char *h = sanitize_dup(err->hint, SANITIZE_DEFAULT);
-		fprintf(stderr, _("hint: %s\n"), h);
+		sanitize_fprintf(stderr, _("hint: %s\n"), h);
 		free(h);
 	}
 }

@@ -67,7 +67,7 @@ static void
 print_field(const char *label, const char *value)
 {
 	char *v = sanitize_dup(value ? value : "", SANITIZE_MULTILINE);
-	printf("%s: %s\n", label, v);
+	sanitize_fprintf(stdout, "%s: %s\n", label, v);
 	free(v);
 }
 
@@ -90,8 +90,9 @@ kb_cmd_show(struct db *db, const char *slug, int version)
 	const struct kb_version *v = version > 0 ? find_version(&vs, version)
 	                                         : (vs.count ? &vs.items[0] : NULL);
 	if (!v) {
-		fprintf(stderr, _("loket: kb show: no item '%s' (version %d) in your region\n"), slug,
-		        version);
+		sanitize_fprintf(stderr,
+		                 _("loket: kb show: no item '%s' (version %d) in your region\n"),
+		                 slug, version);
 		kb_versions_free(&vs);
 		return CLI_USAGE;
 	}
@@ -112,7 +113,7 @@ kb_cmd_show(struct db *db, const char *slug, int version)
 		print_field(_("State"), _("retired"));
 	putchar('\n');
 	char *b = sanitize_dup(v->body, SANITIZE_MULTILINE);
-	printf("%s\n", b);
+	sanitize_fprintf(stdout, "%s\n", b);
 	free(b);
 	kb_versions_free(&vs);
 	return CLI_OK;
@@ -126,12 +127,12 @@ kb_cmd_diff(struct db *db, const char *slug, int from, int to)
 	if (!kb_versions_by_slug(db, slug, &vs, &err))
 		return db_fail("kb diff", &err);
 	if (vs.count == 0) {
-		fprintf(stderr, _("loket: kb diff: no item '%s' in your region\n"), slug);
+		sanitize_fprintf(stderr, _("loket: kb diff: no item '%s' in your region\n"), slug);
 		kb_versions_free(&vs);
 		return CLI_USAGE;
 	}
 	if (vs.count == 1) {
-		fprintf(stderr, _("loket: kb diff: '%s' has only one version\n"), slug);
+		sanitize_fprintf(stderr, _("loket: kb diff: '%s' has only one version\n"), slug);
 		kb_versions_free(&vs);
 		return CLI_USAGE;
 	}
@@ -141,14 +142,14 @@ kb_cmd_diff(struct db *db, const char *slug, int from, int to)
 		from = to - 1;
 	const struct kb_version *a = find_version(&vs, from), *b = find_version(&vs, to);
 	if (!a || !b) {
-		fprintf(stderr, _("loket: kb diff: '%s' has versions 1 to %d\n"), slug,
-		        vs.items[0].version_no);
+		sanitize_fprintf(stderr, _("loket: kb diff: '%s' has versions 1 to %d\n"), slug,
+		                 vs.items[0].version_no);
 		kb_versions_free(&vs);
 		return CLI_USAGE;
 	}
 	char *text = kb_version_diff(a, b);
 	char *safe = sanitize_dup(text, SANITIZE_MULTILINE);
-	printf("%s: %s\n", slug, safe);
+	sanitize_fprintf(stdout, "%s: %s\n", slug, safe);
 	free(safe);
 	free(text);
 	kb_versions_free(&vs);
@@ -163,7 +164,7 @@ kb_cmd_retire(struct db *db, const char *slug, bool retire)
 	if (!kb_versions_by_slug(db, slug, &vs, &err))
 		return db_fail("kb retire", &err);
 	if (vs.count == 0) {
-		fprintf(stderr, _("loket: kb: no item '%s' in your region\n"), slug);
+		sanitize_fprintf(stderr, _("loket: kb: no item '%s' in your region\n"), slug);
 		kb_versions_free(&vs);
 		return CLI_USAGE;
 	}
@@ -171,9 +172,10 @@ kb_cmd_retire(struct db *db, const char *slug, bool retire)
 	kb_versions_free(&vs);
 	if (!ok)
 		return db_fail("kb retire", &err);
-	printf(retire ? _("%s retired: it is no longer suggested; its history stays.\n")
-	              : _("%s is back in use.\n"),
-	       slug);
+	sanitize_fprintf(stdout,
+	                 retire ? _("%s retired: it is no longer suggested; its history stays.\n")
+	                        : _("%s is back in use.\n"),
+	                 slug);
 	return CLI_OK;
 }
 
@@ -206,11 +208,11 @@ kb_cmd_import(struct db *db, const char *path)
 	char *json = NULL;
 	size_t len = 0;
 	if (!file_read(path, &json, &len)) {
-		fprintf(stderr, _("loket: kb import: cannot read %s\n"), path);
+		sanitize_fprintf(stderr, _("loket: kb import: cannot read %s\n"), path);
 		return CLI_USAGE;
 	}
 	if (strlen(json) != len) {
-		fprintf(stderr, _("loket: kb import: %s is not a text file\n"), path);
+		sanitize_fprintf(stderr, _("loket: kb import: %s is not a text file\n"), path);
 		free(json);
 		return CLI_USAGE;
 	}
@@ -219,7 +221,7 @@ kb_cmd_import(struct db *db, const char *path)
 	bool ok = kb_import(db, json, &res, &err);
 	free(json);
 	if (!ok) {
-		fprintf(stderr, _("loket: kb import: %s: nothing was imported.\n"), path);
+		sanitize_fprintf(stderr, _("loket: kb import: %s: nothing was imported.\n"), path);
 		return db_fail("kb import", &err);
 	}
 	int n[4] = {0};
@@ -230,11 +232,14 @@ kb_cmd_import(struct db *db, const char *path)
 		                                                                 : 3;
 		n[k]++;
 		if (k != 2)
-			printf("%-40s %s\n", res.items[i].slug,
-			       k == 0 ? _("created") : k == 1 ? _("new version") : _("retired"));
+			sanitize_fprintf(stdout, "%-40s %s\n", res.items[i].slug,
+			                 k == 0   ? _("created")
+			                 : k == 1 ? _("new version")
+			                          : _("retired"));
 	}
-	printf(_("Imported: %d new, %d with a new version, %d unchanged, %d retired.\n"), n[0], n[1],
-	       n[2], n[3]);
+	sanitize_fprintf(stdout,
+	                 _("Imported: %d new, %d with a new version, %d unchanged, %d retired.\n"),
+	                 n[0], n[1], n[2], n[3]);
 	kb_import_result_free(&res);
 	return CLI_OK;
 }
@@ -285,7 +290,9 @@ cli_kb(const struct cli_globals *g, int argc, char **argv)
 		case 'T': {
 			long v = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || v < 0 || v > 100000) {
-				fprintf(stderr, _("loket: kb %s: not a whole number: %s\n"), cmd, optarg);
+				sanitize_fprintf(stderr,
+				                 _("loket: kb %s: not a whole number: %s\n"), cmd,
+				                 optarg);
 				return CLI_USAGE;
 			}
 			*(c == 'd' ? &days : c == 'v' ? &version : c == 'F' ? &from : &to) = (int)v;
@@ -293,7 +300,8 @@ cli_kb(const struct cli_globals *g, int argc, char **argv)
 		}
 		case 'f':
 			if (!out_format_parse(optarg, &fmt)) {
-				fprintf(stderr, _("loket: kb %s: unknown format '%s'\n"), cmd, optarg);
+				sanitize_fprintf(stderr, _("loket: kb %s: unknown format '%s'\n"),
+				                 cmd, optarg);
 				return CLI_USAGE;
 			}
 			break;
@@ -312,7 +320,7 @@ cli_kb(const struct cli_globals *g, int argc, char **argv)
 	                  strcmp(cmd, "retire") == 0 || strcmp(cmd, "restore") == 0;
 	bool exp = strcmp(cmd, "export") == 0, imp = strcmp(cmd, "import") == 0;
 	if (!list && !review && !needs_slug && !exp && !imp) {
-		fprintf(stderr, _("loket: kb: unknown command '%s'\n"), cmd);
+		sanitize_fprintf(stderr, _("loket: kb: unknown command '%s'\n"), cmd);
 		kb_usage();
 		return CLI_USAGE;
 	}

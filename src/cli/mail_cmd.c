@@ -27,7 +27,7 @@ cli_case_mail(const struct cli_globals *g, int argc, char **argv)
 	struct conf *c = conf_load_default(&error);
 	struct summary_mail_config m;
 	if (!c || !summary_mail_config(c, &m, &error)) {
-		fprintf(stderr, "loket: case mail: %s\n", error);
+		sanitize_fprintf(stderr, "loket: case mail: %s\n", error);
 		free(error);
 		conf_free(&c);
 		return CLI_USAGE;
@@ -44,28 +44,32 @@ cli_case_mail(const struct cli_globals *g, int argc, char **argv)
 	char *safe_to = to ? sanitize_dup(to, SANITIZE_DEFAULT) : NULL;
 	switch (st) {
 	case MAIL_SENT:
-		printf(_("Question %ld: summary sent to %s (Message-ID <%s>).\n"), number, safe_to, id);
+		sanitize_fprintf(stdout, _("Question %ld: summary sent to %s (Message-ID <%s>).\n"),
+		                 number, safe_to, id);
 		rc = CLI_OK;
 		break;
 	case MAIL_NOT_ALLOWED:
 		if (error)
-			fprintf(stderr, "loket: case mail: %s\n", error);
+			sanitize_fprintf(stderr, "loket: case mail: %s\n", error);
 		else
 			cli_print_db_error("case mail", &err);
 		fputs(_("Nothing was sent.\n"), stderr);
 		rc = CLI_USAGE;
 		break;
 	case MAIL_FAILED:
-		fprintf(stderr, _("loket: case mail: question %ld: %s\nThe failure is recorded in the "
-		                  "history; send again with: loket case mail %ld\n"),
-		        number, error, number);
+		sanitize_fprintf(
+		    stderr,
+		    _("loket: case mail: question %ld: %s\nThe failure is recorded in the "
+		      "history; send again with: loket case mail %ld\n"),
+		    number, error, number);
 		rc = CLI_REMOTE;
 		break;
 	case MAIL_DB_ERROR:
 		cli_print_db_error("case mail", &err);
 		if (error == NULL && to != NULL)
-			fprintf(stderr, _("The summary was sent to %s, but recording it failed.\n"),
-			        safe_to);
+			sanitize_fprintf(
+			    stderr, _("The summary was sent to %s, but recording it failed.\n"),
+			    safe_to);
 		rc = cli_exit_for(&err);
 		break;
 	}

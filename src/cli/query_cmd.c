@@ -43,8 +43,8 @@ print_parse_error(const char *expr, const struct query_error *err)
 	char *before = xstrndup(expr, bytes);
 	char *before_shown = sanitize_dup(before, SANITIZE_DEFAULT);
 	int pad = text_width(before_shown);
-	fprintf(stderr, "  %s\n  %*s^\n", shown, pad, "");
-	fprintf(stderr, _("loket: query: column %d: %s\n"), err->column, err->message);
+	sanitize_fprintf(stderr, "  %s\n  %*s^\n", shown, pad, "");
+	sanitize_fprintf(stderr, _("loket: query: column %d: %s\n"), err->column, err->message);
 	free(before_shown);
 	free(before);
 	free(shown);
@@ -162,7 +162,7 @@ run_report(struct db *db, const char *args, enum out_format format)
 	while (*args == ' ')
 		args++;
 	if (!report_parse(args, &o, msg, sizeof msg)) {
-		fprintf(stderr, _("loket: query: \\report: %s\n"), msg);
+		sanitize_fprintf(stderr, _("loket: query: \\report: %s\n"), msg);
 		return CLI_USAGE;
 	}
 	struct report r;
@@ -339,8 +339,10 @@ save_query(struct db *db, const char *args, const char *last)
 	             "ON CONFLICT (owner, name) DO UPDATE "
 	             "SET expr = EXCLUDED.expr, shared = EXCLUDED.shared, updated_at = now()",
 	             3, params, NULL, &err))
-		printf(shared ? _("Saved as %s, shared with the region.\n") : _("Saved as %s.\n"),
-		       name);
+		sanitize_fprintf(stdout,
+		                 shared ? _("Saved as %s, shared with the region.\n")
+		                        : _("Saved as %s.\n"),
+		                 name);
 	else
 		cli_print_db_error("loket", &err);
 	db_error_clear(&err);
@@ -366,11 +368,12 @@ run_saved(struct db *db, const char *args, enum out_format format, char **last)
 		cli_print_db_error("loket", &err);
 		rc = cli_exit_for(&err);
 	} else if (db_result_rows(r) == 0) {
-		fprintf(stderr, _("loket: query: no saved query '%s'; \\saved lists them\n"), name);
+		sanitize_fprintf(
+		    stderr, _("loket: query: no saved query '%s'; \\saved lists them\n"), name);
 		rc = CLI_USAGE;
 	} else {
 		char *expr = sanitize_dup(db_result_get(r, 0, 0), SANITIZE_DEFAULT);
-		printf("-- %s\n", expr);
+		sanitize_fprintf(stdout, "-- %s\n", expr);
 		free(expr);
 		rc = run(db, db_result_get(r, 0, 0), format);
 		if (rc == CLI_OK) {
@@ -432,7 +435,9 @@ shell(struct db *db, enum out_format format)
 		read_history(history);
 	codes_db = db;
 	if (isatty(STDIN_FILENO))
-		printf(_("loket query: type a query, \\help for the language, \\q to leave.\n"));
+		sanitize_fprintf(
+		    stdout,
+		    _("loket query: type a query, \\help for the language, \\q to leave.\n"));
 	int rc = CLI_OK;
 	char *line, *last = NULL;
 	while ((line = readline("loket> ")) != NULL) {
@@ -465,7 +470,8 @@ shell(struct db *db, enum out_format format)
 		} else if (strcmp(p, "\\saved") == 0) {
 			list_saved(db, format);
 		} else if (*p == '\\') {
-			fprintf(stderr, _("loket: query: unknown command '%s'; try \\help\n"), p);
+			sanitize_fprintf(stderr,
+			                 _("loket: query: unknown command '%s'; try \\help\n"), p);
 		} else if (*p) {
 			rc = run(db, p, format);
 			if (rc == CLI_OK) {

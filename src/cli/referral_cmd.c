@@ -6,11 +6,12 @@
 
 #include "cli/cli.h"
 #include "cli/errors.h"
-#include "util/output.h"
 #include "model/question.h"
 #include "model/referral.h"
 #include "model/referral_flow.h"
 #include "util/i18n.h"
+#include "util/output.h"
+#include "util/sanitize.h"
 #include "util/uuid.h"
 #include "util/xalloc.h"
 
@@ -51,8 +52,8 @@ parse(const char *cmd, int argc, char **argv, const char *allowed, bool wants_id
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == '?' || !strchr(allowed, c)) {
-			fprintf(stderr, _("loket: %s: option '%s' is not known here\n"), cmd,
-			        argv[optind - 1]);
+			sanitize_fprintf(stderr, _("loket: %s: option '%s' is not known here\n"),
+			                 cmd, argv[optind - 1]);
 			return false;
 		}
 		switch (c) {
@@ -70,13 +71,17 @@ parse(const char *cmd, int argc, char **argv, const char *allowed, bool wants_id
 		case 'l':
 			a->limit = atoi(optarg);
 			if (a->limit < 1 || a->limit > 10000) {
-				fprintf(stderr, _("loket: %s: --limit must be between 1 and 10000\n"), cmd);
+				sanitize_fprintf(
+				    stderr, _("loket: %s: --limit must be between 1 and 10000\n"),
+				    cmd);
 				return false;
 			}
 			break;
 		case 'f':
 			if (!out_format_parse(optarg, &a->format)) {
-				fprintf(stderr, _("loket: %s: --format must be table, csv or json\n"), cmd);
+				sanitize_fprintf(
+				    stderr, _("loket: %s: --format must be table, csv or json\n"),
+				    cmd);
 				return false;
 			}
 			break;
@@ -85,10 +90,13 @@ parse(const char *cmd, int argc, char **argv, const char *allowed, bool wants_id
 	int rest = argc - optind;
 	if (wants_id ? rest != 1 : rest != 0) {
 		if (wants_id)
-			fprintf(stderr, _("loket: %s needs one question number or referral id, e.g. '%s 12'\n"),
-			        cmd, cmd);
+			sanitize_fprintf(
+			    stderr,
+			    _("loket: %s needs one question number or referral id, e.g. '%s 12'\n"),
+			    cmd, cmd);
 		else
-			fprintf(stderr, _("loket: %s takes no arguments besides its options\n"), cmd);
+			sanitize_fprintf(
+			    stderr, _("loket: %s takes no arguments besides its options\n"), cmd);
 		return false;
 	}
 	a->id = wants_id ? argv[optind] : NULL;
@@ -99,7 +107,8 @@ static int
 failed(const struct db_error *err)
 {
 	if (strcmp(err->sqlstate, REFERRAL_TAKEN) == 0 && err->detail && *err->detail) {
-		fprintf(stderr, _("loket: this referral was already taken by %s\n"), err->detail);
+		sanitize_fprintf(stderr, _("loket: this referral was already taken by %s\n"),
+		                 err->detail);
 		return CLI_CONFLICT;
 	}
 	if (strcmp(err->sqlstate, "40001") == 0) {
@@ -109,7 +118,7 @@ failed(const struct db_error *err)
 		return CLI_CONFLICT;
 	}
 	if (strcmp(err->sqlstate, "02000") == 0) {
-		fprintf(stderr, "loket: %s\n", err->message);
+		sanitize_fprintf(stderr, "loket: %s\n", err->message);
 		return CLI_USAGE;
 	}
 	cli_print_db_error("loket", err);
@@ -173,7 +182,7 @@ ref_change(struct db *db, const char *cmd, const struct ref_args *a)
 	if (!ok)
 		rc = failed(&err);
 	else if (strcmp(cmd, "accept") == 0)
-		printf(_("Referral of question %d accepted.\n"), ref.number);
+		sanitize_fprintf(stdout, _("Referral of question %d accepted.\n"), ref.number);
 	db_error_clear(&err);
 	return rc;
 }
@@ -221,7 +230,7 @@ cli_referral(const struct cli_globals *g, int argc, char **argv)
 		db_close(&db);
 		return rc;
 	}
-	fprintf(stderr, _("loket: referral: unknown command '%s'\n"), argv[1]);
+	sanitize_fprintf(stderr, _("loket: referral: unknown command '%s'\n"), argv[1]);
 	return CLI_USAGE;
 }
 
@@ -280,10 +289,14 @@ cli_case_refer(const struct cli_globals *g, int argc, char **argv)
 		char *central = NULL;
 		db_error_clear(&err);
 		if (referral_central_name(db, &central, &err))
-			printf(_("Referred without personal data: the client contacts %s.\n"), central);
+			sanitize_fprintf(
+			    stdout, _("Referred without personal data: the client contacts %s.\n"),
+			    central);
 		free(central);
 	} else {
-		printf(_("Question %d referred, with the client's contact details.\n"), d.row.number);
+		sanitize_fprintf(stdout,
+		                 _("Question %d referred, with the client's contact details.\n"),
+		                 d.row.number);
 	}
 	db_error_clear(&err);
 	question_detail_free(&d);

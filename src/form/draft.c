@@ -59,8 +59,9 @@ encode(const struct form_draft *d)
 {
 	struct strbuf sb;
 	strbuf_init(&sb);
-	strbuf_addf(&sb, DRAFT_MAGIC "\nform %s\nid %s\nrole %s\nsaved %lld\n", d->form, d->id,
-	            d->role[0] ? d->role : "-", d->saved);
+	strbuf_addf(&sb, DRAFT_MAGIC "\nform %s\nid %s\nrole %s\ndatabase %s\nsaved %lld\n",
+	            d->form, d->id, d->role[0] ? d->role : "-", d->database[0] ? d->database : "-",
+	            d->saved);
 	for (int i = 0; i < d->values.n; i++) {
 		char *v = curl_easy_escape(NULL, d->values.values[i], (int)strlen(d->values.values[i]));
 		strbuf_addf(&sb, "v %s %s\n", d->values.names[i], v ? v : "");
@@ -125,6 +126,9 @@ decode_line(struct form_draft *out, char *line)
 	if (strncmp(line, "role ", 5) == 0)
 		return snprintf(out->role, sizeof out->role, "%s", strcmp(line + 5, "-") ? line + 5 : "") <
 		       (int)sizeof out->role;
+	if (strncmp(line, "database ", 9) == 0)
+		return snprintf(out->database, sizeof out->database, "%s",
+		                strcmp(line + 9, "-") ? line + 9 : "") < (int)sizeof out->database;
 	if (strncmp(line, "saved ", 6) == 0) {
 		out->saved = strtoll(line + 6, NULL, 10);
 		return true;
@@ -231,4 +235,11 @@ form_draft_clear(struct form_draft *d)
 {
 	form_values_clear(&d->values);
 	memset(d, 0, sizeof *d);
+}
+
+bool
+form_draft_is_for(const struct form_draft *d, const char *role, const char *database)
+{
+	return d->database[0] && strcmp(d->role, role ? role : "") == 0 &&
+	       strcmp(d->database, database ? database : "") == 0;
 }

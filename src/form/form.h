@@ -112,6 +112,7 @@ struct form_draft {
 	char form[FORM_MAX_NAME + 1];
 	char id[40];      /* the uuid the save will use: a retry never duplicates */
 	char role[64];    /* the database role it was typed as; offered only to it */
+	char database[96]; /* and the database (session.database): never in another */
 	long long saved;  /* time of the last change, seconds since the epoch */
 	struct form_values values;
 };
@@ -127,5 +128,8 @@ char **form_draft_list(const char *dir);
 void form_draft_list_free(char **ids);
 bool form_draft_remove(const char *dir, const char *id);
 void form_draft_clear(struct form_draft *d);
+/* Whether the draft was typed as this role in this database (a draft
+ * without a database, from before loket recorded it, is for none). */
+bool form_draft_is_for(const struct form_draft *d, const char *role, const char *database);
 
 #endif

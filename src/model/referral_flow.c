@@ -152,7 +152,7 @@ inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool 
            int limit, struct inbox_page *out, struct db_error *err)
 {
 	memset(out, 0, sizeof *out);
-	char t[8], lim[16];
+	char t[12], lim[16];
 	snprintf(t, sizeof t, "%d", (int)tab);
 	snprintf(lim, sizeof lim, "%d", limit + 1);
 	const char *params[] = {t, key ? key->deadline_key : NULL, key ? key->id : NULL, lim,

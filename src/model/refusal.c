@@ -76,8 +76,11 @@ derived(const char *name, struct refusal *out)
 		for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
 			size_t tl = strlen(tables[t]);
 			if (n > tl + sl + 1 && strncmp(name, tables[t], tl) == 0 && name[tl] == '_') {
-				snprintf(out->column, sizeof out->column, "%.*s", (int)(n - tl - 1 - sl),
-				         name + tl + 1);
+				size_t cl = n - tl - 1 - sl;
+				if (cl > sizeof out->column - 1)
+					cl = sizeof out->column - 1;
+				memcpy(out->column, name + tl + 1, cl);
+				out->column[cl] = '\0';
 				out->message = kinds[k].message;
 				return true;
 			}

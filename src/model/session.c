@@ -36,6 +36,22 @@ session_load(struct db *db, struct session *out, struct db_error *err)
 	const char *active = db_result_get(r, 0, 6);
 	out->is_advisor = active && strcmp(active, "t") == 0;
 	db_result_free(&r);
+	/* The cluster's system identifier (pg_control_system() is executable by
+	 * everyone unless an administrator revoked it) and the database's name:
+	 * what a draft belongs to besides its role. */
+	struct db_error ignored = {0};
+	if (db_query(db,
+	             "SELECT system_identifier::text || '/' || current_database() "
+	             "FROM pg_control_system()",
+	             0, NULL, &r, &ignored) ||
+	    db_query(db, "SELECT '?/' || current_database()", 0, NULL, &r, err))
+		out->database = xstrdup(db_result_get(r, 0, 0));
+	db_error_clear(&ignored);
+	db_result_free(&r);
+	if (!out->database) {
+		session_free(out);
+		return false;
+	}
 	return true;
 }
 
@@ -48,5 +64,6 @@ session_free(struct session *s)
 	free(s->org_name);
 	free(s->region);
 	free(s->roles);
+	free(s->database);
 	memset(s, 0, sizeof *s);
 }

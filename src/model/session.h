@@ -13,6 +13,7 @@ struct session {
 	char *org_name;
 	char *region;
 	char *roles; /* e.g. "advisor,central" */
+	char *database; /* which database: "system identifier/database name" */
 	bool is_advisor; /* has a row in advisor and is active */
 };
 

@@ -3,6 +3,7 @@
 
 #include "query/lang.h"
 #include "util/i18n.h"
+#include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -33,9 +34,11 @@ static bool
 fail(struct lexer *lx, const char *at, const char *fmt, const char *arg)
 {
 	lx->err->column = column_of(lx, at);
-	if (arg)
-		snprintf(lx->err->message, sizeof lx->err->message, gettext(fmt), arg);
-	else
+	if (arg) { /* the input's own text is echoed through the sanitiser */
+		char *safe = sanitize_dup(arg, SANITIZE_DEFAULT);
+		snprintf(lx->err->message, sizeof lx->err->message, gettext(fmt), safe);
+		free(safe);
+	} else
 		snprintf(lx->err->message, sizeof lx->err->message, "%s", gettext(fmt));
 	return false;
 }
@@ -224,7 +227,9 @@ query_parse(const char *text, struct query *out, struct query_error *err)
 		int f = field_of(name, n);
 		if (n == 0 || name[n] != ':' || f < 0) {
 			char word[48];
-			snprintf(word, sizeof word, "%.*s", (int)(n < 40 ? n : 40), name);
+			size_t w = n < 40 ? n : 40;
+			memcpy(word, name, w);
+			word[w] = '\0';
 			return fail(&lx, name,
 			            n && name[n] == ':'
 			                    ? N_("unknown field '%s': expected topic, org, group, channel, "

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <term.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int sig_pipe[2] = {-1, -1};
@@ -33,14 +35,56 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/* What a crash writes to give the terminal back, made at start-up from the
+ * terminal's own strings: attributes off, cursor visible, keypad mode and
+ * the alternate screen left, bracketed paste off.  And the terminal modes
+ * from before curses.  The handler may only use async-signal-safe calls
+ * (write, tcsetattr), never endwin() or stdio, which could be in the middle
+ * of what crashed. */
+static char crash_seq[256];
+static size_t crash_len;
+static struct termios crash_tio;
+static volatile sig_atomic_t crash_tio_saved;
+
+static void
+crash_add(const char *s)
+{
+	if (!s || s == (const char *)-1)
+		return;
+	for (; *s && crash_len < sizeof crash_seq - 1; s++) {
+		if (s[0] == '$' && s[1] == '<') { /* terminfo padding: $<5> */
+			const char *end = strchr(s, '>');
+			if (end) {
+				s = end;
+				continue;
+			}
+		}
+		crash_seq[crash_len++] = *s;
+	}
+}
+
+static void
+crash_prepare(void)
+{
+	crash_len = 0;
+	crash_add(tigetstr("sgr0"));
+	crash_add(tigetstr("cnorm"));
+	crash_add(tigetstr("rmkx"));
+	crash_add(tigetstr("rmcup"));
+	crash_add("\033[?2004l\r\n");
+}
+
 /* A crash still gives the terminal back before the default action. */
 static void
 on_fatal(int sig)
 {
 	if (curses_on) {
 		curses_on = 0;
-		endwin();
-		ui_bracketed_paste(false);
+		if (write(STDOUT_FILENO, crash_seq, crash_len) < 0) {
+			/* nothing more can be done */
+		}
+		if (crash_tio_saved)
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &crash_tio);
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -62,6 +106,11 @@ install_signals(void)
 	const int events[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGWINCH};
 	for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
 		sigaction(events[i], &sa, NULL);
+	/* its own stack, so that a stack overflow is handled too */
+	static char alt[64 * 1024];
+	stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt};
+	if (sigaltstack(&ss, NULL) == 0)
+		sa.sa_flags = SA_ONSTACK;
 	sa.sa_handler = on_fatal;
 	const int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
 	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
@@ -119,11 +168,13 @@ ui_start(void)
 		perror("loket: pipe");
 		return false;
 	}
+	crash_tio_saved = tcgetattr(STDIN_FILENO, &crash_tio) == 0;
 	if (!newterm(NULL, stdout, stdin)) {
-		fprintf(stderr, _("loket: cannot use terminal type '%s'\n"),
+		sanitize_fprintf(stderr, _("loket: cannot use terminal type '%s'\n"),
 		        getenv("TERM") ? getenv("TERM") : "");
 		return false;
 	}
+	crash_prepare();
 	curses_on = 1;
 	atexit(ui_stop);
 	raw();

@@ -5,6 +5,8 @@
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool
@@ -112,4 +114,19 @@ sanitize_dup(const char *s, unsigned flags)
 	if (s)
 		sanitize_text(&sb, s, strlen(s), flags);
 	return strbuf_detach(&sb);
+}
+
+void
+sanitize_fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	struct strbuf sb;
+	strbuf_init(&sb);
+	sanitize_text(&sb, raw, strlen(raw), SANITIZE_MULTILINE);
+	fwrite(sb.buf, 1, sb.len, f);
+	strbuf_free(&sb);
+	free(raw);
 }

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/strbuf.h"
 
@@ -31,5 +32,10 @@ void sanitize_text(struct strbuf *out, const char *s, size_t len, unsigned flags
 char *sanitize_dup(const char *s, unsigned flags);
 /* True when code point cp would be replaced (is invisible or a control). */
 bool sanitize_is_unsafe(uint32_t cp);
+/* printf to f through the sanitiser (with SANITIZE_MULTILINE): for messages
+ * that echo a command-line argument, the database's or a server's text.
+ * The format's own newlines stay; nothing an argument holds can reach the
+ * terminal as a control. */
+void sanitize_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -228,7 +228,7 @@ parse_amount(const char *v, char *out, size_t size)
 		w++;
 	if (strlen(w) > 9)
 		return false;
-	snprintf(out, size, "%s.%02d", w, cents);
+	snprintf(out, size, "%.9s.%02u", w, (unsigned)cents % 100u);
 	return true;
 }
 

@@ -1587,6 +1587,8 @@ view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 		snprintf(s->draft.form, sizeof s->draft.form, "%s", name);
 		uuid_generate(s->draft.id);
 		snprintf(s->draft.role, sizeof s->draft.role, "%s", who->role ? who->role : "");
+		snprintf(s->draft.database, sizeof s->draft.database, "%s",
+		         who->database ? who->database : "");
 		if (ctx->open_question[0]) {
 			char number[16];
 			snprintf(number, sizeof number, "%d", ctx->open_question_number);

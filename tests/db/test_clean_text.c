@@ -164,6 +164,69 @@ START_TEST(cli_says_why_in_words)
 }
 END_TEST
 
+/* sql/027: a catalogue's link is a web address without controls, whoever
+ * stores it (here the catalogue sync, as the knowledge editor). */
+static const char *
+sync_page(const char *link)
+{
+	static char body[512];
+	snprintf(body, sizeof body,
+	         "{\"hasNextPage\": false, \"items\": [{\"offeringId\": "
+	         "\"a1b2c3d4-0000-4000-8000-000000000001\", \"offeringType\": \"course\", "
+	         "\"name\": [{\"language\": \"nl-NL\", \"value\": \"Cursus\"}], \"link\": \"%s\"}]}",
+	         link);
+	return body;
+}
+
+START_TEST(catalogue_link_holds_no_control)
+{
+	struct db *ed = dbtest_connect(dbname, "editor_demo");
+	const char *bad[] = {"https://x.example/\\u001b]52;c;aGk=\\u0007",
+	                     "https://x.example/\\u009b2J", "https://x.example/\\u202eabc"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char sync[32];
+		snprintf(sync, sizeof sync, "%ld",
+		         dbtest_long(ed, "SELECT loket.offering_sync_begin('https://example.test/o')", 0,
+		                     NULL));
+		const char *p[] = {sync, sync_page(bad[i])};
+		struct db_error err = {0};
+		ck_assert_msg(!db_query(ed, "SELECT * FROM loket.offering_sync_page($1::bigint, 1, $2)",
+		                        2, p, NULL, &err),
+		              "stored: %s", bad[i]);
+		ck_assert_str_eq(err.sqlstate, "23514");
+		ck_assert_str_eq(err.constraint, "offering_link_clean");
+		db_error_clear(&err);
+	}
+	ck_assert_int_eq(dbtest_long(ed, "SELECT count(*) FROM loket.offering", 0, NULL), 0);
+	char sync[32];
+	snprintf(sync, sizeof sync, "%ld",
+	         dbtest_long(ed, "SELECT loket.offering_sync_begin('https://example.test/o')", 0, NULL));
+	const char *p[] = {sync, sync_page("https://x.example/cursus?id=1")};
+	dbtest_ok(ed, "SELECT * FROM loket.offering_sync_page($1::bigint, 1, $2)", 2, p);
+	/* nor by hand, as the editor may write offerings */
+	const char *q[] = {"https://x.example/\x1b]0;x\x07"};
+	dbtest_fails(ed, "UPDATE loket.offering SET link = $1", 1, q, "23514");
+	db_close(&ed);
+}
+END_TEST
+
+/* An unknown field in a query's jsonb (psql can send any) is refused as
+ * such, not as a syntax error that shows the generated SQL. */
+START_TEST(query_unknown_field_is_named)
+{
+	const char *p[] = {"{\"terms\": [{\"field\": \"bogus\", \"values\": [\"x\"]}]}"};
+	const char *sql[] = {"SELECT * FROM loket.query_rows($1::jsonb)",
+	                     "SELECT * FROM loket.query_count($1::jsonb)"};
+	for (int i = 0; i < 2; i++) {
+		struct db_error err = {0};
+		ck_assert(!db_query(kvk, sql[i], 1, p, NULL, &err));
+		ck_assert_str_eq(err.sqlstate, "22023");
+		ck_assert_msg(strstr(err.message, "unknown field bogus") != NULL, "%s", err.message);
+		db_error_clear(&err);
+	}
+}
+END_TEST
+
 static Suite *
 clean_text_suite(void)
 {
@@ -175,6 +238,8 @@ clean_text_suite(void)
 	tcase_add_test(t, knowledge_columns_have_the_rule);
 	tcase_add_test(t, database_and_forms_refuse_the_same);
 	tcase_add_test(t, cli_says_why_in_words);
+	tcase_add_test(t, catalogue_link_holds_no_control);
+	tcase_add_test(t, query_unknown_field_is_named);
 	suite_add_tcase(s, t);
 	return s;
 }
