@@ -171,6 +171,12 @@ run_report(struct db *db, const char *args, enum out_format format)
 	if (report_run(db, &o, chart_utf8(), &r, &err)) {
 		report_write(stdout, &r, format, isatty(STDOUT_FILENO));
 		report_free(&r);
+	} else if (strcmp(err.sqlstate, "42501") == 0) {
+		/* not PostgreSQL's "permission denied for function report_volume" */
+		fputs(_("loket: query: the reports are for supervisors, and the role you logged in as "
+		        "is not one.\n"),
+		      stderr);
+		rc = CLI_USAGE;
 	} else {
 		cli_print_db_error("loket", &err);
 		rc = cli_exit_for(&err);

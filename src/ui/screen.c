@@ -284,6 +284,23 @@ ui_put(WINDOW *w, int y, int x, int width, const char *raw)
 	free(clean);
 }
 
+void
+ui_put_line(WINDOW *w, int y, int x, int width, const char *raw)
+{
+	char *line = xstrdup(raw ? raw : "");
+	char *o = line;
+	for (const char *p = line; *p; p++) {
+		bool gap = *p == '\n' || (*p == '\r' && p[1] == '\n');
+		if (!gap)
+			*o++ = *p;
+		else if (o > line && o[-1] != ' ')
+			*o++ = ' '; /* a line break, or several, read as one blank */
+	}
+	*o = '\0';
+	ui_put(w, y, x, width, line);
+	free(line);
+}
+
 /* How many bytes of s go on one line of width columns: all that fit, but
  * broken after the last blank when a word would be cut. */
 static size_t

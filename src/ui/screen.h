@@ -44,6 +44,10 @@ void ui_style(WINDOW *w, enum ui_style style, bool on);
 /* Draw raw text (anything a person typed) at y,x in exactly width columns:
  * sanitised, cut with "…" when too long, padded with blanks. */
 void ui_put(WINDOW *w, int y, int x, int width, const char *raw);
+/* The same for the first line of a text that may have several, as in a
+ * list: its line breaks (LF, CR LF) are read as blanks; everything else as
+ * ui_put shows it (a lone CR as a symbol). */
+void ui_put_line(WINDOW *w, int y, int x, int width, const char *raw);
 /* The same for text that may run over several lines: wraps at width, at
  * blanks (a word longer than the line is cut), and no wrapped line starts
  * with a blank; a line of text that starts with blanks keeps that indent on

@@ -725,7 +725,9 @@ finish(struct aanbod_state *s, struct view_ctx *ctx)
 		s->failed = true;
 		return VIEW_REDRAW; /* stay: nothing marked is lost */
 	}
-	view_message(ctx, _("Question %d: %d offering(s) recorded as information given."),
+	view_message(ctx,
+	             ngettext("Question %d: %d offering recorded as information given.",
+	                      "Question %d: %d offerings recorded as information given.", s->nmarked),
 	             s->number, s->nmarked);
 	ctx->refresh = true;
 	return VIEW_BACK;

@@ -348,7 +348,7 @@ inbox_draw(const void *state, WINDOW *w, const struct view_area *area)
 		ui_put(w, y, cx += wn, wfrom - 1, r->from_org_name);
 		ui_put(w, y, cx += wfrom, wreason - 1, r->reason);
 		ui_put(w, y, cx += wreason, wdue - 1, due);
-		ui_put(w, y, cx += wdue, wtext, r->text);
+		ui_put_line(w, y, cx += wdue, wtext, r->text);
 		if (i == s->cursor)
 			ui_style(w, UI_SELECTED, false);
 		else if (overdue)

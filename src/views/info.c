@@ -65,7 +65,10 @@ finish(struct info_state *s, struct view_ctx *ctx)
 		return VIEW_REDRAW; /* stay: nothing marked is lost */
 	}
 	if (n > 0)
-		view_message(ctx, _("Question %d: %d item(s) of information recorded."), s->number, n);
+		view_message(ctx,
+		             ngettext("Question %d: %d item of information recorded.",
+		                      "Question %d: %d items of information recorded.", n),
+		             s->number, n);
 	ctx->refresh = true;
 	return VIEW_BACK;
 }

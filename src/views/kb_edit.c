@@ -164,12 +164,39 @@ load_versions(struct kb_edit_state *s, struct view_ctx *ctx)
 	return true;
 }
 
+/* The item being read, whole (the caller frees). */
+static char *
+reading_text(const struct kb_edit_state *s)
+{
+	const struct kb_version *v = &s->cur.items[0];
+	char from[11], review[11];
+	dmy(v->valid_from, from);
+	dmy(v->review_by, review);
+	return xasprintf(
+	    "%s\n\n%s\n\n%s\n\n%s %s\n%s %s\n%s %s\n%s %s - %s\n%s %d (%s, %s)%s%s", v->title,
+	    v->tell_client, v->body, _("Topics:"), v->topics, _("Audience:"),
+	    v->audience[0] ? v->audience : _("everyone"), _("Link:"), v->link[0] ? v->link : "-",
+	    _("Valid:"), from, review, _("Version:"), v->version_no, v->created_by, v->created_at,
+	    v->retired ? "\n" : "", v->retired ? _("This item is retired.") : "");
+}
+
+/* The furthest a text of wrapped lines scrolls in the area. */
+static int
+text_max_top(const char *text, const struct view_area *area)
+{
+	int lines = ui_put_wrapped(NULL, 0, 1, area->cols - 2, text, 0, 0);
+	return lines > area->rows ? lines - area->rows : 0;
+}
+
 static int
 kbe_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
 	struct kb_edit_state *s = state;
 	if (s->reading) {
-		if (view_scroll(&s->read_top, cmd, area->rows, -1))
+		char *all = reading_text(s);
+		int max_top = text_max_top(all, area);
+		free(all);
+		if (view_scroll(&s->read_top, cmd, area->rows, max_top))
 			return VIEW_REDRAW;
 		if (cmd == CMD_BACK || cmd == CMD_OPEN) {
 			s->reading = false;
@@ -282,16 +309,7 @@ state_label(const struct kb_item *it)
 static void
 draw_reading(const struct kb_edit_state *s, WINDOW *w, const struct view_area *area)
 {
-	const struct kb_version *v = &s->cur.items[0];
-	char from[11], review[11];
-	dmy(v->valid_from, from);
-	dmy(v->review_by, review);
-	char *all = xasprintf(
-	    "%s\n\n%s\n\n%s\n\n%s %s\n%s %s\n%s %s\n%s %s - %s\n%s %d (%s, %s)%s%s", v->title,
-	    v->tell_client, v->body, _("Topics:"), v->topics, _("Audience:"),
-	    v->audience[0] ? v->audience : _("everyone"), _("Link:"), v->link[0] ? v->link : "-",
-	    _("Valid:"), from, review, _("Version:"), v->version_no, v->created_by, v->created_at,
-	    v->retired ? "\n" : "", v->retired ? _("This item is retired.") : "");
+	char *all = reading_text(s);
 	ui_put_wrapped(w, area->y, 1, area->cols - 2, all, s->read_top, area->rows);
 	free(all);
 }
@@ -423,7 +441,8 @@ kbv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vie
 	if (s->showing) {
 		if (cmd == CMD_BACK || cmd == CMD_OPEN)
 			s->showing = false;
-		else if (!view_scroll(&s->read_top, cmd, area->rows, -1))
+		else if (!view_scroll(&s->read_top, cmd, area->rows,
+		                      s->diff_text ? text_max_top(s->diff_text, area) : 0))
 			return 0;
 		return VIEW_REDRAW;
 	}

@@ -334,7 +334,7 @@ draw_cells(WINDOW *w, int y, const int width[NCOLUMNS], const char *const text[N
 {
 	for (int i = 0, x = 0; i < NCOLUMNS; x += width[i], i++)
 		if (width[i] > 0)
-			ui_put(w, y, x, width[i], text[i]);
+			ui_put_line(w, y, x, width[i], text[i]);
 }
 
 static void
