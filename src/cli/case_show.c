@@ -58,11 +58,12 @@ print_text_block(const char *text)
 static void
 print_shared(const struct question_referral *r)
 {
-	const char *label[] = {_("Urgency:"), _("Note:"),  _("Name:"),
-	                       _("Company:"), _("Phone:"), _("E-mail:")};
-	const char *value[] = {r->urgency,         r->note,          r->contact_name,
-	                       r->contact_company, r->contact_phone, r->contact_email};
-	for (int i = 0; i < 6; i++) {
+	const char *label[] = {_("Urgency:"), _("Note:"),  _("Name:"),   _("Company:"),
+	                       _("KvK number:"), _("Phone:"), _("E-mail:")};
+	const char *value[] = {r->urgency,         r->note,         r->contact_name,
+	                       r->contact_company, r->contact_kvk,  r->contact_phone,
+	                       r->contact_email};
+	for (int i = 0; i < 7; i++) {
 		if (!value[i])
 			continue;
 		char *v = sanitize_dup(value[i], SANITIZE_DEFAULT);
@@ -139,6 +140,7 @@ static const char *const show_json_sql =
 	"  'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object("
 	"       'contact', CASE WHEN r.consent_contact AND c.question_id IS NOT NULL THEN"
 	"         jsonb_build_object('name', c.name, 'company_name', c.company_name,"
+	"                            'kvk_number', c.kvk_number,"
 	"                            'phone', c.phone, 'email', c.email) END)"
 	"       ORDER BY r.created_at), '[]')"
 	"     FROM loket.referral r LEFT JOIN loket.client c ON c.question_id = r.question_id"

@@ -124,6 +124,7 @@ struct question_referral {
 	 * referral, as far as row-level security lets the role read them
 	 * (sender and target); NULL when none or not visible. */
 	char *contact_name, *contact_phone, *contact_email, *contact_company;
+	char *contact_kvk; /* the employer's KvK number, with consent */
 };
 
 struct question_event {

@@ -38,7 +38,8 @@ static const char *const referral_sql =
 	"       CASE WHEN r.consent_contact THEN c.name END, "
 	"       CASE WHEN r.consent_contact THEN c.phone END, "
 	"       CASE WHEN r.consent_contact THEN c.email END, "
-	"       CASE WHEN r.consent_contact THEN c.company_name END "
+	"       CASE WHEN r.consent_contact THEN c.company_name END, "
+	"       CASE WHEN r.consent_contact THEN c.kvk_number END "
 	"FROM loket.referral r "
 	"LEFT JOIN loket.organisation o ON o.code = r.to_org "
 	"LEFT JOIN loket.client c ON c.question_id = r.question_id "
@@ -217,6 +218,7 @@ load_lists(struct db *db, struct question_detail *d, struct db_error *err)
 		x->contact_phone = dup_or_null(db_result_get(r, i, 13));
 		x->contact_email = dup_or_null(db_result_get(r, i, 14));
 		x->contact_company = dup_or_null(db_result_get(r, i, 15));
+		x->contact_kvk = dup_or_null(db_result_get(r, i, 16));
 	}
 	db_result_free(&r);
 	if (!db_query(db, event_sql, 1, params, &r, err))
@@ -269,6 +271,7 @@ question_detail_free(struct question_detail *d)
 		free(d->referrals[i].contact_phone);
 		free(d->referrals[i].contact_email);
 		free(d->referrals[i].contact_company);
+		free(d->referrals[i].contact_kvk);
 	}
 	free(d->referrals);
 	for (int i = 0; i < d->nevents; i++) {

@@ -54,11 +54,12 @@ field(struct detail_state *s, const char *label, const char *value)
 static void
 contact_lines(struct detail_state *s, const struct question_referral *f)
 {
-	const char *label[] = {_("name:"), _("company:"), _("phone:"), _("e-mail:")};
-	const char *value[] = {f->contact_name, f->contact_company, f->contact_phone,
-	                       f->contact_email};
+	const char *label[] = {_("name:"), _("company:"), _("KvK number:"), _("phone:"),
+	                       _("e-mail:")};
+	const char *value[] = {f->contact_name, f->contact_company, f->contact_kvk,
+	                       f->contact_phone, f->contact_email};
 	add(s, false, "    %s", _("contact details (the client consented to pass them on):"));
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (value[i])
 			add(s, false, "      %-10s %s", label[i], value[i]);
 }

@@ -152,6 +152,9 @@ fields_close(struct form_state *s)
 	s->row = s->height = NULL;
 }
 
+static int choice_count(const struct form_state *s, int i);
+static const char *choice_label_at(const struct form_state *s, int i, int k);
+
 /* Columns left for a field after the label column. */
 static int
 room(const struct form_state *s, int cols)
@@ -177,7 +180,12 @@ field_width(const struct form_state *s, const struct form_field *f, int cols)
 		want = 21;
 		break;
 	case FORM_CHOICE:
-		want = 34;
+		want = 20; /* the longest label fits, as far as the room allows */
+		for (int k = 0; k < choice_count(s, (int)(f - s->def->fields)); k++) {
+			int w = text_width(choice_label_at(s, (int)(f - s->def->fields), k)) + 1;
+			if (w > want)
+				want = w;
+		}
 		break;
 	default:
 		break;
@@ -1618,6 +1626,8 @@ view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 	}
 	if (form_values_get(&s->draft.values, "_edit.number"))
 		s->title = xasprintf(_("Question %s: change"), value(s, "_edit.number"));
+	else if (*value(s, "_number") && strcmp(value(s, "_number"), "0") != 0)
+		s->title = xasprintf(_("%s · question %s"), def->title, value(s, "_number"));
 	ctx->edit_number = 0;
 	ctx->open_question[0] = '\0';
 	ctx->open_referral[0] = '\0';
