@@ -107,8 +107,13 @@ START_TEST(client_details)
 	client_fails(NULL, "06-1234567a", NULL, "now", "person");
 	client_fails(NULL, NULL, "1234", "now", "employer");
 	client_fails(NULL, NULL, "12345678", "now", "person"); /* KvK number for a person */
-	client_fails(NULL, NULL, NULL, "2999-01-01", "person"); /* consent in the future */
 	const char *p[] = {Q1};
+	/* consent in the future: an advisor's consent is dated by the server
+	 * (test_owned); loading data as the superuser is still checked */
+	dbtest_fails(admin,
+	             "INSERT INTO loket.client (question_id, kind, name, consent_at) "
+	             "VALUES ($1::uuid, 'person', 'Jan Jansen', '2999-01-01')",
+	             1, p, "23514");
 	dbtest_ok(kvk,
 	          "INSERT INTO loket.client (question_id, kind, name, email, phone, consent_at) "
 	          "VALUES ($1::uuid, 'person', 'Jan Jansen', 'jan@example.nl', '0612345678', now())",
@@ -122,11 +127,20 @@ END_TEST
 START_TEST(referral_outcome_matches_status)
 {
 	const char *p[] = {Q1};
+	/* an advisor gives neither (sql/024); loading data as the superuser is checked */
 	dbtest_fails(kvk,
 	             "INSERT INTO loket.referral (question_id, reason, status) "
 	             "VALUES ($1::uuid, 'advies', 'completed')",
-	             1, p, "23514");
+	             1, p, "42501");
 	dbtest_fails(kvk,
+	             "INSERT INTO loket.referral (question_id, reason, outcome) "
+	             "VALUES ($1::uuid, 'advies', 'advies_gegeven')",
+	             1, p, "42501");
+	dbtest_fails(admin,
+	             "INSERT INTO loket.referral (question_id, reason, status) "
+	             "VALUES ($1::uuid, 'advies', 'completed')",
+	             1, p, "23514");
+	dbtest_fails(admin,
 	             "INSERT INTO loket.referral (question_id, reason, outcome) "
 	             "VALUES ($1::uuid, 'advies', 'advies_gegeven')",
 	             1, p, "23514");

@@ -79,13 +79,14 @@ START_TEST(the_sender_cannot_do_the_targets_part)
 	                                  "'lwl_demo' AND accepted_at > now() - interval '1 hour'",
 	                             0, NULL),
 	                 1);
-	/* and a new referral cannot start half-way */
+	/* and a new referral cannot start half-way: an advisor cannot even name
+	 * those columns (sql/024) */
 	const char *n[] = {number};
 	dbtest_fails(kdb,
 	             "INSERT INTO loket.referral (question_id, reason, status, accepted_by) "
 	             "SELECT id, 'advies', 'accepted', 'kvk_demo' FROM loket.question "
 	             "WHERE number = $1::int",
-	             1, n, "23514");
+	             1, n, "42501");
 	/* the target cannot withdraw; the sender can, while it is open */
 	dbtest_fails(ldb, "UPDATE loket.referral SET status = 'withdrawn'", 0, NULL, "42501");
 	dbtest_ok(kdb, "UPDATE loket.referral SET status = 'withdrawn'", 0, NULL);
