@@ -115,7 +115,11 @@ run_parsed(struct db *db, const struct query *q, bool count, enum out_format for
 	char *sql = query_select(q, count);
 	const char *params[] = {spec};
 	struct db_result *r = NULL;
-	bool ok = db_query(db, sql, 1, params, &r, err);
+	/* a supervisor's count is logged first, committed on its own (sql/026);
+	 * for advisors this logs nothing */
+	bool ok = (!count || db_query(db, "SELECT loket.supervisor_ask('query', $1::jsonb)", 1,
+	                              params, NULL, err)) &&
+	          db_query(db, sql, 1, params, &r, err);
 	if (ok)
 		print_result(db, r, format);
 	db_result_free(&r);

@@ -606,6 +606,22 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 	return true;
 }
 
+/* Every figure a supervisor sees is logged before it is counted, in a
+ * statement (and transaction) of its own: the report functions answer only
+ * a question logged by a committed transaction (sql/026).  For anyone else
+ * this logs nothing.  False, with err, when the log cannot be written. */
+static bool
+ask(struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	const char *p[] = {report_names[o->kind], o->since, o->until, report_dims[o->dim],
+	                   o->monthly ? "month" : "week"};
+	return db_query(db,
+	                "SELECT loket.supervisor_ask($1, CASE WHEN $1 = 'volume' "
+	                "  THEN jsonb_build_array($4::text, $5::text, $2::date, $3::date) "
+	                "  ELSE jsonb_build_array($2::date, $3::date) END)",
+	                5, p, NULL, err);
+}
+
 bool
 report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct report *out,
            struct db_error *err)
@@ -629,6 +645,8 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 	snprintf(o.until, sizeof o.until, "%s", db_result_get(res, 0, 1));
 	snprintf(c.held, sizeof c.held, "<%s", db_result_get(res, 0, 2) ? db_result_get(res, 0, 2) : "5");
 	db_result_free(&res);
+	if (o.kind != REPORT_COUNT && !ask(db, &o, err))
+		return false;
 	static const char *const titles[] = {
 		N_("Volume by %s"),         N_("Referral funnel"),         N_("Pick-up times"),
 		N_("Consistency between vindplaatsen"), N_("Demand signals"), N_("Knowledge items")};

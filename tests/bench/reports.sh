@@ -130,6 +130,14 @@ verdict() {
 
 loket_q() { "$loket" -d "$sup" query -c "$1"; }
 
+# ask WHAT ARGS: log a report's question as loket does before it counts
+# (sql/026: the report functions answer only a logged question); ARGS are
+# SQL values for jsonb_build_array.
+ask() {
+    "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -U supervisor_demo -d loket_bench \
+        -c "SELECT loket.supervisor_ask('$1', jsonb_build_array($2))" >/dev/null
+}
+
 # report WHAT SQL: time `\report WHAT` and its SQL alone; one table line.
 report() {
     whole=$(median5 loket_q "\\report $1")
@@ -144,6 +152,9 @@ echo "== reports, as supervisor_demo (median of 5): the whole loket command, and
 printf '%s\n' "   by psql's \\timing, in a new session each time and in a warm one"
 printf '%-34s %12s %12s %12s   %-9s\n' "command" "loket" "SQL, new" "SQL, warm" "target"
 w="'$since', '$until'"
+ask volume "'topic', 'week', '$since'::date, '$until'::date"
+ask volume "'muni', 'month', '$msince'::date, '$until'::date"
+for r in funnel pickup consistency signals knowledge; do ask $r "'$since'::date, '$until'::date"; done
 report volume "SELECT * FROM loket.report_volume('topic', 'week', $w);"
 report "volume by muni by month" "SELECT * FROM loket.report_volume('muni', 'month', '$msince', '$until');"
 report funnel "SELECT * FROM loket.report_funnel($w) \\; SELECT * FROM loket.report_outcomes($w);"

@@ -253,22 +253,34 @@ START_TEST(query_language)
 	/* the region's administrator sets the threshold */
 	struct db *pg = dbtest_connect(dbname, "postgres");
 	dbtest_ok(pg, "UPDATE loket.region SET suppress_below = 2", 0, NULL);
+	/* counts are perturbed by their cell key (sql/026): kvk's 2 questions
+	 * are shown as 2 plus their noise, or <2; cnv's 1 is always <2 */
+	char want[256];
+	const char *kvk2 = dbtest_cell(pg, 2, "SELECT record_key FROM loket.question "
+	                                      "WHERE organisation = 'kvk'", 2);
+	const char *avond = dbtest_cell(pg, 2, "SELECT record_key FROM loket.question "
+	                                       "WHERE topic = 'opleiding'", 2);
 	db_close(&pg);
 	ck_assert_int_eq(dbtest_loket(sup, NULL, &out, &err, "query", "-c", "count by org",
 	                              "--format", "csv", NULL), 0);
-	ck_assert_str_eq(out, "org,count\r\nkvk,2\r\ncnv,<2\r\n");
+	snprintf(want, sizeof want,
+	         kvk2[0] == '<' ? "org,count\r\ncnv,<2\r\nkvk,<2\r\n" : "org,count\r\nkvk,%s\r\ncnv,<2\r\n",
+	         kvk2);
+	ck_assert_str_eq(out, want);
 	free(out), free(err);
 	/* Dutch stemming in quoted text, OR with a comma, negation */
 	ck_assert_int_eq(dbtest_loket(sup, NULL, &out, &err, "query", "-c",
 	                              "\"avondopleidingen\" org:kvk,cnv -topic:financiering count",
 	                              "--format", "csv", NULL), 0);
-	ck_assert_str_eq(out, "count\r\n2\r\n");
+	snprintf(want, sizeof want, "count\r\n%s\r\n", avond);
+	ck_assert_str_eq(out, want);
 	free(out), free(err);
 	/* a supervisor asking for questions gets how many */
 	ck_assert_int_eq(dbtest_loket(sup, NULL, &out, &err, "query", "-c", "topic:opleiding top 1",
 	                              "--format", "json", NULL), 0);
 	ck_assert_msg(strstr(err, "counting instead") != NULL, "%s", err);
-	ck_assert_msg(strstr(out, "\"count\": 2") != NULL, "%s", out);
+	snprintf(want, sizeof want, avond[0] == '<' ? "\"count\": \"%s\"" : "\"count\": %s", avond);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
 	struct db *db = dbtest_connect(dbname, "postgres");
 	const char *p[] = {out};
 	ck_assert_int_eq(dbtest_long(db, "SELECT jsonb_array_length($1::jsonb)", 1, p), 1);

@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "db/db.h"
 
@@ -26,6 +27,20 @@ void dbtest_fails(struct db *db, const char *sql, int n, const char *const *para
                   const char *state);
 /* The first column of the first row as a long (statement must succeed). */
 long dbtest_long(struct db *db, const char *sql, int n, const char *const *params);
+/* The cell-key method (sql/026, doc/reports.md "Small counts"), written
+ * here again from the documentation rather than read from the database:
+ * the noise for a sum of record keys, and what a supervisor is shown for n
+ * rows whose record keys sum to keysum at threshold k ("<k" or the figure)
+ * in buf. */
+int dbtest_noise(long long keysum);
+const char *dbtest_shown(long n, long long keysum, int k, char *buf, size_t size);
+/* The same for the rows that `rows` selects (a query with a record_key
+ * column, run as db, a superuser), which must be n (the figure worked out
+ * by hand); the result is static storage, one of 16 in turn. */
+const char *dbtest_cell(struct db *db, long n, const char *rows, int k);
+/* Log a supervisor's question (loket.supervisor_ask) in its own transaction. */
+void dbtest_ask(struct db *sup, const char *what, const char *args_json);
+
 /* Run the loket binary with "-d conninfo" and args (NULL-terminated);
  * stdin from `input` (may be NULL).  Captures stdout and stderr into
  * malloc'ed strings.  Returns the exit status. */

@@ -167,3 +167,18 @@ tl_pid() {
 tl_sql() {
     "$PG_BINDIR/psql" -X -At -h "$tl_host" -U postgres -d "$tl_db" -c "$1"
 }
+
+# tl_shown N ROWS: what a supervisor sees for the N rows that the query ROWS
+# selects (with a record_key column), worked out here from their record keys
+# as reports.md ("Small counts", sql/026) describes it: N plus the noise of
+# the sum of the keys, or <5; 0 for none.  "not N rows" when ROWS are not N.
+tl_shown() {
+    [ "$(tl_sql "SELECT count(*) FROM ($2) r")" = "$1" ] || { echo "not $1 rows: $2"; return; }
+    tl_ck=$(( $(tl_sql "SELECT coalesce(sum(record_key), 0) FROM ($2) r") % 2147483648 ))
+    set -- "$1" -2 -1 -1 0 0 0 0 1 1 2
+    tl_n=$1
+    shift $(( tl_ck * 10 / 2147483648 + 1 ))
+    if [ "$tl_n" -eq 0 ]; then echo 0
+    elif [ "$tl_n" -lt 5 ] || [ $((tl_n + $1)) -lt 5 ]; then echo "<5"
+    else echo $((tl_n + $1)); fi
+}
