@@ -389,10 +389,17 @@ START_TEST(record_keys_are_the_servers)
 {
 	dbtest_fails(sup, "SELECT record_key FROM loket.question", 0, NULL, "42501");
 	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	/* naming the key is refused (the column-level grants of sql/024) ... */
+	dbtest_fails(kvk,
+	             "INSERT INTO loket.question (id, channel, client_group, topic, text, record_key) "
+	             "VALUES ('00000000-0000-0000-0000-0000000000c1', 'balie', 'werkende', 'evc', "
+	             "'Sleutel', 0)",
+	             0, NULL, "42501");
+	/* ... and without it the server gives one */
 	dbtest_ok(kvk,
-	          "INSERT INTO loket.question (id, channel, client_group, topic, text, record_key) "
+	          "INSERT INTO loket.question (id, channel, client_group, topic, text) "
 	          "VALUES ('00000000-0000-0000-0000-0000000000c1', 'balie', 'werkende', 'evc', "
-	          "'Sleutel', 0)",
+	          "'Sleutel')",
 	          0, NULL);
 	long key = dbtest_long(pg, "SELECT record_key FROM loket.question WHERE text = 'Sleutel'", 0,
 	                       NULL);
@@ -405,7 +412,7 @@ START_TEST(record_keys_are_the_servers)
 	ck_assert_int_eq(dbtest_long(pg, "SELECT record_key FROM loket.question WHERE text = 'Sleutel'",
 	                             0, NULL),
 	                 key);
-	/* 0 was asked for; a random key in [0, 2^31) came (1 in 2^31 to be 0) */
+	/* a random key in [0, 2^31) came (1 in 2^31 to be 0) */
 	ck_assert_int_ne(key, 0);
 	db_close(&kvk);
 }
