@@ -327,9 +327,22 @@ pattern_problem(const char *re)
 	if (strlen(re) > 200)
 		return "at most 200 characters";
 	bool in_class = false, after_repeat = false;
+	const char *first = NULL; /* in a bracket expression: where its members start */
 	for (const char *p = re; *p; p++) {
 		if (in_class) {
-			in_class = *p != ']' || p[-1] == '[' || (p[-1] == '^' && p[-2] == '[');
+			/* a ']' first (after '[' or '[^') is a member; "[:alpha:]", "[.x.]"
+			 * and "[=e=]" are members that hold a ']' of their own (the
+			 * fuzzer found "[][]...+++" slipping past a simpler scan) */
+			if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+				const char *end = p + 2;
+				while (*end && !(end[0] == p[1] && end[1] == ']'))
+					end++;
+				if (!*end)
+					return "an unfinished bracket expression";
+				p = end + 1;
+			} else if (*p == ']' && p != first) {
+				in_class = false;
+			}
 			continue;
 		}
 		bool repeat = *p == '*' || *p == '+' || *p == '?' || *p == '{';
@@ -347,6 +360,7 @@ pattern_problem(const char *re)
 			p++;
 		} else if (*p == '[') {
 			in_class = true;
+			first = p[1] == '^' ? p + 2 : p + 1;
 		}
 		after_repeat = repeat;
 	}

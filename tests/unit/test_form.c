@@ -131,8 +131,18 @@ START_TEST(errors_say_where_and_what)
 	            "t.form:7:10: expected a simpler pattern: a repetition may not follow");
 	parse_fails(HEAD "field a\n label \"A\"\n type text\n pattern \"(a{1,500})\"\n",
 	            "t.form:7:10: expected a simpler pattern: repetition counts");
+	/* ... and behind bracket expressions that hold ']' (fuzzer, 2026-12-04:
+	 * "[][]" hid the rest of the pattern from the check, 2 GB in regcomp) */
+	parse_fails(HEAD "field a\n label \"A\"\n type text\n pattern \"[][]x[]9{[]+++++\"\n",
+	            "t.form:7:10: expected a simpler pattern: a repetition may not follow");
+	parse_fails(HEAD "field a\n label \"A\"\n type text\n pattern \"[^]a]+++\"\n",
+	            "t.form:7:10: expected a simpler pattern: a repetition may not follow");
+	parse_fails(HEAD "field a\n label \"A\"\n type text\n pattern \"[[:digit:]]{5}+\"\n",
+	            "t.form:7:10: expected a simpler pattern: a repetition may not follow");
 	struct form_def *tame =
 		parse_ok(HEAD "field a\n label \"A\"\n type text\n pattern \"^[+*?]{2,8}[a-z]+$\"\n");
+	form_def_free(&tame);
+	tame = parse_ok(HEAD "field a\n label \"A\"\n type text\n pattern \"^[][:alpha:]+x]{1,3}$\"\n");
 	form_def_free(&tame);
 	/* Found by the fuzzer (they leaked): repeated attributes. */
 	parse_fails(HEAD "field a\n label \"A\"\n type choice\n choices table topic\n choices table x\n",
