@@ -14,18 +14,17 @@
 #include "util/sanitize.h"
 #include "util/trace.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/width.h"
 #include "util/xalloc.h"
 #include "views/views.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #define MIN_COLS 40
 #define MIN_ROWS 10
@@ -557,11 +556,9 @@ paste_key(struct app *app, int ch, bool is_char)
 		}
 		return; /* other keys in a paste are not text */
 	}
-	char buf[MB_LEN_MAX];
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	size_t n = wcrtomb(buf, (wchar_t)ch, &st);
-	if (n == (size_t)-1)
+	char buf[4];
+	size_t n = utf8_encode((uint32_t)ch, buf);
+	if (n == 0)
 		return;
 	if (app->paste.len + n > PASTE_MAX) {
 		app->paste_cut = true;

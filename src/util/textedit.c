@@ -1,6 +1,7 @@
 /* textedit.c: a field's exact text, its cursor, its limit and its layout. */
 #include "config.h"
 
+#include "util/number.h"
 #include "util/sanitize.h"
 #include "util/textedit.h"
 #include "util/utf8.h"
@@ -467,25 +468,11 @@ textedit_row_text(const struct textedit *t, const struct textedit_layout *l, int
 	return strbuf_detach(&sb);
 }
 
-static void
-grouped(size_t n, char sep, char *out, size_t size)
-{
-	char digits[32];
-	snprintf(digits, sizeof digits, "%zu", n);
-	size_t len = strlen(digits), o = 0;
-	for (size_t i = 0; i < len && o + 2 < size; i++) {
-		if (i > 0 && (len - i) % 3 == 0 && sep)
-			out[o++] = sep;
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
-}
-
 void
-textedit_count(const struct textedit *t, char sep, char *out, size_t size)
+textedit_count(const struct textedit *t, char *out, size_t size)
 {
 	char a[32], b[32];
-	grouped(t->length, sep, a, sizeof a);
-	grouped(t->max, sep, b, sizeof b);
+	num_format(a, sizeof a, (double)t->length, 0, true);
+	num_format(b, sizeof b, (double)t->max, 0, true);
 	snprintf(out, size, "%s/%s", a, b);
 }

@@ -99,7 +99,8 @@ bool textedit_down(struct textedit *t, const struct textedit_layout *l);
  * them), padded with blanks.  Caller frees. */
 char *textedit_row_text(const struct textedit *t, const struct textedit_layout *l, int row);
 
-/* "3.950/4.000": the count and the limit, grouped in thousands with sep. */
-void textedit_count(const struct textedit *t, char sep, char *out, size_t size);
+/* "3.950/4.000": the count and the limit, as people read figures
+ * (num_format). */
+void textedit_count(const struct textedit *t, char *out, size_t size);
 
 #endif

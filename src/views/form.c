@@ -30,6 +30,7 @@
 #include "util/strbuf.h"
 #include "util/i18n.h"
 #include "util/textedit.h"
+#include "util/utf8.h"
 #include "util/uuid.h"
 #include "util/validate.h"
 #include "util/width.h"
@@ -376,15 +377,12 @@ static int
 type_choice(struct form_state *s, struct view_ctx *ctx, int i, int ch)
 {
 	struct field_state *fs = &s->fs[i];
-	char c[8];
+	char c[4];
+	size_t n = utf8_encode((uint32_t)ch, c);
+	if (n == 0)
+		return VIEW_HANDLED;
 	struct strbuf sb;
 	strbuf_init(&sb);
-	wchar_t wc = (wchar_t)ch;
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	size_t n = wcrtomb(c, wc, &st);
-	if (n == (size_t)-1)
-		return VIEW_HANDLED;
 	strbuf_adds(&sb, fs->prefix);
 	strbuf_add(&sb, c, n);
 	int k = choice_by_prefix(s, i, sb.buf);
@@ -1086,7 +1084,7 @@ report_insert(struct form_state *s, struct view_ctx *ctx, const struct textedit_
 	const struct form_field *f = &s->def->fields[s->current];
 	const struct textedit *te = &s->fs[s->current].te;
 	char count[48];
-	textedit_count(te, '.', count, sizeof count);
+	textedit_count(te, count, sizeof count);
 	if (r->over_limit) {
 		view_message(ctx,
 		             ngettext("%s is full (%s characters): %zu character was not added.",
@@ -1298,11 +1296,9 @@ fv_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 	} else if (f->type == FORM_CHOICE) {
 		flags = type_choice(s, ctx, i, key);
 	} else {
-		char buf[8];
-		mbstate_t st;
-		memset(&st, 0, sizeof st);
-		size_t n = wcrtomb(buf, (wchar_t)key, &st);
-		flags = n == (size_t)-1 ? VIEW_HANDLED : insert(s, ctx, buf, n, false);
+		char buf[4]; /* curses gives the character's code point */
+		size_t n = utf8_encode((uint32_t)key, buf);
+		flags = n == 0 ? VIEW_HANDLED : insert(s, ctx, buf, n, false);
 	}
 	after_change(s, ctx, flags);
 	return flags | VIEW_REDRAW;
@@ -1414,7 +1410,7 @@ fv_draw(const void *state, WINDOW *w, const struct view_area *area)
 			size_t warn = te->max / 10 < 200 ? te->max / 10 : 200;
 			if (te->max >= COUNT_FROM && te->length + warn >= te->max) {
 				char count[48];
-				textedit_count(te, '.', count, sizeof count);
+				textedit_count(te, count, sizeof count);
 				int cy = s->height[i] > 1 ? y + 1 : y;
 				int cx = s->height[i] > 1 ? LABEL_COL : x + width + 2;
 				ui_style(w, te->length >= te->max ? UI_WARNING : UI_DIM, true);

@@ -22,7 +22,7 @@ trap 'rm -rf "$work"' EXIT
 case $target in
 form) sources="$top/src/form/parse.c $top/src/form/check.c $top/src/util/validate.c" ;;
 query) sources="$top/src/query/lang.c $top/src/util/strbuf.c $top/src/util/sanitize.c" ;;
-sanitize) sources="$top/src/util/sanitize.c $top/src/util/textedit.c $top/src/util/width.c $top/src/util/strbuf.c" ;;
+sanitize) sources="$top/src/util/sanitize.c $top/src/util/textedit.c $top/src/util/number.c $top/src/util/width.c $top/src/util/strbuf.c" ;;
 *) echo "run.sh: the target is form, query or sanitize" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2086

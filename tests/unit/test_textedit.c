@@ -256,12 +256,12 @@ START_TEST(limit_refuses_the_rest)
 	ck_assert_uint_eq(strlen(textedit_text(&t)), bytes);
 	ck_assert(strncmp(textedit_text(&t), text, bytes) == 0);
 	char count[32];
-	textedit_count(&t, '.', count, sizeof count);
+	textedit_count(&t, count, sizeof count);
 	ck_assert_str_eq(count, "4.000/4.000");
 	type(&t, "x");
 	ck_assert_uint_eq(t.length, 4000);
 	textedit_backspace(&t);
-	textedit_count(&t, '.', count, sizeof count);
+	textedit_count(&t, count, sizeof count);
 	ck_assert_str_eq(count, "3.999/4.000");
 	textedit_free(&t);
 	free(text);
