@@ -3,6 +3,7 @@
  * bars.  Handlers change state, then everything is drawn once per turn. */
 #include "config.h"
 
+#include "db/db.h"
 #include "tui.h"
 
 #include "form/form.h"
@@ -93,35 +94,8 @@ pop(struct app *app)
 }
 
 static void apply(struct app *app, int flags);
-static void open_form(struct app *app, const char *name, const char *draft_id);
 static void load_top(struct app *app);
-
-/* The central point's advisors work from the inbox. */
-static bool
-is_central(const struct app *app)
-{
-	return app->session.roles && strstr(app->session.roles, "central") != NULL;
-}
-
-/* The inbox: back to it when it is open underneath, else opened on top. */
-static void
-open_inbox(struct app *app)
-{
-	int at = -1;
-	for (int i = 0; i < app->depth; i++)
-		if (app->stack[i].ops->keys == KEYS_INBOX)
-			at = i;
-	if (at < 0) { /* on the first screen, so that Esc leads to the questions */
-		while (app->depth > 1)
-			pop(app);
-		push(app, view_inbox_new());
-	} else {
-		while (app->depth > at + 1)
-			pop(app);
-		app->ctx.refresh = true;
-	}
-	load_top(app);
-}
+static void count_unseen(struct app *app);
 
 static void
 load_top(struct app *app)
@@ -131,64 +105,92 @@ load_top(struct app *app)
 	apply(app, v->ops->load(v->state, &app->ctx, &area));
 }
 
-/* Act on what a handler returned. */
+/* Takes over f->carry. */
+static void
+open_form(struct app *app, struct nav_form *f)
+{
+	struct view v = view_form_new(&app->ctx, f);
+	if (!v.ops)
+		return;
+	push(app, v);
+	load_top(app);
+}
 
+/* A view asked for: on top; a `single` view (the central point's inbox) is
+ * gone back to when it is open underneath, else opened right above the
+ * first screen, so that Esc leads there. */
+static void
+open_view(struct app *app, struct view v)
+{
+	int at = -1;
+	for (int i = 0; v.ops->single && i < app->depth; i++)
+		if (app->stack[i].ops == v.ops)
+			at = i;
+	if (at >= 0) {
+		v.ops->free(v.state);
+		while (app->depth > at + 1)
+			pop(app);
+		app->ctx.stale = STALE_IN_PLACE;
+	} else {
+		while (v.ops->single && app->depth > 1)
+			pop(app);
+		push(app, v);
+	}
+	load_top(app);
+}
+
+/* Carry out the request a view made (ctx->nav); what it owns passes on. */
+static void
+take_nav(struct app *app)
+{
+	struct nav nav = app->ctx.nav;
+	memset(&app->ctx.nav, 0, sizeof app->ctx.nav);
+	struct view_area area = body_area();
+	struct view *top = top_view(app);
+	switch (nav.kind) {
+	case NAV_QUESTION:
+		push(app, view_detail_new(nav.number));
+		load_top(app);
+		break;
+	case NAV_FORM:
+		open_form(app, &nav.form);
+		break;
+	case NAV_VIEW:
+		open_view(app, nav.view);
+		nav.kind = NAV_NONE; /* taken */
+		break;
+	case NAV_ANSWER:
+		if (top->ops->answer)
+			apply(app, top->ops->answer(top->state, &app->ctx, &nav.answer, &area));
+		break;
+	case NAV_NONE:
+		break;
+	}
+	nav_clear(&nav);
+}
+
+/* Act on what a handler returned. */
 static void
 apply(struct app *app, int flags)
 {
 	if (!db_connected(app->db) && app->connected)
 		app->connected = false;
-	if (app->ctx.recount) {
-		app->ctx.recount = false;
-		app->unseen = app->ctx.unseen;
-	}
-	if ((flags & VIEW_QUIT) && top_view(app)->ops->keys == KEYS_LIST && is_central(app)) {
-		open_inbox(app); /* the central point's q goes back to its inbox first */
-	} else if (flags & VIEW_QUIT) {
+	if (flags & VIEW_RECOUNT)
+		count_unseen(app);
+	if ((flags & VIEW_QUIT) || ((flags & VIEW_BACK) && app->depth == 1 &&
+	                            top_view(app)->ops->back_leaves)) {
+		nav_clear(&app->ctx.nav);
 		app->quit = true;
-	} else if ((flags & VIEW_BACK) && app->depth == 1 &&
-	           (top_view(app)->ops->keys == KEYS_REPORT || top_view(app)->ops->keys == KEYS_KBEDIT)) {
-		app->quit = true; /* a supervisor's or editor's first screen: back is leaving */
-	} else if (flags & VIEW_BACK) {
+		return;
+	}
+	if (flags & VIEW_BACK) {
 		pop(app);
 		load_top(app);
-		if (flags & VIEW_NEW) { /* e.g. the information pane hands over to a referral */
-			char draft[sizeof app->ctx.open_draft];
-			snprintf(draft, sizeof draft, "%s", app->ctx.open_draft);
-			app->ctx.open_draft[0] = '\0';
-			open_form(app, app->ctx.open_form, draft[0] ? draft : NULL);
-		}
-		if ((flags & VIEW_PUSH) && app->ctx.next) {
-			struct view *next = app->ctx.next;
-			app->ctx.next = NULL;
-			push(app, *next);
-			free(next);
-			load_top(app);
-		}
-	} else if ((flags & VIEW_PUSH) && app->ctx.next) { /* on top, e.g. the conflict screen */
-		struct view *next = app->ctx.next;
-		app->ctx.next = NULL;
-		push(app, *next);
-		free(next);
-		load_top(app);
-	} else if (flags & VIEW_OPEN) {
-		push(app, view_detail_new(app->ctx.open_number));
-		load_top(app);
-	} else if (flags & VIEW_NEW) {
-		open_form(app, app->ctx.open_form, NULL);
-	} else if (flags & VIEW_HELP) {
-		push(app, view_help_new(top_view(app)->ops->keys));
 	}
-}
-
-static void
-open_form(struct app *app, const char *name, const char *draft_id)
-{
-	struct view v = view_form_new(&app->ctx, name, draft_id);
-	if (!v.ops)
-		return;
-	push(app, v);
-	load_top(app);
+	if (flags & VIEW_NAV)
+		take_nav(app);
+	else if (flags & VIEW_HELP)
+		push(app, view_help_new(top_view(app)->ops->keys));
 }
 
 /* A form left unfinished by a crash, a kill or a dropped SSH session comes
@@ -208,7 +210,9 @@ offer_draft(struct app *app)
 		form_draft_clear(&d);
 		if (!mine)
 			continue;
-		open_form(app, form, *id);
+		struct nav_form f = {.name = form};
+		snprintf(f.draft, sizeof f.draft, "%s", *id);
+		open_form(app, &f);
 		view_message(&app->ctx, "%s",
 		             _("An unfinished form was recovered: F10 saves it, Esc discards it."));
 		break;
@@ -217,16 +221,16 @@ offer_draft(struct app *app)
 	free(dir);
 }
 
-/* The screen a view belongs to: help, forms and the conflict screen are
- * about the screen underneath, and are named after it. */
-static const struct view *
-base_view(const struct app *app)
+/* The screen a view belongs to: views without a title of their own (help,
+ * forms, the conflict screen) are about the screen underneath, and are named
+ * after it. */
+static const struct view_ops *
+base_ops(const struct app *app)
 {
 	int i = app->depth - 1;
-	while (i > 0 && (app->stack[i].ops->keys == KEYS_HELP || app->stack[i].ops->keys == KEYS_FORM ||
-	                 app->stack[i].ops->keys == KEYS_CONFLICT))
+	while (i > 0 && !app->stack[i].ops->title)
 		i--;
-	return &app->stack[i];
+	return app->stack[i].ops;
 }
 
 static void
@@ -234,14 +238,9 @@ draw_title(const struct app *app)
 {
 	const struct view *v = &app->stack[app->depth - 1];
 	const char *pos = v->ops->position(v->state);
-	enum keys_context k = base_view(app)->ops->keys;
-	bool kb = k == KEYS_KBEDIT || k == KEYS_VERSIONS || k == KEYS_KNOWLEDGE;
-	const char *what = k == KEYS_REPORT   ? _("Reports on")
-	                   : k == KEYS_INBOX  ? _("Referrals to")
-	                   : kb               ? _("Knowledge base of")
-	                   : k == KEYS_AANBOD ? _("Training catalogue of")
-	                                      : _("Questions of");
-	bool region = k == KEYS_REPORT || kb || k == KEYS_AANBOD || !app->session.org_name;
+	const struct view_ops *base = base_ops(app);
+	const char *what = base->title ? _(base->title) : _("Questions of");
+	bool region = base->regional || !app->session.org_name;
 	char *left = xasprintf(" loket · %s %s", what,
 	                       region ? _("the region") : app->session.org_name);
 	int poswidth = (int)strlen(pos) > 0 ? 24 : 0;
@@ -401,17 +400,24 @@ on_news(struct app *app)
 	if (app->bell && app->unseen > before)
 		beep();
 	struct view *v = top_view(app);
-	if (v->ops->keys == KEYS_LIST || v->ops->keys == KEYS_INBOX) {
-		app->ctx.refresh = true;
-		load_top(app);
-	}
+	struct view_area area = body_area();
+	if (v->ops->news)
+		apply(app, v->ops->news(v->state, &app->ctx, &area));
 }
 
-/* Knowledge editors get the editing screen under K. */
-static bool
-is_editor(const struct app *app)
+/* Knowledge editors get the editing screen under K, others the browser. */
+static struct view
+knowledge_view(const struct app *app)
 {
-	return app->session.roles && strstr(app->session.roles, "editor") != NULL;
+	return session_has_role(&app->session, "editor") ? view_kb_edit_new() : view_knowledge_new();
+}
+
+/* A signal not tied to a question, from a screen that has none. */
+static void
+open_signal(struct app *app)
+{
+	struct nav n = nav_form("signal", "", 0);
+	open_form(app, &n.form);
 }
 
 static void
@@ -431,6 +437,75 @@ try_reconnect(struct app *app)
 	db_error_clear(&err);
 }
 
+/* A command the view on top may take (about its question), else the one
+ * of no view: a signal, the catalogue, help. */
+static void
+view_or(struct app *app, enum command cmd, void (*fallback)(struct app *))
+{
+	struct view *v = top_view(app);
+	struct view_area area = body_area();
+	int flags = v->ops->handle(v->state, &app->ctx, cmd, &area);
+	if (flags)
+		apply(app, flags);
+	else
+		fallback(app);
+}
+
+static void
+open_catalogue(struct app *app)
+{
+	open_view(app, view_aanbod_new("", 0));
+}
+
+static void
+open_help(struct app *app)
+{
+	push(app, view_help_new(top_view(app)->ops->keys));
+}
+
+static void
+no_refer(struct app *app)
+{
+	view_message(&app->ctx, "%s", _("Choose a question in the list first, then press r."));
+}
+
+static void
+open_inbox(struct app *app)
+{
+	if (session_has_role(&app->session, "central"))
+		open_view(app, view_inbox_new());
+	else
+		view_message(&app->ctx, "%s",
+		             _("The inbox is for the central point; your referrals show in the list."));
+}
+
+static void
+open_reports(struct app *app)
+{
+	if (session_has_role(&app->session, "supervisor"))
+		open_view(app, view_report_new());
+	else
+		view_message(&app->ctx, "%s", _("Reports are for supervisors."));
+}
+
+static void
+go_to(struct app *app, const char *arg)
+{
+	int number = 0;
+	if (sscanf(arg, "%d", &number) == 1 && number > 0) {
+		app->ctx.nav = nav_question(number);
+		apply(app, VIEW_NAV);
+	} else {
+		view_message(&app->ctx, "%s", _("Say :goto and a question number, e.g. :goto 12."));
+	}
+}
+
+static bool
+is_word(const char *word, const char *en, const char *nl)
+{
+	return strcmp(word, en) == 0 || strcmp(word, nl) == 0;
+}
+
 /* A ':' command line: new, refer, goto NUMBER, help, quit. */
 static void
 run_command(struct app *app, const char *line)
@@ -438,48 +513,26 @@ run_command(struct app *app, const char *line)
 	while (*line == ' ')
 		line++;
 	char word[16] = "";
-	int number = 0, n = 0;
+	int n = 0;
 	sscanf(line, "%15s %n", word, &n);
-	struct view_area area = body_area();
-	struct view *v = top_view(app);
-	if (strcmp(word, "new") == 0 || strcmp(word, "nieuw") == 0) {
-		open_form(app, "intake", NULL);
-	} else if (strcmp(word, "refer") == 0 || strcmp(word, "verwijs") == 0) {
-		int flags = v->ops->handle(v->state, &app->ctx, CMD_REFER, &area);
-		if (flags)
-			apply(app, flags);
-		else
-			view_message(&app->ctx, "%s", _("Choose a question in the list first, then press r."));
-	} else if (strcmp(word, "goto") == 0 || strcmp(word, "ga") == 0) {
-		if (sscanf(line + n, "%d", &number) == 1 && number > 0) {
-			app->ctx.open_number = number;
-			apply(app, VIEW_OPEN);
-		} else {
-			view_message(&app->ctx, "%s", _("Say :goto and a question number, e.g. :goto 12."));
-		}
-	} else if (strcmp(word, "signal") == 0 || strcmp(word, "signaal") == 0) {
-		int flags = v->ops->handle(v->state, &app->ctx, CMD_SIGNAL, &area);
-		if (flags) {
-			apply(app, flags);
-		} else {
-			view_about_question(&app->ctx, "signal", "", 0);
-			open_form(app, "signal", NULL);
-		}
-	} else if (strcmp(word, "knowledge") == 0 || strcmp(word, "kennis") == 0) {
-		push(app, is_editor(app) ? view_kb_edit_new() : view_knowledge_new());
-		load_top(app);
-	} else if (strcmp(word, "catalogue") == 0 || strcmp(word, "aanbod") == 0) {
-		push(app, view_aanbod_new("", 0));
-		load_top(app);
-	} else if (strcmp(word, "inbox") == 0 || strcmp(word, "postvak") == 0) {
-		if (is_central(app))
-			open_inbox(app);
-		else
-			view_message(&app->ctx, "%s",
-			             _("The inbox is for the central point; your referrals show in the list."));
-	} else if (strcmp(word, "help") == 0 || strcmp(word, "hulp") == 0) {
-		push(app, view_help_new(v->ops->keys));
-	} else if (strcmp(word, "quit") == 0 || strcmp(word, "q") == 0 || strcmp(word, "stop") == 0) {
+	if (is_word(word, "new", "nieuw")) {
+		struct nav f = nav_form("intake", "", 0);
+		open_form(app, &f.form);
+	} else if (is_word(word, "refer", "verwijs")) {
+		view_or(app, CMD_REFER, no_refer);
+	} else if (is_word(word, "goto", "ga")) {
+		go_to(app, line + n);
+	} else if (is_word(word, "signal", "signaal")) {
+		view_or(app, CMD_SIGNAL, open_signal);
+	} else if (is_word(word, "knowledge", "kennis")) {
+		open_view(app, knowledge_view(app));
+	} else if (is_word(word, "catalogue", "aanbod")) {
+		open_catalogue(app);
+	} else if (is_word(word, "inbox", "postvak")) {
+		open_inbox(app);
+	} else if (is_word(word, "help", "hulp")) {
+		open_help(app);
+	} else if (is_word(word, "quit", "q") || strcmp(word, "stop") == 0) {
 		app->quit = true;
 	} else if (word[0]) {
 		view_message(&app->ctx, _("Unknown command '%s'; try :help."), word);
@@ -499,7 +552,9 @@ on_prompt_key(struct app *app, int ch, bool is_char)
 	char *line = prompt_take();
 	if (kind == '/') {
 		struct view_area area = body_area();
-		view_list_search(&app->stack[0], &app->ctx, line, &area);
+		struct view *first = &app->stack[0];
+		if (first->ops->search)
+			first->ops->search(first->state, &app->ctx, line, &area);
 	} else {
 		run_command(app, line);
 	}
@@ -567,6 +622,72 @@ paste_key(struct app *app, int ch, bool is_char)
 	strbuf_add(&app->paste, buf, n);
 }
 
+/* A key outside a paste that is not for the view: the paste marks, Ctrl-C,
+ * a resize.  True when it was taken. */
+static bool
+special_key(struct app *app, int ch, bool is_char)
+{
+	if (!is_char && ch == UI_KEY_PASTE_BEGIN) {
+		if (trace_on())
+			app->paste_ms = trace_now_ms();
+		app->pasting = true;
+		strbuf_reset(&app->paste);
+		return true;
+	}
+	if (!is_char && ch == UI_KEY_PASTE_END)
+		return true;
+	if (is_char && ch == CTRL_C) {
+		/* as documented: a form's draft is written first, then the
+		 * terminal is restored and loket exits with 128 + SIGINT */
+		settle(app);
+		app->quit = true;
+		app->exit_code = 130;
+		return true;
+	}
+	if (ch == KEY_RESIZE && !is_char) {
+		load_top(app);
+		return true;
+	}
+	return false;
+}
+
+/* The commands of no view in particular; true when cmd was one. */
+static bool
+global_command(struct app *app, enum command cmd)
+{
+	struct view *v = top_view(app);
+	switch (cmd) {
+	case CMD_REDRAW:
+		clearok(curscr, TRUE);
+		return true;
+	case CMD_SEARCH:
+		if (app->depth > 1 || !v->ops->search)
+			return false;
+		/* fall through */
+	case CMD_COMMAND:
+		app->prompt_kind = cmd == CMD_COMMAND ? ':' : '/';
+		prompt_open(cmd == CMD_COMMAND ? ":" : "/");
+		return true;
+	case CMD_KNOWLEDGE:
+		open_view(app, knowledge_view(app));
+		return true;
+	case CMD_CATALOGUE: /* about the question on screen when there is one */
+		view_or(app, cmd, open_catalogue);
+		return true;
+	case CMD_REPORTS:
+		open_reports(app);
+		return true;
+	case CMD_SIGNAL: /* a view with a question says which one */
+		view_or(app, cmd, open_signal);
+		return true;
+	case CMD_HELP: /* help itself takes ? to close */
+		view_or(app, cmd, open_help);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 on_key(struct app *app, int ch, bool is_char)
 {
@@ -574,27 +695,8 @@ on_key(struct app *app, int ch, bool is_char)
 		paste_key(app, ch, is_char);
 		return;
 	}
-	if (!is_char && ch == UI_KEY_PASTE_BEGIN) {
-		if (trace_on())
-			app->paste_ms = trace_now_ms();
-		app->pasting = true;
-		strbuf_reset(&app->paste);
+	if (special_key(app, ch, is_char))
 		return;
-	}
-	if (!is_char && ch == UI_KEY_PASTE_END)
-		return;
-	if (is_char && ch == CTRL_C) {
-		/* as documented: a form's draft is written first, then the
-		 * terminal is restored and loket exits with 128 + SIGINT */
-		settle(app);
-		app->quit = true;
-		app->exit_code = 130;
-		return;
-	}
-	if (ch == KEY_RESIZE && !is_char) {
-		load_top(app);
-		return;
-	}
 	free(app->ctx.message);
 	app->ctx.message = NULL;
 	if (prompt_active()) {
@@ -612,53 +714,8 @@ on_key(struct app *app, int ch, bool is_char)
 	if (is_char && ch >= 128)
 		return; /* no command is a non-ASCII character */
 	enum command cmd = keys_lookup(ch, v->ops->keys);
-	if (cmd == CMD_NONE)
+	if (cmd == CMD_NONE || global_command(app, cmd))
 		return;
-	if (cmd == CMD_REDRAW) {
-		clearok(curscr, TRUE);
-		return;
-	}
-	if (cmd == CMD_COMMAND || (cmd == CMD_SEARCH && app->depth == 1)) {
-		app->prompt_kind = cmd == CMD_COMMAND ? ':' : '/';
-		prompt_open(cmd == CMD_COMMAND ? ":" : "/");
-		return;
-	}
-	if (cmd == CMD_KNOWLEDGE) {
-		push(app, is_editor(app) ? view_kb_edit_new() : view_knowledge_new());
-		load_top(app);
-		return;
-	}
-	if (cmd == CMD_CATALOGUE) {
-		/* About the question on screen when there is one (its view says). */
-		int flags = v->ops->handle(v->state, &app->ctx, CMD_CATALOGUE, &area);
-		if (flags) {
-			apply(app, flags);
-		} else {
-			push(app, view_aanbod_new("", 0));
-			load_top(app);
-		}
-		return;
-	}
-	if (cmd == CMD_REPORTS) {
-		if (app->session.roles && strstr(app->session.roles, "supervisor")) {
-			push(app, view_report_new());
-			load_top(app);
-		} else {
-			view_message(&app->ctx, "%s", _("Reports are for supervisors."));
-		}
-		return;
-	}
-	if (cmd == CMD_SIGNAL && v->ops->keys != KEYS_LIST && v->ops->keys != KEYS_DETAIL &&
-	    v->ops->keys != KEYS_INFO) {
-		/* from a screen without a question: a signal not tied to one */
-		view_about_question(&app->ctx, "signal", "", 0);
-		open_form(app, "signal", NULL);
-		return;
-	}
-	if (cmd == CMD_HELP && v->ops->keys != KEYS_HELP) {
-		push(app, view_help_new(v->ops->keys));
-		return;
-	}
 	if (too_small() && cmd != CMD_QUIT)
 		return;
 	apply(app, v->ops->handle(v->state, &app->ctx, cmd, &area));
@@ -754,13 +811,14 @@ tui_main(const struct cli_globals *g)
 	app.ctx.session = &app.session;
 	listen_org(&app);
 	count_unseen(&app);
-	if (app.session.roles && strstr(app.session.roles, "supervisor") && !app.session.organisation)
+	bool regional = !app.session.organisation;
+	if (regional && session_has_role(&app.session, "supervisor"))
 		push(&app, view_report_new()); /* supervisors see counts, not questions */
-	else if (is_editor(&app) && !app.session.organisation)
+	else if (regional && session_has_role(&app.session, "editor"))
 		push(&app, view_kb_edit_new()); /* knowledge editors keep the knowledge */
 	else
 		push(&app, view_list_new());
-	if (is_central(&app))
+	if (session_has_role(&app.session, "central"))
 		push(&app, view_inbox_new()); /* the central point starts in its inbox */
 	load_top(&app);
 	offer_draft(&app);

@@ -67,3 +67,17 @@ session_free(struct session *s)
 	free(s->database);
 	memset(s, 0, sizeof *s);
 }
+
+bool
+session_has_role(const struct session *s, const char *role)
+{
+	size_t n = strlen(role);
+	for (const char *p = s->roles; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncmp(p, role, n) == 0)
+			return true;
+		p = end ? end + 1 : p + len;
+	}
+	return false;
+}

@@ -21,5 +21,8 @@ struct session {
  * with is_advisor false.  Returns false with err set on database errors. */
 bool session_load(struct db *db, struct session *out, struct db_error *err);
 void session_free(struct session *s);
+/* True when the session's advisor has role (a word of `roles`: advisor,
+ * central, supervisor, editor). */
+bool session_has_role(const struct session *s, const char *role);
 
 #endif

@@ -32,6 +32,7 @@
  * a marked offering was withdrawn meanwhile and can no longer be given). */
 #include "config.h"
 
+#include "db/db.h"
 #include "model/aanbod.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
@@ -729,7 +730,7 @@ finish(struct aanbod_state *s, struct view_ctx *ctx)
 	             ngettext("Question %d: %d offering recorded as information given.",
 	                      "Question %d: %d offerings recorded as information given.", s->nmarked),
 	             s->number, s->nmarked);
-	ctx->refresh = true;
+	ctx->stale = STALE_IN_PLACE;
 	return VIEW_BACK;
 }
 
@@ -847,6 +848,8 @@ aanbod_free(void *state)
 
 static const struct view_ops aanbod_ops = {
 	.keys = KEYS_AANBOD,
+	.title = N_("Training catalogue of"),
+	.regional = true,
 	.load = aanbod_load,
 	.handle = aanbod_handle,
 	.key = aanbod_key,

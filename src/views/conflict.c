@@ -3,7 +3,7 @@
  * r applies your change to the question as it is now (where you did not
  * change a field, theirs stays), d drops your change, Esc goes back to your
  * form with everything you typed.  The choice goes back to the form through
- * ctx->conflict_choice. */
+ * an answer (NAV_ANSWER) for the form underneath. */
 #include "config.h"
 
 #include "ui/screen.h"
@@ -29,15 +29,16 @@ static int
 conflict_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct view_area *area)
 {
 	(void)state, (void)area;
+	char choice;
 	if (is_char && (key == 'r' || key == 'R'))
-		ctx->conflict_choice = 'r';
+		choice = 'r';
 	else if (is_char && (key == 'd' || key == 'D'))
-		ctx->conflict_choice = 'd';
+		choice = 'd';
 	else if ((is_char && (key == 27 || key == 'q')) || key == KEY_LEFT)
-		ctx->conflict_choice = 'e';
+		choice = 'e';
 	else
 		return VIEW_HANDLED;
-	return VIEW_BACK;
+	return VIEW_BACK | view_go(ctx, nav_answer(choice, NULL));
 }
 
 static int

@@ -2,6 +2,8 @@
  * given, referrals with their outcome, and the history.  Scrolls. */
 #include "config.h"
 
+#include "db/db.h"
+#include "model/session.h"
 #include "model/question.h"
 #include "model/referral_flow.h"
 #include "model/summary_mail.h"
@@ -175,7 +177,8 @@ static int
 detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct detail_state *s = state;
-	if (ctx->refresh && s->nlines > 0) /* changed (an edit, a referral): read it again */
+	int flags = VIEW_REDRAW;
+	if (ctx->stale && s->nlines > 0) /* changed (an edit, a referral): read it again */
 		clear_lines(s);
 	if (s->nlines == 0) {
 		struct question_detail d;
@@ -195,9 +198,9 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 			struct db_error seen = {0};
 			long unseen = 0;
 			if (referral_mark_seen(ctx->db, d.row.id, &unseen, &seen)) {
-				ctx->refresh = true; /* the list drops its mark */
-				ctx->unseen = unseen;
-				ctx->recount = true;
+				(void)unseen; /* the status bar counts again (VIEW_RECOUNT) */
+				ctx->stale = STALE_IN_PLACE; /* the list drops its mark */
+				flags |= VIEW_RECOUNT;
 			}
 			db_error_clear(&seen);
 		}
@@ -206,7 +209,7 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	s->total = measure(s, area->cols);
 	if (s->top > s->total - area->rows)
 		s->top = s->total - area->rows > 0 ? s->total - area->rows : 0;
-	return VIEW_REDRAW;
+	return flags;
 }
 
 /* m: the client's summary by e-mail, now; the outcome goes to the status
@@ -258,21 +261,18 @@ detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 	case CMD_EDIT:
 		if (!s->id[0])
 			return VIEW_HANDLED;
-		view_about_question(ctx, "intake", "", 0);
-		ctx->edit_number = s->number;
-		return VIEW_NEW;
+		struct nav edit = nav_form("intake", "", 0);
+		edit.form.edit = s->number;
+		return view_go(ctx, edit);
 	case CMD_REFER:
 	case CMD_SIGNAL:
 		if (!s->id[0])
 			return VIEW_HANDLED;
-		view_about_question(ctx, cmd == CMD_REFER ? "referral" : "signal", s->id, s->number);
-		return VIEW_NEW;
+		return view_go(ctx, nav_form(cmd == CMD_REFER ? "referral" : "signal", s->id, s->number));
 	case CMD_CATALOGUE:
 		if (!s->id[0])
 			return VIEW_HANDLED;
-		ctx->next = xmalloc(sizeof *ctx->next);
-		*ctx->next = view_aanbod_new(s->id, s->number);
-		return VIEW_PUSH;
+		return view_go(ctx, nav_view(view_aanbod_new(s->id, s->number)));
 	case CMD_CONTACT:
 		s->contact = !s->contact;
 		clear_lines(s);
@@ -327,6 +327,7 @@ detail_free(void *state)
 
 static const struct view_ops detail_ops = {
 	.keys = KEYS_DETAIL,
+	.title = N_("Questions of"),
 	.load = detail_load,
 	.handle = detail_handle,
 	.draw = detail_draw,

@@ -18,6 +18,8 @@
  * multi-line field in $VISUAL or $EDITOR. */
 #include "config.h"
 
+#include "db/db.h"
+#include "model/session.h"
 #include "form/form.h"
 #include "model/kb.h"
 #include "model/question.h"
@@ -502,7 +504,7 @@ saved(struct form_state *s, struct view_ctx *ctx)
 		if (*first)
 			form_draft_remove(s->draft_dir, first);
 	}
-	ctx->refresh = true;
+	ctx->stale = STALE_IN_PLACE;
 	return VIEW_BACK;
 }
 
@@ -548,16 +550,15 @@ save_referral(struct form_state *s, struct view_ctx *ctx)
 			snprintf(key, sizeof key, "_referral.%s", keep[i]);
 			form_values_set(&carry, key, value(s, keep[i]));
 		}
-		ctx->carry = &carry;
-		struct view next = view_form_new(ctx, "client", NULL);
-		ctx->carry = NULL;
-		form_values_clear(&carry);
+		struct nav client = nav_form("client", "", 0);
+		client.form.carry = xmalloc(sizeof *client.form.carry);
+		*client.form.carry = carry;
+		struct view next = view_form_new(ctx, &client.form);
 		if (!next.ops)
 			return VIEW_REDRAW;
-		ctx->next = xmalloc(sizeof *ctx->next);
-		*ctx->next = next;
 		s->pending_save = false;
-		return VIEW_BACK | VIEW_PUSH; /* the referral draft stays until the client form saves */
+		/* the referral draft stays until the client form saves */
+		return VIEW_BACK | view_go(ctx, nav_view(next));
 	}
 	form_values_set(&s->draft.values, "id", s->draft.id);
 	int flags = store_referral(s, ctx, "", NULL);
@@ -754,9 +755,7 @@ conflict(struct form_state *s, struct view_ctx *ctx)
 		info.mine[info.n] = shown(s, i, mine);
 		info.n++;
 	}
-	ctx->next = xmalloc(sizeof *ctx->next);
-	*ctx->next = view_conflict_new(&info);
-	return VIEW_PUSH;
+	return view_go(ctx, nav_view(view_conflict_new(&info)));
 }
 
 /* Changing an existing question: only on the version it had when the edit
@@ -791,15 +790,13 @@ save_edit(struct form_state *s, struct view_ctx *ctx)
 static int save(struct form_state *s, struct view_ctx *ctx);
 
 static int
-after_conflict(struct form_state *s, struct view_ctx *ctx)
+after_conflict(struct form_state *s, struct view_ctx *ctx, char choice)
 {
-	char choice = ctx->conflict_choice;
-	ctx->conflict_choice = 0;
 	if (choice == 'd') {
 		if (s->draft_dir)
 			form_draft_remove(s->draft_dir, s->draft.id);
 		view_message(ctx, "%s", _("Your change was dropped; the question is shown as it is now."));
-		ctx->refresh = true;
+		ctx->stale = STALE_IN_PLACE;
 		return VIEW_BACK;
 	}
 	if (choice != 'r') {
@@ -970,13 +967,14 @@ save_knowledge(struct form_state *s, struct view_ctx *ctx)
 		db_error_clear(&e2);
 		return VIEW_REDRAW;
 	}
-	snprintf(ctx->kb_item, sizeof ctx->kb_item, "%s", v.item_id ? v.item_id : "");
 	if (created)
 		view_message(ctx, _("Saved: %s version %d."), value(s, "slug"), v.version_no);
 	else
 		view_message(ctx, "%s", _("Nothing changed: no new version was made."));
+	/* the editor's list selects what was saved */
+	int flags = saved(s, ctx) | view_go(ctx, nav_answer(0, v.item_id));
 	free(v.item_id);
-	return saved(s, ctx);
+	return flags;
 }
 
 /* F10: check every field, then store; on a lost connection keep the draft
@@ -1019,13 +1017,12 @@ save(struct form_state *s, struct view_ctx *ctx)
 	if (s->draft_dir)
 		form_draft_remove(s->draft_dir, s->draft.id);
 	view_message(ctx, _("Question %d registered."), number);
-	ctx->refresh = true;
-	ctx->refresh_top = true;
+	ctx->stale = STALE_FROM_TOP;
 	/* On to the first-line information for this question. */
-	ctx->next = xmalloc(sizeof *ctx->next);
-	*ctx->next = view_info_new(s->draft.id, number, form_values_get(&s->draft.values, "topic"),
-	                           form_values_get(&s->draft.values, "text"));
-	return VIEW_BACK | VIEW_PUSH;
+	return VIEW_BACK | view_go(ctx, nav_view(view_info_new(
+	                                     s->draft.id, number,
+	                                     form_values_get(&s->draft.values, "topic"),
+	                                     form_values_get(&s->draft.values, "text"))));
 }
 
 /* Leaving the contact details of a referral with consent goes back to the
@@ -1039,11 +1036,11 @@ leave(struct form_state *s, struct view_ctx *ctx)
 	const char *referral = value(s, "_referral.draft");
 	if (!*referral || !s->draft_dir)
 		return VIEW_BACK;
-	snprintf(ctx->open_draft, sizeof ctx->open_draft, "%s", referral);
-	ctx->open_form = "referral";
+	struct nav back = nav_form("referral", "", 0);
+	snprintf(back.form.draft, sizeof back.form.draft, "%s", referral);
 	view_message(ctx, "%s",
 	             _("Back to the referral: without consent it goes without personal data."));
-	return VIEW_BACK | VIEW_NEW;
+	return VIEW_BACK | view_go(ctx, back);
 }
 
 static int
@@ -1332,6 +1329,15 @@ fv_settle(void *state, struct view_ctx *ctx)
 		journal(s, ctx);
 }
 
+/* Back from the conflict screen with the choice made there. */
+static int
+fv_answer(void *state, struct view_ctx *ctx, const struct nav_answer *answer,
+          const struct view_area *area)
+{
+	(void)area;
+	return answer->choice ? after_conflict(state, ctx, answer->choice) : 0;
+}
+
 static int
 fv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
@@ -1342,11 +1348,6 @@ fv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		fields_open(s);
 	else
 		collect(s);
-	if (ctx->conflict_choice) {
-		int flags = after_conflict(s, ctx);
-		if (flags & (VIEW_BACK | VIEW_PUSH))
-			return flags;
-	}
 	if (s->pending_save && db_connected(ctx->db))
 		return save(s, ctx);
 	if (!lay_out(s, area))
@@ -1496,6 +1497,7 @@ static const struct view_ops form_ops = {
 	.key = fv_key,
 	.paste = fv_paste,
 	.settle = fv_settle,
+	.answer = fv_answer,
 	.draw = fv_draw,
 	.cursor = fv_cursor,
 	.position = fv_position,
@@ -1569,17 +1571,57 @@ prefill(struct form_state *s, struct view_ctx *ctx)
 	}
 }
 
+/* A new form's values: what it is about, and what it takes over. */
+static bool
+start_values(struct form_state *s, struct view_ctx *ctx, const struct nav_form *f)
+{
+	if (f->question[0]) {
+		char number[16];
+		snprintf(number, sizeof number, "%d", f->number);
+		form_values_set(&s->draft.values, "_question", f->question);
+		form_values_set(&s->draft.values, "_number", number);
+	}
+	if (f->edit > 0 && !prefill_edit(s, ctx, f->edit)) /* changing a question */
+		return false;
+	if (f->referral[0]) { /* outcome or return of a referral */
+		char number[16], version[16];
+		snprintf(number, sizeof number, "%d", f->number);
+		snprintf(version, sizeof version, "%d", f->referral_version);
+		form_values_set(&s->draft.values, "_referral.id", f->referral);
+		form_values_set(&s->draft.values, "_referral.version", version);
+		form_values_set(&s->draft.values, "_number", number);
+	}
+	for (int i = 0; f->carry && i < f->carry->n; i++)
+		form_values_set(&s->draft.values, f->carry->names[i], f->carry->values[i]);
+	prefill(s, ctx);
+	return true;
+}
+
+/* Let go of what the request carried: the form has taken it, or not. */
+static void
+drop_carry(struct nav_form *f)
+{
+	if (f->carry) {
+		form_values_clear(f->carry);
+		free(f->carry);
+		f->carry = NULL;
+	}
+}
+
 struct view
-view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
+view_form_new(struct view_ctx *ctx, struct nav_form *f)
 {
 	struct view none = {NULL, NULL};
 	struct form_def *def = NULL;
 	struct form_error err;
 	const struct session *who = ctx->session;
+	const char *name = f->name;
+	const char *draft_id = f->draft[0] ? f->draft : NULL;
 	if (!form_load(loket_datadir(), who->organisation, name, &def, &err)) {
 		char where[512];
 		form_error_format(&err, where, sizeof where);
 		view_message(ctx, _("This form cannot be used: %s"), where);
+		drop_carry(f);
 		return none;
 	}
 	struct form_state *s = xcalloc(1, sizeof *s);
@@ -1593,40 +1635,20 @@ view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id)
 		snprintf(s->draft.role, sizeof s->draft.role, "%s", who->role ? who->role : "");
 		snprintf(s->draft.database, sizeof s->draft.database, "%s",
 		         who->database ? who->database : "");
-		if (ctx->open_question[0]) {
-			char number[16];
-			snprintf(number, sizeof number, "%d", ctx->open_question_number);
-			form_values_set(&s->draft.values, "_question", ctx->open_question);
-			form_values_set(&s->draft.values, "_number", number);
-		}
-		if (ctx->edit_number > 0 &&
-		    !prefill_edit(s, ctx, ctx->edit_number)) { /* changing a question */
-			ctx->edit_number = 0;
+		if (!start_values(s, ctx, f)) {
+			drop_carry(f);
 			form_def_free(&s->def);
 			free(s->draft_dir);
 			form_draft_clear(&s->draft);
 			free(s);
 			return none;
 		}
-		if (ctx->open_referral[0]) { /* outcome or return of a referral */
-			char number[16], version[16];
-			snprintf(number, sizeof number, "%d", ctx->open_question_number);
-			snprintf(version, sizeof version, "%d", ctx->open_referral_version);
-			form_values_set(&s->draft.values, "_referral.id", ctx->open_referral);
-			form_values_set(&s->draft.values, "_referral.version", version);
-			form_values_set(&s->draft.values, "_number", number);
-		}
-		for (int i = 0; ctx->carry && i < ctx->carry->n; i++)
-			form_values_set(&s->draft.values, ctx->carry->names[i], ctx->carry->values[i]);
-		prefill(s, ctx);
 	}
+	drop_carry(f);
 	if (form_values_get(&s->draft.values, "_edit.number"))
 		s->title = xasprintf(_("Question %s: change"), value(s, "_edit.number"));
 	else if (*value(s, "_number") && strcmp(value(s, "_number"), "0") != 0)
 		s->title = xasprintf(_("%s · question %s"), def->title, value(s, "_number"));
-	ctx->edit_number = 0;
-	ctx->open_question[0] = '\0';
-	ctx->open_referral[0] = '\0';
 	struct view v = {&form_ops, s};
 	return v;
 }

@@ -64,7 +64,7 @@ help_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 	help_load(s, ctx, area);
 	if (cmd == CMD_BACK || cmd == CMD_HELP)
 		return VIEW_BACK;
-	return view_scroll(&s->top, cmd, area->rows, max_top(s)) ? VIEW_REDRAW : VIEW_HANDLED;
+	return view_scroll(&s->top, cmd, area->rows, max_top(s)) ? VIEW_REDRAW : 0;
 }
 
 static void

@@ -7,6 +7,7 @@
  * reason (return.form), Enter opens the question. */
 #include "config.h"
 
+#include "db/db.h"
 #include "model/referral_flow.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
@@ -134,7 +135,7 @@ inbox_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		fetch(s, ctx, NULL, true, page_rows(area), 0);
 	else
 		reload(s, ctx, page_rows(area));
-	ctx->refresh = false;
+	ctx->stale = STALE_NO;
 	return VIEW_REDRAW;
 }
 
@@ -172,10 +173,10 @@ act(struct inbox_state *s, struct view_ctx *ctx, enum command cmd, const struct 
 		if (ok)
 			view_message(ctx, _("Question %d: in progress."), r->number);
 	} else {
-		view_about_question(ctx, cmd == CMD_COMPLETE ? "outcome" : "return", "", r->number);
-		snprintf(ctx->open_referral, sizeof ctx->open_referral, "%s", r->id);
-		ctx->open_referral_version = r->version;
-		return VIEW_NEW;
+		struct nav f = nav_form(cmd == CMD_COMPLETE ? "outcome" : "return", "", r->number);
+		snprintf(f.form.referral, sizeof f.form.referral, "%s", r->id);
+		f.form.referral_version = r->version;
+		return view_go(ctx, f);
 	}
 	if (!ok) {
 		if (strcmp(err.sqlstate, REFERRAL_TAKEN) == 0 && err.detail && *err.detail)
@@ -242,8 +243,7 @@ inbox_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct v
 	case CMD_OPEN:
 		if (!r)
 			return VIEW_HANDLED;
-		ctx->open_number = r->number;
-		return VIEW_OPEN;
+		return view_go(ctx, nav_question(r->number));
 	case CMD_ACCEPT:
 	case CMD_PROGRESS:
 	case CMD_COMPLETE:
@@ -381,8 +381,11 @@ inbox_free(void *state)
 
 static const struct view_ops inbox_ops = {
 	.keys = KEYS_INBOX,
+	.title = N_("Referrals to"),
+	.single = true,
 	.load = inbox_load,
 	.handle = inbox_handle,
+	.news = inbox_load, /* news: the page again, where it is */
 	.draw = inbox_draw,
 	.position = inbox_position,
 	.free = inbox_free,

@@ -5,6 +5,7 @@
  * versions (info_given). */
 #include "config.h"
 
+#include "db/db.h"
 #include "model/knowledge.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
@@ -69,7 +70,7 @@ finish(struct info_state *s, struct view_ctx *ctx)
 		             ngettext("Question %d: %d item of information recorded.",
 		                      "Question %d: %d items of information recorded.", n),
 		             s->number, n);
-	ctx->refresh = true;
+	ctx->stale = STALE_IN_PLACE;
 	return VIEW_BACK;
 }
 
@@ -117,16 +118,12 @@ info_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 		int flags = finish(s, ctx);
 		if (!(flags & VIEW_BACK))
 			return flags; /* nothing recorded: stay, nothing marked is lost */
-		view_about_question(ctx, "referral", s->question_id, s->number);
-		return VIEW_BACK | VIEW_NEW;
+		return VIEW_BACK | view_go(ctx, nav_form("referral", s->question_id, s->number));
 	}
 	case CMD_SIGNAL:
-		view_about_question(ctx, "signal", s->question_id, s->number);
-		return VIEW_NEW;
+		return view_go(ctx, nav_form("signal", s->question_id, s->number));
 	case CMD_CATALOGUE:
-		ctx->next = xmalloc(sizeof *ctx->next);
-		*ctx->next = view_aanbod_new(s->question_id, s->number);
-		return VIEW_PUSH;
+		return view_go(ctx, nav_view(view_aanbod_new(s->question_id, s->number)));
 	default:
 		return 0;
 	}
@@ -213,6 +210,7 @@ info_free(void *state)
 
 static const struct view_ops info_ops = {
 	.keys = KEYS_INFO,
+	.title = N_("Questions of"),
 	.load = info_load,
 	.handle = info_handle,
 	.draw = info_draw,

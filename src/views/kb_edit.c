@@ -8,6 +8,7 @@
  * questions keep pointing at the version that was given. */
 #include "config.h"
 
+#include "db/db.h"
 #include "form/form.h"
 #include "model/kb.h"
 #include "ui/screen.h"
@@ -54,6 +55,7 @@ static int
 kbe_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct kb_edit_state *s = state;
+	(void)area;
 	kb_items_free(&s->items);
 	struct db_error err = {0};
 	if (!kb_list(ctx->db, s->tab == TAB_RETIRED, s->tab == TAB_REVIEW ? REVIEW_DAYS : -1,
@@ -62,14 +64,6 @@ kbe_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		db_error_clear(&err);
 	}
 	select_rows(s);
-	if (ctx->kb_item[0]) { /* just saved: select it */
-		for (int i = 0; i < s->n; i++)
-			if (strcmp(s->items.items[s->index[i]].item_id, ctx->kb_item) == 0)
-				s->cursor = i;
-		ctx->kb_item[0] = '\0';
-		if (s->cursor < s->top || s->cursor >= s->top + area->rows - 2)
-			s->top = s->cursor > area->rows / 2 ? s->cursor - area->rows / 2 : 0;
-	}
 	if (s->reading && s->cur.count > 0) { /* read again: it may have a new version */
 		char *id = xstrdup(s->cur.items[0].item_id);
 		kb_versions_free(&s->cur);
@@ -137,15 +131,27 @@ open_editor(struct view_ctx *ctx, const struct kb_version *v)
 	}
 	form_values_set(&carry, "valid_from", from);
 	form_values_set(&carry, "review_by", review);
-	ctx->carry = &carry;
-	struct view next = view_form_new(ctx, "knowledge", NULL);
-	ctx->carry = NULL;
-	form_values_clear(&carry);
-	if (!next.ops)
-		return VIEW_REDRAW;
-	ctx->next = xmalloc(sizeof *ctx->next);
-	*ctx->next = next;
-	return VIEW_PUSH;
+	struct nav f = nav_form("knowledge", "", 0);
+	f.form.carry = xmalloc(sizeof *f.form.carry);
+	*f.form.carry = carry;
+	return view_go(ctx, f);
+}
+
+/* The form saved an item: the list (read again) selects it. */
+static int
+kbe_answer(void *state, struct view_ctx *ctx, const struct nav_answer *answer,
+           const struct view_area *area)
+{
+	struct kb_edit_state *s = state;
+	(void)ctx;
+	if (!answer->item[0])
+		return 0;
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->items.items[s->index[i]].item_id, answer->item) == 0)
+			s->cursor = i;
+	if (s->cursor < s->top || s->cursor >= s->top + area->rows - 2)
+		s->top = s->cursor > area->rows / 2 ? s->cursor - area->rows / 2 : 0;
+	return VIEW_REDRAW;
 }
 
 static bool
@@ -258,9 +264,7 @@ kbe_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vie
 		const struct kb_item *it = current(s);
 		if (!it)
 			return VIEW_REDRAW;
-		ctx->next = xmalloc(sizeof *ctx->next);
-		*ctx->next = view_kb_versions_new(it->item_id);
-		return VIEW_PUSH;
+		return view_go(ctx, nav_view(view_kb_versions_new(it->item_id)));
 	}
 	case CMD_RETIRE: {
 		const struct kb_item *it = current(s);
@@ -389,6 +393,10 @@ kbe_free(void *state)
 
 static const struct view_ops kbe_ops = {
 	.keys = KEYS_KBEDIT,
+	.title = N_("Knowledge base of"),
+	.regional = true,
+	.back_leaves = true,
+	.answer = kbe_answer,
 	.load = kbe_load,
 	.handle = kbe_handle,
 	.draw = kbe_draw,
@@ -545,6 +553,8 @@ kbv_free(void *state)
 
 static const struct view_ops kbv_ops = {
 	.keys = KEYS_VERSIONS,
+	.title = N_("Knowledge base of"),
+	.regional = true,
 	.load = kbv_load,
 	.handle = kbv_handle,
 	.draw = kbv_draw,

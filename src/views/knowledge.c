@@ -4,6 +4,7 @@
  * screen of items. */
 #include "config.h"
 
+#include "db/db.h"
 #include "model/knowledge.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
@@ -66,8 +67,7 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 	struct kb_state *s = state;
 	if (s->reading) {
 		if (is_char && key == 's') { /* a signal: this item did not answer the question */
-			view_about_question(ctx, "signal", "", 0);
-			return VIEW_NEW;
+			return view_go(ctx, nav_form("signal", "", 0));
 		}
 		if (key == 27 || (is_char && (key == '\n' || key == '\r' || key == 'q')) ||
 		    key == KEY_ENTER)
@@ -188,6 +188,8 @@ kb_free(void *state)
 
 static const struct view_ops kb_ops = {
 	.keys = KEYS_KNOWLEDGE,
+	.title = N_("Knowledge base of"),
+	.regional = true,
 	.load = kb_load,
 	.handle = kb_handle,
 	.key = kb_key,

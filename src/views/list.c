@@ -3,7 +3,9 @@
  * the next ones from the first or last row's key as the cursor moves. */
 #include "config.h"
 
+#include "db/db.h"
 #include "model/question.h"
+#include "model/session.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -43,15 +45,14 @@ free_rows(struct question_row *rows, int n)
 /* Fetch up to limit rows next to key (or at an end); false with the error
  * shown in the status bar. */
 static bool
-fetch(struct view_ctx *ctx, const struct question_row *from, enum question_dir dir, int limit,
-      struct question_page *out)
+fetch(const struct list_state *s, struct view_ctx *ctx, const struct question_row *from,
+      enum question_dir dir, int limit, struct question_page *out)
 {
 	struct question_key key = {0};
 	if (from)
 		question_key_of(from, &key);
 	struct db_error err = {0};
-	const struct list_state *s = ctx->list;
-	struct question_filter filter = {NULL, s ? s->search : NULL};
+	struct question_filter filter = {NULL, s->search};
 	bool ok = question_page(ctx->db, &filter, from ? &key : NULL, dir, limit, out, &err);
 	question_key_free(&key);
 	if (!ok) {
@@ -66,7 +67,7 @@ static bool
 load_end(struct list_state *s, struct view_ctx *ctx, enum question_dir dir, int limit)
 {
 	struct question_page p = {0};
-	if (!fetch(ctx, NULL, dir, limit, &p))
+	if (!fetch(s, ctx, NULL, dir, limit, &p))
 		return false;
 	free_rows(s->rows, s->count);
 	s->rows = p.rows;
@@ -131,7 +132,7 @@ extend(struct list_state *s, struct view_ctx *ctx, bool older, int limit, int ke
 		return load_end(s, ctx, older ? QUESTION_OLDEST : QUESTION_NEWEST, keep);
 	struct question_page p = {0};
 	const struct question_row *edge = older ? &s->rows[s->count - 1] : &s->rows[0];
-	if (!fetch(ctx, edge, older ? QUESTION_OLDER : QUESTION_NEWER, limit, &p))
+	if (!fetch(s, ctx, edge, older ? QUESTION_OLDER : QUESTION_NEWER, limit, &p))
 		return false;
 	if (older)
 		s->more_older = p.more;
@@ -153,7 +154,7 @@ reload_in_place(struct list_state *s, struct view_ctx *ctx, int want)
 	snprintf(id, sizeof id, "%s", s->rows[s->cursor].id);
 	int old_cursor = s->cursor;
 	struct question_page p = {0};
-	if (!fetch(ctx, s->more_newer ? &s->rows[0] : NULL,
+	if (!fetch(s, ctx, s->more_newer ? &s->rows[0] : NULL,
 	           s->more_newer ? QUESTION_AT : QUESTION_NEWEST, want, &p))
 		return;
 	free_rows(s->rows, s->count);
@@ -173,11 +174,9 @@ list_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct list_state *s = state;
 	int want = page_rows(area);
-	ctx->list = s;
-	if (s->loaded && ctx->refresh) {
-		ctx->refresh = false;
-		bool top = ctx->refresh_top;
-		ctx->refresh_top = false;
+	if (s->loaded && ctx->stale) {
+		bool top = ctx->stale == STALE_FROM_TOP;
+		ctx->stale = STALE_NO;
 		if (top || s->count == 0)
 			load_end(s, ctx, QUESTION_NEWEST, want);
 		else
@@ -186,7 +185,7 @@ list_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	}
 	if (!s->loaded) {
 		const struct session *who = ctx->session;
-		s->show_org = !who->organisation || (who->roles && strstr(who->roles, "central"));
+		s->show_org = !who->organisation || session_has_role(who, "central");
 		load_end(s, ctx, QUESTION_NEWEST, want);
 		return VIEW_REDRAW;
 	}
@@ -239,7 +238,7 @@ move_page(struct list_state *s, struct view_ctx *ctx, bool older, int want)
 	int keep_cursor = s->cursor;
 	struct question_page p = {0};
 	const struct question_row *edge = older ? &s->rows[s->count - 1] : &s->rows[0];
-	if (!fetch(ctx, edge, older ? QUESTION_OLDER : QUESTION_NEWER, want, &p))
+	if (!fetch(s, ctx, edge, older ? QUESTION_OLDER : QUESTION_NEWER, want, &p))
 		return VIEW_REDRAW;
 	if (p.count < want) {
 		/* near an end: show a full screen of that end instead */
@@ -266,7 +265,6 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 {
 	struct list_state *s = state;
 	int want = page_rows(area);
-	ctx->list = s;
 	switch (cmd) {
 	case CMD_DOWN:
 		return move_line(s, ctx, 1, want);
@@ -285,25 +283,21 @@ list_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 	case CMD_OPEN:
 		if (s->count == 0)
 			return VIEW_HANDLED;
-		ctx->open_number = s->rows[s->cursor].number;
-		return VIEW_OPEN;
-	case CMD_QUIT:
+		return view_go(ctx, nav_question(s->rows[s->cursor].number));
+	case CMD_QUIT: /* the central point's q goes back to its inbox first */
+		if (session_has_role(ctx->session, "central"))
+			return view_go(ctx, nav_view(view_inbox_new()));
 		return VIEW_QUIT;
 	case CMD_NEW: /* n is a new question, also after a search (j, k move) */
-		ctx->open_form = "intake";
-		ctx->open_question[0] = '\0';
-		return VIEW_NEW;
+		return view_go(ctx, nav_form("intake", "", 0));
 	case CMD_SIGNAL:
 		if (s->count == 0)
-			view_about_question(ctx, "signal", "", 0);
-		else
-			view_about_question(ctx, "signal", s->rows[s->cursor].id, s->rows[s->cursor].number);
-		return VIEW_NEW;
+			return view_go(ctx, nav_form("signal", "", 0));
+		return view_go(ctx, nav_form("signal", s->rows[s->cursor].id, s->rows[s->cursor].number));
 	case CMD_REFER:
 		if (s->count == 0)
 			return VIEW_HANDLED;
-		view_about_question(ctx, "referral", s->rows[s->cursor].id, s->rows[s->cursor].number);
-		return VIEW_NEW;
+		return view_go(ctx, nav_form("referral", s->rows[s->cursor].id, s->rows[s->cursor].number));
 	default:
 		return 0;
 	}
@@ -417,17 +411,24 @@ list_position(const void *state)
 	return s->pos;
 }
 
-void
-view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
-                 const struct view_area *area)
+/* Show only the questions that match text (Dutch full text); "" shows all. */
+static void
+list_search(void *state, struct view_ctx *ctx, const char *text, const struct view_area *area)
 {
-	struct list_state *s = v->state;
+	struct list_state *s = state;
 	free(s->search);
 	s->search = text && *text ? xstrdup(text) : NULL;
-	ctx->list = s;
 	load_end(s, ctx, QUESTION_NEWEST, page_rows(area));
 	if (s->search && s->count == 0)
 		view_message(ctx, _("No question matches '%s'."), s->search);
+}
+
+/* Referral news: read the page again where it is. */
+static int
+list_news(void *state, struct view_ctx *ctx, const struct view_area *area)
+{
+	ctx->stale = STALE_IN_PLACE;
+	return list_load(state, ctx, area);
 }
 
 static void
@@ -441,8 +442,11 @@ list_free(void *state)
 
 static const struct view_ops list_ops = {
 	.keys = KEYS_LIST,
+	.title = N_("Questions of"),
 	.load = list_load,
 	.handle = list_handle,
+	.news = list_news,
+	.search = list_search,
 	.draw = list_draw,
 	.position = list_position,
 	.free = list_free,

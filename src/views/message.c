@@ -1,6 +1,7 @@
 /* message.c: the one-line message views leave for the status bar. */
 #include "config.h"
 
+#include "db/db.h"
 #include "model/history.h"
 #include "model/refusal.h"
 #include "util/i18n.h"
@@ -50,14 +51,6 @@ view_time(const char *iso, char *out, size_t size)
 		snprintf(out, size, "%.2s-%.2s-%.4s %.5s", iso + 8, iso + 5, iso, iso + 11);
 	else
 		snprintf(out, size, "%s", iso ? iso : "");
-}
-
-void
-view_about_question(struct view_ctx *ctx, const char *name, const char *id, int number)
-{
-	ctx->open_form = name;
-	snprintf(ctx->open_question, sizeof ctx->open_question, "%s", id);
-	ctx->open_question_number = number;
 }
 
 const char *

@@ -4,6 +4,7 @@
  * what it counts by and p switches between weeks and months. */
 #include "config.h"
 
+#include "db/db.h"
 #include "model/report.h"
 #include "ui/screen.h"
 #include "util/chart.h"
@@ -134,7 +135,7 @@ report_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 		break;
 	case CMD_BACK: return VIEW_BACK;
 	case CMD_QUIT: return VIEW_QUIT;
-	default: return VIEW_HANDLED;
+	default: return 0; /* not the reports': a signal, help */
 	}
 	s->top = s->left = 0;
 	return report_load(state, ctx, area);
@@ -207,6 +208,9 @@ report_free_state(void *state)
 
 static const struct view_ops report_ops = {
 	.keys = KEYS_REPORT,
+	.title = N_("Reports on"),
+	.regional = true,
+	.back_leaves = true,
 	.load = report_load,
 	.handle = report_handle,
 	.draw = report_draw,

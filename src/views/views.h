@@ -7,50 +7,94 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db/db.h"
 #include "input/keys.h"
-#include "form/form.h"
-#include "model/session.h"
+
+struct db;
+struct db_error;
+struct form_values;
+struct session;
 
 enum view_flag {
 	VIEW_HANDLED = 1 << 0,
 	VIEW_REDRAW = 1 << 1,
 	VIEW_QUIT = 1 << 2,
-	VIEW_BACK = 1 << 3, /* close this view */
-	VIEW_OPEN = 1 << 4, /* open the detail of ctx->open_number */
-	VIEW_HELP = 1 << 5, /* show the keys of this view */
+	VIEW_BACK = 1 << 3,    /* close this view */
+	VIEW_NAV = 1 << 4,     /* open what ctx->nav asks for (after closing, with VIEW_BACK) */
+	VIEW_HELP = 1 << 5,    /* show the keys of this view */
 	VIEW_CHANGED = 1 << 6, /* a form's content changed */
-	VIEW_NEW = 1 << 7, /* open the form ctx->open_form */
-	VIEW_PUSH = 1 << 8, /* after closing this view, open ctx->next */
+	VIEW_RECOUNT = 1 << 7, /* referral news was seen: count what is left */
 };
 
-struct view;
-struct list_state;
+struct view_ops;
 
-/* What views share: the connection, who is logged in, and a one-line
- * message for the status bar. */
+struct view {
+	const struct view_ops *ops;
+	void *state;
+};
+
+/* A form to open (NAV_FORM): its name (forms/NAME.form) and what it is
+ * about.  Strings "" and numbers 0 when not used. */
+struct nav_form {
+	const char *name;
+	char question[40];   /* the question it is about */
+	int number;          /* ... and its number */
+	char draft[40];      /* reopen this draft instead of starting empty */
+	char referral[40];   /* outcome or return: the referral */
+	int referral_version;
+	int edit;            /* intake: change this question instead of a new one */
+	struct form_values *carry; /* owned: values the form takes over */
+};
+
+enum nav_kind {
+	NAV_NONE,
+	NAV_QUESTION, /* the detail of question .number */
+	NAV_FORM,     /* the form .form */
+	NAV_VIEW,     /* .view, built by the view that asks (owned until taken) */
+	NAV_ANSWER,   /* back to the view underneath (with VIEW_BACK): .answer */
+};
+
+/* What the view that closes tells the one underneath (its ops->answer). */
+struct nav_answer {
+	char choice;   /* the conflict screen: r reapply, d drop, e edit on */
+	char item[40]; /* a knowledge item just saved: the editor's list selects it */
+};
+
+/* A request to open another screen: one value, returned by a handler as
+ * view_go(ctx, nav_...(...)). */
+struct nav {
+	enum nav_kind kind;
+	union {
+		int number;
+		struct nav_form form;
+		struct view view;
+		struct nav_answer answer;
+	};
+};
+
+/* The data under the views changed: lists read again where they are, or
+ * from the newest (a question was added). */
+enum view_stale { STALE_NO, STALE_IN_PLACE, STALE_FROM_TOP };
+
+/* What every view shares: the connection, who is logged in, the one-line
+ * message for the status bar, whether the data changed, and the request to
+ * open another screen. */
 struct view_ctx {
 	struct db *db;
 	const struct session *session;
-	char *message;   /* owned; shown once in the status bar */
-	int open_number; /* set with VIEW_OPEN */
-	const char *open_form; /* set with VIEW_NEW */
-	char open_question[40]; /* with VIEW_NEW: the question the form is about, or "" */
-	char open_draft[40];    /* with VIEW_NEW: reopen this draft, or "" */
-	char open_referral[40]; /* with VIEW_NEW of outcome/return: the referral */
-	int open_referral_version;
-	int open_question_number;
-	struct form_values *carry; /* with VIEW_PUSH of a form: values it takes over */
-	const struct list_state *list; /* the case list being served (its search) */
-	bool refresh;    /* the data changed: lists reload where they are */
-	bool refresh_top; /* ... from the newest (a question was added) */
-	bool recount;     /* referral news was seen: the status bar takes `unseen` */
-	long unseen;
-	int edit_number;  /* with VIEW_NEW of intake: change this question */
-	char conflict_choice; /* from the conflict screen: r reapply, d drop, e edit on */
-	struct view *next; /* set with VIEW_PUSH (owned until taken) */
-	char kb_item[24];  /* a knowledge item just saved: the editor's list selects it */
+	char *message; /* owned; shown once in the status bar */
+	enum view_stale stale;
+	struct nav nav; /* set with VIEW_NAV, through view_go() */
 };
+
+/* Ask for nav; returns VIEW_NAV for the handler to return. */
+int view_go(struct view_ctx *ctx, struct nav nav);
+struct nav nav_question(int number);
+/* Form `name` about question id/number ("" and 0: not tied to one). */
+struct nav nav_form(const char *name, const char *id, int number);
+struct nav nav_view(struct view v);
+struct nav nav_answer(char choice, const char *item);
+/* Let go of what a request owns (a view not opened, carried values). */
+void nav_clear(struct nav *nav);
 
 /* Set the status message (printf-style; the text is shown sanitised). */
 void view_message(struct view_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -79,6 +123,20 @@ struct view_area {
 
 struct view_ops {
 	enum keys_context keys;
+	/* The title bar: "loket · TITLE ORGANISATION" (an N_() msgid), or
+	 * NULL for views about the screen underneath (help, forms, the
+	 * conflict screen), which take its title. */
+	const char *title;
+	/* The title names the region, not the organisation (reports, the
+	 * knowledge base, the catalogue). */
+	bool regional;
+	/* Back (Esc) on the first screen leaves loket (a supervisor's or an
+	 * editor's first screen); otherwise it does nothing there. */
+	bool back_leaves;
+	/* At most one on the stack: asked for again (NAV_VIEW), loket goes
+	 * back to it, reloaded; when there is none it opens right above the
+	 * first screen (the central point's inbox). */
+	bool single;
 	/* Load or reload for the area; returns flags. */
 	int (*load)(void *state, struct view_ctx *ctx, const struct view_area *area);
 	int (*handle)(void *state, struct view_ctx *ctx, enum command cmd,
@@ -93,6 +151,15 @@ struct view_ops {
 	/* Optional: called once the keys that were waiting are handled, and
 	 * before loket exits (Ctrl-C, a signal): write what must not be lost. */
 	void (*settle)(void *state, struct view_ctx *ctx);
+	/* Optional: notifications arrived (referral news): read again. */
+	int (*news)(void *state, struct view_ctx *ctx, const struct view_area *area);
+	/* Optional: the view above closed with an answer (NAV_ANSWER). */
+	int (*answer)(void *state, struct view_ctx *ctx, const struct nav_answer *answer,
+	              const struct view_area *area);
+	/* Optional: the '/' search of the first screen; views without it
+	 * have no '/' there. */
+	void (*search)(void *state, struct view_ctx *ctx, const char *text,
+	               const struct view_area *area);
 	void (*draw)(const void *state, WINDOW *w, const struct view_area *area);
 	/* Optional: place the visible cursor after everything is drawn. */
 	void (*cursor)(const void *state);
@@ -104,15 +171,7 @@ struct view_ops {
 	void (*free)(void *state);
 };
 
-struct view {
-	const struct view_ops *ops;
-	void *state;
-};
-
 struct view view_list_new(void);
-/* Show only the questions that match text (Dutch full text); "" shows all. */
-void view_list_search(struct view *v, struct view_ctx *ctx, const char *text,
-                      const struct view_area *area);
 struct view view_detail_new(int number);
 struct view view_inbox_new(void);
 /* The supervisors' reports (R). */
@@ -129,9 +188,6 @@ struct conflict_info {
 /* Takes over info (and empties it). */
 struct view view_conflict_new(struct conflict_info *info);
 void conflict_info_free(struct conflict_info *c);
-/* Ask for form `name` (with VIEW_NEW) about question id/number; "" and 0
- * for a form not tied to a question. */
-void view_about_question(struct view_ctx *ctx, const char *name, const char *id, int number);
 struct view view_help_new(enum keys_context for_keys);
 /* The knowledge base browser. */
 struct view view_knowledge_new(void);
@@ -147,9 +203,9 @@ struct view view_aanbod_new(const char *question_id, int number);
 /* The first-line information pane for a question just saved. */
 struct view view_info_new(const char *question_id, int number, const char *topic,
                           const char *text);
-/* Form `name` (forms/NAME.form), empty or from the draft with draft_id.
- * Returns a view with ops NULL, and a message in ctx, when the form cannot
- * be used. */
-struct view view_form_new(struct view_ctx *ctx, const char *name, const char *draft_id);
+/* The form f asks for (forms/NAME.form), empty, or from its draft, or
+ * about what it names; takes over f->carry.  Returns a view with ops NULL,
+ * and a message in ctx, when the form cannot be used. */
+struct view view_form_new(struct view_ctx *ctx, struct nav_form *f);
 
 #endif
