@@ -375,6 +375,21 @@ db_result_all(const struct db_result *r, const struct db_field *fields, int n, s
 }
 
 bool
+db_query_all(struct db *db, const char *sql, int nparams, const char *const *params,
+             const struct db_field *fields, int n, size_t size, void *array, int *count,
+             struct db_error *err)
+{
+	struct db_result *r = NULL;
+	*(void **)array = NULL;
+	*count = 0;
+	if (!db_query(db, sql, nparams, params, &r, err))
+		return false;
+	*(void **)array = db_result_all(r, fields, n, size, count);
+	db_result_free(&r);
+	return true;
+}
+
+bool
 db_query_table(struct db *db, const char *sql, int nparams, const char *const *params,
                struct db_table *out, struct db_error *err)
 {

@@ -120,6 +120,12 @@ bool db_query_table(struct db *db, const char *sql, int nparams, const char *con
                     struct db_table *out, struct db_error *err);
 void db_table_free(struct db_table *t);
 
+/* Run one statement (as db_query) and copy every row as db_result_all does:
+ * *array (never NULL on success) of *count elements. */
+bool db_query_all(struct db *db, const char *sql, int nparams, const char *const *params,
+                  const struct db_field *fields, int n, size_t size, void *array, int *count,
+                  struct db_error *err);
+
 /* Free the strings the fields name in *row and set them to NULL. */
 void db_fields_free(const struct db_field *fields, int n, void *row);
 /* The same for each of count elements of `size` bytes, then the array. */

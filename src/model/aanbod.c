@@ -335,19 +335,16 @@ offering_search(struct db *db, const struct offering_filter *f, int limit,
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {f->text ? f->text : "", f->mode, f->from, f->max_price, f->muni, lim};
-	struct db_result *r = NULL;
-	if (!db_query(db,
-	              "SELECT id, name, coalesce(organization, ''), array_to_string(modes, ', '), "
-	              "coalesce(to_char(start_date, 'DD-MM-YYYY'), ''), coalesce(price::text, ''), "
-	              "coalesce(municipality, city, ''), coalesce(link, ''), "
-	              "coalesce(description, '') "
-	              "FROM loket.offering_search($1, $2, $3::date, $4::numeric, $5, $6::int)",
-	              6, params, &r, err))
-		return false;
-	out->items = db_result_all(r, hit_fields, DB_NFIELDS(hit_fields), sizeof *out->items,
-	                           &out->count);
-	db_result_free(&r);
-	return true;
+	return db_query_all(db,
+	                    "SELECT id, name, coalesce(organization, ''), "
+	                    "array_to_string(modes, ', '), "
+	                    "coalesce(to_char(start_date, 'DD-MM-YYYY'), ''), "
+	                    "coalesce(price::text, ''), coalesce(municipality, city, ''), "
+	                    "coalesce(link, ''), coalesce(description, '') "
+	                    "FROM loket.offering_search($1, $2, $3::date, $4::numeric, $5, "
+	                    "$6::int)",
+	                    6, params, hit_fields, DB_NFIELDS(hit_fields),
+	                    sizeof *out->items, &out->items, &out->count, err);
 }
 
 void

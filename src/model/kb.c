@@ -42,30 +42,18 @@ kb_list(struct db *db, bool with_retired, int review_days, struct kb_items *out,
         struct db_error *err)
 {
 	memset(out, 0, sizeof *out);
-	struct db_result *r = NULL;
-	bool ok;
-	if (review_days >= 0) {
-		char days[16];
-		snprintf(days, sizeof days, "%d", review_days);
-		const char *p[] = {days};
-		ok = db_query(db,
-		              "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
-		              "days_left, false, updated_by FROM loket.kb_review_queue($1::int)",
-		              1, p, &r, err);
-	} else {
-		const char *p[] = {with_retired ? "t" : "f"};
-		ok = db_query(db,
-		              "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
-		              "review_by - current_date, retired, updated_by "
-		              "FROM loket.kb_items($1::boolean)",
-		              1, p, &r, err);
-	}
-	if (!ok)
-		return false;
-	out->items = db_result_all(r, item_fields, DB_NFIELDS(item_fields), sizeof *out->items,
-	                           &out->count);
-	db_result_free(&r);
-	return true;
+	char days[16];
+	snprintf(days, sizeof days, "%d", review_days);
+	const char *p[] = {review_days >= 0 ? days : with_retired ? "t" : "f"};
+	const char *sql =
+		review_days >= 0
+			? "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
+			  "days_left, false, updated_by FROM loket.kb_review_queue($1::int)"
+			: "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
+			  "review_by - current_date, retired, updated_by "
+			  "FROM loket.kb_items($1::boolean)";
+	return db_query_all(db, sql, 1, p, item_fields, DB_NFIELDS(item_fields), sizeof *out->items,
+	                    &out->items, &out->count, err);
 }
 
 void
@@ -91,15 +79,10 @@ versions_query(struct db *db, const char *where, const char *param, struct kb_ve
 	    "WHERE i.region = loket.my_region() AND %s ORDER BY v.version_no DESC",
 	    where);
 	const char *p[] = {param};
-	struct db_result *r = NULL;
-	bool ok = db_query(db, sql, 1, p, &r, err);
+	bool ok = db_query_all(db, sql, 1, p, version_fields, DB_NFIELDS(version_fields),
+	                       sizeof *out->items, &out->items, &out->count, err);
 	free(sql);
-	if (!ok)
-		return false;
-	out->items = db_result_all(r, version_fields, DB_NFIELDS(version_fields),
-	                           sizeof *out->items, &out->count);
-	db_result_free(&r);
-	return true;
+	return ok;
 }
 
 bool
@@ -248,14 +231,9 @@ kb_import(struct db *db, const char *json, struct kb_import_result *out, struct 
 {
 	memset(out, 0, sizeof *out);
 	const char *p[] = {json};
-	struct db_result *r = NULL;
-	if (!db_query(db, "SELECT slug, action, version_no FROM loket.kb_import($1::jsonb)", 1, p,
-	              &r, err))
-		return false;
-	out->items = db_result_all(r, import_fields, DB_NFIELDS(import_fields), sizeof *out->items,
-	                           &out->count);
-	db_result_free(&r);
-	return true;
+	return db_query_all(db, "SELECT slug, action, version_no FROM loket.kb_import($1::jsonb)", 1,
+	                    p, import_fields, DB_NFIELDS(import_fields), sizeof *out->items,
+	                    &out->items, &out->count, err);
 }
 
 void

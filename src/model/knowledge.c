@@ -26,17 +26,12 @@ knowledge_suggest(struct db *db, const char *topic, const char *text, int limit,
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {topic, text, lim};
-	struct db_result *r = NULL;
-	if (!db_query(db,
-	              "SELECT item_id, version_id, version_no, title, tell_client, body, "
-	              "coalesce(link, ''), to_char(review_by, 'DD-MM-YYYY'), past_review "
-	              "FROM loket.knowledge_suggest($1, $2, $3::int)",
-	              3, params, &r, err))
-		return false;
-	out->items = db_result_all(r, hit_fields, DB_NFIELDS(hit_fields), sizeof *out->items,
-	                           &out->count);
-	db_result_free(&r);
-	return true;
+	return db_query_all(db,
+	                    "SELECT item_id, version_id, version_no, title, tell_client, body, "
+	                    "coalesce(link, ''), to_char(review_by, 'DD-MM-YYYY'), past_review "
+	                    "FROM loket.knowledge_suggest($1, $2, $3::int)",
+	                    3, params, hit_fields, DB_NFIELDS(hit_fields),
+	                    sizeof *out->items, &out->items, &out->count, err);
 }
 
 void

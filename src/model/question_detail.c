@@ -209,15 +209,11 @@ load_lists(struct db *db, struct question_detail *d, struct db_error *err)
 {
 	const char *params[] = {d->row.id};
 	struct db_result *r = NULL;
-	if (!db_query(db, info_sql, 1, params, &r, err))
+	if (!db_query_all(db, info_sql, 1, params, info_fields, DB_NFIELDS(info_fields),
+	                  sizeof *d->info, &d->info, &d->ninfo, err) ||
+	    !db_query_all(db, referral_sql, 1, params, referral_fields, DB_NFIELDS(referral_fields),
+	                  sizeof *d->referrals, &d->referrals, &d->nreferrals, err))
 		return false;
-	d->info = db_result_all(r, info_fields, DB_NFIELDS(info_fields), sizeof *d->info, &d->ninfo);
-	db_result_free(&r);
-	if (!db_query(db, referral_sql, 1, params, &r, err))
-		return false;
-	d->referrals = db_result_all(r, referral_fields, DB_NFIELDS(referral_fields),
-	                             sizeof *d->referrals, &d->nreferrals);
-	db_result_free(&r);
 	if (!db_query(db, event_sql, 1, params, &r, err))
 		return false;
 	load_events(r, d);

@@ -61,13 +61,8 @@ bool
 refdata_load(struct db *db, enum ref_table table, struct code_list *out, struct db_error *err)
 {
 	memset(out, 0, sizeof *out);
-	struct db_result *r = NULL;
-	if (!db_query(db, ref_query(table), 0, NULL, &r, err))
-		return false;
-	out->items = db_result_all(r, code_fields, DB_NFIELDS(code_fields), sizeof *out->items,
-	                           &out->count);
-	db_result_free(&r);
-	return true;
+	return db_query_all(db, ref_query(table), 0, NULL, code_fields, DB_NFIELDS(code_fields),
+	                    sizeof *out->items, &out->items, &out->count, err);
 }
 
 void

@@ -252,6 +252,19 @@ fill_row(struct ctx *c, struct report_table *t, const struct column *cols, int n
 	return r;
 }
 
+/* A table of every row of res from row `from` on, as the columns say;
+ * bars against the largest value of column maxcol (-1: no bars). */
+static struct report_table *
+rows_table(struct ctx *c, const char *key, const char *title, const struct column *cols, int n,
+           const struct db_result *res, int from, int maxcol)
+{
+	struct report_table *t = table_of(c, key, title, cols, n);
+	double max = maxcol >= 0 ? column_max(res, maxcol, 0) : 0;
+	for (int i = from; i < db_result_rows(res); i++)
+		fill_row(c, t, cols, n, res, i, max);
+	return t;
+}
+
 /* The export's period columns of the volume report: one per period from
  * the first one (column 5 of res), at most nper. */
 static void
@@ -430,10 +443,8 @@ funnel(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 		COUNT_COL("completed", N_("completed"), 6),
 		COUNT_COL("returned", N_("returned"), 7),
 	};
-	struct report_table *t = table_of(
-		c, "organisations", _("Per organisation where the question was asked"), cols, NCOLS(cols));
-	for (int i = 1; i < db_result_rows(res); i++)
-		fill_row(c, t, cols, NCOLS(cols), res, i, 0);
+	rows_table(c, "organisations", _("Per organisation where the question was asked"), cols,
+	           NCOLS(cols), res, 1, -1);
 	db_result_free(&res);
 	return funnel_outcomes(c, db, o, err);
 }
@@ -458,11 +469,8 @@ pickup(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 		COUNT_COL("waiting_now", N_("waiting now"), 6),
 		COUNT_COL("overdue_now", N_("overdue now"), 7),
 	};
-	struct report_table *t = table_of(c, "pickup", _("Pick-up time per target organisation"),
-	                                  cols, NCOLS(cols));
-	double max = column_max(res, 5, 0);
-	for (int i = 0; i < db_result_rows(res); i++)
-		fill_row(c, t, cols, NCOLS(cols), res, i, max);
+	rows_table(c, "pickup", _("Pick-up time per target organisation"), cols, NCOLS(cols), res,
+	           0, 5);
 	db_result_free(&res);
 	return true;
 }
@@ -598,10 +606,7 @@ signal_examples(struct ctx *c, struct db *db, const struct report_opts *o, struc
 		TEXT_COL("organisation", N_("organisation"), RC_BOTH, 5),
 		TEXT_COL("text", N_("text"), RC_BOTH, 6),
 	};
-	struct report_table *t =
-		table_of(c, "examples", _("The newest signals"), cols, NCOLS(cols));
-	for (int i = 0; i < db_result_rows(res); i++)
-		fill_row(c, t, cols, NCOLS(cols), res, i, 0);
+	rows_table(c, "examples", _("The newest signals"), cols, NCOLS(cols), res, 0, -1);
 	db_result_free(&res);
 	return true;
 }
@@ -650,16 +655,13 @@ offerings(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 		BAR_COL(2),
 		STATE_COLS,
 	};
-	struct report_table *t =
-		table_of(c, "offerings", _("Training offerings given"), cols, NCOLS(cols));
-	double max = column_max(res, 2, 0);
-	for (int i = 0; i < db_result_rows(res); i++) {
-		int r = fill_row(c, t, cols, NCOLS(cols), res, i, max);
+	struct report_table *t = rows_table(c, "offerings", _("Training offerings given"), cols,
+	                                    NCOLS(cols), res, 0, 2);
+	for (int i = 0; i < db_result_rows(res); i++)
 		if (strcmp(db_result_get(res, i, 3), "t") == 0) {
-			set(t, r, 4, xstrdup(_("withdrawn")));
-			set(t, r, 5, xstrdup("withdrawn"));
+			set(t, i, 4, xstrdup(_("withdrawn")));
+			set(t, i, 5, xstrdup("withdrawn"));
 		}
-	}
 	db_result_free(&res);
 	return true;
 }
@@ -683,10 +685,9 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 		STATE_COLS,
 	};
 	struct report_table *t =
-		table_of(c, "items", _("Knowledge items given"), cols, NCOLS(cols));
-	double max = column_max(res, 2, 0);
+		rows_table(c, "items", _("Knowledge items given"), cols, NCOLS(cols), res, 0, 2);
 	for (int i = 0; i < db_result_rows(res); i++) {
-		int r = fill_row(c, t, cols, NCOLS(cols), res, i, max);
+		int r = i;
 		bool retired = strcmp(db_result_get(res, i, 6), "t") == 0;
 		bool past = strcmp(db_result_get(res, i, 5), "t") == 0;
 		if (retired || past) {
