@@ -129,50 +129,28 @@ print_detail(const struct question_detail *d)
 	}
 }
 
-/* JSON straight from PostgreSQL: the question with its lists. */
-static const char *const show_json_sql =
-	"SELECT jsonb_pretty(to_jsonb(q) || jsonb_build_object("
-	"  'information', (SELECT coalesce(jsonb_agg(jsonb_build_object("
-	"       'title', v.title, 'item_id', v.item_id, 'version_no', v.version_no,"
-	"       'given_at', g.given_at, 'given_by', g.given_by) ORDER BY g.given_at), '[]')"
-	"     FROM loket.info_given g JOIN loket.knowledge_version v"
-	"       ON v.id = g.knowledge_version_id WHERE g.question_id = q.id),"
-	"  'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object("
-	"       'contact', CASE WHEN r.consent_contact AND c.question_id IS NOT NULL THEN"
-	"         jsonb_build_object('name', c.name, 'company_name', c.company_name,"
-	"                            'kvk_number', c.kvk_number,"
-	"                            'phone', c.phone, 'email', c.email) END)"
-	"       ORDER BY r.created_at), '[]')"
-	"     FROM loket.referral r LEFT JOIN loket.client c ON c.question_id = r.question_id"
-	"     WHERE r.question_id = q.id),"
-	"  'history', (SELECT coalesce(jsonb_agg(to_jsonb(e) - 'question_id' ORDER BY e.id), '[]')"
-	"     FROM loket.question_event e WHERE e.question_id = q.id)))"
-	"FROM loket.question q "
-	"WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region)";
-
 static int
-show_json(struct db *db, const char *number)
+show_json(struct db *db, int number, const char *as_typed)
 {
-	const char *params[] = {number};
-	struct db_result *r = NULL;
+	char *json = NULL;
 	struct db_error err = {0};
 	int rc = CLI_OK;
-	if (!db_query(db, show_json_sql, 1, params, &r, &err)) {
+	if (!question_json(db, number, &json, &err)) {
 		cli_print_db_error("loket", &err);
 		rc = cli_exit_for(&err);
-	} else if (db_result_rows(r) == 0) {
+	} else if (!json) {
 		sanitize_fprintf(stderr,
 		                 _("loket: question %s does not exist or is not visible to you\n"),
-		                 number);
+		                 as_typed);
 		rc = CLI_USAGE;
 	} else if (isatty(STDOUT_FILENO)) {
-		char *s = sanitize_dup(db_result_get(r, 0, 0), SANITIZE_MULTILINE);
+		char *s = sanitize_dup(json, SANITIZE_MULTILINE);
 		puts(s);
 		free(s);
 	} else {
-		puts(db_result_get(r, 0, 0));
+		puts(json);
 	}
-	db_result_free(&r);
+	free(json);
 	db_error_clear(&err);
 	return rc;
 }
@@ -220,7 +198,7 @@ cli_case_show(const struct cli_globals *g, int argc, char **argv)
 	struct db *db = NULL;
 	int rc = cli_connect(g, &db);
 	if (rc == CLI_OK)
-		rc = json ? show_json(db, argv[optind]) : show_text(db, number);
+		rc = json ? show_json(db, number, argv[optind]) : show_text(db, number);
 	db_close(&db);
 	return rc;
 }

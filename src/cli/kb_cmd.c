@@ -257,8 +257,17 @@ kb_usage(void)
 	      stderr);
 }
 
-int
-cli_kb(const struct cli_globals *g, int argc, char **argv)
+struct kb_args {
+	bool retired;
+	int days, version, from, to;
+	const char *output;
+	enum out_format fmt;
+};
+
+/* The options after `kb CMD`; false (with a message) when one is wrong.
+ * optind is left at the first argument that is not an option. */
+static bool
+kb_options(const char *cmd, int argc, char **argv, struct kb_args *a)
 {
 	static const struct option opts[] = {
 		{"retired", no_argument, NULL, 'r'},   {"days", required_argument, NULL, 'd'},
@@ -266,23 +275,15 @@ cli_kb(const struct cli_globals *g, int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},   {"to", required_argument, NULL, 'T'},
 		{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0},
 	};
-	if (argc < 2) {
-		kb_usage();
-		return CLI_USAGE;
-	}
-	const char *cmd = argv[1];
-	bool retired = false;
-	int days = 30, version = 0, from = 0, to = 0;
-	const char *output = NULL;
-	enum out_format fmt = OUT_TABLE;
+	*a = (struct kb_args){.days = 30, .fmt = OUT_TABLE};
 	optind = 0; /* 0, not 1: GNU getopt starts afresh and permutes (options after SLUG) */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end = NULL;
 		switch (c) {
 		case 'r':
-			retired = true;
+			a->retired = true;
 			break;
 		case 'd':
 		case 'v':
@@ -293,26 +294,59 @@ cli_kb(const struct cli_globals *g, int argc, char **argv)
 				sanitize_fprintf(stderr,
 				                 _("loket: kb %s: not a whole number: %s\n"), cmd,
 				                 optarg);
-				return CLI_USAGE;
+				return false;
 			}
-			*(c == 'd' ? &days : c == 'v' ? &version : c == 'F' ? &from : &to) = (int)v;
+			*(c == 'd' ? &a->days : c == 'v' ? &a->version : c == 'F' ? &a->from : &a->to) =
+				(int)v;
 			break;
 		}
 		case 'f':
-			if (!out_format_parse(optarg, &fmt)) {
+			if (!out_format_parse(optarg, &a->fmt)) {
 				sanitize_fprintf(stderr, _("loket: kb %s: unknown format '%s'\n"),
 				                 cmd, optarg);
-				return CLI_USAGE;
+				return false;
 			}
 			break;
 		case 'o':
-			output = optarg;
+			a->output = optarg;
 			break;
 		default:
 			kb_usage();
-			return CLI_USAGE;
+			return false;
 		}
 	}
+	return true;
+}
+
+/* Run the checked command cmd with its arguments. */
+static int
+kb_run(struct db *db, const char *cmd, const struct kb_args *a, char **args)
+{
+	bool review = strcmp(cmd, "review") == 0;
+	if (review || strcmp(cmd, "list") == 0)
+		return kb_cmd_list(db, a->retired, review ? a->days : -1, a->fmt);
+	if (strcmp(cmd, "show") == 0)
+		return kb_cmd_show(db, args[0], a->version);
+	if (strcmp(cmd, "diff") == 0)
+		return kb_cmd_diff(db, args[0], a->from, a->to);
+	if (strcmp(cmd, "retire") == 0 || strcmp(cmd, "restore") == 0)
+		return kb_cmd_retire(db, args[0], strcmp(cmd, "retire") == 0);
+	if (strcmp(cmd, "export") == 0)
+		return kb_cmd_export(db, a->output);
+	return kb_cmd_import(db, args[0]);
+}
+
+int
+cli_kb(const struct cli_globals *g, int argc, char **argv)
+{
+	if (argc < 2) {
+		kb_usage();
+		return CLI_USAGE;
+	}
+	const char *cmd = argv[1];
+	struct kb_args a;
+	if (!kb_options(cmd, argc - 1, argv + 1, &a))
+		return CLI_USAGE;
 	int nargs = argc - 1 - optind;
 	char **args = argv + 1 + optind;
 	bool list = strcmp(cmd, "list") == 0, review = strcmp(cmd, "review") == 0;
@@ -328,26 +362,14 @@ cli_kb(const struct cli_globals *g, int argc, char **argv)
 		kb_usage();
 		return CLI_USAGE;
 	}
-	if (exp && fmt != OUT_JSON && fmt != OUT_TABLE) {
+	if (exp && a.fmt != OUT_JSON && a.fmt != OUT_TABLE) {
 		fputs(_("loket: kb export: the export format is json\n"), stderr);
 		return CLI_USAGE;
 	}
 	struct db *db = NULL;
 	int rc = cli_connect(g, &db);
-	if (rc != CLI_OK)
-		return rc;
-	if (list || review)
-		rc = kb_cmd_list(db, retired, review ? days : -1, fmt);
-	else if (strcmp(cmd, "show") == 0)
-		rc = kb_cmd_show(db, args[0], version);
-	else if (strcmp(cmd, "diff") == 0)
-		rc = kb_cmd_diff(db, args[0], from, to);
-	else if (needs_slug)
-		rc = kb_cmd_retire(db, args[0], strcmp(cmd, "retire") == 0);
-	else if (exp)
-		rc = kb_cmd_export(db, output);
-	else
-		rc = kb_cmd_import(db, args[0]);
+	if (rc == CLI_OK)
+		rc = kb_run(db, cmd, &a, args);
 	db_close(&db);
 	return rc;
 }

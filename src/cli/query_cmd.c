@@ -10,6 +10,7 @@
 #include "cli/errors.h"
 #include "util/output.h"
 #include "query/lang.h"
+#include "model/query_run.h"
 #include "model/refdata.h"
 #include "model/report.h"
 #include "util/chart.h"
@@ -56,17 +57,9 @@ threshold_label(struct db *db)
 {
 	static char label[16];
 	if (!label[0]) {
-		struct db_result *r = NULL;
-		struct db_error err = {0};
-		const char *k = NULL;
-		if (db_query(db,
-		             "SELECT suppress_below FROM loket.region "
-		             "WHERE code = coalesce(loket.my_region(), '')",
-		             0, NULL, &r, &err))
-			k = db_result_rows(r) ? db_result_get(r, 0, 0) : NULL;
+		char *k = query_threshold(db);
 		snprintf(label, sizeof label, "<%s", k ? k : "5");
-		db_result_free(&r);
-		db_error_clear(&err);
+		free(k);
 	}
 	return label;
 }
@@ -74,13 +67,13 @@ threshold_label(struct db *db)
 /* A result as a table, CSV or JSON: counts and numbers are numbers, long
  * texts are cut in the table; a count the database held back is "<5". */
 static void
-print_result(struct db *db, const struct db_result *r, enum out_format format)
+print_result(struct db *db, const struct db_table *t, enum out_format format)
 {
-	int rows = db_result_rows(r), cols = db_result_cols(r);
+	int rows = t->nrows, cols = t->ncols;
 	struct out_column *columns = xcalloc((size_t)cols + 1, sizeof *columns);
 	int count_col = -1;
 	for (int j = 0; j < cols; j++) {
-		columns[j].name = db_result_name(r, j);
+		columns[j].name = t->names[j];
 		columns[j].numeric =
 			strcmp(columns[j].name, "count") == 0 || strcmp(columns[j].name, "number") == 0;
 		columns[j].max_width =
@@ -90,14 +83,13 @@ print_result(struct db *db, const struct db_result *r, enum out_format format)
 	}
 	const char **cells = xcalloc((size_t)(rows * cols) + 1, sizeof *cells);
 	bool suppressed = false;
-	for (int i = 0; i < rows; i++)
-		for (int j = 0; j < cols; j++) {
-			cells[i * cols + j] = db_result_get(r, i, j);
-			if (j == count_col && !cells[i * cols + j]) {
-				cells[i * cols + j] = threshold_label(db);
-				suppressed = true;
-			}
+	for (int i = 0; i < rows * cols; i++) {
+		cells[i] = t->cells[i];
+		if (i % cols == count_col && !cells[i]) {
+			cells[i] = threshold_label(db);
+			suppressed = true;
 		}
+	}
 	if (suppressed && count_col >= 0)
 		columns[count_col].numeric = false; /* "<5" is not a JSON number */
 	struct out_grid grid = {columns, cols, rows, cells};
@@ -113,16 +105,12 @@ run_parsed(struct db *db, const struct query *q, bool count, enum out_format for
 {
 	char *spec = query_to_json(q, count);
 	char *sql = query_select(q, count);
-	const char *params[] = {spec};
-	struct db_result *r = NULL;
-	/* a supervisor's count is logged first, committed on its own (sql/026);
-	 * for advisors this logs nothing */
-	bool ok = (!count || db_query(db, "SELECT loket.supervisor_ask('query', $1::jsonb)", 1,
-	                              params, NULL, err)) &&
-	          db_query(db, sql, 1, params, &r, err);
-	if (ok)
-		print_result(db, r, format);
-	db_result_free(&r);
+	struct db_table t;
+	bool ok = query_run(db, sql, spec, count, &t, err);
+	if (ok) {
+		print_result(db, &t, format);
+		db_table_free(&t);
+	}
 	free(sql);
 	free(spec);
 	return ok;
@@ -341,14 +329,8 @@ save_query(struct db *db, const char *args, const char *last)
 		return;
 	}
 	bool shared = strcmp(how, "shared") == 0 || strcmp(how, "gedeeld") == 0;
-	const char *params[] = {name, last, shared ? "t" : "f"};
 	struct db_error err = {0};
-	if (db_query(db,
-	             "INSERT INTO loket.saved_query (region, name, expr, shared) "
-	             "VALUES (loket.my_region(), $1, $2, $3::boolean) "
-	             "ON CONFLICT (owner, name) DO UPDATE "
-	             "SET expr = EXCLUDED.expr, shared = EXCLUDED.shared, updated_at = now()",
-	             3, params, NULL, &err))
+	if (query_save(db, name, last, shared, &err))
 		sanitize_fprintf(stdout,
 		                 shared ? _("Saved as %s, shared with the region.\n")
 		                        : _("Saved as %s.\n"),
@@ -367,31 +349,28 @@ run_saved(struct db *db, const char *args, enum out_format format, char **last)
 		fputs(_("loket: query: \\run NAME: which saved query? \\saved lists them\n"), stderr);
 		return CLI_USAGE;
 	}
-	const char *params[] = {name};
-	struct db_result *r = NULL;
+	char *expr = NULL;
 	struct db_error err = {0};
 	int rc = CLI_OK;
-	if (!db_query(db,
-	              "SELECT expr FROM loket.saved_query WHERE name = $1 "
-	              "ORDER BY (owner = current_user) DESC, updated_at DESC LIMIT 1",
-	              1, params, &r, &err)) {
+	if (!query_saved(db, name, &expr, &err)) {
 		cli_print_db_error("loket", &err);
 		rc = cli_exit_for(&err);
-	} else if (db_result_rows(r) == 0) {
+	} else if (!expr) {
 		sanitize_fprintf(
 		    stderr, _("loket: query: no saved query '%s'; \\saved lists them\n"), name);
 		rc = CLI_USAGE;
 	} else {
-		char *expr = sanitize_dup(db_result_get(r, 0, 0), SANITIZE_DEFAULT);
-		sanitize_fprintf(stdout, "-- %s\n", expr);
-		free(expr);
-		rc = run(db, db_result_get(r, 0, 0), format);
+		char *shown = sanitize_dup(expr, SANITIZE_DEFAULT);
+		sanitize_fprintf(stdout, "-- %s\n", shown);
+		free(shown);
+		rc = run(db, expr, format);
 		if (rc == CLI_OK) {
 			free(*last);
-			*last = xstrdup(db_result_get(r, 0, 0));
+			*last = expr;
+			expr = NULL;
 		}
 	}
-	db_result_free(&r);
+	free(expr);
 	db_error_clear(&err);
 	return rc;
 }
@@ -399,17 +378,14 @@ run_saved(struct db *db, const char *args, enum out_format format, char **last)
 static void
 list_saved(struct db *db, enum out_format format)
 {
-	struct db_result *r = NULL;
+	struct db_table t;
 	struct db_error err = {0};
-	if (db_query(db,
-	             "SELECT name, CASE WHEN owner = current_user THEN '' ELSE owner::text END "
-	             "AS \"by\", CASE WHEN shared THEN 'shared' ELSE '' END AS shared, expr "
-	             "FROM loket.saved_query ORDER BY name, owner",
-	             0, NULL, &r, &err))
-		print_result(db, r, format);
-	else
+	if (query_saved_list(db, &t, &err)) {
+		print_result(db, &t, format);
+		db_table_free(&t);
+	} else {
 		cli_print_db_error("loket", &err);
-	db_result_free(&r);
+	}
 	db_error_clear(&err);
 }
 
@@ -512,27 +488,22 @@ refuse_as_supervisor(struct db *db, const char *role)
 {
 	if (!role)
 		return false;
-	const char *params[] = {role};
-	struct db_result *r = NULL;
+	char *login = NULL;
 	struct db_error err = {0};
-	bool refused = db_query(db,
-	                        "SELECT session_user FROM pg_roles WHERE rolname = $1::name "
-	                        "AND NOT rolsuper AND session_user <> $1::name "
-	                        "AND pg_has_role($1::name, 'loket_supervisor', 'MEMBER')",
-	                        1, params, &r, &err) &&
-	               db_result_rows(r) == 1;
-	if (refused) {
-		char *login = sanitize_dup(db_result_get(r, 0, 0), SANITIZE_DEFAULT);
+	query_supervisor_as(db, role, &login, &err);
+	if (login) {
+		char *shown = sanitize_dup(login, SANITIZE_DEFAULT);
 		char *as = sanitize_dup(role, SANITIZE_DEFAULT);
 		fprintf(stderr,
 		        _("loket: query: the supervisors' figures count for the role you log in as, "
 		          "and that is %s: --as %s does not change it.\n"
 		          "Log in as %s instead, for example: PGUSER=%s loket query\n"),
-		        login, as, as, as);
+		        shown, as, as, as);
 		free(as);
-		free(login);
+		free(shown);
 	}
-	db_result_free(&r);
+	bool refused = login != NULL;
+	free(login);
 	db_error_clear(&err);
 	return refused;
 }

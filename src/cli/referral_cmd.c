@@ -137,25 +137,16 @@ static const struct out_column list_columns[] = {
 static int
 ref_list(struct db *db, const struct ref_args *a)
 {
-	char limit[16];
-	snprintf(limit, sizeof limit, "%d", a->limit);
-	const char *params[] = {a->status, a->overdue ? "t" : "f", limit};
-	struct db_result *r = NULL;
+	struct db_table t;
 	struct db_error err = {0};
-	if (!db_query(db, referral_list_sql, 3, params, &r, &err)) {
+	if (!referral_list(db, a->status, a->overdue, a->limit, &t, &err)) {
 		int rc = failed(&err);
 		db_error_clear(&err);
 		return rc;
 	}
-	int rows = db_result_rows(r);
-	const char **cells = xcalloc((size_t)(rows * LIST_NCOLS) + 1, sizeof *cells);
-	for (int i = 0; i < rows; i++)
-		for (int j = 0; j < LIST_NCOLS; j++)
-			cells[i * LIST_NCOLS + j] = db_result_get(r, i, j);
-	struct out_grid grid = {list_columns, LIST_NCOLS, rows, cells};
+	struct out_grid grid = {list_columns, LIST_NCOLS, t.nrows, (const char *const *)t.cells};
 	out_write(stdout, a->format, &grid, isatty(STDOUT_FILENO));
-	free(cells);
-	db_result_free(&r);
+	db_table_free(&t);
 	return CLI_OK;
 }
 

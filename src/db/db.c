@@ -334,6 +334,115 @@ db_result_free(struct db_result **r)
 	*r = NULL;
 }
 
+static void
+field_read(const struct db_field *f, const char *v, char *base)
+{
+	void *m = base + f->offset;
+	switch (f->type) {
+	case DB_T_TEXT: *(char **)m = xstrdup(v ? v : ""); break;
+	case DB_T_TEXT_OR_NULL: *(char **)m = v ? xstrdup(v) : NULL; break;
+	case DB_T_INT: *(int *)m = v ? atoi(v) : 0; break;
+	case DB_T_LONG: *(long *)m = v ? atol(v) : 0; break;
+	case DB_T_BOOL: *(bool *)m = v && (strcmp(v, "t") == 0 || strcmp(v, "true") == 0); break;
+	case DB_T_CHARS: snprintf(m, f->size, "%s", v ? v : ""); break;
+	case DB_T_SKIP: break;
+	}
+}
+
+void
+db_result_row_at(const struct db_result *r, int row, int first, const struct db_field *fields,
+                 int n, void *out)
+{
+	for (int i = 0; i < n; i++)
+		field_read(&fields[i], db_result_get(r, row, first + i), out);
+}
+
+void
+db_result_row(const struct db_result *r, int row, const struct db_field *fields, int n, void *out)
+{
+	db_result_row_at(r, row, 0, fields, n, out);
+}
+
+void *
+db_result_all(const struct db_result *r, const struct db_field *fields, int n, size_t size,
+              int *count)
+{
+	*count = db_result_rows(r);
+	char *array = xcalloc((size_t)(*count > 0 ? *count : 1), size);
+	for (int i = 0; i < *count; i++)
+		db_result_row(r, i, fields, n, array + (size_t)i * size);
+	return array;
+}
+
+bool
+db_query_all(struct db *db, const char *sql, int nparams, const char *const *params,
+             const struct db_field *fields, int n, size_t size, void *array, int *count,
+             struct db_error *err)
+{
+	struct db_result *r = NULL;
+	*(void **)array = NULL;
+	*count = 0;
+	if (!db_query(db, sql, nparams, params, &r, err))
+		return false;
+	*(void **)array = db_result_all(r, fields, n, size, count);
+	db_result_free(&r);
+	return true;
+}
+
+bool
+db_query_table(struct db *db, const char *sql, int nparams, const char *const *params,
+               struct db_table *out, struct db_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct db_result *r = NULL;
+	if (!db_query(db, sql, nparams, params, &r, err))
+		return false;
+	out->nrows = db_result_rows(r);
+	out->ncols = db_result_cols(r);
+	out->names = xcalloc((size_t)out->ncols + 1, sizeof *out->names);
+	out->cells = xcalloc((size_t)out->nrows * (size_t)out->ncols + 1, sizeof *out->cells);
+	for (int j = 0; j < out->ncols; j++)
+		out->names[j] = xstrdup(db_result_name(r, j));
+	for (int i = 0; i < out->nrows; i++)
+		for (int j = 0; j < out->ncols; j++) {
+			const char *v = db_result_get(r, i, j);
+			out->cells[i * out->ncols + j] = v ? xstrdup(v) : NULL;
+		}
+	db_result_free(&r);
+	return true;
+}
+
+void
+db_table_free(struct db_table *t)
+{
+	for (int j = 0; j < t->ncols; j++)
+		free(t->names[j]);
+	for (int i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->names);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}
+
+void
+db_fields_free(const struct db_field *fields, int n, void *row)
+{
+	for (int i = 0; i < n; i++)
+		if (fields[i].type == DB_T_TEXT || fields[i].type == DB_T_TEXT_OR_NULL) {
+			char **m = (char **)((char *)row + fields[i].offset);
+			free(*m);
+			*m = NULL;
+		}
+}
+
+void
+db_fields_free_all(const struct db_field *fields, int n, void *array, int count, size_t size)
+{
+	for (int i = 0; i < count; i++)
+		db_fields_free(fields, n, (char *)array + (size_t)i * size);
+	free(array);
+}
+
 bool
 db_poll(struct db *db, int *notified)
 {

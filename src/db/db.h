@@ -4,6 +4,7 @@
 #define LOKET_DB_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct db;
 struct db_result;
@@ -66,5 +67,69 @@ const char *db_result_get(const struct db_result *r, int row, int col);
 /* Rows changed by an INSERT/UPDATE/DELETE. */
 long db_result_affected(const struct db_result *r);
 void db_result_free(struct db_result **r);
+
+/* Reading rows into structs: a table of fields, the i-th read from the
+ * i-th column (see doc/development.md, "Reading rows into structs"). */
+enum db_type {
+	DB_T_TEXT,         /* char *, owned; "" for SQL NULL */
+	DB_T_TEXT_OR_NULL, /* char *, owned; NULL for SQL NULL */
+	DB_T_INT,          /* int; 0 for SQL NULL */
+	DB_T_LONG,         /* long; 0 for SQL NULL */
+	DB_T_BOOL,         /* bool: "t" or "true"; false for SQL NULL */
+	DB_T_CHARS,        /* a char array, cut to its size; "" for SQL NULL */
+	DB_T_SKIP,         /* a column that is not read */
+};
+
+struct db_field {
+	enum db_type type;
+	size_t offset; /* of the member in the struct */
+	size_t size;   /* of the member (DB_T_CHARS) */
+};
+
+#define DB_FIELD_(t, type, member) {(t), offsetof(type, member), sizeof(((type *)0)->member)}
+#define DB_TEXT(type, member) DB_FIELD_(DB_T_TEXT, type, member)
+#define DB_TEXT_OR_NULL(type, member) DB_FIELD_(DB_T_TEXT_OR_NULL, type, member)
+#define DB_INT(type, member) DB_FIELD_(DB_T_INT, type, member)
+#define DB_LONG(type, member) DB_FIELD_(DB_T_LONG, type, member)
+#define DB_BOOL(type, member) DB_FIELD_(DB_T_BOOL, type, member)
+#define DB_CHARS(type, member) DB_FIELD_(DB_T_CHARS, type, member)
+#define DB_SKIP {DB_T_SKIP, 0, 0}
+#define DB_NFIELDS(fields) ((int)(sizeof(fields) / sizeof((fields)[0])))
+
+/* Copy row `row` into *out: fields[i] from column first + i.  Members not
+ * named keep what they held. */
+void db_result_row_at(const struct db_result *r, int row, int first, const struct db_field *fields,
+                      int n, void *out);
+/* The same from column 0. */
+void db_result_row(const struct db_result *r, int row, const struct db_field *fields, int n,
+                   void *out);
+/* Every row into a new zeroed array of elements of `size` bytes (at least
+ * one element is allocated, so the array is never NULL); *count rows. */
+void *db_result_all(const struct db_result *r, const struct db_field *fields, int n, size_t size,
+                    int *count);
+/* A whole result as text, for commands that print what a statement gave
+ * (column names and values as they are; NULL cells for SQL NULL). */
+struct db_table {
+	int nrows, ncols;
+	char **names; /* ncols */
+	char **cells; /* nrows * ncols, row by row */
+};
+
+/* Run one statement (as db_query) and copy its result into *out. */
+bool db_query_table(struct db *db, const char *sql, int nparams, const char *const *params,
+                    struct db_table *out, struct db_error *err);
+void db_table_free(struct db_table *t);
+
+/* Run one statement (as db_query) and copy every row as db_result_all does:
+ * *array (never NULL on success) of *count elements. */
+bool db_query_all(struct db *db, const char *sql, int nparams, const char *const *params,
+                  const struct db_field *fields, int n, size_t size, void *array, int *count,
+                  struct db_error *err);
+
+/* Free the strings the fields name in *row and set them to NULL. */
+void db_fields_free(const struct db_field *fields, int n, void *row);
+/* The same for each of count elements of `size` bytes, then the array. */
+void db_fields_free_all(const struct db_field *fields, int n, void *array, int count,
+                        size_t size);
 
 #endif

@@ -140,136 +140,192 @@ fetch(const char *url, int page, struct http_options *o, struct http_response *r
 	return true;
 }
 
+/* One sync in progress. */
+struct sync {
+	struct db *db;
+	const char *url;
+	struct http_options o;
+	struct http_response resp; /* the page being stored */
+	struct db_error err;
+	aanbod_page_fn on_page;
+	void *arg;
+	struct aanbod_result *res;
+	char **error;
+};
+
+/* The source answered 304: the stored catalogue stays, its date is renewed. */
+static bool
+sync_unchanged(struct sync *s)
+{
+	struct db_result *r = NULL;
+	s->res->unchanged = true;
+	if (!db_query(s->db, "SELECT loket.offering_sync_unchanged()", 0, NULL, &r, &s->err)) {
+		*s->error = db_message(&s->err);
+		return false;
+	}
+	if (db_result_rows(r) == 1)
+		s->res->total = cell_int(r, 0);
+	db_result_free(&r);
+	return true;
+}
+
+/* Text only: a NUL would end the page early, invalid UTF-8 would not reach
+ * the parser. */
+static bool
+page_is_text(struct sync *s, int page)
+{
+	if (strlen(s->resp.body.buf) != s->resp.body.len)
+		*s->error = xasprintf(_("page %d: the answer contains a NUL byte"), page);
+	else if (!utf8_valid(s->resp.body.buf, s->resp.body.len))
+		*s->error = xasprintf(_("page %d: the answer is not UTF-8 text"), page);
+	else
+		return true;
+	s->res->source_failed = true;
+	return false;
+}
+
+/* Store the page in s->resp; *next when the source says there is another. */
+static bool
+store_page(struct sync *s, const char *sync_no, int page, bool *next)
+{
+	if (!page_is_text(s, page))
+		return false;
+	char num[16];
+	snprintf(num, sizeof num, "%d", page);
+	const char *pp[] = {sync_no, num, s->resp.body.buf ? s->resp.body.buf : ""};
+	struct db_result *r = NULL;
+	if (!db_query(s->db,
+	              "SELECT has_next, items FROM loket.offering_sync_page($1::bigint, "
+	              "$2::int, $3)",
+	              3, pp, &r, &s->err)) {
+		*s->error = page_error(page, &s->err, &s->res->source_failed);
+		return false;
+	}
+	const char *has_next = db_result_get(r, 0, 0);
+	*next = has_next && strcmp(has_next, "t") == 0;
+	int items = cell_int(r, 1);
+	db_result_free(&r);
+	s->res->pages = page;
+	if (s->on_page)
+		s->on_page(s->arg, page, items);
+	return true;
+}
+
+/* Every page from the first (already in s->resp) on, until the source says
+ * there is no next one. */
+static bool
+store_pages(struct sync *s, const char *sync_no)
+{
+	for (int page = 1;; page++) {
+		if (page > 1) {
+			http_response_free(&s->resp);
+			if (!fetch(s->url, page, &s->o, &s->resp, s->error)) {
+				s->res->source_failed = true;
+				return false;
+			}
+		}
+		bool next;
+		if (!store_page(s, sync_no, page, &next))
+			return false;
+		if (!next)
+			return true;
+		if (page >= AANBOD_MAX_PAGES) {
+			*s->error = xasprintf(_("page %d: the source still reports a next page; stopped "
+			                        "after %d pages"),
+			                      page, AANBOD_MAX_PAGES);
+			return false;
+		}
+	}
+}
+
+/* Begin, store the pages and finish, in the transaction the caller opened;
+ * the validators are those of the first page's answer. */
+static bool
+sync_store(struct sync *s, const char *etag, const char *last_modified)
+{
+	struct db_result *r = NULL;
+	const char *bp[] = {s->url};
+	if (!db_query(s->db, "SELECT loket.offering_sync_begin($1)", 1, bp, &r, &s->err)) {
+		*s->error = db_message(&s->err);
+		return false;
+	}
+	char *sync_no = xstrdup(db_result_get(r, 0, 0));
+	db_result_free(&r);
+	const char *fp[] = {sync_no, etag, last_modified};
+	bool ok = store_pages(s, sync_no) &&
+	          db_query(s->db,
+	                   "SELECT total, added, changed, withdrawn "
+	                   "FROM loket.offering_sync_finish($1::bigint, $2, $3)",
+	                   3, fp, &r, &s->err);
+	if (!ok && !*s->error) {
+		*s->error = db_message(&s->err);
+		s->res->source_failed = s->err.hint && strcmp(s->err.hint, "LKSYNC") == 0;
+	}
+	free(sync_no);
+	if (!ok)
+		return false;
+	s->res->total = cell_int(r, 0);
+	s->res->added = cell_int(r, 1);
+	s->res->changed = cell_int(r, 2);
+	s->res->withdrawn = cell_int(r, 3);
+	db_result_free(&r);
+	return true;
+}
+
+/* The first page has been fetched and changed: store it and the rest in
+ * one transaction. */
+static bool
+sync_changed(struct sync *s)
+{
+	char *etag = s->resp.etag ? xstrdup(s->resp.etag) : NULL;
+	char *last_modified = s->resp.last_modified ? xstrdup(s->resp.last_modified) : NULL;
+	s->o.etag = s->o.last_modified = NULL; /* the next pages: unconditional */
+	bool ok = false;
+	if (!db_begin(s->db, &s->err)) {
+		*s->error = db_message(&s->err);
+	} else if (sync_store(s, etag, last_modified) && db_commit(s->db, &s->err)) {
+		ok = true;
+	} else {
+		if (!*s->error)
+			*s->error = db_message(&s->err);
+		db_rollback(s->db);
+	}
+	free(etag), free(last_modified);
+	return ok;
+}
+
 bool
 aanbod_sync(struct db *db, const char *url, const struct http_options *opts,
             aanbod_page_fn on_page, void *arg, struct aanbod_result *res, char **error)
 {
 	memset(res, 0, sizeof *res);
 	*error = NULL;
-	struct http_options o = *opts;
+	struct sync s = {.db = db, .url = url, .o = *opts, .on_page = on_page, .arg = arg,
+	                 .res = res, .error = error};
 	char *etag = NULL, *last_modified = NULL;
 	validators(db, url, &etag, &last_modified);
-	o.etag = etag;
-	o.last_modified = last_modified;
-	struct http_response resp = {0};
-	struct db_error err = {0};
-	bool ok = false, in_tx = false;
-	char *new_etag = NULL, *new_lm = NULL;
-	if (!fetch(url, 1, &o, &resp, error)) {
+	s.o.etag = etag;
+	s.o.last_modified = last_modified;
+	bool ok;
+	if (!fetch(url, 1, &s.o, &s.resp, error)) {
 		res->source_failed = true;
-		goto out;
+		ok = false;
+	} else {
+		ok = s.resp.status == 304 ? sync_unchanged(&s) : sync_changed(&s);
 	}
-	if (resp.status == 304) {
-		res->unchanged = true;
-		struct db_result *r = NULL;
-		if (!db_query(db, "SELECT loket.offering_sync_unchanged()", 0, NULL, &r, &err)) {
-			*error = db_message(&err);
-			goto out;
-		}
-		if (db_result_rows(r) == 1 && db_result_get(r, 0, 0))
-			res->total = atoi(db_result_get(r, 0, 0));
-		db_result_free(&r);
-		ok = true;
-		goto out;
-	}
-	new_etag = resp.etag ? xstrdup(resp.etag) : NULL;
-	new_lm = resp.last_modified ? xstrdup(resp.last_modified) : NULL;
-	o.etag = o.last_modified = NULL; /* the next pages: unconditional */
-
-	if (!db_begin(db, &err)) {
-		*error = db_message(&err);
-		goto out;
-	}
-	in_tx = true;
-	struct db_result *r = NULL;
-	const char *bp[] = {url};
-	if (!db_query(db, "SELECT loket.offering_sync_begin($1)", 1, bp, &r, &err)) {
-		*error = db_message(&err);
-		goto out;
-	}
-	char *sync_no = xstrdup(db_result_get(r, 0, 0));
-	db_result_free(&r);
-	for (int page = 1;; page++) {
-		if (page > 1) {
-			http_response_free(&resp);
-			if (!fetch(url, page, &o, &resp, error)) {
-				res->source_failed = true;
-				free(sync_no);
-				goto out;
-			}
-		}
-		/* Text only: a NUL would end the page early, invalid UTF-8 would
-		 * not reach the parser. */
-		if (strlen(resp.body.buf) != resp.body.len) {
-			*error = xasprintf(_("page %d: the answer contains a NUL byte"), page);
-			res->source_failed = true;
-			free(sync_no);
-			goto out;
-		}
-		if (!utf8_valid(resp.body.buf, resp.body.len)) {
-			*error = xasprintf(_("page %d: the answer is not UTF-8 text"), page);
-			res->source_failed = true;
-			free(sync_no);
-			goto out;
-		}
-		char num[16];
-		snprintf(num, sizeof num, "%d", page);
-		const char *pp[] = {sync_no, num, resp.body.buf ? resp.body.buf : ""};
-		if (!db_query(db,
-		              "SELECT has_next, items FROM loket.offering_sync_page($1::bigint, "
-		              "$2::int, $3)",
-		              3, pp, &r, &err)) {
-			*error = page_error(page, &err, &res->source_failed);
-			free(sync_no);
-			goto out;
-		}
-		const char *has_next = db_result_get(r, 0, 0);
-		bool next = has_next && strcmp(has_next, "t") == 0;
-		int items = cell_int(r, 1);
-		db_result_free(&r);
-		res->pages = page;
-		if (on_page)
-			on_page(arg, page, items);
-		if (!next)
-			break;
-		if (page >= AANBOD_MAX_PAGES) {
-			*error = xasprintf(_("page %d: the source still reports a next page; stopped "
-			                     "after %d pages"),
-			                   page, AANBOD_MAX_PAGES);
-			free(sync_no);
-			goto out;
-		}
-	}
-	const char *fp[] = {sync_no, new_etag, new_lm};
-	bool fin = db_query(db,
-	                    "SELECT total, added, changed, withdrawn "
-	                    "FROM loket.offering_sync_finish($1::bigint, $2, $3)",
-	                    3, fp, &r, &err);
-	free(sync_no);
-	if (!fin) {
-		*error = db_message(&err);
-		res->source_failed = err.hint && strcmp(err.hint, "LKSYNC") == 0;
-		goto out;
-	}
-	res->total = cell_int(r, 0);
-	res->added = cell_int(r, 1);
-	res->changed = cell_int(r, 2);
-	res->withdrawn = cell_int(r, 3);
-	db_result_free(&r);
-	if (!db_commit(db, &err)) {
-		*error = db_message(&err);
-		goto out;
-	}
-	in_tx = false;
-	ok = true;
-out:
-	if (in_tx)
-		db_rollback(db);
-	db_error_clear(&err);
-	http_response_free(&resp);
-	free(etag), free(last_modified), free(new_etag), free(new_lm);
+	db_error_clear(&s.err);
+	http_response_free(&s.resp);
+	free(etag), free(last_modified);
 	return ok;
 }
+
+/* The columns of offering_search's statement, in order. */
+#define HIT(member) DB_TEXT(struct offering_hit, member)
+static const struct db_field hit_fields[] = {
+	HIT(id),    HIT(name),  HIT(organization), HIT(modes),       HIT(start_date),
+	HIT(price), HIT(place), HIT(link),         HIT(description),
+};
+#undef HIT
 
 bool
 offering_search(struct db *db, const struct offering_filter *f, int limit,
@@ -279,43 +335,23 @@ offering_search(struct db *db, const struct offering_filter *f, int limit,
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {f->text ? f->text : "", f->mode, f->from, f->max_price, f->muni, lim};
-	struct db_result *r = NULL;
-	if (!db_query(db,
-	              "SELECT id, name, coalesce(organization, ''), array_to_string(modes, ', '), "
-	              "coalesce(to_char(start_date, 'DD-MM-YYYY'), ''), coalesce(price::text, ''), "
-	              "coalesce(municipality, city, ''), coalesce(link, ''), "
-	              "coalesce(description, '') "
-	              "FROM loket.offering_search($1, $2, $3::date, $4::numeric, $5, $6::int)",
-	              6, params, &r, err))
-		return false;
-	out->count = db_result_rows(r);
-	out->items = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->items);
-	for (int i = 0; i < out->count; i++) {
-		struct offering_hit *h = &out->items[i];
-		h->id = xstrdup(db_result_get(r, i, 0));
-		h->name = xstrdup(db_result_get(r, i, 1));
-		h->organization = xstrdup(db_result_get(r, i, 2));
-		h->modes = xstrdup(db_result_get(r, i, 3));
-		h->start_date = xstrdup(db_result_get(r, i, 4));
-		h->price = xstrdup(db_result_get(r, i, 5));
-		h->place = xstrdup(db_result_get(r, i, 6));
-		h->link = xstrdup(db_result_get(r, i, 7));
-		h->description = xstrdup(db_result_get(r, i, 8));
-	}
-	db_result_free(&r);
-	return true;
+	return db_query_all(db,
+	                    "SELECT id, name, coalesce(organization, ''), "
+	                    "array_to_string(modes, ', '), "
+	                    "coalesce(to_char(start_date, 'DD-MM-YYYY'), ''), "
+	                    "coalesce(price::text, ''), coalesce(municipality, city, ''), "
+	                    "coalesce(link, ''), coalesce(description, '') "
+	                    "FROM loket.offering_search($1, $2, $3::date, $4::numeric, $5, "
+	                    "$6::int)",
+	                    6, params, hit_fields, DB_NFIELDS(hit_fields),
+	                    sizeof *out->items, &out->items, &out->count, err);
 }
 
 void
 offering_hits_free(struct offering_hits *hits)
 {
-	for (int i = 0; i < hits->count; i++) {
-		struct offering_hit *h = &hits->items[i];
-		free(h->id), free(h->name), free(h->organization), free(h->modes);
-		free(h->start_date), free(h->price), free(h->place), free(h->link);
-		free(h->description);
-	}
-	free(hits->items);
+	db_fields_free_all(hit_fields, DB_NFIELDS(hit_fields), hits->items, hits->count,
+	                   sizeof *hits->items);
 	memset(hits, 0, sizeof *hits);
 }
 

@@ -12,63 +12,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-dup_or_empty(const char *s)
-{
-	return xstrdup(s ? s : "");
-}
+/* The columns of the item statements of kb_list, in order. */
+static const struct db_field item_fields[] = {
+	DB_TEXT(struct kb_item, item_id),    DB_TEXT(struct kb_item, slug),
+	DB_INT(struct kb_item, version_no),  DB_TEXT(struct kb_item, title),
+	DB_TEXT(struct kb_item, review_by),  DB_INT(struct kb_item, days_left),
+	DB_BOOL(struct kb_item, retired),    DB_TEXT(struct kb_item, updated_by),
+};
+
+/* The columns of versions_query's statement, in order. */
+#define V(kind, member) kind(struct kb_version, member)
+static const struct db_field version_fields[] = {
+	V(DB_TEXT, item_id),     V(DB_TEXT, slug),       V(DB_INT, version_no),
+	V(DB_TEXT, title),       V(DB_TEXT, tell_client), V(DB_TEXT, body),
+	V(DB_TEXT, audience),    V(DB_TEXT, topics),     V(DB_TEXT, link),
+	V(DB_TEXT, valid_from),  V(DB_TEXT, review_by),  V(DB_TEXT, created_by),
+	V(DB_TEXT, created_at),  V(DB_BOOL, retired),
+};
+#undef V
+
+static const struct db_field import_fields[] = {
+	DB_TEXT(struct kb_import_line, slug),
+	DB_TEXT(struct kb_import_line, action),
+	DB_INT(struct kb_import_line, version_no),
+};
 
 bool
 kb_list(struct db *db, bool with_retired, int review_days, struct kb_items *out,
         struct db_error *err)
 {
 	memset(out, 0, sizeof *out);
-	struct db_result *r = NULL;
-	bool ok;
-	if (review_days >= 0) {
-		char days[16];
-		snprintf(days, sizeof days, "%d", review_days);
-		const char *p[] = {days};
-		ok = db_query(db,
-		              "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
-		              "days_left, false, updated_by FROM loket.kb_review_queue($1::int)",
-		              1, p, &r, err);
-	} else {
-		const char *p[] = {with_retired ? "t" : "f"};
-		ok = db_query(db,
-		              "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
-		              "review_by - current_date, retired, updated_by "
-		              "FROM loket.kb_items($1::boolean)",
-		              1, p, &r, err);
-	}
-	if (!ok)
-		return false;
-	out->count = db_result_rows(r);
-	out->items = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->items);
-	for (int i = 0; i < out->count; i++) {
-		struct kb_item *it = &out->items[i];
-		it->item_id = xstrdup(db_result_get(r, i, 0));
-		it->slug = xstrdup(db_result_get(r, i, 1));
-		it->version_no = atoi(db_result_get(r, i, 2));
-		it->title = xstrdup(db_result_get(r, i, 3));
-		it->review_by = xstrdup(db_result_get(r, i, 4));
-		it->days_left = atoi(db_result_get(r, i, 5));
-		it->retired = strcmp(db_result_get(r, i, 6), "t") == 0;
-		it->updated_by = xstrdup(db_result_get(r, i, 7));
-	}
-	db_result_free(&r);
-	return true;
+	char days[16];
+	snprintf(days, sizeof days, "%d", review_days);
+	const char *p[] = {review_days >= 0 ? days : with_retired ? "t" : "f"};
+	const char *sql =
+		review_days >= 0
+			? "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
+			  "days_left, false, updated_by FROM loket.kb_review_queue($1::int)"
+			: "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
+			  "review_by - current_date, retired, updated_by "
+			  "FROM loket.kb_items($1::boolean)";
+	return db_query_all(db, sql, 1, p, item_fields, DB_NFIELDS(item_fields), sizeof *out->items,
+	                    &out->items, &out->count, err);
 }
 
 void
 kb_items_free(struct kb_items *l)
 {
-	for (int i = 0; i < l->count; i++) {
-		struct kb_item *it = &l->items[i];
-		free(it->item_id), free(it->slug), free(it->title), free(it->review_by);
-		free(it->updated_by);
-	}
-	free(l->items);
+	db_fields_free_all(item_fields, DB_NFIELDS(item_fields), l->items, l->count,
+	                   sizeof *l->items);
 	memset(l, 0, sizeof *l);
 }
 
@@ -87,32 +79,10 @@ versions_query(struct db *db, const char *where, const char *param, struct kb_ve
 	    "WHERE i.region = loket.my_region() AND %s ORDER BY v.version_no DESC",
 	    where);
 	const char *p[] = {param};
-	struct db_result *r = NULL;
-	bool ok = db_query(db, sql, 1, p, &r, err);
+	bool ok = db_query_all(db, sql, 1, p, version_fields, DB_NFIELDS(version_fields),
+	                       sizeof *out->items, &out->items, &out->count, err);
 	free(sql);
-	if (!ok)
-		return false;
-	out->count = db_result_rows(r);
-	out->items = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->items);
-	for (int i = 0; i < out->count; i++) {
-		struct kb_version *v = &out->items[i];
-		v->item_id = xstrdup(db_result_get(r, i, 0));
-		v->slug = xstrdup(db_result_get(r, i, 1));
-		v->version_no = atoi(db_result_get(r, i, 2));
-		v->title = xstrdup(db_result_get(r, i, 3));
-		v->tell_client = xstrdup(db_result_get(r, i, 4));
-		v->body = xstrdup(db_result_get(r, i, 5));
-		v->audience = dup_or_empty(db_result_get(r, i, 6));
-		v->topics = dup_or_empty(db_result_get(r, i, 7));
-		v->link = xstrdup(db_result_get(r, i, 8));
-		v->valid_from = xstrdup(db_result_get(r, i, 9));
-		v->review_by = xstrdup(db_result_get(r, i, 10));
-		v->created_by = xstrdup(db_result_get(r, i, 11));
-		v->created_at = xstrdup(db_result_get(r, i, 12));
-		v->retired = strcmp(db_result_get(r, i, 13), "t") == 0;
-	}
-	db_result_free(&r);
-	return true;
+	return ok;
 }
 
 bool
@@ -131,9 +101,7 @@ kb_versions_by_slug(struct db *db, const char *slug, struct kb_versions *out,
 void
 kb_version_free(struct kb_version *v)
 {
-	free(v->item_id), free(v->slug), free(v->title), free(v->tell_client), free(v->body);
-	free(v->audience), free(v->topics), free(v->link), free(v->valid_from);
-	free(v->review_by), free(v->created_by), free(v->created_at);
+	db_fields_free(version_fields, DB_NFIELDS(version_fields), v);
 	memset(v, 0, sizeof *v);
 }
 
@@ -263,27 +231,15 @@ kb_import(struct db *db, const char *json, struct kb_import_result *out, struct 
 {
 	memset(out, 0, sizeof *out);
 	const char *p[] = {json};
-	struct db_result *r = NULL;
-	if (!db_query(db, "SELECT slug, action, version_no FROM loket.kb_import($1::jsonb)", 1, p,
-	              &r, err))
-		return false;
-	out->count = db_result_rows(r);
-	out->items = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->items);
-	for (int i = 0; i < out->count; i++) {
-		out->items[i].slug = xstrdup(db_result_get(r, i, 0));
-		out->items[i].action = xstrdup(db_result_get(r, i, 1));
-		const char *n = db_result_get(r, i, 2);
-		out->items[i].version_no = n ? atoi(n) : 0;
-	}
-	db_result_free(&r);
-	return true;
+	return db_query_all(db, "SELECT slug, action, version_no FROM loket.kb_import($1::jsonb)", 1,
+	                    p, import_fields, DB_NFIELDS(import_fields), sizeof *out->items,
+	                    &out->items, &out->count, err);
 }
 
 void
 kb_import_result_free(struct kb_import_result *r)
 {
-	for (int i = 0; i < r->count; i++)
-		free(r->items[i].slug), free(r->items[i].action);
-	free(r->items);
+	db_fields_free_all(import_fields, DB_NFIELDS(import_fields), r->items, r->count,
+	                   sizeof *r->items);
 	memset(r, 0, sizeof *r);
 }

@@ -9,6 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The columns of knowledge_suggest's statement, in order. */
+#define HIT(kind, member) kind(struct knowledge_hit, member)
+static const struct db_field hit_fields[] = {
+	HIT(DB_TEXT, item_id), HIT(DB_TEXT, version_id), HIT(DB_INT, version_no),
+	HIT(DB_TEXT, title),   HIT(DB_TEXT, tell_client), HIT(DB_TEXT, body),
+	HIT(DB_TEXT, link),    HIT(DB_TEXT, review_by),  HIT(DB_BOOL, past_review),
+};
+#undef HIT
+
 bool
 knowledge_suggest(struct db *db, const char *topic, const char *text, int limit,
                   struct knowledge_hits *out, struct db_error *err)
@@ -17,40 +26,19 @@ knowledge_suggest(struct db *db, const char *topic, const char *text, int limit,
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {topic, text, lim};
-	struct db_result *r = NULL;
-	if (!db_query(db,
-	              "SELECT item_id, version_id, version_no, title, tell_client, body, "
-	              "coalesce(link, ''), to_char(review_by, 'DD-MM-YYYY'), past_review "
-	              "FROM loket.knowledge_suggest($1, $2, $3::int)",
-	              3, params, &r, err))
-		return false;
-	out->count = db_result_rows(r);
-	out->items = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->items);
-	for (int i = 0; i < out->count; i++) {
-		struct knowledge_hit *h = &out->items[i];
-		h->item_id = xstrdup(db_result_get(r, i, 0));
-		h->version_id = xstrdup(db_result_get(r, i, 1));
-		h->version_no = atoi(db_result_get(r, i, 2));
-		h->title = xstrdup(db_result_get(r, i, 3));
-		h->tell_client = xstrdup(db_result_get(r, i, 4));
-		h->body = xstrdup(db_result_get(r, i, 5));
-		h->link = xstrdup(db_result_get(r, i, 6));
-		h->review_by = xstrdup(db_result_get(r, i, 7));
-		h->past_review = strcmp(db_result_get(r, i, 8), "t") == 0;
-	}
-	db_result_free(&r);
-	return true;
+	return db_query_all(db,
+	                    "SELECT item_id, version_id, version_no, title, tell_client, body, "
+	                    "coalesce(link, ''), to_char(review_by, 'DD-MM-YYYY'), past_review "
+	                    "FROM loket.knowledge_suggest($1, $2, $3::int)",
+	                    3, params, hit_fields, DB_NFIELDS(hit_fields),
+	                    sizeof *out->items, &out->items, &out->count, err);
 }
 
 void
 knowledge_hits_free(struct knowledge_hits *hits)
 {
-	for (int i = 0; i < hits->count; i++) {
-		struct knowledge_hit *h = &hits->items[i];
-		free(h->item_id), free(h->version_id), free(h->title), free(h->tell_client);
-		free(h->body), free(h->link), free(h->review_by);
-	}
-	free(hits->items);
+	db_fields_free_all(hit_fields, DB_NFIELDS(hit_fields), hits->items, hits->count,
+	                   sizeof *hits->items);
 	memset(hits, 0, sizeof *hits);
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "model/question.h"
+#include "model/question_rows.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -35,48 +36,30 @@ static const char *const page_asc_sql =
 	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) > ($2::timestamptz, $3::uuid)) "
 	"ORDER BY q.created_at, q.id LIMIT $4::int";
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-static void
-row_from(const struct db_result *r, int i, struct question_row *row)
-{
-	memset(row, 0, sizeof *row);
-	snprintf(row->id, sizeof row->id, "%s", db_result_get(r, i, 0));
-	row->number = atoi(db_result_get(r, i, 1));
-	row->created = xstrdup(db_result_get(r, i, 2));
-	row->created_key = xstrdup(db_result_get(r, i, 3));
-	row->organisation = xstrdup(db_result_get(r, i, 4));
-	row->advisor = xstrdup(db_result_get(r, i, 5));
-	row->channel = xstrdup(db_result_get(r, i, 6));
-	row->client_group = xstrdup(db_result_get(r, i, 7));
-	row->topic = xstrdup(db_result_get(r, i, 8));
-	row->status = xstrdup(db_result_get(r, i, 9));
-	row->text = xstrdup(db_result_get(r, i, 10));
-	row->postcode4 = dup_or_null(db_result_get(r, i, 11));
-	row->referral_status = dup_or_null(db_result_get(r, i, 12));
-	row->version = atoi(db_result_get(r, i, 13));
-	row->referral_unseen = strcmp(db_result_get(r, i, 14), "true") == 0;
-	row->referral_overdue = strcmp(db_result_get(r, i, 15), "true") == 0;
-}
+/* The columns of ROW_COLUMNS, in order (question_rows.h). */
+const struct db_field question_row_fields[QUESTION_ROW_NFIELDS] = {
+	DB_CHARS(struct question_row, id),
+	DB_INT(struct question_row, number),
+	DB_TEXT(struct question_row, created),
+	DB_TEXT(struct question_row, created_key),
+	DB_TEXT(struct question_row, organisation),
+	DB_TEXT(struct question_row, advisor),
+	DB_TEXT(struct question_row, channel),
+	DB_TEXT(struct question_row, client_group),
+	DB_TEXT(struct question_row, topic),
+	DB_TEXT(struct question_row, status),
+	DB_TEXT(struct question_row, text),
+	DB_TEXT_OR_NULL(struct question_row, postcode4),
+	DB_TEXT_OR_NULL(struct question_row, referral_status),
+	DB_INT(struct question_row, version),
+	DB_BOOL(struct question_row, referral_unseen),
+	DB_BOOL(struct question_row, referral_overdue),
+};
 
 void
 question_row_free(struct question_row *row)
 {
-	free(row->created);
-	free(row->created_key);
-	free(row->organisation);
-	free(row->advisor);
-	free(row->channel);
-	free(row->client_group);
-	free(row->topic);
-	free(row->status);
-	free(row->text);
-	free(row->postcode4);
-	free(row->referral_status);
+	db_fields_free(question_row_fields, QUESTION_ROW_NFIELDS, row);
 	memset(row, 0, sizeof *row);
 }
 
@@ -105,7 +88,7 @@ question_page(struct db *db, const struct question_filter *filter,
 	for (int i = 0; i < out->count; i++) {
 		/* ascending queries are reversed into list order */
 		int dst = ascending ? out->count - 1 - i : i;
-		row_from(r, i, &out->rows[dst]);
+		db_result_row(r, i, question_row_fields, QUESTION_ROW_NFIELDS, &out->rows[dst]);
 	}
 	db_result_free(&r);
 	return true;

@@ -155,4 +155,10 @@ bool question_load(struct db *db, int number, struct question_detail *out,
                    struct db_error *err);
 void question_detail_free(struct question_detail *d);
 
+/* Question `number` with its information, referrals and history as one
+ * JSON document, straight from PostgreSQL (pretty-printed; a new string in
+ * *json).  *json is NULL when the question does not exist or is not
+ * visible.  Returns false with err set. */
+bool question_json(struct db *db, int number, char **json, struct db_error *err);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include "model/history.h"
 #include "model/question.h"
+#include "model/question_rows.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -14,7 +15,8 @@ static const char *const detail_sql =
 	"       q.organisation, q.advisor, q.channel, q.client_group, q.topic, q.status, q.text, "
 	"       q.postcode4, NULL, q.version, to_char(q.updated_at, 'YYYY-MM-DD HH24:MI'), "
 	"       o.name, coalesce(a.display_name, q.advisor), q.extra::text, "
-	"       ch.label, g.label, t.label "
+	"       coalesce(ch.label, q.channel), coalesce(g.label, q.client_group), "
+	"       coalesce(t.label, q.topic) "
 	"FROM loket.question q "
 	"JOIN loket.organisation o ON o.code = q.organisation "
 	"LEFT JOIN loket.advisor a ON a.role_name = q.advisor "
@@ -90,11 +92,53 @@ static const char *const event_sql =
 	") c ON true "
 	"WHERE e.question_id = $1::uuid ORDER BY e.id, c.field";
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
+/* detail_sql's columns after the row's (column QUESTION_ROW_COMMON on). */
+static const struct db_field detail_fields[] = {
+	DB_TEXT(struct question_detail, updated),
+	DB_TEXT(struct question_detail, org_name),
+	DB_TEXT(struct question_detail, advisor_name),
+	DB_TEXT(struct question_detail, extra),
+	DB_TEXT(struct question_detail, channel_label),
+	DB_TEXT(struct question_detail, client_group_label),
+	DB_TEXT(struct question_detail, topic_label),
+};
+
+static const struct db_field info_fields[] = {
+	DB_TEXT(struct question_info, title),
+	DB_INT(struct question_info, version_no),
+	DB_TEXT(struct question_info, given_at),
+	DB_TEXT(struct question_info, given_by),
+};
+
+#define REF(kind, member) kind(struct question_referral, member)
+static const struct db_field referral_fields[] = {
+	REF(DB_TEXT, to_org),
+	REF(DB_TEXT, reason),
+	REF(DB_TEXT, status),
+	REF(DB_TEXT_OR_NULL, outcome),
+	REF(DB_TEXT, created),
+	REF(DB_BOOL, consent_contact),
+	REF(DB_TEXT_OR_NULL, outcome_note),
+	REF(DB_TEXT_OR_NULL, target_note),
+	REF(DB_TEXT_OR_NULL, return_reason),
+	REF(DB_TEXT_OR_NULL, accepted_by),
+	REF(DB_TEXT, urgency),
+	REF(DB_TEXT_OR_NULL, note),
+	REF(DB_TEXT_OR_NULL, contact_name),
+	REF(DB_TEXT_OR_NULL, contact_phone),
+	REF(DB_TEXT_OR_NULL, contact_email),
+	REF(DB_TEXT_OR_NULL, contact_company),
+	REF(DB_TEXT_OR_NULL, contact_kvk),
+};
+#undef REF
+
+/* What load_events fills in, for freeing. */
+static const struct db_field event_fields[] = {
+	DB_TEXT(struct question_event, at),
+	DB_TEXT(struct question_event, actor),
+	DB_TEXT(struct question_event, kind),
+	DB_TEXT(struct question_event, summary),
+};
 
 static bool
 load_main(struct db *db, int number, struct question_detail *d, struct db_error *err)
@@ -111,28 +155,8 @@ load_main(struct db *db, int number, struct question_detail *d, struct db_error 
 		memcpy(err->sqlstate, "02000", 6);
 		return false;
 	}
-	struct question_row *row = &d->row;
-	snprintf(row->id, sizeof row->id, "%s", db_result_get(r, 0, 0));
-	row->number = atoi(db_result_get(r, 0, 1));
-	row->created = xstrdup(db_result_get(r, 0, 2));
-	row->created_key = xstrdup(db_result_get(r, 0, 3));
-	row->organisation = xstrdup(db_result_get(r, 0, 4));
-	row->advisor = xstrdup(db_result_get(r, 0, 5));
-	row->channel = xstrdup(db_result_get(r, 0, 6));
-	row->client_group = xstrdup(db_result_get(r, 0, 7));
-	row->topic = xstrdup(db_result_get(r, 0, 8));
-	row->status = xstrdup(db_result_get(r, 0, 9));
-	row->text = xstrdup(db_result_get(r, 0, 10));
-	row->postcode4 = dup_or_null(db_result_get(r, 0, 11));
-	row->version = atoi(db_result_get(r, 0, 13));
-	d->updated = xstrdup(db_result_get(r, 0, 14));
-	d->org_name = xstrdup(db_result_get(r, 0, 15));
-	d->advisor_name = xstrdup(db_result_get(r, 0, 16));
-	d->extra = xstrdup(db_result_get(r, 0, 17));
-	d->channel_label = xstrdup(db_result_get(r, 0, 18) ? db_result_get(r, 0, 18) : row->channel);
-	d->client_group_label =
-		xstrdup(db_result_get(r, 0, 19) ? db_result_get(r, 0, 19) : row->client_group);
-	d->topic_label = xstrdup(db_result_get(r, 0, 20) ? db_result_get(r, 0, 20) : row->topic);
+	db_result_row(r, 0, question_row_fields, QUESTION_ROW_COMMON, &d->row);
+	db_result_row_at(r, 0, QUESTION_ROW_COMMON, detail_fields, DB_NFIELDS(detail_fields), d);
 	db_result_free(&r);
 	return true;
 }
@@ -185,42 +209,11 @@ load_lists(struct db *db, struct question_detail *d, struct db_error *err)
 {
 	const char *params[] = {d->row.id};
 	struct db_result *r = NULL;
-	if (!db_query(db, info_sql, 1, params, &r, err))
+	if (!db_query_all(db, info_sql, 1, params, info_fields, DB_NFIELDS(info_fields),
+	                  sizeof *d->info, &d->info, &d->ninfo, err) ||
+	    !db_query_all(db, referral_sql, 1, params, referral_fields, DB_NFIELDS(referral_fields),
+	                  sizeof *d->referrals, &d->referrals, &d->nreferrals, err))
 		return false;
-	d->ninfo = db_result_rows(r);
-	d->info = xcalloc((size_t)d->ninfo, sizeof *d->info);
-	for (int i = 0; i < d->ninfo; i++) {
-		d->info[i].title = xstrdup(db_result_get(r, i, 0));
-		d->info[i].version_no = atoi(db_result_get(r, i, 1));
-		d->info[i].given_at = xstrdup(db_result_get(r, i, 2));
-		d->info[i].given_by = xstrdup(db_result_get(r, i, 3));
-	}
-	db_result_free(&r);
-	if (!db_query(db, referral_sql, 1, params, &r, err))
-		return false;
-	d->nreferrals = db_result_rows(r);
-	d->referrals = xcalloc((size_t)d->nreferrals, sizeof *d->referrals);
-	for (int i = 0; i < d->nreferrals; i++) {
-		struct question_referral *x = &d->referrals[i];
-		x->to_org = xstrdup(db_result_get(r, i, 0));
-		x->reason = xstrdup(db_result_get(r, i, 1));
-		x->status = xstrdup(db_result_get(r, i, 2));
-		x->outcome = dup_or_null(db_result_get(r, i, 3));
-		x->created = xstrdup(db_result_get(r, i, 4));
-		x->consent_contact = strcmp(db_result_get(r, i, 5), "t") == 0;
-		x->outcome_note = dup_or_null(db_result_get(r, i, 6));
-		x->target_note = dup_or_null(db_result_get(r, i, 7));
-		x->return_reason = dup_or_null(db_result_get(r, i, 8));
-		x->accepted_by = dup_or_null(db_result_get(r, i, 9));
-		x->urgency = xstrdup(db_result_get(r, i, 10));
-		x->note = dup_or_null(db_result_get(r, i, 11));
-		x->contact_name = dup_or_null(db_result_get(r, i, 12));
-		x->contact_phone = dup_or_null(db_result_get(r, i, 13));
-		x->contact_email = dup_or_null(db_result_get(r, i, 14));
-		x->contact_company = dup_or_null(db_result_get(r, i, 15));
-		x->contact_kvk = dup_or_null(db_result_get(r, i, 16));
-	}
-	db_result_free(&r);
 	if (!db_query(db, event_sql, 1, params, &r, err))
 		return false;
 	load_events(r, d);
@@ -242,44 +235,48 @@ void
 question_detail_free(struct question_detail *d)
 {
 	question_row_free(&d->row);
-	free(d->updated);
-	free(d->org_name);
-	free(d->advisor_name);
-	free(d->extra);
-	free(d->channel_label);
-	free(d->client_group_label);
-	free(d->topic_label);
-	for (int i = 0; i < d->ninfo; i++) {
-		free(d->info[i].title);
-		free(d->info[i].given_at);
-		free(d->info[i].given_by);
-	}
-	free(d->info);
-	for (int i = 0; i < d->nreferrals; i++) {
-		free(d->referrals[i].to_org);
-		free(d->referrals[i].reason);
-		free(d->referrals[i].status);
-		free(d->referrals[i].outcome);
-		free(d->referrals[i].created);
-		free(d->referrals[i].outcome_note);
-		free(d->referrals[i].target_note);
-		free(d->referrals[i].return_reason);
-		free(d->referrals[i].accepted_by);
-		free(d->referrals[i].urgency);
-		free(d->referrals[i].note);
-		free(d->referrals[i].contact_name);
-		free(d->referrals[i].contact_phone);
-		free(d->referrals[i].contact_email);
-		free(d->referrals[i].contact_company);
-		free(d->referrals[i].contact_kvk);
-	}
-	free(d->referrals);
-	for (int i = 0; i < d->nevents; i++) {
-		free(d->events[i].at);
-		free(d->events[i].actor);
-		free(d->events[i].kind);
-		free(d->events[i].summary);
-	}
-	free(d->events);
+	db_fields_free(detail_fields, DB_NFIELDS(detail_fields), d);
+	db_fields_free_all(info_fields, DB_NFIELDS(info_fields), d->info, d->ninfo, sizeof *d->info);
+	db_fields_free_all(referral_fields, DB_NFIELDS(referral_fields), d->referrals,
+	                   d->nreferrals, sizeof *d->referrals);
+	db_fields_free_all(event_fields, DB_NFIELDS(event_fields), d->events, d->nevents,
+	                   sizeof *d->events);
 	memset(d, 0, sizeof *d);
+}
+
+/* JSON straight from PostgreSQL: the question with its lists. */
+static const char *const json_sql =
+	"SELECT jsonb_pretty(to_jsonb(q) || jsonb_build_object("
+	"  'information', (SELECT coalesce(jsonb_agg(jsonb_build_object("
+	"       'title', v.title, 'item_id', v.item_id, 'version_no', v.version_no,"
+	"       'given_at', g.given_at, 'given_by', g.given_by) ORDER BY g.given_at), '[]')"
+	"     FROM loket.info_given g JOIN loket.knowledge_version v"
+	"       ON v.id = g.knowledge_version_id WHERE g.question_id = q.id),"
+	"  'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object("
+	"       'contact', CASE WHEN r.consent_contact AND c.question_id IS NOT NULL THEN"
+	"         jsonb_build_object('name', c.name, 'company_name', c.company_name,"
+	"                            'kvk_number', c.kvk_number,"
+	"                            'phone', c.phone, 'email', c.email) END)"
+	"       ORDER BY r.created_at), '[]')"
+	"     FROM loket.referral r LEFT JOIN loket.client c ON c.question_id = r.question_id"
+	"     WHERE r.question_id = q.id),"
+	"  'history', (SELECT coalesce(jsonb_agg(to_jsonb(e) - 'question_id' ORDER BY e.id), '[]')"
+	"     FROM loket.question_event e WHERE e.question_id = q.id)))"
+	"FROM loket.question q "
+	"WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region)";
+
+bool
+question_json(struct db *db, int number, char **json, struct db_error *err)
+{
+	char num[16];
+	snprintf(num, sizeof num, "%d", number);
+	const char *params[] = {num};
+	struct db_result *r = NULL;
+	*json = NULL;
+	if (!db_query(db, json_sql, 1, params, &r, err))
+		return false;
+	if (db_result_rows(r) > 0)
+		*json = xstrdup(db_result_get(r, 0, 0));
+	db_result_free(&r);
+	return true;
 }

@@ -52,31 +52,24 @@ refdata_table_by_name(const char *name, enum ref_table *out)
 	return false;
 }
 
+static const struct db_field code_fields[] = {
+	DB_TEXT(struct code, code),
+	DB_TEXT(struct code, label),
+};
+
 bool
 refdata_load(struct db *db, enum ref_table table, struct code_list *out, struct db_error *err)
 {
 	memset(out, 0, sizeof *out);
-	struct db_result *r = NULL;
-	if (!db_query(db, ref_query(table), 0, NULL, &r, err))
-		return false;
-	out->count = db_result_rows(r);
-	out->items = xcalloc((size_t)out->count, sizeof *out->items);
-	for (int i = 0; i < out->count; i++) {
-		out->items[i].code = xstrdup(db_result_get(r, i, 0));
-		out->items[i].label = xstrdup(db_result_get(r, i, 1));
-	}
-	db_result_free(&r);
-	return true;
+	return db_query_all(db, ref_query(table), 0, NULL, code_fields, DB_NFIELDS(code_fields),
+	                    sizeof *out->items, &out->items, &out->count, err);
 }
 
 void
 code_list_free(struct code_list *list)
 {
-	for (int i = 0; i < list->count; i++) {
-		free(list->items[i].code);
-		free(list->items[i].label);
-	}
-	free(list->items);
+	db_fields_free_all(code_fields, DB_NFIELDS(code_fields), list->items, list->count,
+	                   sizeof *list->items);
 	memset(list, 0, sizeof *list);
 }
 
@@ -94,8 +87,7 @@ code_list_remove(struct code_list *list, const char *code)
 {
 	for (int i = 0; i < list->count; i++)
 		if (strcmp(list->items[i].code, code) == 0) {
-			free(list->items[i].code);
-			free(list->items[i].label);
+			db_fields_free(code_fields, DB_NFIELDS(code_fields), &list->items[i]);
 			memmove(&list->items[i], &list->items[i + 1],
 			        (size_t)(list->count - i - 1) * sizeof list->items[0]);
 			list->count--;

@@ -31,10 +31,10 @@ referral_find(struct db *db, const char *key, struct referral_ref *out, struct d
 		memcpy(err->sqlstate, "02000", 6);
 		return false;
 	}
-	snprintf(out->id, sizeof out->id, "%s", db_result_get(r, 0, 0));
-	out->version = atoi(db_result_get(r, 0, 1));
-	snprintf(out->status, sizeof out->status, "%s", db_result_get(r, 0, 2));
-	out->number = atoi(db_result_get(r, 0, 3));
+	static const struct db_field fields[] = {
+		DB_CHARS(struct referral_ref, id), DB_INT(struct referral_ref, version),
+		DB_CHARS(struct referral_ref, status), DB_INT(struct referral_ref, number)};
+	db_result_row(r, 0, fields, DB_NFIELDS(fields), out);
 	db_result_free(&r);
 	return true;
 }
@@ -77,7 +77,7 @@ referral_set_status(struct db *db, const struct referral_ref *r, const char *sta
 	return true;
 }
 
-const char *const referral_list_sql =
+static const char *const list_sql =
 	"SELECT q.number, to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.from_org, r.to_org, "
 	"       r.reason, r.urgency, r.status, "
 	"       to_char((r.deadline AT TIME ZONE 'Europe/Amsterdam') - interval '1 minute', "
@@ -95,6 +95,16 @@ const char *const referral_list_sql =
 	"           ELSE r.status = $1 END "
 	"  AND (NOT $2::boolean OR (r.status = 'sent' AND r.deadline < now())) "
 	"ORDER BY r.deadline, r.urgency <> 'hoog', r.created_at LIMIT $3::int";
+
+bool
+referral_list(struct db *db, const char *status, bool overdue, int limit, struct db_table *out,
+              struct db_error *err)
+{
+	char lim[16];
+	snprintf(lim, sizeof lim, "%d", limit);
+	const char *params[] = {status, overdue ? "t" : "f", lim};
+	return db_query_table(db, list_sql, 3, params, out, err);
+}
 
 /* $1 tab, $2/$3 the key's sort value and id (NULL: from the start), $4
  * limit, and for the open tabs $5: the key row is not of high urgency.  The
@@ -141,11 +151,24 @@ static const char *const returned_back_sql =
 	INBOX_SQL(RETURNED_TAB, "r.returned_at", RETURNED_KEY, ">", RETURNED_VALS,
 	          "r.returned_at, r.id");
 
-static char *
-dup_or_empty(const char *s)
-{
-	return xstrdup(s ? s : "");
-}
+/* The columns of INBOX_SQL, in order. */
+#define INBOX(kind, member) kind(struct inbox_row, member)
+static const struct db_field inbox_fields[] = {
+	INBOX(DB_CHARS, id),
+	INBOX(DB_INT, number),
+	INBOX(DB_INT, version),
+	INBOX(DB_TEXT, from_org_name),
+	INBOX(DB_TEXT, reason),
+	INBOX(DB_TEXT, status),
+	INBOX(DB_TEXT, accepted_by),
+	INBOX(DB_TEXT, text),
+	INBOX(DB_TEXT, deadline_key),
+	INBOX(DB_LONG, minutes_left),
+	INBOX(DB_BOOL, unseen),
+	INBOX(DB_BOOL, high),
+	INBOX(DB_TEXT, note),
+};
+#undef INBOX
 
 bool
 inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool forward,
@@ -167,22 +190,9 @@ inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool 
 	out->more = n > limit;
 	out->count = out->more ? limit : n;
 	out->rows = xcalloc((size_t)(out->count > 0 ? out->count : 1), sizeof *out->rows);
-	for (int i = 0; i < out->count; i++) {
-		struct inbox_row *row = &out->rows[forward ? i : out->count - 1 - i];
-		snprintf(row->id, sizeof row->id, "%s", db_result_get(r, i, 0));
-		row->number = atoi(db_result_get(r, i, 1));
-		row->version = atoi(db_result_get(r, i, 2));
-		row->from_org_name = dup_or_empty(db_result_get(r, i, 3));
-		row->reason = dup_or_empty(db_result_get(r, i, 4));
-		row->status = dup_or_empty(db_result_get(r, i, 5));
-		row->accepted_by = dup_or_empty(db_result_get(r, i, 6));
-		row->text = dup_or_empty(db_result_get(r, i, 7));
-		row->deadline_key = dup_or_empty(db_result_get(r, i, 8));
-		row->minutes_left = atol(db_result_get(r, i, 9));
-		row->unseen = strcmp(db_result_get(r, i, 10), "true") == 0;
-		row->high = strcmp(db_result_get(r, i, 11), "true") == 0;
-		row->note = dup_or_empty(db_result_get(r, i, 12));
-	}
+	for (int i = 0; i < out->count; i++)
+		db_result_row(r, i, inbox_fields, DB_NFIELDS(inbox_fields),
+		              &out->rows[forward ? i : out->count - 1 - i]);
 	db_result_free(&r);
 	return true;
 }
@@ -190,13 +200,8 @@ inbox_page(struct db *db, enum inbox_tab tab, const struct inbox_row *key, bool 
 void
 inbox_page_free(struct inbox_page *p)
 {
-	for (int i = 0; i < p->count; i++) {
-		struct inbox_row *row = &p->rows[i];
-		free(row->from_org_name), free(row->reason), free(row->status);
-		free(row->accepted_by), free(row->text), free(row->deadline_key);
-		free(row->note);
-	}
-	free(p->rows);
+	db_fields_free_all(inbox_fields, DB_NFIELDS(inbox_fields), p->rows, p->count,
+	                   sizeof *p->rows);
 	memset(p, 0, sizeof *p);
 }
 

@@ -81,11 +81,14 @@ bool referral_unseen_count(struct db *db, long *out, struct db_error *err);
 bool referral_mark_seen(struct db *db, const char *question_id, long *unseen,
                         struct db_error *err);
 
-/* The statement that lists referrals for `loket referral list`: parameters
- * $1 status (NULL = the open ones), $2 overdue only ("t"/"f"), $3 limit.
- * By deadline, high urgency first within one deadline.  The contact
- * details are those the client consented to pass on with the referral
- * (row-level security on client decides who reads them). */
-extern const char *const referral_list_sql;
+/* The referrals for `loket referral list`, by deadline, high urgency first
+ * within one deadline, at most limit: the open ones (status NULL) or those
+ * of one status, only the overdue ones when asked.  Columns: number,
+ * created, from, to, reason, urgency, status, due, overdue, accepted_by,
+ * outcome, id, note, contact_name, contact_phone, contact_email, text; the
+ * contact details are those the client consented to pass on with the
+ * referral (row-level security on client decides who reads them). */
+bool referral_list(struct db *db, const char *status, bool overdue, int limit,
+                   struct db_table *out, struct db_error *err);
 
 #endif

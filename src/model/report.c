@@ -203,6 +203,117 @@ name_cell(const char *label, const char *code, const char *whole)
 	return xstrdup(label ? label : code);
 }
 
+/* A column of a table and where its cells come from: a column of the
+ * result (src), copied as text, as a count, or drawn as a bar; CELL_NONE
+ * for cells the report fills in itself.  name is untranslated ("" none). */
+enum cell_kind { CELL_NONE, CELL_TEXT, CELL_COUNT, CELL_BAR };
+
+struct column {
+	const char *key, *name;
+	enum report_fmt fmt;
+	enum report_col_use use;
+	enum cell_kind cell;
+	int src;
+};
+
+#define TEXT_COL(key, name, use, src) {key, name, RF_TEXT, use, CELL_TEXT, src}
+#define COUNT_COL(key, name, src) {key, name, RF_COUNT, RC_BOTH, CELL_COUNT, src}
+#define BAR_COL(src) {"", "", RF_TEXT, RC_SCREEN, CELL_BAR, src}
+#define STATE_COLS                                                                         \
+	{"", N_("state"), RF_TEXT, RC_SCREEN, CELL_NONE, 0},                                  \
+	{"state", "", RF_TEXT, RC_EXPORT, CELL_NONE, 0}
+#define NCOLS(cols) ((int)(sizeof(cols) / sizeof((cols)[0])))
+
+/* A new table with these columns. */
+static struct report_table *
+table_of(struct ctx *c, const char *key, const char *title, const struct column *cols, int n)
+{
+	struct report_table *t = table(c, key, title);
+	for (int j = 0; j < n; j++)
+		col(t, cols[j].key, cols[j].name[0] ? _(cols[j].name) : "", cols[j].fmt, cols[j].use);
+	return t;
+}
+
+/* Row i of res as a new row of t, as the columns say; bars against max. */
+static int
+fill_row(struct ctx *c, struct report_table *t, const struct column *cols, int n,
+         const struct db_result *res, int i, double max)
+{
+	int r = row(t);
+	for (int j = 0; j < n; j++) {
+		const char *v = db_result_get(res, i, cols[j].src);
+		switch (cols[j].cell) {
+		case CELL_NONE: break;
+		case CELL_TEXT: set(t, r, j, dup_or_null(v)); break;
+		case CELL_COUNT: set(t, r, j, count_cell(c, v)); break;
+		case CELL_BAR: set(t, r, j, bar_cell(c, v, max)); break;
+		}
+	}
+	return r;
+}
+
+/* A table of every row of res from row `from` on, as the columns say;
+ * bars against the largest value of column maxcol (-1: no bars). */
+static struct report_table *
+rows_table(struct ctx *c, const char *key, const char *title, const struct column *cols, int n,
+           const struct db_result *res, int from, int maxcol)
+{
+	struct report_table *t = table_of(c, key, title, cols, n);
+	double max = maxcol >= 0 ? column_max(res, maxcol, 0) : 0;
+	for (int i = from; i < db_result_rows(res); i++)
+		fill_row(c, t, cols, n, res, i, max);
+	return t;
+}
+
+/* The export's period columns of the volume report: one per period from
+ * the first one (column 5 of res), at most nper. */
+static void
+volume_periods(struct db *db, const struct report_opts *o, const struct db_result *res,
+               int nper, struct report_table *t, struct db_error *err)
+{
+	char *periods = NULL;
+	if (db_result_rows(res)) {
+		/* period headers: the first period and the step */
+		struct db_result *pr = NULL;
+		const char *p[] = {db_result_get(res, 0, 5), o->monthly ? "1 month" : "1 week"};
+		if (db_query(db,
+		             "SELECT string_agg(to_char(g, 'YYYY-MM-DD'), ',' ORDER BY g) "
+		             "FROM generate_series($1::date, $1::date + ($2::interval * 31), "
+		             "$2::interval) g",
+		             2, p, &pr, err))
+			periods = xstrdup(db_result_get(pr, 0, 0));
+		db_result_free(&pr);
+	}
+	char *save = NULL, *tok = periods ? strtok_r(periods, ",", &save) : NULL;
+	for (int i = 0; i < nper && tok; i++, tok = strtok_r(NULL, ",", &save)) {
+		char *key = xstrdup(tok);
+		col(t, key, key, RF_COUNT, RC_EXPORT);
+		t->cols[t->ncols - 1].owned = true;
+	}
+	free(periods);
+}
+
+/* Row r's series (column 3 of row i: "-" for a held-back count): the
+ * sparkline, and one cell per period from column first on (the export has
+ * the first nper). */
+static void
+volume_series(struct ctx *c, struct report_table *t, int r, const struct db_result *res, int i,
+              int first, int nper)
+{
+	long vals[200];
+	int n = 0;
+	char *series = xstrdup(db_result_get(res, i, 3) ? db_result_get(res, i, 3) : "");
+	char *save = NULL;
+	for (char *v = strtok_r(series, ",", &save); v && n < 200; v = strtok_r(NULL, ",", &save)) {
+		vals[n] = strcmp(v, "-") == 0 ? -1 : atol(v);
+		if (n < nper && first + n < t->ncols)
+			set(t, r, first + n, vals[n] < 0 ? count_cell(c, NULL) : xasprintf("%ld", vals[n]));
+		n++;
+	}
+	free(series);
+	set(t, r, 4, chart_spark(vals, n, c->utf8));
+}
+
 static bool
 volume(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
 {
@@ -226,26 +337,7 @@ volume(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 	if (nper > 32)
 		nper = 32; /* the export's period columns: at most the table's room */
 	int first_period_col = t->ncols;
-	char *periods = NULL;
-	if (db_result_rows(res)) {
-		/* period headers: the first period and the step */
-		struct db_result *pr = NULL;
-		const char *p[] = {db_result_get(res, 0, 5), o->monthly ? "1 month" : "1 week"};
-		if (db_query(db,
-		             "SELECT string_agg(to_char(g, 'YYYY-MM-DD'), ',' ORDER BY g) "
-		             "FROM generate_series($1::date, $1::date + ($2::interval * 31), "
-		             "$2::interval) g",
-		             2, p, &pr, err))
-			periods = xstrdup(db_result_get(pr, 0, 0));
-		db_result_free(&pr);
-	}
-	char *save = NULL, *tok = periods ? strtok_r(periods, ",", &save) : NULL;
-	for (int i = 0; i < nper && tok; i++, tok = strtok_r(NULL, ",", &save))
-	{
-		char *key = xstrdup(tok);
-		col(t, key, key, RF_COUNT, RC_EXPORT);
-		t->cols[t->ncols - 1].owned = true;
-	}
+	volume_periods(db, o, res, nper, t, err);
 	double max = column_max(res, 2, 1);
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
@@ -255,25 +347,76 @@ volume(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
 		if (code)
 			set(t, r, 3, bar_cell(c, db_result_get(res, i, 2), max));
-		/* the series: "-" for a held-back count */
-		long vals[200];
-		int n = 0;
-		char *series = xstrdup(db_result_get(res, i, 3) ? db_result_get(res, i, 3) : "");
-		char *s2 = NULL;
-		for (char *v = strtok_r(series, ",", &s2); v && n < 200; v = strtok_r(NULL, ",", &s2)) {
-			/* one cell per period; the export has the first 32 */
-			vals[n] = strcmp(v, "-") == 0 ? -1 : atol(v);
-			if (n < nper && first_period_col + n < t->ncols)
-				set(t, r, first_period_col + n,
-				    vals[n] < 0 ? count_cell(c, NULL) : xasprintf("%ld", vals[n]));
-			n++;
-		}
-		free(series);
-		set(t, r, 4, chart_spark(vals, n, c->utf8));
+		volume_series(c, t, r, res, i, first_period_col, nper);
 		set(t, r, 5, trend_cell(c, db_result_get(res, i, 4)));
 		set(t, r, 6, dup_or_null(db_result_get(res, i, 4)));
 	}
-	free(periods);
+	db_result_free(&res);
+	return true;
+}
+
+static const char *const stages[] = {N_("registered"), N_("informed"), N_("referred"),
+                                     N_("picked up"),  N_("completed"), N_("returned")};
+static const char *const stage_keys[] = {"registered", "informed",  "referred",
+                                         "picked_up",  "completed", "returned"};
+
+/* The region's row (the first of report_funnel) as a table of stages. */
+static void
+funnel_region(struct ctx *c, const struct db_result *res)
+{
+	struct report_table *t = table(c, "region", _("The region"));
+	col(t, "name", _("stage"), RF_TEXT, RC_BOTH);
+	col(t, "stage", _("stage"), RF_TEXT, RC_EXPORT);
+	col(t, "questions", _("questions"), RF_COUNT, RC_BOTH);
+	col(t, "share", _("of registered"), RF_RATE, RC_BOTH);
+	col(t, "", "", RF_TEXT, RC_SCREEN);
+	double total = num_value(db_result_get(res, 0, 2));
+	for (int s = 0; s < 6; s++) {
+		int r = row(t);
+		const char *v = db_result_get(res, 0, 2 + s);
+		set(t, r, 0, xstrdup(_(stages[s])));
+		set(t, r, 1, xstrdup(stage_keys[s]));
+		set(t, r, 2, count_cell(c, v));
+		if (v && total > 0) {
+			char frac[32];
+			set(t, r, 3, xstrdup(num_format(frac, sizeof frac, num_value(v) / total, 4, false)));
+		}
+		set(t, r, 4, bar_cell(c, v, total));
+	}
+}
+
+/* The outcomes of the completed referrals, per organisation and region-wide. */
+static bool
+funnel_outcomes(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
+	if (!fetch(db,
+	           "SELECT coalesce(o.name, f.organisation), f.organisation, f.label, f.outcome, f.n "
+	           "FROM loket.report_outcomes($1::date, $2::date) f "
+	           "LEFT JOIN loket.organisation o ON o.code = f.organisation",
+	           o, NULL, NULL, &res, err))
+		return false;
+	static const struct column cols[] = {
+		TEXT_COL("organisation", N_("organisation"), RC_BOTH, 0),
+		TEXT_COL("outcome", N_("outcome"), RC_BOTH, 2),
+		TEXT_COL("code", N_("code"), RC_EXPORT, 3),
+		COUNT_COL("referrals", N_("referrals"), 4),
+		{"", "", RF_TEXT, RC_SCREEN, CELL_NONE, 4}, /* the region's bar */
+	};
+	struct report_table *t =
+		table_of(c, "outcomes", _("Outcomes of the completed referrals"), cols, NCOLS(cols));
+	double max = 0;
+	for (int i = 0; i < db_result_rows(res); i++)
+		if (!db_result_get(res, i, 1) && num_value(db_result_get(res, i, 4)) > max)
+			max = num_value(db_result_get(res, i, 4));
+	for (int i = 0; i < db_result_rows(res); i++) {
+		int r = fill_row(c, t, cols, NCOLS(cols), res, i, max);
+		if (!db_result_get(res, i, 1)) { /* the whole region: so named, with a bar */
+			free(t->cells[(size_t)r * (size_t)t->ncols]);
+			set(t, r, 0, xstrdup(_("the whole region")));
+			set(t, r, 4, bar_cell(c, db_result_get(res, i, 4), max));
+		}
+	}
 	db_result_free(&res);
 	return true;
 }
@@ -287,74 +430,23 @@ funnel(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 	           "returned FROM loket.report_funnel($1::date, $2::date)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	static const char *const stages[] = {N_("registered"), N_("informed"), N_("referred"),
-	                                     N_("picked up"),  N_("completed"), N_("returned")};
-	static const char *const stage_keys[] = {"registered", "informed",  "referred",
-	                                         "picked_up",  "completed", "returned"};
-	if (db_result_rows(res) > 0) {
-		struct report_table *t = table(c, "region", _("The region"));
-		col(t, "name", _("stage"), RF_TEXT, RC_BOTH);
-		col(t, "stage", _("stage"), RF_TEXT, RC_EXPORT);
-		col(t, "questions", _("questions"), RF_COUNT, RC_BOTH);
-		col(t, "share", _("of registered"), RF_RATE, RC_BOTH);
-		col(t, "", "", RF_TEXT, RC_SCREEN);
-		double total = num_value(db_result_get(res, 0, 2));
-		for (int s = 0; s < 6; s++) {
-			int r = row(t);
-			const char *v = db_result_get(res, 0, 2 + s);
-			set(t, r, 0, xstrdup(_(stages[s])));
-			set(t, r, 1, xstrdup(stage_keys[s]));
-			set(t, r, 2, count_cell(c, v));
-			if (v && total > 0) {
-				char frac[32];
-				set(t, r, 3, xstrdup(num_format(frac, sizeof frac, num_value(v) / total, 4, false)));
-			}
-			set(t, r, 4, bar_cell(c, v, total));
-		}
-	}
+	if (db_result_rows(res) > 0)
+		funnel_region(c, res);
 	c->r->export_table = c->r->ntables;
-	struct report_table *t =
-		table(c, "organisations", _("Per organisation where the question was asked"));
-	col(t, "name", _("organisation"), RF_TEXT, RC_BOTH);
-	col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
-	for (int s = 0; s < 6; s++)
-		col(t, stage_keys[s], _(stages[s]), RF_COUNT, RC_BOTH);
-	for (int i = 1; i < db_result_rows(res); i++) {
-		int r = row(t);
-		set(t, r, 0, dup_or_null(db_result_get(res, i, 1)));
-		set(t, r, 1, dup_or_null(db_result_get(res, i, 0)));
-		for (int s = 0; s < 6; s++)
-			set(t, r, 2 + s, count_cell(c, db_result_get(res, i, 2 + s)));
-	}
+	static const struct column cols[] = {
+		TEXT_COL("name", N_("organisation"), RC_BOTH, 1),
+		TEXT_COL("code", N_("code"), RC_EXPORT, 0),
+		COUNT_COL("registered", N_("registered"), 2),
+		COUNT_COL("informed", N_("informed"), 3),
+		COUNT_COL("referred", N_("referred"), 4),
+		COUNT_COL("picked_up", N_("picked up"), 5),
+		COUNT_COL("completed", N_("completed"), 6),
+		COUNT_COL("returned", N_("returned"), 7),
+	};
+	rows_table(c, "organisations", _("Per organisation where the question was asked"), cols,
+	           NCOLS(cols), res, 1, -1);
 	db_result_free(&res);
-	if (!fetch(db,
-	           "SELECT coalesce(o.name, f.organisation), f.organisation, f.label, f.outcome, f.n "
-	           "FROM loket.report_outcomes($1::date, $2::date) f "
-	           "LEFT JOIN loket.organisation o ON o.code = f.organisation",
-	           o, NULL, NULL, &res, err))
-		return false;
-	t = table(c, "outcomes", _("Outcomes of the completed referrals"));
-	col(t, "organisation", _("organisation"), RF_TEXT, RC_BOTH);
-	col(t, "outcome", _("outcome"), RF_TEXT, RC_BOTH);
-	col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
-	col(t, "referrals", _("referrals"), RF_COUNT, RC_BOTH);
-	col(t, "", "", RF_TEXT, RC_SCREEN);
-	double max = 0;
-	for (int i = 0; i < db_result_rows(res); i++)
-		if (!db_result_get(res, i, 1) && num_value(db_result_get(res, i, 4)) > max)
-			max = num_value(db_result_get(res, i, 4));
-	for (int i = 0; i < db_result_rows(res); i++) {
-		int r = row(t);
-		set(t, r, 0, db_result_get(res, i, 1) ? xstrdup(db_result_get(res, i, 0))
-		                                      : xstrdup(_("the whole region")));
-		set(t, r, 1, dup_or_null(db_result_get(res, i, 2)));
-		set(t, r, 2, dup_or_null(db_result_get(res, i, 3)));
-		set(t, r, 3, count_cell(c, db_result_get(res, i, 4)));
-		if (!db_result_get(res, i, 1))
-			set(t, r, 4, bar_cell(c, db_result_get(res, i, 4), max));
-	}
-	db_result_free(&res);
-	return true;
+	return funnel_outcomes(c, db, o, err);
 }
 
 static bool
@@ -366,29 +458,19 @@ pickup(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 	           "waiting_now, overdue_now FROM loket.report_pickup($1::date, $2::date)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	struct report_table *t = table(c, "pickup", _("Pick-up time per target organisation"));
-	col(t, "name", _("organisation"), RF_TEXT, RC_BOTH);
-	col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
-	col(t, "referrals", _("referrals"), RF_COUNT, RC_BOTH);
-	col(t, "picked_up", _("picked up"), RF_COUNT, RC_BOTH);
-	col(t, "median_hours", _("median (h)"), RF_DEC1, RC_BOTH);
-	col(t, "p90_hours", _("p90 (h)"), RF_DEC1, RC_BOTH);
-	col(t, "", "", RF_TEXT, RC_SCREEN);
-	col(t, "waiting_now", _("waiting now"), RF_COUNT, RC_BOTH);
-	col(t, "overdue_now", _("overdue now"), RF_COUNT, RC_BOTH);
-	double max = column_max(res, 5, 0);
-	for (int i = 0; i < db_result_rows(res); i++) {
-		int r = row(t);
-		set(t, r, 0, dup_or_null(db_result_get(res, i, 0)));
-		set(t, r, 1, dup_or_null(db_result_get(res, i, 1)));
-		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
-		set(t, r, 3, count_cell(c, db_result_get(res, i, 3)));
-		set(t, r, 4, dup_or_null(db_result_get(res, i, 4)));
-		set(t, r, 5, dup_or_null(db_result_get(res, i, 5)));
-		set(t, r, 6, bar_cell(c, db_result_get(res, i, 4), max));
-		set(t, r, 7, count_cell(c, db_result_get(res, i, 6)));
-		set(t, r, 8, count_cell(c, db_result_get(res, i, 7)));
-	}
+	static const struct column cols[] = {
+		TEXT_COL("name", N_("organisation"), RC_BOTH, 0),
+		TEXT_COL("code", N_("code"), RC_EXPORT, 1),
+		COUNT_COL("referrals", N_("referrals"), 2),
+		COUNT_COL("picked_up", N_("picked up"), 3),
+		{"median_hours", N_("median (h)"), RF_DEC1, RC_BOTH, CELL_TEXT, 4},
+		{"p90_hours", N_("p90 (h)"), RF_DEC1, RC_BOTH, CELL_TEXT, 5},
+		BAR_COL(4),
+		COUNT_COL("waiting_now", N_("waiting now"), 6),
+		COUNT_COL("overdue_now", N_("overdue now"), 7),
+	};
+	rows_table(c, "pickup", _("Pick-up time per target organisation"), cols, NCOLS(cols), res,
+	           0, 5);
 	db_result_free(&res);
 	return true;
 }
@@ -468,6 +550,67 @@ consistency(struct ctx *c, struct db *db, const struct report_opts *o, struct db
 	return true;
 }
 
+/* The signals of one dimension (res: dim, value, label, n) as a table,
+ * and as rows of `all`, the export's table of every dimension. */
+static void
+signals_by(struct ctx *c, const struct db_result *res, const char *dim, const char *title,
+           struct report_table *all)
+{
+	struct report_table *t = table(c, dim, title);
+	col(t, "name", _("name"), RF_TEXT, RC_BOTH);
+	col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
+	col(t, "signals", _("signals"), RF_COUNT, RC_BOTH);
+	col(t, "", "", RF_TEXT, RC_SCREEN);
+	double max = 0;
+	for (int i = 0; i < db_result_rows(res); i++)
+		if (strcmp(db_result_get(res, i, 0), dim) == 0 &&
+		    num_value(db_result_get(res, i, 3)) > max)
+			max = num_value(db_result_get(res, i, 3));
+	for (int i = 0; i < db_result_rows(res); i++) {
+		if (strcmp(db_result_get(res, i, 0), dim) != 0)
+			continue;
+		int r = row(t);
+		const char *value = db_result_get(res, i, 1);
+		const char *label = db_result_get(res, i, 2);
+		if (strcmp(dim, "kind") == 0)
+			label = strcmp(value, "latente_vraag") == 0 ? _("latent demand")
+			                                           : _("missing training offer");
+		set(t, r, 0, name_cell(label, value, ""));
+		set(t, r, 1, dup_or_null(value));
+		set(t, r, 2, count_cell(c, db_result_get(res, i, 3)));
+		set(t, r, 3, bar_cell(c, db_result_get(res, i, 3), max));
+		int a = row(all);
+		set(all, a, 0, xstrdup(dim));
+		set(all, a, 1, dup_or_null(value));
+		set(all, a, 2, name_cell(label, value, ""));
+		set(all, a, 3, count_cell(c, db_result_get(res, i, 3)));
+	}
+}
+
+/* The newest signals, as they were logged. */
+static bool
+signal_examples(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
+	if (!fetch(db,
+	           "SELECT day::text, kind, topic, sector, muni, organisation, text "
+	           "FROM loket.report_signal_examples($1::date, $2::date, 10)",
+	           o, NULL, NULL, &res, err))
+		return false;
+	static const struct column cols[] = {
+		{"date", N_("date"), RF_DATE, RC_BOTH, CELL_TEXT, 0},
+		TEXT_COL("kind", N_("kind"), RC_BOTH, 1),
+		TEXT_COL("topic", N_("topic"), RC_BOTH, 2),
+		TEXT_COL("sector", N_("sector"), RC_BOTH, 3),
+		TEXT_COL("municipality", N_("municipality"), RC_BOTH, 4),
+		TEXT_COL("organisation", N_("organisation"), RC_BOTH, 5),
+		TEXT_COL("text", N_("text"), RC_BOTH, 6),
+	};
+	rows_table(c, "examples", _("The newest signals"), cols, NCOLS(cols), res, 0, -1);
+	db_result_free(&res);
+	return true;
+}
+
 static bool
 signals(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
 {
@@ -489,55 +632,36 @@ signals(struct ctx *c, struct db *db, const struct report_opts *o, struct db_err
 	col(all, "code", _("code"), RF_TEXT, RC_BOTH);
 	col(all, "name", _("name"), RF_TEXT, RC_BOTH);
 	col(all, "signals", _("signals"), RF_COUNT, RC_BOTH);
-	for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
-		struct report_table *t = table(c, dims[d].dim, _(dims[d].title));
-		col(t, "name", _("name"), RF_TEXT, RC_BOTH);
-		col(t, "code", _("code"), RF_TEXT, RC_EXPORT);
-		col(t, "signals", _("signals"), RF_COUNT, RC_BOTH);
-		col(t, "", "", RF_TEXT, RC_SCREEN);
-		double max = 0;
-		for (int i = 0; i < db_result_rows(res); i++)
-			if (strcmp(db_result_get(res, i, 0), dims[d].dim) == 0 &&
-			    num_value(db_result_get(res, i, 3)) > max)
-				max = num_value(db_result_get(res, i, 3));
-		for (int i = 0; i < db_result_rows(res); i++) {
-			if (strcmp(db_result_get(res, i, 0), dims[d].dim) != 0)
-				continue;
-			int r = row(t);
-			const char *value = db_result_get(res, i, 1);
-			const char *label = db_result_get(res, i, 2);
-			if (strcmp(dims[d].dim, "kind") == 0)
-				label = strcmp(value, "latente_vraag") == 0 ? _("latent demand")
-				                                           : _("missing training offer");
-			set(t, r, 0, name_cell(label, value, ""));
-			set(t, r, 1, dup_or_null(value));
-			set(t, r, 2, count_cell(c, db_result_get(res, i, 3)));
-			set(t, r, 3, bar_cell(c, db_result_get(res, i, 3), max));
-			int a = row(all);
-			set(all, a, 0, xstrdup(dims[d].dim));
-			set(all, a, 1, dup_or_null(value));
-			set(all, a, 2, name_cell(label, value, ""));
-			set(all, a, 3, count_cell(c, db_result_get(res, i, 3)));
-		}
-	}
+	for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
+		signals_by(c, res, dims[d].dim, _(dims[d].title), all);
 	db_result_free(&res);
+	return signal_examples(c, db, o, err);
+}
+
+/* The training catalogue: which offerings advisors gave most. */
+static bool
+offerings(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
+{
+	struct db_result *res = NULL;
 	if (!fetch(db,
-	           "SELECT day::text, kind, topic, sector, muni, organisation, text "
-	           "FROM loket.report_signal_examples($1::date, $2::date, 10)",
+	           "SELECT name, organization, given, withdrawn "
+	           "FROM loket.report_offerings($1::date, $2::date)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	struct report_table *t = table(c, "examples", _("The newest signals"));
-	static const char *const keys[] = {"date",         "kind",         "topic", "sector",
-	                                   "municipality", "organisation", "text"};
-	static const char *const names[] = {N_("date"),         N_("kind"), N_("topic"), N_("sector"),
-	                                    N_("municipality"), N_("organisation"), N_("text")};
-	for (int j = 0; j < 7; j++)
-		col(t, keys[j], _(names[j]), j == 0 ? RF_DATE : RF_TEXT, RC_BOTH);
-	for (int i = 0; i < db_result_rows(res); i++) {
-		int r = row(t);
-		for (int j = 0; j < 7; j++)
-			set(t, r, j, dup_or_null(db_result_get(res, i, j)));
-	}
+	static const struct column cols[] = {
+		TEXT_COL("offering", N_("offering"), RC_BOTH, 0),
+		TEXT_COL("provider", N_("provider"), RC_BOTH, 1),
+		COUNT_COL("given", N_("given"), 2),
+		BAR_COL(2),
+		STATE_COLS,
+	};
+	struct report_table *t = rows_table(c, "offerings", _("Training offerings given"), cols,
+	                                    NCOLS(cols), res, 0, 2);
+	for (int i = 0; i < db_result_rows(res); i++)
+		if (strcmp(db_result_get(res, i, 3), "t") == 0) {
+			set(t, i, 4, xstrdup(_("withdrawn")));
+			set(t, i, 5, xstrdup("withdrawn"));
+		}
 	db_result_free(&res);
 	return true;
 }
@@ -551,24 +675,19 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 	           "FROM loket.report_knowledge($1::date, $2::date)",
 	           o, NULL, NULL, &res, err))
 		return false;
-	struct report_table *t = table(c, "items", _("Knowledge items given"));
-	col(t, "item", _("item"), RF_TEXT, RC_BOTH);
-	col(t, "title", _("title"), RF_TEXT, RC_EXPORT);
-	col(t, "given", _("given"), RF_COUNT, RC_BOTH);
-	col(t, "", "", RF_TEXT, RC_SCREEN);
-	col(t, "given_late", _("after review date"), RF_COUNT, RC_BOTH);
-	col(t, "review_by", _("review by"), RF_DATE, RC_BOTH);
-	col(t, "", _("state"), RF_TEXT, RC_SCREEN);
-	col(t, "state", "", RF_TEXT, RC_EXPORT);
-	double max = column_max(res, 2, 0);
+	static const struct column cols[] = {
+		TEXT_COL("item", N_("item"), RC_BOTH, 0),
+		TEXT_COL("title", N_("title"), RC_EXPORT, 1),
+		COUNT_COL("given", N_("given"), 2),
+		BAR_COL(2),
+		COUNT_COL("given_late", N_("after review date"), 3),
+		{"review_by", N_("review by"), RF_DATE, RC_BOTH, CELL_TEXT, 4},
+		STATE_COLS,
+	};
+	struct report_table *t =
+		rows_table(c, "items", _("Knowledge items given"), cols, NCOLS(cols), res, 0, 2);
 	for (int i = 0; i < db_result_rows(res); i++) {
-		int r = row(t);
-		set(t, r, 0, dup_or_null(db_result_get(res, i, 0)));
-		set(t, r, 1, dup_or_null(db_result_get(res, i, 1)));
-		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
-		set(t, r, 3, bar_cell(c, db_result_get(res, i, 2), max));
-		set(t, r, 4, count_cell(c, db_result_get(res, i, 3)));
-		set(t, r, 5, dup_or_null(db_result_get(res, i, 4)));
+		int r = i;
 		bool retired = strcmp(db_result_get(res, i, 6), "t") == 0;
 		bool past = strcmp(db_result_get(res, i, 5), "t") == 0;
 		if (retired || past) {
@@ -577,33 +696,7 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 		}
 	}
 	db_result_free(&res);
-	/* The training catalogue: which offerings advisors gave most. */
-	if (!fetch(db,
-	           "SELECT name, organization, given, withdrawn "
-	           "FROM loket.report_offerings($1::date, $2::date)",
-	           o, NULL, NULL, &res, err))
-		return false;
-	t = table(c, "offerings", _("Training offerings given"));
-	col(t, "offering", _("offering"), RF_TEXT, RC_BOTH);
-	col(t, "provider", _("provider"), RF_TEXT, RC_BOTH);
-	col(t, "given", _("given"), RF_COUNT, RC_BOTH);
-	col(t, "", "", RF_TEXT, RC_SCREEN);
-	col(t, "", _("state"), RF_TEXT, RC_SCREEN);
-	col(t, "state", "", RF_TEXT, RC_EXPORT);
-	max = column_max(res, 2, 0);
-	for (int i = 0; i < db_result_rows(res); i++) {
-		int r = row(t);
-		set(t, r, 0, dup_or_null(db_result_get(res, i, 0)));
-		set(t, r, 1, dup_or_null(db_result_get(res, i, 1)));
-		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
-		set(t, r, 3, bar_cell(c, db_result_get(res, i, 2), max));
-		if (strcmp(db_result_get(res, i, 3), "t") == 0) {
-			set(t, r, 4, xstrdup(_("withdrawn")));
-			set(t, r, 5, xstrdup("withdrawn"));
-		}
-	}
-	db_result_free(&res);
-	return true;
+	return offerings(c, db, o, err);
 }
 
 /* Every figure a supervisor sees is logged before it is counted, in a

@@ -7,11 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
+/* The columns of session_load's first statement, in order. */
+static const struct db_field session_fields[] = {
+	DB_TEXT(struct session, role),
+	DB_TEXT(struct session, display_name),
+	DB_TEXT_OR_NULL(struct session, organisation),
+	DB_TEXT_OR_NULL(struct session, org_name),
+	DB_TEXT_OR_NULL(struct session, region),
+	DB_TEXT(struct session, roles),
+	DB_BOOL(struct session, is_advisor),
+};
 
 bool
 session_load(struct db *db, struct session *out, struct db_error *err)
@@ -19,22 +24,15 @@ session_load(struct db *db, struct session *out, struct db_error *err)
 	memset(out, 0, sizeof *out);
 	struct db_result *r = NULL;
 	if (!db_query(db,
-	              "SELECT current_user, a.display_name, a.organisation, o.name, a.region, "
-	              "       array_to_string(a.roles, ','), a.active "
+	              "SELECT current_user, coalesce(a.display_name, current_user::text), "
+	              "       a.organisation, o.name, a.region, array_to_string(a.roles, ','), "
+	              "       a.active "
 	              "FROM (SELECT 1) AS one "
 	              "LEFT JOIN loket.advisor a ON a.role_name = current_user "
 	              "LEFT JOIN loket.organisation o ON o.code = a.organisation",
 	              0, NULL, &r, err))
 		return false;
-	out->role = xstrdup(db_result_get(r, 0, 0));
-	const char *name = db_result_get(r, 0, 1);
-	out->display_name = xstrdup(name ? name : out->role);
-	out->organisation = dup_or_null(db_result_get(r, 0, 2));
-	out->org_name = dup_or_null(db_result_get(r, 0, 3));
-	out->region = dup_or_null(db_result_get(r, 0, 4));
-	out->roles = xstrdup(db_result_get(r, 0, 5) ? db_result_get(r, 0, 5) : "");
-	const char *active = db_result_get(r, 0, 6);
-	out->is_advisor = active && strcmp(active, "t") == 0;
+	db_result_row(r, 0, session_fields, DB_NFIELDS(session_fields), out);
 	db_result_free(&r);
 	/* The cluster's system identifier (pg_control_system() is executable by
 	 * everyone unless an administrator revoked it) and the database's name:
@@ -58,12 +56,7 @@ session_load(struct db *db, struct session *out, struct db_error *err)
 void
 session_free(struct session *s)
 {
-	free(s->role);
-	free(s->display_name);
-	free(s->organisation);
-	free(s->org_name);
-	free(s->region);
-	free(s->roles);
+	db_fields_free(session_fields, DB_NFIELDS(session_fields), s);
 	free(s->database);
 	memset(s, 0, sizeof *s);
 }

@@ -123,22 +123,11 @@ sleep_ms(long ms)
 		;
 }
 
-bool
-http_get(const char *url, const struct http_options *o, struct http_response *out, char **error)
+/* The request's headers: JSON, the token, the conditions. */
+static struct curl_slist *
+request_headers(const struct http_options *o)
 {
-	memset(out, 0, sizeof *out);
-	strbuf_init(&out->body);
-	*error = NULL;
-	http_global_init();
-	CURL *c = curl_easy_init();
-	if (!c) {
-		*error = xstrdup(_("libcurl could not be initialised"));
-		return false;
-	}
-	char errbuf[CURL_ERROR_SIZE];
-	struct transfer t = {.o = o, .body = &out->body};
-	struct curl_slist *headers = NULL;
-	headers = curl_slist_append(headers, "Accept: application/json");
+	struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
 	char *h = NULL;
 	if (o->bearer) {
 		h = xasprintf("Authorization: Bearer %s", o->bearer);
@@ -156,6 +145,15 @@ http_get(const char *url, const struct http_options *o, struct http_response *ou
 		headers = curl_slist_append(headers, h);
 		free(h);
 	}
+	return headers;
+}
+
+/* Every option of the handle: https only, certificates checked, limits,
+ * and the callbacks that fill t. */
+static void
+set_options(CURL *c, const char *url, const struct http_options *o, struct curl_slist *headers,
+            char *errbuf, struct transfer *t)
+{
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
@@ -179,48 +177,78 @@ http_get(const char *url, const struct http_options *o, struct http_response *ou
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+}
 
-	bool ok = false;
+/* How long to wait before the next attempt: the backoff, or longer when the
+ * server asks (Retry-After), at most a minute. */
+static long
+retry_wait(CURL *c, long delay)
+{
+	long wait = delay;
+	curl_off_t after = -1;
+	if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0) {
+		long asked = after > 60 ? 60000 : (long)after * 1000;
+		if (asked > wait)
+			wait = asked;
+	}
+	return wait;
+}
+
+/* Perform the request, again after transient failures as o allows. */
+static bool
+perform(CURL *c, const struct http_options *o, struct transfer *t, char *errbuf,
+        struct http_response *out, char **error)
+{
 	long delay = o->retry_delay_ms > 0 ? o->retry_delay_ms : 1000;
 	for (int attempt = 1;; attempt++) {
 		errbuf[0] = '\0';
 		strbuf_reset(&out->body);
-		t.too_big = false;
+		t->too_big = false;
 		long status = 0;
 		CURLcode rc = curl_easy_perform(c);
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 		out->attempts = attempt;
 		out->status = status;
 		if (rc == CURLE_FILESIZE_EXCEEDED)
-			t.too_big = true;
-		if (rc == CURLE_OK && (status == 200 || status == 304)) {
-			ok = true;
-			break;
-		}
-		bool again = !t.too_big && transient(rc, status) && attempt <= o->retries;
-		char *why = describe(rc, status, &t, o, errbuf);
+			t->too_big = true;
+		if (rc == CURLE_OK && (status == 200 || status == 304))
+			return true;
+		bool again = !t->too_big && transient(rc, status) && attempt <= o->retries;
+		char *why = describe(rc, status, t, o, errbuf);
 		if (!again) {
 			*error = why;
-			break;
+			return false;
 		}
-		/* the backoff, or longer when the server asks (Retry-After), at most a minute */
-		long wait = delay;
-		curl_off_t after = -1;
-		if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0) {
-			long asked = after > 60 ? 60000 : (long)after * 1000;
-			if (asked > wait)
-				wait = asked;
-		}
+		long wait = retry_wait(c, delay);
 		if (o->retrying)
 			o->retrying(o->progress_arg, attempt, why, wait);
 		free(why);
 		sleep_ms(wait);
 		delay *= 2;
 	}
+}
+
+bool
+http_get(const char *url, const struct http_options *o, struct http_response *out, char **error)
+{
+	memset(out, 0, sizeof *out);
+	strbuf_init(&out->body);
+	*error = NULL;
+	http_global_init();
+	CURL *c = curl_easy_init();
+	if (!c) {
+		*error = xstrdup(_("libcurl could not be initialised"));
+		return false;
+	}
+	char errbuf[CURL_ERROR_SIZE];
+	struct transfer t = {.o = o, .body = &out->body};
+	struct curl_slist *headers = request_headers(o);
+	set_options(c, url, o, headers, errbuf, &t);
+	bool ok = perform(c, o, &t, errbuf, out, error);
 	if (ok) {
 		out->etag = response_header(c, "ETag");
 		out->last_modified = response_header(c, "Last-Modified");

@@ -114,6 +114,114 @@ intern(struct seq *a, struct seq *b)
 	free(table);
 }
 
+/* The state of one bisect: a[0..n) against b[0..m), the furthest x
+ * reached on each diagonal forward (v1) and backward (v2), and the
+ * diagonals that ran off an edge. */
+struct search {
+	const int *a, *b;
+	int n, m;
+	int *v1, *v2;
+	int off, len, delta;
+	bool front; /* the forward path meets the reverse one */
+	int k1start, k1end, k2start, k2end;
+};
+
+/* Where the furthest reaching d-path on diagonal k (index i in v) starts. */
+static int
+start_x(const int *v, int i, int k, int d)
+{
+	return k == -d || (k != d && v[i - 1] < v[i + 1]) ? v[i + 1] : v[i - 1] + 1;
+}
+
+/* Follow the diagonal from (x, y) while the tokens are equal: from (0,0)
+ * on, or with reverse from (n,m) back.  Returns the x reached. */
+static int
+snake(const struct search *s, int x, int y, bool reverse)
+{
+	if (reverse)
+		while (x < s->n && y < s->m && s->a[s->n - x - 1] == s->b[s->m - y - 1])
+			x++, y++;
+	else
+		while (x < s->n && y < s->m && s->a[x] == s->b[y])
+			x++, y++;
+	return x;
+}
+
+/* The forward d-paths from (0,0); true with the split when they meet. */
+static bool
+forward(struct myers *c, struct search *s, int d, int *x, int *y)
+{
+	for (int k1 = -d + s->k1start; k1 <= d - s->k1end; k1 += 2) {
+		int i = s->off + k1;
+		int x0 = start_x(s->v1, i, k1, d);
+		int x1 = snake(s, x0, x0 - k1, false), y1 = x1 - k1;
+		c->work -= 1 + (x1 - x0);
+		s->v1[i] = x1;
+		if (x1 > s->n) {
+			s->k1end += 2; /* ran off the right edge */
+		} else if (y1 > s->m) {
+			s->k1start += 2; /* ran off the bottom edge */
+		} else if (s->front) {
+			int j = s->off + s->delta - k1;
+			if (j >= 0 && j < s->len && s->v2[j] != -1 && x1 >= s->n - s->v2[j]) {
+				*x = x1, *y = y1;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The reverse d-paths from (n,m), x counted from n; true with the split
+ * when they meet the forward ones. */
+static bool
+reverse(struct myers *c, struct search *s, int d, int *x, int *y)
+{
+	for (int k2 = -d + s->k2start; k2 <= d - s->k2end; k2 += 2) {
+		int i = s->off + k2;
+		int x0 = start_x(s->v2, i, k2, d);
+		int x2 = snake(s, x0, x0 - k2, true), y2 = x2 - k2;
+		c->work -= 1 + (x2 - x0);
+		s->v2[i] = x2;
+		if (x2 > s->n) {
+			s->k2end += 2;
+		} else if (y2 > s->m) {
+			s->k2start += 2;
+		} else if (!s->front) {
+			int j = s->off + s->delta - k2;
+			if (j >= 0 && j < s->len && s->v1[j] != -1) {
+				int x1 = s->v1[j];
+				int y1 = x1 - (j - s->off);
+				if (x1 >= s->n - x2) {
+					*x = x1, *y = y1;
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* Too expensive to be exact: split where the search got furthest.  Neither
+ * search reached the other end (else the paths would have met by now), so
+ * both halves are smaller problems. */
+static bool
+furthest(const struct search *s, int d, int *x, int *y)
+{
+	int best = -1;
+	for (int k = -d + s->k1start; k <= d - s->k1end; k += 2) {
+		int x1 = s->v1[s->off + k], y1 = x1 - k;
+		if (x1 <= s->n && y1 <= s->m && x1 + y1 > best)
+			best = x1 + y1, *x = x1, *y = y1;
+	}
+	for (int k = -d + s->k2start; k <= d - s->k2end; k += 2) {
+		int x2 = s->v2[s->off + k], y2 = x2 - k;
+		if (x2 <= s->n && y2 <= s->m && x2 + y2 > best)
+			best = x2 + y2, *x = s->n - x2, *y = s->m - y2;
+	}
+	return best > 0;
+}
+
 /* Find where an optimal path from (0,0) to (n,m) for a[0..n) and b[0..m)
  * crosses the middle (n, m > 0; a[0] != b[0] and a[n-1] != b[m-1]).  The
  * two halves before and after (*x, *y) can then be compared separately
@@ -123,92 +231,20 @@ static bool
 bisect(struct myers *c, const int *a, int n, const int *b, int m, int *x, int *y)
 {
 	int max_d = (n + m + 1) / 2;
-	int off = max_d + 1;
-	int len = 2 * max_d + 3;
-	int *v1 = c->v1, *v2 = c->v2;
-	for (int i = 0; i < len; i++)
-		v1[i] = v2[i] = -1;
-	v1[off + 1] = 0;
-	v2[off + 1] = 0;
-	int delta = n - m;
-	bool front = (delta & 1) != 0; /* the forward path meets the reverse one */
-	int k1start = 0, k1end = 0, k2start = 0, k2end = 0;
+	struct search s = {.a = a, .b = b, .n = n, .m = m, .v1 = c->v1, .v2 = c->v2,
+	                   .off = max_d + 1, .len = 2 * max_d + 3, .delta = n - m,
+	                   .front = ((n - m) & 1) != 0};
+	for (int i = 0; i < s.len; i++)
+		s.v1[i] = s.v2[i] = -1;
+	s.v1[s.off + 1] = 0;
+	s.v2[s.off + 1] = 0;
 	for (int d = 0; d < max_d; d++) {
 		if (c->work <= 0)
 			return false;
-		/* Forward: furthest reaching d-paths from (0,0). */
-		for (int k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
-			int i = off + k1;
-			int x1;
-			if (k1 == -d || (k1 != d && v1[i - 1] < v1[i + 1]))
-				x1 = v1[i + 1];
-			else
-				x1 = v1[i - 1] + 1;
-			int y1 = x1 - k1;
-			int x0 = x1;
-			while (x1 < n && y1 < m && a[x1] == b[y1])
-				x1++, y1++;
-			c->work -= 1 + (x1 - x0);
-			v1[i] = x1;
-			if (x1 > n) {
-				k1end += 2; /* ran off the right edge */
-			} else if (y1 > m) {
-				k1start += 2; /* ran off the bottom edge */
-			} else if (front) {
-				int j = off + delta - k1;
-				if (j >= 0 && j < len && v2[j] != -1 && x1 >= n - v2[j]) {
-					*x = x1, *y = y1;
-					return true;
-				}
-			}
-		}
-		/* Reverse: furthest reaching d-paths from (n,m), x counted from n. */
-		for (int k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
-			int i = off + k2;
-			int x2;
-			if (k2 == -d || (k2 != d && v2[i - 1] < v2[i + 1]))
-				x2 = v2[i + 1];
-			else
-				x2 = v2[i - 1] + 1;
-			int y2 = x2 - k2;
-			int x0 = x2;
-			while (x2 < n && y2 < m && a[n - x2 - 1] == b[m - y2 - 1])
-				x2++, y2++;
-			c->work -= 1 + (x2 - x0);
-			v2[i] = x2;
-			if (x2 > n) {
-				k2end += 2;
-			} else if (y2 > m) {
-				k2start += 2;
-			} else if (!front) {
-				int j = off + delta - k2;
-				if (j >= 0 && j < len && v1[j] != -1) {
-					int x1 = v1[j];
-					int y1 = x1 - (j - off);
-					if (x1 >= n - x2) {
-						*x = x1, *y = y1;
-						return true;
-					}
-				}
-			}
-		}
-		if (d + 1 >= DIFF_MAX_COST) {
-			/* Too expensive to be exact: split where the search got furthest.
-			 * Neither search reached the other end (else the paths would
-			 * have met by now), so both halves are smaller problems. */
-			int best = -1;
-			for (int k = -d + k1start; k <= d - k1end; k += 2) {
-				int x1 = v1[off + k], y1 = x1 - k;
-				if (x1 <= n && y1 <= m && x1 + y1 > best)
-					best = x1 + y1, *x = x1, *y = y1;
-			}
-			for (int k = -d + k2start; k <= d - k2end; k += 2) {
-				int x2 = v2[off + k], y2 = x2 - k;
-				if (x2 <= n && y2 <= m && x2 + y2 > best)
-					best = x2 + y2, *x = n - x2, *y = m - y2;
-			}
-			return best > 0;
-		}
+		if (forward(c, &s, d, x, y) || reverse(c, &s, d, x, y))
+			return true;
+		if (d + 1 >= DIFF_MAX_COST)
+			return furthest(&s, d, x, y);
 	}
 	return false;
 }
