@@ -138,16 +138,13 @@ cli_case(const struct cli_globals *g, int argc, char **argv)
 		fputs(_("loket: case: say add, list, show, refer or mail\n"), stderr);
 		return CLI_USAGE;
 	}
-	if (strcmp(argv[1], "add") == 0)
-		return case_add(g, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return case_list(g, argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return cli_case_show(g, argc - 1, argv + 1);
-	if (strcmp(argv[1], "refer") == 0)
-		return cli_case_refer(g, argc - 1, argv + 1);
-	if (strcmp(argv[1], "mail") == 0)
-		return cli_case_mail(g, argc, argv);
+	static const struct cli_command cases[] = {
+		{"add", case_add},           {"list", case_list},          {"show", cli_case_show},
+		{"refer", cli_case_refer},   {"mail", cli_case_mail},      {NULL, NULL},
+	};
+	int rc = cli_dispatch(cases, g, argc - 1, argv + 1);
+	if (rc >= 0)
+		return rc;
 	sanitize_fprintf(
 	    stderr, _("loket: case: unknown command '%s'; say add, list, show, refer or mail\n"),
 	    argv[1]);

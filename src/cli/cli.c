@@ -119,28 +119,38 @@ wants_help(int argc, char **argv)
 }
 
 int
+cli_dispatch(const struct cli_command *table, const struct cli_globals *g, int argc, char **argv)
+{
+	for (const struct cli_command *c = table; c->name; c++)
+		if (strcmp(argv[0], c->name) == 0)
+			return c->run(g, argc, argv);
+	return -1;
+}
+
+static int
+help(const struct cli_globals *g, int argc, char **argv)
+{
+	(void)g, (void)argc, (void)argv;
+	cli_usage(stdout);
+	return CLI_OK;
+}
+
+/* The command groups: `loket GROUP ...`. */
+static const struct cli_command commands[] = {
+	{"case", cli_case},     {"db", cli_db}, {"referral", cli_referral}, {"query", cli_query},
+	{"kb", cli_kb},         {"aanbod", cli_aanbod}, {"help", help},     {NULL, NULL},
+};
+
+int
 cli_run(const struct cli_globals *g, int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
 		cli_usage(stdout);
 		return CLI_OK;
 	}
-	if (strcmp(argv[0], "case") == 0)
-		return cli_case(g, argc, argv);
-	if (strcmp(argv[0], "db") == 0)
-		return cli_db(g, argc, argv);
-	if (strcmp(argv[0], "referral") == 0)
-		return cli_referral(g, argc, argv);
-	if (strcmp(argv[0], "query") == 0)
-		return cli_query(g, argc, argv);
-	if (strcmp(argv[0], "kb") == 0)
-		return cli_kb(g, argc, argv);
-	if (strcmp(argv[0], "aanbod") == 0)
-		return cli_aanbod(g, argc, argv);
-	if (strcmp(argv[0], "help") == 0) {
-		cli_usage(stdout);
-		return CLI_OK;
-	}
+	int rc = cli_dispatch(commands, g, argc, argv);
+	if (rc >= 0)
+		return rc;
 	sanitize_fprintf(stderr, _("loket: unknown command '%s'\n"), argv[0]);
 	fputs(_("Try 'loket --help'.\n"), stderr);
 	return CLI_USAGE;

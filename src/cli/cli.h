@@ -28,6 +28,16 @@ struct cli_globals {
  * or -1 after printing a usage error to err. */
 int cli_parse_globals(int argc, char **argv, struct cli_globals *g, FILE *err);
 
+/* A command (or a group's subcommand): its name and what runs it, with
+ * argv[0] the name itself.  Tables end with {NULL, NULL}. */
+struct cli_command {
+	const char *name;
+	int (*run)(const struct cli_globals *g, int argc, char **argv);
+};
+/* Run the command of table named argv[0]; -1 when no command has that name. */
+int cli_dispatch(const struct cli_command *table, const struct cli_globals *g, int argc,
+                 char **argv);
+
 /* Run the subcommand argv[0] with its arguments.  Returns an enum cli_exit. */
 int cli_run(const struct cli_globals *g, int argc, char **argv);
 

@@ -18,8 +18,8 @@ int
 cli_case_mail(const struct cli_globals *g, int argc, char **argv)
 {
 	char *end = NULL;
-	long number = argc == 3 ? strtol(argv[2], &end, 10) : 0;
-	if (argc != 3 || *argv[2] == '\0' || *end != '\0' || number <= 0 || number > 2147483647L) {
+	long number = argc == 2 ? strtol(argv[1], &end, 10) : 0;
+	if (argc != 2 || *argv[1] == '\0' || *end != '\0' || number <= 0 || number > 2147483647L) {
 		fputs(_("usage: loket case mail N   (N: the question number)\n"), stderr);
 		return CLI_USAGE;
 	}
