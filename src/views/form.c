@@ -5,7 +5,9 @@
  * (asking first when something was typed).  Every change is journalled as
  * a draft, so nothing typed is lost to a dropped connection, SSH session or
  * crash; the save uses the draft's uuid, so a retry never stores the
- * question twice.
+ * question twice.  What a form starts with, how it is stored and what
+ * comes after is its binding's (`binds NAME`, src/views/bind/): this file
+ * knows no kind of form, and reports a failed save one way for all.
  *
  * Each text field is a textedit (src/util/textedit.h) that holds exactly
  * what was typed; the screen only shows it, wrapped at word boundaries, so
@@ -443,9 +445,59 @@ save_failed(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 	return VIEW_REDRAW;
 }
 
+/* Run editor on path, the terminal handed over and taken back whole;
+ * true when it exited with status 0. */
+static bool
+run_editor(const char *editor, const char *path)
+{
+	def_prog_mode();
+	endwin();
+	ui_bracketed_paste(false);
+	int status = -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* $EDITOR may hold arguments ("emacs -nw"): let the shell split it. */
+		setenv("LOKET_EDITOR", editor, 1);
+		execl("/bin/sh", "sh", "-c", "exec $LOKET_EDITOR \"$1\"", "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	reset_prog_mode();
+	ui_bracketed_paste(true);
+	clearok(curscr, TRUE);
+	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The editor's text (n bytes) as field i's value, as it saved it but for
+ * trailing blank lines and spaces and the characters loket does not store
+ * (said, as for a paste). */
+static void
+take_edited(struct form_state *s, struct view_ctx *ctx, int i, char *text, size_t n)
+{
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	struct textedit *te = &s->fs[i].te;
+	size_t max = te->max;
+	struct textedit_result r;
+	textedit_set(te, "");
+	te->max = 0;
+	textedit_insert(te, text, n, true, &r);
+	te->max = max;
+	report_insert(s, ctx, &r);
+	if (te->max && te->length > te->max)
+		view_message(ctx, _("%s is longer than %d characters: shorten it before saving."),
+		             s->def->fields[i].label, (int)te->max);
+	scroll_to_cursor(s, i);
+	s->dirty = true;
+	journal(s, ctx);
+}
+
 /* Ctrl-E: the current multi-line field in $VISUAL or $EDITOR (else vi),
  * through a private temporary file; what the editor leaves is the field's
- * new value.  The terminal is handed over and taken back whole. */
+ * new value. */
 static int
 external_edit(struct form_state *s, struct view_ctx *ctx)
 {
@@ -470,57 +522,17 @@ external_edit(struct form_state *s, struct view_ctx *ctx)
 	                                                            write(fd, "\n", 1) == 1);
 	if (fd >= 0)
 		close(fd);
-	if (!ok) {
-		view_message(ctx, _("Cannot write a temporary file: %s"), strerror(errno));
-		unlink(path);
-		free(path);
-		return VIEW_REDRAW;
-	}
-	def_prog_mode();
-	endwin();
-	ui_bracketed_paste(false);
-	int status = -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* $EDITOR may hold arguments ("emacs -nw"): let the shell split it. */
-		setenv("LOKET_EDITOR", editor, 1);
-		execl("/bin/sh", "sh", "-c", "exec $LOKET_EDITOR \"$1\"", "sh", path, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0) {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	reset_prog_mode();
-	ui_bracketed_paste(true);
-	clearok(curscr, TRUE);
 	char *text = NULL;
 	size_t n = 0;
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (!ok)
+		view_message(ctx, _("Cannot write a temporary file: %s"), strerror(errno));
+	else if (!run_editor(editor, path))
 		view_message(ctx, _("The editor (%s) did not finish normally; the text is unchanged."),
 		             editor);
-	} else if (!file_read(path, &text, &n) || strlen(text) != n) {
+	else if (!file_read(path, &text, &n) || strlen(text) != n)
 		view_message(ctx, "%s", _("The edited text could not be read; the text is unchanged."));
-	} else {
-		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
-			text[--n] = '\0';
-		/* the editor's text, as it saved it, but for the characters loket
-		 * does not store (said, as for a paste) */
-		struct textedit *te = &s->fs[i].te;
-		size_t max = te->max;
-		struct textedit_result r;
-		textedit_set(te, "");
-		te->max = 0;
-		textedit_insert(te, text, n, true, &r);
-		te->max = max;
-		report_insert(s, ctx, &r);
-		if (s->fs[i].te.max && s->fs[i].te.length > s->fs[i].te.max)
-			view_message(ctx, _("%s is longer than %d characters: shorten it before saving."),
-			             f->label, (int)s->fs[i].te.max);
-		scroll_to_cursor(s, i);
-		s->dirty = true;
-		journal(s, ctx);
-	}
+	else
+		take_edited(s, ctx, i, text, n);
 	free(text);
 	unlink(path);
 	free(path);
