@@ -47,7 +47,9 @@ struct form_field {
 struct form_def {
 	char *name;
 	char *title;
-	char *binds; /* the table the fields bind to: question, client, referral, signal */
+	char *binds; /* the binding that stores it (src/views/bind/bind.h) */
+	int binds_line, binds_col; /* where `binds` stands, for errors */
+	char *file;  /* the file it was read from, for errors */
 	struct form_field *fields;
 	int nfields;
 };

@@ -236,8 +236,6 @@ form_type_name(enum form_type type)
 	return (size_t)type < sizeof type_names / sizeof type_names[0] ? type_names[type] : "?";
 }
 
-static const char *const bindable[] = {"question", "client", "referral", "signal", "knowledge", NULL};
-
 /* Statements that describe the form as a whole (before the first field). */
 static bool
 form_statement(struct parser *ps, const char *kw, int line, int col)
@@ -251,15 +249,11 @@ form_statement(struct parser *ps, const char *kw, int line, int col)
 		return fail_at(ps, line, col, "'%s' given twice", kw);
 	if (strcmp(kw, "title") == 0)
 		return take(ps, TOK_STRING, "a \"title\"", slot);
-	if (!take(ps, TOK_WORD, "a name", slot))
-		return false;
-	if (strcmp(kw, "binds") == 0) {
-		for (const char *const *b = bindable; *b; b++)
-			if (strcmp(*b, *slot) == 0)
-				return true;
-		return fail_at(ps, line, col, "expected binds question, client, referral, signal or knowledge");
+	if (strcmp(kw, "binds") == 0) { /* which bindings exist is the form view's to say */
+		ps->def->binds_line = line;
+		ps->def->binds_col = col;
 	}
-	return true;
+	return take(ps, TOK_WORD, "a name", slot);
 }
 
 static bool
@@ -530,7 +524,7 @@ finish_form(struct parser *ps)
 	if (!ps->def->title)
 		return fail_at(ps, 1, 1, "expected 'title \"...\"' in the file");
 	if (!ps->def->binds)
-		return fail_at(ps, 1, 1, "expected 'binds question|client|referral|signal|knowledge' in the file");
+		return fail_at(ps, 1, 1, "expected 'binds NAME' in the file");
 	if (ps->def->nfields == 0)
 		return fail_at(ps, ps->line, 1, "expected at least one field");
 	return true;
@@ -551,7 +545,7 @@ form_def_free(struct form_def **def)
 		free(f->choices);
 	}
 	free(d->fields);
-	free(d->name), free(d->title), free(d->binds);
+	free(d->name), free(d->title), free(d->binds), free(d->file);
 	free(d);
 	*def = NULL;
 }
@@ -578,6 +572,7 @@ form_parse(const char *file, const char *text, size_t len, struct form_def **out
 	if (!check_utf8(&ps, text, len))
 		return false;
 	ps.def = xcalloc(1, sizeof *ps.def);
+	ps.def->file = xstrdup(err->file);
 	bool ok = next(&ps);
 	while (ok && ps.tok.kind != TOK_EOF)
 		ok = statement(&ps);

@@ -5,7 +5,9 @@
  * (asking first when something was typed).  Every change is journalled as
  * a draft, so nothing typed is lost to a dropped connection, SSH session or
  * crash; the save uses the draft's uuid, so a retry never stores the
- * question twice.
+ * question twice.  What a form starts with, how it is stored and what
+ * comes after is its binding's (`binds NAME`, src/views/bind/): this file
+ * knows no kind of form, and reports a failed save one way for all.
  *
  * Each text field is a textedit (src/util/textedit.h) that holds exactly
  * what was typed; the screen only shows it, wrapped at word boundaries, so
@@ -21,12 +23,9 @@
 #include "db/db.h"
 #include "model/session.h"
 #include "form/form.h"
-#include "model/kb.h"
-#include "model/question.h"
 #include "model/refdata.h"
 #include "model/refusal.h"
 #include "model/referral.h"
-#include "model/referral_flow.h"
 #include "ui/screen.h"
 #include "util/file.h"
 #include "util/strbuf.h"
@@ -34,9 +33,9 @@
 #include "util/textedit.h"
 #include "util/utf8.h"
 #include "util/uuid.h"
-#include "util/validate.h"
 #include "util/width.h"
 #include "util/xalloc.h"
+#include "views/bind/bind.h"
 #include "views/views.h"
 
 #include <ctype.h>
@@ -80,9 +79,9 @@ struct form_state {
 	bool pending_save;
 	int current;
 	char pos[64];
-	char *title;        /* instead of the form's own, e.g. when changing a question */
-	int conflict_version; /* the question's version when the conflict was found */
-	struct form_values now; /* the question as it was then, for a reapply */
+	char *title; /* instead of the form's own (the binding's) */
+	const struct form_binding *bind;
+	struct form_values aside; /* the binding's own (fv_aside) */
 };
 
 static bool
@@ -446,383 +445,59 @@ save_failed(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 	return VIEW_REDRAW;
 }
 
-static const char *const question_columns[] = {"channel", "client_group", "topic", "text",
-                                               "postcode4"};
+/* Run editor on path, the terminal handed over and taken back whole;
+ * true when it exited with status 0. */
+static bool
+run_editor(const char *editor, const char *path)
+{
+	def_prog_mode();
+	endwin();
+	ui_bracketed_paste(false);
+	int status = -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* $EDITOR may hold arguments ("emacs -nw"): let the shell split it. */
+		setenv("LOKET_EDITOR", editor, 1);
+		execl("/bin/sh", "sh", "-c", "exec $LOKET_EDITOR \"$1\"", "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	reset_prog_mode();
+	ui_bracketed_paste(true);
+	clearok(curscr, TRUE);
+	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
 
-/* The form's values as a question: the columns, and every other field the
- * form has in question.extra (names starting with _ are loket's own). */
+/* The editor's text (n bytes) as field i's value, as it saved it but for
+ * trailing blank lines and spaces and the characters loket does not store
+ * (said, as for a paste). */
 static void
-question_from(const struct form_state *s, struct question_new *q, char pc[5],
-              const char *keys[QUESTION_MAX_EXTRA], const char *values[QUESTION_MAX_EXTRA])
+take_edited(struct form_state *s, struct view_ctx *ctx, int i, char *text, size_t n)
 {
-	const struct form_values *v = &s->draft.values;
-	pc[0] = '\0';
-	const char *postcode = form_values_get(v, "postcode4");
-	if (postcode && *postcode && !postcode_to4(postcode, pc))
-		pc[0] = '\0';
-	int nextra = 0;
-	for (int i = 0; i < v->n && nextra < QUESTION_MAX_EXTRA; i++) {
-		bool column = v->names[i][0] == '_';
-		for (size_t c = 0; c < sizeof question_columns / sizeof question_columns[0]; c++)
-			column = column || strcmp(question_columns[c], v->names[i]) == 0;
-		if (!column && v->values[i][0]) {
-			keys[nextra] = v->names[i];
-			values[nextra++] = v->values[i];
-		}
-	}
-	memset(q, 0, sizeof *q);
-	q->channel = form_values_get(v, "channel");
-	q->client_group = form_values_get(v, "client_group");
-	q->topic = form_values_get(v, "topic");
-	q->text = form_values_get(v, "text");
-	q->postcode4 = pc[0] ? pc : NULL;
-	q->extra_keys = keys;
-	q->extra_values = values;
-	q->nextra = nextra;
-}
-
-static bool
-save_question(struct form_state *s, struct db *db, int *number, struct db_error *err)
-{
-	struct question_new q;
-	char pc[5];
-	const char *keys[QUESTION_MAX_EXTRA], *values[QUESTION_MAX_EXTRA];
-	question_from(s, &q, pc, keys, values);
-	memcpy(q.id, s->draft.id, sizeof q.id - 1); /* drafts hold uuids: 36 characters */
-	q.id[sizeof q.id - 1] = '\0';
-	return question_add(db, &q, number, err);
-}
-
-/* After a referral or client save: the drafts are done, the list reloads. */
-static int
-saved(struct form_state *s, struct view_ctx *ctx)
-{
-	s->pending_save = false;
-	if (s->draft_dir) {
-		form_draft_remove(s->draft_dir, s->draft.id);
-		const char *first = value(s, "_referral.draft");
-		if (*first)
-			form_draft_remove(s->draft_dir, first);
-	}
-	ctx->stale = STALE_IN_PLACE;
-	return VIEW_BACK;
-}
-
-static int
-store_referral(struct form_state *s, struct view_ctx *ctx, const char *prefix,
-               const struct client_new *client)
-{
-	char key[64];
-#define REF(name) (snprintf(key, sizeof key, "%s%s", prefix, name), value(s, key))
-	char *id = xstrdup(REF("id")), *to = xstrdup(REF("to_org")), *reason = xstrdup(REF("reason"));
-	char *urgency = xstrdup(REF("urgency")), *note = xstrdup(REF("note"));
-#undef REF
-	struct referral_new r = {.id = id, .question_id = value(s, "_question"), .to_org = to,
-	                         .reason = reason, .urgency = urgency, .note = note,
-	                         .consent_contact = client != NULL};
-	struct db_error err = {0};
-	bool ok = referral_add(ctx->db, &r, client, &err);
-	free(id), free(to), free(reason), free(urgency), free(note);
-	if (!ok) {
-		return save_failed(s, ctx, &err);
-	}
-	return saved(s, ctx);
-}
-
-/* The referral form: without consent it is stored at once, without any
- * personal data; with consent the contact details form comes next. */
-static int
-save_referral(struct form_state *s, struct view_ctx *ctx)
-{
-	if (!*value(s, "_question")) {
-		view_message(ctx, "%s", _("Choose a question in the list first, then press r."));
-		return VIEW_REDRAW;
-	}
-	if (strcmp(value(s, "consent_contact"), "ja") == 0) {
-		struct form_values carry = {0};
-		form_values_set(&carry, "_question", value(s, "_question"));
-		form_values_set(&carry, "_number", value(s, "_number"));
-		form_values_set(&carry, "_referral.draft", s->draft.id);
-		form_values_set(&carry, "_referral.id", s->draft.id);
-		static const char *const keep[] = {"to_org", "reason", "urgency", "note"};
-		for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
-			char key[64];
-			snprintf(key, sizeof key, "_referral.%s", keep[i]);
-			form_values_set(&carry, key, value(s, keep[i]));
-		}
-		struct nav client = nav_form("client", "", 0);
-		client.form.carry = xmalloc(sizeof *client.form.carry);
-		*client.form.carry = carry;
-		struct view next = view_form_new(ctx, &client.form);
-		if (!next.ops)
-			return VIEW_REDRAW;
-		s->pending_save = false;
-		/* the referral draft stays until the client form saves */
-		return VIEW_BACK | view_go(ctx, nav_view(next));
-	}
-	form_values_set(&s->draft.values, "id", s->draft.id);
-	int flags = store_referral(s, ctx, "", NULL);
-	if (flags & VIEW_BACK) {
-		char *central = NULL;
-		struct db_error err = {0};
-		if (referral_central_name(ctx->db, &central, &err))
-			view_message(ctx,
-			             _("Referred without personal data: the client contacts %s."),
-			             central);
-		db_error_clear(&err);
-		free(central);
-	}
-	return flags;
-}
-
-/* The contact details form, after a referral with consent: both are stored
- * in one transaction. */
-static int
-save_client(struct form_state *s, struct view_ctx *ctx)
-{
-	if (strcmp(value(s, "consent_at"), "ja") != 0) {
-		view_message(ctx, "%s",
-		             _("Without the client's consent no contact details are stored: choose ja, "
-		               "or Esc."));
-		return VIEW_REDRAW;
-	}
-	if (!*value(s, "name") || (!*value(s, "phone") && !*value(s, "email"))) {
-		view_message(ctx, "%s", _("Give the client's name and a phone number or e-mail address."));
-		return VIEW_REDRAW;
-	}
-	struct client_new c = {.question_id = value(s, "_question"), .name = value(s, "name"),
-	                       .email = value(s, "email"), .phone = value(s, "phone"),
-	                       .company_name = value(s, "company_name"),
-	                       .kvk_number = value(s, "kvk_number")};
-	int flags = store_referral(s, ctx, "_referral.", &c);
-	if (flags & VIEW_BACK)
-		view_message(ctx, _("Question %s referred, with the client's contact details."),
-		             value(s, "_number"));
-	return flags;
-}
-
-static int
-save_signal(struct form_state *s, struct view_ctx *ctx)
-{
-	struct signal_new sig = {.id = s->draft.id, .question_id = value(s, "_question"),
-	                         .kind = value(s, "kind"), .topic = value(s, "topic"),
-	                         .sector = value(s, "sector"),
-	                         .municipality = value(s, "municipality"), .text = value(s, "text")};
-	struct db_error err = {0};
-	if (!signal_add(ctx->db, &sig, &err)) {
-		return save_failed(s, ctx, &err);
-	}
-	view_message(ctx, "%s", _("Signal logged. Thank you."));
-	return saved(s, ctx);
-}
-
-/* The central point's answer to a referral: completed with an outcome, or
- * returned with a reason.  Only on the version that was read; when someone
- * changed the referral meanwhile the form stays, says what it is now, and
- * F10 applies the answer to that version (Esc drops it). */
-static int
-save_answer(struct form_state *s, struct view_ctx *ctx)
-{
-	bool complete = strcmp(s->def->name, "outcome") == 0;
-	struct referral_ref ref = {0};
-	snprintf(ref.id, sizeof ref.id, "%s", value(s, "_referral.id"));
-	ref.version = atoi(value(s, "_referral.version"));
-	ref.number = atoi(value(s, "_number"));
-	if (!ref.id[0]) {
-		view_message(ctx, "%s", _("Choose a referral in the inbox first."));
-		return VIEW_REDRAW;
-	}
-	const char *note = *value(s, "outcome_note") ? value(s, "outcome_note") : NULL;
-	struct db_error err = {0};
-	bool ok = complete
-	                  ? referral_set_status(ctx->db, &ref, "completed", value(s, "outcome"), note,
-	                                        NULL, &err)
-	                  : referral_set_status(ctx->db, &ref, "returned", NULL, NULL,
-	                                        value(s, "return_reason"), &err);
-	if (ok) {
-		db_error_clear(&err);
-		view_message(ctx, complete ? _("Question %d: completed; the sender sees the outcome.")
-		                           : _("Question %d: returned to the sender."),
-		             ref.number);
-		return saved(s, ctx);
-	}
-	if (strcmp(err.sqlstate, "40001") == 0) {
-		/* what is it now? */
-		struct referral_ref now;
-		struct db_error e2 = {0};
-		if (referral_find(ctx->db, ref.id, &now, &e2)) {
-			char version[16];
-			snprintf(version, sizeof version, "%d", now.version);
-			form_values_set(&s->draft.values, "_referral.version", version);
-			journal(s, ctx);
-			view_message(ctx,
-			             _("Changed meanwhile by someone else: the referral is now %s. F10 "
-			               "applies your answer to it, Esc drops your answer."),
-			             view_referral_status_label(now.status));
-		} else {
-			view_db_error(ctx, &e2);
-		}
-		db_error_clear(&e2);
-	} else {
-		return save_failed(s, ctx, &err);
-	}
-	db_error_clear(&err);
-	return VIEW_REDRAW;
-}
-
-/* Fill `out` with the question's current values under the form's field
- * names (postcode as its four digits), and say who changed it last. */
-static bool
-load_current(struct form_state *s, struct view_ctx *ctx, int number, struct form_values *out,
-             int *version, char **who, char **when)
-{
-	struct question_detail d;
-	struct db_error err = {0};
-	if (!question_load(ctx->db, number, &d, &err)) {
-		view_db_error(ctx, &err);
-		db_error_clear(&err);
-		return false;
-	}
-	form_values_clear(out);
-	const struct question_row *r = &d.row;
-	form_values_set(out, "channel", r->channel);
-	form_values_set(out, "client_group", r->client_group);
-	form_values_set(out, "topic", r->topic);
-	form_values_set(out, "text", r->text);
-	form_values_set(out, "postcode4", r->postcode4 ? r->postcode4 : "");
-	char **keys = NULL, **values = NULL;
-	int n = 0;
-	if (question_extra(ctx->db, r->id, &keys, &values, &n, &err)) {
-		for (int i = 0; i < n; i++)
-			if (keys[i][0] != '_')
-				form_values_set(out, keys[i], values[i]);
-		question_extra_free(keys, values, n);
-	}
-	db_error_clear(&err);
-	*version = r->version;
-	if (who && when) {
-		*who = *when = NULL;
-		for (int i = d.nevents - 1; i >= 0 && !*who; i--)
-			if (strcmp(d.events[i].kind, "updated") == 0) {
-				*who = xstrdup(d.events[i].actor);
-				char t[32];
-				view_time(d.events[i].at, t, sizeof t);
-				*when = xstrdup(t);
-			}
-	}
-	(void)s;
-	question_detail_free(&d);
-	return true;
-}
-
-/* A field's value for display: a choice by its label. */
-static char *
-shown(const struct form_state *s, int i, const char *v)
-{
-	if (!v)
-		v = "";
-	if (s->def->fields[i].type == FORM_CHOICE)
-		return xstrdup(choice_label(s, i, v));
-	return xstrdup(v);
-}
-
-/* Someone else saved the question first: show the conflict screen. */
-static int
-conflict(struct form_state *s, struct view_ctx *ctx)
-{
-	int number = atoi(value(s, "_edit.number"));
-	struct conflict_info info = {.number = number};
-	if (!load_current(s, ctx, number, &s->now, &s->conflict_version, &info.changed_by,
-	                  &info.changed_at))
-		return VIEW_REDRAW;
-	int n = s->def->nfields;
-	info.label = xcalloc((size_t)n + 1, sizeof *info.label);
-	info.base = xcalloc((size_t)n + 1, sizeof *info.base);
-	info.now = xcalloc((size_t)n + 1, sizeof *info.now);
-	info.mine = xcalloc((size_t)n + 1, sizeof *info.mine);
-	for (int i = 0; i < n; i++) {
-		const char *name = s->def->fields[i].name;
-		char base_key[96];
-		snprintf(base_key, sizeof base_key, "_base.%s", name);
-		const char *base = value(s, base_key), *mine = value(s, name);
-		const char *now = form_values_get(&s->now, name);
-		now = now ? now : "";
-		if (strcmp(base, now) == 0 && strcmp(base, mine) == 0)
-			continue; /* nobody changed it */
-		info.label[info.n] = xstrdup(s->def->fields[i].label);
-		info.base[info.n] = shown(s, i, base);
-		info.now[info.n] = shown(s, i, now);
-		info.mine[info.n] = shown(s, i, mine);
-		info.n++;
-	}
-	return view_go(ctx, nav_view(view_conflict_new(&info)));
-}
-
-/* Changing an existing question: only on the version it had when the edit
- * began; otherwise the conflict screen. */
-static int
-save_edit(struct form_state *s, struct view_ctx *ctx)
-{
-	struct question_new q;
-	char pc[5];
-	const char *keys[QUESTION_MAX_EXTRA], *values[QUESTION_MAX_EXTRA];
-	question_from(s, &q, pc, keys, values);
-	snprintf(q.id, sizeof q.id, "%s", value(s, "_edit.id"));
-	int version = atoi(value(s, "_edit.version"));
-	struct db_error err = {0};
-	if (question_update(ctx->db, &q, &version, &err)) {
-		db_error_clear(&err);
-		view_message(ctx, _("Question %s changed."), value(s, "_edit.number"));
-		return saved(s, ctx);
-	}
-	int flags = VIEW_REDRAW;
-	if (strcmp(err.sqlstate, "40001") == 0) {
-		flags = conflict(s, ctx);
-	} else {
-		return save_failed(s, ctx, &err);
-	}
-	db_error_clear(&err);
-	return flags;
-}
-
-/* Back from the conflict screen: r takes theirs where you changed nothing,
- * yours elsewhere, and saves on the version as it is now; d drops yours. */
-static int save(struct form_state *s, struct view_ctx *ctx);
-
-static int
-after_conflict(struct form_state *s, struct view_ctx *ctx, char choice)
-{
-	if (choice == 'd') {
-		if (s->draft_dir)
-			form_draft_remove(s->draft_dir, s->draft.id);
-		view_message(ctx, "%s", _("Your change was dropped; the question is shown as it is now."));
-		ctx->stale = STALE_IN_PLACE;
-		return VIEW_BACK;
-	}
-	if (choice != 'r') {
-		view_message(ctx, "%s", _("Your change is kept: F10 saves it, Esc leaves it."));
-		return 0;
-	}
-	for (int i = 0; i < s->def->nfields; i++) {
-		const char *name = s->def->fields[i].name;
-		char base_key[96];
-		snprintf(base_key, sizeof base_key, "_base.%s", name);
-		const char *now = form_values_get(&s->now, name);
-		now = now ? now : "";
-		if (strcmp(value(s, base_key), value(s, name)) == 0)
-			form_values_set(&s->draft.values, name, now); /* you left it: theirs */
-		form_values_set(&s->draft.values, base_key, now);
-	}
-	char v[16];
-	snprintf(v, sizeof v, "%d", s->conflict_version);
-	form_values_set(&s->draft.values, "_edit.version", v);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	struct textedit *te = &s->fs[i].te;
+	size_t max = te->max;
+	struct textedit_result r;
+	textedit_set(te, "");
+	te->max = 0;
+	textedit_insert(te, text, n, true, &r);
+	te->max = max;
+	report_insert(s, ctx, &r);
+	if (te->max && te->length > te->max)
+		view_message(ctx, _("%s is longer than %d characters: shorten it before saving."),
+		             s->def->fields[i].label, (int)te->max);
+	scroll_to_cursor(s, i);
+	s->dirty = true;
 	journal(s, ctx);
-	return save(s, ctx);
 }
 
 /* Ctrl-E: the current multi-line field in $VISUAL or $EDITOR (else vi),
  * through a private temporary file; what the editor leaves is the field's
- * new value.  The terminal is handed over and taken back whole. */
+ * new value. */
 static int
 external_edit(struct form_state *s, struct view_ctx *ctx)
 {
@@ -847,140 +522,67 @@ external_edit(struct form_state *s, struct view_ctx *ctx)
 	                                                            write(fd, "\n", 1) == 1);
 	if (fd >= 0)
 		close(fd);
-	if (!ok) {
-		view_message(ctx, _("Cannot write a temporary file: %s"), strerror(errno));
-		unlink(path);
-		free(path);
-		return VIEW_REDRAW;
-	}
-	def_prog_mode();
-	endwin();
-	ui_bracketed_paste(false);
-	int status = -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* $EDITOR may hold arguments ("emacs -nw"): let the shell split it. */
-		setenv("LOKET_EDITOR", editor, 1);
-		execl("/bin/sh", "sh", "-c", "exec $LOKET_EDITOR \"$1\"", "sh", path, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0) {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	reset_prog_mode();
-	ui_bracketed_paste(true);
-	clearok(curscr, TRUE);
 	char *text = NULL;
 	size_t n = 0;
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (!ok)
+		view_message(ctx, _("Cannot write a temporary file: %s"), strerror(errno));
+	else if (!run_editor(editor, path))
 		view_message(ctx, _("The editor (%s) did not finish normally; the text is unchanged."),
 		             editor);
-	} else if (!file_read(path, &text, &n) || strlen(text) != n) {
+	else if (!file_read(path, &text, &n) || strlen(text) != n)
 		view_message(ctx, "%s", _("The edited text could not be read; the text is unchanged."));
-	} else {
-		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
-			text[--n] = '\0';
-		/* the editor's text, as it saved it, but for the characters loket
-		 * does not store (said, as for a paste) */
-		struct textedit *te = &s->fs[i].te;
-		size_t max = te->max;
-		struct textedit_result r;
-		textedit_set(te, "");
-		te->max = 0;
-		textedit_insert(te, text, n, true, &r);
-		te->max = max;
-		report_insert(s, ctx, &r);
-		if (s->fs[i].te.max && s->fs[i].te.length > s->fs[i].te.max)
-			view_message(ctx, _("%s is longer than %d characters: shorten it before saving."),
-			             f->label, (int)s->fs[i].te.max);
-		scroll_to_cursor(s, i);
-		s->dirty = true;
-		journal(s, ctx);
-	}
+	else
+		take_edited(s, ctx, i, text, n);
 	free(text);
 	unlink(path);
 	free(path);
 	return VIEW_REDRAW;
 }
 
-/* "31-12-2026" -> "2026-12-31" (the form has checked the shape). */
-static void
-iso_date(const char *dmy, char out[11])
+/* The drafts are done and the lists read again where they are; the
+ * binding's after_save says what comes next. */
+static int
+saved(struct form_state *s, struct view_ctx *ctx)
 {
-	if (strlen(dmy) == 10 && dmy[2] == '-' && dmy[5] == '-')
-		snprintf(out, 11, "%.4s-%.2s-%.2s", dmy + 6, dmy + 3, dmy);
-	else
-		snprintf(out, 11, "%s", dmy);
+	s->pending_save = false;
+	fv_forget_draft(s, s->draft.id);
+	ctx->stale = STALE_IN_PLACE;
+	return VIEW_BACK | s->bind->after_save(s, ctx);
 }
 
-/* A knowledge item's new version (editors).  When someone saved a newer
- * version meanwhile, the form stays with what was typed and says so; F10
- * again saves it on top of that newer version. */
+/* Store through the binding; a failure is reported one way for all (a
+ * newer version by the binding's conflict handler, when it has one). */
 static int
-save_knowledge(struct form_state *s, struct view_ctx *ctx)
+store(struct form_state *s, struct view_ctx *ctx)
 {
-	char from[11], review[11];
-	iso_date(value(s, "valid_from"), from);
-	iso_date(value(s, "review_by"), review);
-	bool existing = *value(s, "_kb.item") != '\0';
-	if (existing && strcmp(value(s, "slug"), value(s, "_kb.slug")) != 0) {
-		view_message(ctx, _("The short name of an item cannot change (it is %s)."),
-		             value(s, "_kb.slug"));
-		return VIEW_REDRAW;
-	}
-	struct kb_version v = {
-		.item_id = existing ? xstrdup(value(s, "_kb.item")) : NULL,
-		.slug = (char *)value(s, "slug"),
-		.version_no = atoi(value(s, "_kb.version")),
-		.title = (char *)value(s, "title"),
-		.tell_client = (char *)value(s, "tell_client"),
-		.body = (char *)value(s, "body"),
-		.audience = (char *)value(s, "audience"),
-		.topics = (char *)value(s, "topics"),
-		.link = (char *)value(s, "link"),
-		.valid_from = from,
-		.review_by = review,
-	};
-	bool created = false;
 	struct db_error err = {0};
-	bool ok = kb_save(ctx->db, &v, &created, &err);
-	if (!ok) {
-		free(v.item_id);
-		if (strcmp(err.sqlstate, "40001") != 0)
-			return save_failed(s, ctx, &err);
-		/* Someone saved a newer version: base the next F10 on it. */
-		struct kb_versions vs;
-		struct db_error e2 = {0};
-		if (kb_versions(ctx->db, value(s, "_kb.item"), &vs, &e2) && vs.count > 0) {
-			char no[16];
-			snprintf(no, sizeof no, "%d", vs.items[0].version_no);
-			form_values_set(&s->draft.values, "_kb.version", no);
-			view_message(ctx, _("%s saved version %d meanwhile. Press F10 again to save "
-			                    "yours on top of it (K, v shows the difference), or Esc."),
-			             vs.items[0].created_by, vs.items[0].version_no);
-			kb_versions_free(&vs);
-			db_error_clear(&err);
-		} else {
-			save_failed(s, ctx, &err);
-		}
-		db_error_clear(&e2);
-		return VIEW_REDRAW;
+	int flags = 0;
+	switch (s->bind->save(s, ctx, &err)) {
+	case BIND_SAVED:
+		flags = saved(s, ctx);
+		break;
+	case BIND_FAILED:
+		if (strcmp(err.sqlstate, "40001") == 0 && s->bind->conflict)
+			flags = s->bind->conflict(s, ctx);
+		if (!flags)
+			flags = save_failed(s, ctx, &err);
+		break;
+	case BIND_KEPT:
+		flags = VIEW_REDRAW;
+		break;
+	case BIND_NEXT:
+		s->pending_save = false;
+		flags = VIEW_BACK | VIEW_NAV;
+		break;
 	}
-	if (created)
-		view_message(ctx, _("Saved: %s version %d."), value(s, "slug"), v.version_no);
-	else
-		view_message(ctx, "%s", _("Nothing changed: no new version was made."));
-	/* the editor's list selects what was saved */
-	int flags = saved(s, ctx) | view_go(ctx, nav_answer(0, v.item_id));
-	free(v.item_id);
+	db_error_clear(&err);
 	return flags;
 }
 
 /* F10: check every field, then store; on a lost connection keep the draft
  * and try again when the connection is back. */
-static int
-save(struct form_state *s, struct view_ctx *ctx)
+int
+fv_save(struct form_state *s, struct view_ctx *ctx)
 {
 	journal(s, ctx);
 	const char *why = NULL;
@@ -991,56 +593,16 @@ save(struct form_state *s, struct view_ctx *ctx)
 		view_message(ctx, "%s: %s", bad->label, _(why));
 		return VIEW_REDRAW;
 	}
-	if (strcmp(s->def->binds, "question") == 0 && *value(s, "_edit.id"))
-		return save_edit(s, ctx);
-	if (strcmp(s->def->binds, "referral") == 0 &&
-	    (strcmp(s->def->name, "outcome") == 0 || strcmp(s->def->name, "return") == 0))
-		return save_answer(s, ctx);
-	if (strcmp(s->def->binds, "referral") == 0)
-		return save_referral(s, ctx);
-	if (strcmp(s->def->binds, "client") == 0)
-		return save_client(s, ctx);
-	if (strcmp(s->def->binds, "signal") == 0)
-		return save_signal(s, ctx);
-	if (strcmp(s->def->binds, "knowledge") == 0)
-		return save_knowledge(s, ctx);
-	if (strcmp(s->def->binds, "question") != 0) {
-		view_message(ctx, _("Form %s cannot be saved yet."), s->def->name);
-		return VIEW_REDRAW;
-	}
-	int number = 0;
-	struct db_error err = {0};
-	if (!save_question(s, ctx->db, &number, &err)) {
-		return save_failed(s, ctx, &err);
-	}
-	s->pending_save = false;
-	if (s->draft_dir)
-		form_draft_remove(s->draft_dir, s->draft.id);
-	view_message(ctx, _("Question %d registered."), number);
-	ctx->stale = STALE_FROM_TOP;
-	/* On to the first-line information for this question. */
-	return VIEW_BACK | view_go(ctx, nav_view(view_info_new(
-	                                     s->draft.id, number,
-	                                     form_values_get(&s->draft.values, "topic"),
-	                                     form_values_get(&s->draft.values, "text"))));
+	return store(s, ctx);
 }
 
-/* Leaving the contact details of a referral with consent goes back to the
- * referral form as it was (its draft is still on disk): consent can be
- * taken away there, and nothing is left behind half-done. */
+/* Esc: the draft goes, and the binding may say where to (the contact
+ * details of a referral go back to the referral form). */
 static int
 leave(struct form_state *s, struct view_ctx *ctx)
 {
-	if (s->draft_dir)
-		form_draft_remove(s->draft_dir, s->draft.id);
-	const char *referral = value(s, "_referral.draft");
-	if (!*referral || !s->draft_dir)
-		return VIEW_BACK;
-	struct nav back = nav_form("referral", "", 0);
-	snprintf(back.form.draft, sizeof back.form.draft, "%s", referral);
-	view_message(ctx, "%s",
-	             _("Back to the referral: without consent it goes without personal data."));
-	return VIEW_BACK | view_go(ctx, back);
+	fv_forget_draft(s, s->draft.id);
+	return VIEW_BACK | (s->bind->leave ? s->bind->leave(s, ctx) : 0);
 }
 
 static int
@@ -1230,7 +792,7 @@ form_command(struct form_state *s, struct view_ctx *ctx, int key)
 	switch (key) {
 	case KEY_F(10):
 	case CTRL_KEY('s'):
-		return save(s, ctx);
+		return fv_save(s, ctx);
 	case 27:
 		return cancel(s, ctx, 0);
 	case KEY_F(1):
@@ -1335,7 +897,8 @@ fv_answer(void *state, struct view_ctx *ctx, const struct nav_answer *answer,
           const struct view_area *area)
 {
 	(void)area;
-	return answer->choice ? after_conflict(state, ctx, answer->choice) : 0;
+	struct form_state *s = state;
+	return s->bind->answer ? s->bind->answer(s, ctx, answer) : 0;
 }
 
 static int
@@ -1349,7 +912,7 @@ fv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	else
 		collect(s);
 	if (s->pending_save && db_connected(ctx->db))
-		return save(s, ctx);
+		return fv_save(s, ctx);
 	if (!lay_out(s, area))
 		view_message(ctx, "%s", _("The terminal is too small for this form."));
 	else
@@ -1479,7 +1042,7 @@ fv_free(void *state)
 {
 	struct form_state *s = state;
 	free(s->title);
-	form_values_clear(&s->now);
+	form_values_clear(&s->aside);
 	fields_close(s);
 	for (int i = 0; s->choices && i < s->def->nfields; i++)
 		code_list_free(&s->choices[i]);
@@ -1504,43 +1067,9 @@ static const struct view_ops form_ops = {
 	.free = fv_free,
 };
 
-/* Changing question `number`: its values, and the same as "_base.*" (what
- * it was when the edit began, for the conflict screen), its id and version. */
-static bool
-prefill_edit(struct form_state *s, struct view_ctx *ctx, int number)
-{
-	struct form_values now = {0};
-	int version = 0;
-	if (!load_current(s, ctx, number, &now, &version, NULL, NULL))
-		return false;
-	for (int i = 0; i < now.n; i++) {
-		char base_key[96];
-		snprintf(base_key, sizeof base_key, "_base.%s", now.names[i]);
-		form_values_set(&s->draft.values, now.names[i], now.values[i]);
-		form_values_set(&s->draft.values, base_key, now.values[i]);
-	}
-	char v[16], n[16];
-	snprintf(v, sizeof v, "%d", version);
-	snprintf(n, sizeof n, "%d", number);
-	struct question_detail d;
-	struct db_error err = {0};
-	bool ok = question_load(ctx->db, number, &d, &err);
-	if (ok) {
-		form_values_set(&s->draft.values, "_edit.id", d.row.id);
-		question_detail_free(&d);
-	}
-	db_error_clear(&err);
-	form_values_set(&s->draft.values, "_edit.version", v);
-	form_values_set(&s->draft.values, "_edit.number", n);
-	form_values_clear(&now);
-	return ok;
-}
-
 /* What a new form starts with besides its defaults: a choice of
  * organisations without a default starts at the region's central point (so
- * Naar in the referral form names it, and ← → come back to it); a signal
- * about a question starts with the question's topic and the municipality
- * of its postcode. */
+ * Naar in the referral form names it, and ← → come back to it). */
 static void
 prefill(struct form_state *s, struct view_ctx *ctx)
 {
@@ -1557,44 +1086,34 @@ prefill(struct form_state *s, struct view_ctx *ctx)
 		free(code);
 		db_error_clear(&err);
 	}
-	if (strcmp(s->def->binds, "signal") == 0 && *value(s, "_question")) {
-		char *topic = NULL, *municipality = NULL;
-		if (signal_defaults(ctx->db, value(s, "_question"), &topic, &municipality, &err)) {
-			if (form_field_find(s->def, "topic") && !*value(s, "topic"))
-				form_values_set(&s->draft.values, "topic", topic);
-			if (form_field_find(s->def, "municipality") && !*value(s, "municipality"))
-				form_values_set(&s->draft.values, "municipality", municipality);
-		}
-		free(topic);
-		free(municipality);
-		db_error_clear(&err);
-	}
 }
 
-/* A new form's values: what it is about, and what it takes over. */
+static void
+set_number(struct form_state *s, const char *name, int n)
+{
+	char text[16];
+	snprintf(text, sizeof text, "%d", n);
+	form_values_set(&s->draft.values, name, text);
+}
+
+/* A new form's values: what it is about, what it takes over, and what its
+ * binding starts it with. */
 static bool
 start_values(struct form_state *s, struct view_ctx *ctx, const struct nav_form *f)
 {
 	if (f->question[0]) {
-		char number[16];
-		snprintf(number, sizeof number, "%d", f->number);
 		form_values_set(&s->draft.values, "_question", f->question);
-		form_values_set(&s->draft.values, "_number", number);
+		set_number(s, "_number", f->number);
 	}
-	if (f->edit > 0 && !prefill_edit(s, ctx, f->edit)) /* changing a question */
-		return false;
 	if (f->referral[0]) { /* outcome or return of a referral */
-		char number[16], version[16];
-		snprintf(number, sizeof number, "%d", f->number);
-		snprintf(version, sizeof version, "%d", f->referral_version);
 		form_values_set(&s->draft.values, "_referral.id", f->referral);
-		form_values_set(&s->draft.values, "_referral.version", version);
-		form_values_set(&s->draft.values, "_number", number);
+		set_number(s, "_referral.version", f->referral_version);
+		set_number(s, "_number", f->number);
 	}
 	for (int i = 0; f->carry && i < f->carry->n; i++)
 		form_values_set(&s->draft.values, f->carry->names[i], f->carry->values[i]);
 	prefill(s, ctx);
-	return true;
+	return !s->bind->start || s->bind->start(s, ctx, f);
 }
 
 /* Let go of what the request carried: the form has taken it, or not. */
@@ -1608,47 +1127,129 @@ drop_carry(struct nav_form *f)
 	}
 }
 
+/* The form's definition and its binding; NULL, with a message, when the
+ * form cannot be used. */
+static struct form_def *
+open_def(struct view_ctx *ctx, const char *name, const struct form_binding **bind)
+{
+	struct form_def *def = NULL;
+	struct form_error err;
+	if (form_load(loket_datadir(), ctx->session->organisation, name, &def, &err) &&
+	    form_binding_find(def, bind, &err))
+		return def;
+	char where[512];
+	form_error_format(&err, where, sizeof where);
+	view_message(ctx, _("This form cannot be used: %s"), where);
+	form_def_free(&def);
+	return NULL;
+}
+
+/* A new draft for form f, as who is logged in. */
+static bool
+start_draft(struct form_state *s, struct view_ctx *ctx, const struct nav_form *f)
+{
+	const struct session *who = ctx->session;
+	snprintf(s->draft.form, sizeof s->draft.form, "%s", f->name);
+	uuid_generate(s->draft.id);
+	snprintf(s->draft.role, sizeof s->draft.role, "%s", who->role ? who->role : "");
+	snprintf(s->draft.database, sizeof s->draft.database, "%s",
+	         who->database ? who->database : "");
+	return start_values(s, ctx, f);
+}
+
 struct view
 view_form_new(struct view_ctx *ctx, struct nav_form *f)
 {
-	struct view none = {NULL, NULL};
-	struct form_def *def = NULL;
-	struct form_error err;
-	const struct session *who = ctx->session;
-	const char *name = f->name;
-	const char *draft_id = f->draft[0] ? f->draft : NULL;
-	if (!form_load(loket_datadir(), who->organisation, name, &def, &err)) {
-		char where[512];
-		form_error_format(&err, where, sizeof where);
-		view_message(ctx, _("This form cannot be used: %s"), where);
+	struct view v = {NULL, NULL};
+	const struct form_binding *bind = NULL;
+	struct form_def *def = open_def(ctx, f->name, &bind);
+	if (!def) {
 		drop_carry(f);
-		return none;
+		return v;
 	}
 	struct form_state *s = xcalloc(1, sizeof *s);
 	s->def = def;
+	s->bind = bind;
 	s->draft_dir = form_draft_dir();
-	if (draft_id && s->draft_dir && form_draft_read(s->draft_dir, draft_id, &s->draft)) {
+	if (f->draft[0] && s->draft_dir && form_draft_read(s->draft_dir, f->draft, &s->draft)) {
 		s->dirty = true;
-	} else {
-		snprintf(s->draft.form, sizeof s->draft.form, "%s", name);
-		uuid_generate(s->draft.id);
-		snprintf(s->draft.role, sizeof s->draft.role, "%s", who->role ? who->role : "");
-		snprintf(s->draft.database, sizeof s->draft.database, "%s",
-		         who->database ? who->database : "");
-		if (!start_values(s, ctx, f)) {
-			drop_carry(f);
-			form_def_free(&s->def);
-			free(s->draft_dir);
-			form_draft_clear(&s->draft);
-			free(s);
-			return none;
-		}
+	} else if (!start_draft(s, ctx, f)) {
+		drop_carry(f);
+		fv_free(s);
+		return v;
 	}
 	drop_carry(f);
-	if (form_values_get(&s->draft.values, "_edit.number"))
-		s->title = xasprintf(_("Question %s: change"), value(s, "_edit.number"));
-	else if (*value(s, "_number") && strcmp(value(s, "_number"), "0") != 0)
+	s->title = bind->title ? bind->title(s) : NULL;
+	if (!s->title && *value(s, "_number") && strcmp(value(s, "_number"), "0") != 0)
 		s->title = xasprintf(_("%s · question %s"), def->title, value(s, "_number"));
-	struct view v = {&form_ops, s};
+	v.ops = &form_ops;
+	v.state = s;
 	return v;
+}
+
+/* What bindings may ask of the form (views/bind/bind.h). */
+
+const struct form_def *
+fv_def(const struct form_state *s)
+{
+	return s->def;
+}
+
+const char *
+fv_value(const struct form_state *s, const char *name)
+{
+	return value(s, name);
+}
+
+void
+fv_set(struct form_state *s, const char *name, const char *v)
+{
+	form_values_set(&s->draft.values, name, v);
+}
+
+const struct form_values *
+fv_values(const struct form_state *s)
+{
+	return &s->draft.values;
+}
+
+const char *
+fv_id(const struct form_state *s)
+{
+	return s->draft.id;
+}
+
+struct form_values *
+fv_aside(struct form_state *s)
+{
+	return &s->aside;
+}
+
+void
+fv_journal(struct form_state *s, struct view_ctx *ctx)
+{
+	journal(s, ctx);
+}
+
+bool
+fv_has_drafts(const struct form_state *s)
+{
+	return s->draft_dir != NULL;
+}
+
+void
+fv_forget_draft(struct form_state *s, const char *id)
+{
+	if (s->draft_dir && *id)
+		form_draft_remove(s->draft_dir, id);
+}
+
+char *
+fv_shown(const struct form_state *s, int i, const char *v)
+{
+	if (!v)
+		v = "";
+	if (s->def->fields[i].type == FORM_CHOICE)
+		return xstrdup(choice_label(s, i, v));
+	return xstrdup(v);
 }

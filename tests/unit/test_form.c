@@ -117,7 +117,10 @@ START_TEST(errors_say_where_and_what)
 	            "t.form:1:1: expected 'form NAME'");
 	parse_fails(HEAD "field a\n label \"A\"\n type text\ntitle \"again\"\n",
 	            "t.form:7:1: 'title' belongs before the first field");
-	parse_fails("form f\ntitle \"T\"\nbinds nothing\n", "t.form:3:1: expected binds question");
+	/* which bindings exist is for the form view to say (test_binding.c) */
+	parse_fails("form f\ntitle \"T\"\nbinds \"x\"\n", "t.form:3:7: expected a name");
+	parse_fails("form f\ntitle \"T\"\nfield a\n label \"A\"\n type text\n",
+	            "t.form:1:1: expected 'binds NAME'");
 	parse_fails(HEAD, "t.form:4:1: expected at least one field");
 	parse_fails("label \"x\"\n", "t.form:1:1: 'label' belongs to a field");
 	parse_fails(HEAD "field Kapitaal\n", "t.form:4:7: expected a keyword, a name");

@@ -1,0 +1,147 @@
+/* question.c: `binds question` (forms/intake.form).  A new question, or a
+ * change to one (the form opened with nav_form.edit): fields named after
+ * a column of `question` go there, every other field into question.extra.
+ * A change is stored only on the version it started from; otherwise the
+ * conflict screen (bind/question_conflict.c). */
+#include "config.h"
+
+#include "db/db.h"
+#include "form/form.h"
+#include "model/question.h"
+#include "util/i18n.h"
+#include "util/validate.h"
+#include "util/xalloc.h"
+#include "views/bind/bind.h"
+#include "views/bind/question.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const question_columns[] = {"channel", "client_group", "topic", "text",
+                                               "postcode4"};
+
+static bool
+is_column(const char *name)
+{
+	if (name[0] == '_') /* loket's own */
+		return true;
+	for (size_t c = 0; c < sizeof question_columns / sizeof question_columns[0]; c++)
+		if (strcmp(question_columns[c], name) == 0)
+			return true;
+	return false;
+}
+
+/* The form's values as a question: the columns, and every other value
+ * (a field, or one the question had in extra) in question.extra. */
+static void
+q_from(struct form_state *s, struct question_new *q, char pc[5],
+              const char *keys[QUESTION_MAX_EXTRA], const char *values[QUESTION_MAX_EXTRA])
+{
+	const struct form_values *v = fv_values(s);
+	pc[0] = '\0';
+	const char *postcode = fv_value(s, "postcode4");
+	if (*postcode && !postcode_to4(postcode, pc))
+		pc[0] = '\0';
+	int nextra = 0;
+	for (int i = 0; i < v->n && nextra < QUESTION_MAX_EXTRA; i++)
+		if (!is_column(v->names[i]) && v->values[i][0]) {
+			keys[nextra] = v->names[i];
+			values[nextra++] = v->values[i];
+		}
+	memset(q, 0, sizeof *q);
+	q->channel = fv_value(s, "channel");
+	q->client_group = fv_value(s, "client_group");
+	q->topic = fv_value(s, "topic");
+	q->text = fv_value(s, "text");
+	q->postcode4 = pc[0] ? pc : NULL;
+	q->extra_keys = keys;
+	q->extra_values = values;
+	q->nextra = nextra;
+}
+
+static enum bind_status
+q_save(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
+{
+	struct question_new q;
+	char pc[5];
+	const char *keys[QUESTION_MAX_EXTRA], *values[QUESTION_MAX_EXTRA];
+	q_from(s, &q, pc, keys, values);
+	int number = 0;
+	bool ok;
+	if (*fv_value(s, "_edit.id")) {
+		snprintf(q.id, sizeof q.id, "%s", fv_value(s, "_edit.id"));
+		int version = atoi(fv_value(s, "_edit.version"));
+		ok = question_update(ctx->db, &q, &version, err);
+	} else {
+		snprintf(q.id, sizeof q.id, "%s", fv_id(s)); /* drafts hold uuids */
+		ok = question_add(ctx->db, &q, &number, err);
+	}
+	char n[16];
+	snprintf(n, sizeof n, "%d", number);
+	form_values_set(fv_aside(s), "number", n);
+	return ok ? BIND_SAVED : BIND_FAILED;
+}
+
+/* A change goes back to where it came from; a new question goes on to the
+ * first-line information for it, and the list shows it on top. */
+static int
+q_after_save(struct form_state *s, struct view_ctx *ctx)
+{
+	if (*fv_value(s, "_edit.id")) {
+		view_message(ctx, _("Question %s changed."), fv_value(s, "_edit.number"));
+		return 0;
+	}
+	int number = atoi(form_values_get(fv_aside(s), "number"));
+	view_message(ctx, _("Question %d registered."), number);
+	ctx->stale = STALE_FROM_TOP;
+	return view_go(ctx, nav_view(view_info_new(fv_id(s), number, fv_value(s, "topic"),
+	                                           fv_value(s, "text"))));
+}
+
+/* Changing question `number`: its values, and the same as "_base.*" (what
+ * it was when the edit began, for the conflict screen), its id and version. */
+static bool
+q_start(struct form_state *s, struct view_ctx *ctx, const struct nav_form *f)
+{
+	if (f->edit <= 0)
+		return true;
+	struct form_values now = {0};
+	int version = 0;
+	char *id = NULL;
+	if (!bind_question_current(ctx, f->edit, &now, &version, &id, NULL, NULL))
+		return false;
+	for (int i = 0; i < now.n; i++) {
+		char base_key[96];
+		snprintf(base_key, sizeof base_key, "_base.%s", now.names[i]);
+		fv_set(s, now.names[i], now.values[i]);
+		fv_set(s, base_key, now.values[i]);
+	}
+	char v[16], n[16];
+	snprintf(v, sizeof v, "%d", version);
+	snprintf(n, sizeof n, "%d", f->edit);
+	fv_set(s, "_edit.id", id);
+	fv_set(s, "_edit.version", v);
+	fv_set(s, "_edit.number", n);
+	form_values_clear(&now);
+	free(id);
+	return true;
+}
+
+static char *
+q_title(const struct form_state *s)
+{
+	if (!*fv_value(s, "_edit.number"))
+		return NULL;
+	return xasprintf(_("Question %s: change"), fv_value(s, "_edit.number"));
+}
+
+const struct form_binding bind_question = {
+	.name = "question",
+	.start = q_start,
+	.save = q_save,
+	.after_save = q_after_save,
+	.conflict = bind_question_conflict,
+	.answer = bind_question_answer,
+	.title = q_title,
+};
