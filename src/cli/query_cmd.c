@@ -103,16 +103,12 @@ static bool
 run_parsed(struct db *db, const struct query *q, bool count, enum out_format format,
            struct db_error *err)
 {
-	char *spec = query_to_json(q, count);
-	char *sql = query_select(q, count);
 	struct db_table t;
-	bool ok = query_run(db, sql, spec, count, &t, err);
+	bool ok = query_run(db, q, count, &t, err);
 	if (ok) {
 		print_result(db, &t, format);
 		db_table_free(&t);
 	}
-	free(sql);
-	free(spec);
 	return ok;
 }
 

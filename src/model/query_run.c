@@ -2,22 +2,47 @@
 #include "config.h"
 
 #include "model/query_run.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+char *
+query_statement(const struct query *q, bool count)
+{
+	if (!count)
+		return xstrdup("SELECT * FROM loket.query_rows($1::jsonb)");
+	struct strbuf b;
+	strbuf_init(&b);
+	strbuf_adds(&b, "SELECT ");
+	if (q->period)
+		strbuf_addf(&b, "to_char(period, 'YYYY-MM-DD') AS %s, ",
+		            q->period == QP_WEEK ? "week" : "month");
+	for (int i = 0; i < q->ngroup; i++)
+		strbuf_addf(&b, "g%d AS \"%s\", ", i + 1, query_field_names[q->group[i]]);
+	strbuf_adds(&b, "count FROM loket.query_count($1::jsonb)");
+	return strbuf_detach(&b);
+}
+
 bool
-query_run(struct db *db, const char *sql, const char *spec, bool count, struct db_table *out,
+query_run(struct db *db, const struct query *q, bool count, struct db_table *out,
           struct db_error *err)
 {
+	char *spec = query_to_json(q, count);
+	char *sql = query_statement(q, count);
 	const char *params[] = {spec};
+	bool ok;
 	if (count &&
 	    !db_query(db, "SELECT loket.supervisor_ask('query', $1::jsonb)", 1, params, NULL, err)) {
 		memset(out, 0, sizeof *out);
-		return false;
+		ok = false;
+	} else {
+		ok = db_query_table(db, sql, 1, params, out, err);
 	}
-	return db_query_table(db, sql, 1, params, out, err);
+	free(sql);
+	free(spec);
+	return ok;
 }
 
 /* The first column of the first row of a statement with at most one

@@ -8,13 +8,19 @@
 #include <stdbool.h>
 
 #include "db/db.h"
+#include "query/lang.h"
 
-/* Run the statement of query_select() with its one parameter spec (of
- * query_to_json()).  A count is first logged as a supervisor's question,
- * committed on its own (sql/026; for advisors this logs nothing).  Returns
- * false with err set. */
-bool query_run(struct db *db, const char *sql, const char *spec, bool count,
-               struct db_table *out, struct db_error *err);
+/* The statement that runs q, with its JSON (query_to_json()) as the one
+ * parameter: the count's columns named after the period and the fields
+ * counted by.  The names come from the query language's own tables, never
+ * from the text.  New string. */
+char *query_statement(const struct query *q, bool count);
+
+/* Run q as rows or counts.  A count is first logged as a supervisor's
+ * question, committed on its own (sql/026; for advisors this logs
+ * nothing).  Returns false with err set. */
+bool query_run(struct db *db, const struct query *q, bool count, struct db_table *out,
+               struct db_error *err);
 
 /* The region's threshold below which counts are held back, as text (a new
  * string), or NULL when it cannot be read. */

@@ -299,19 +299,3 @@ query_to_json(const struct query *q, bool count)
 	return strbuf_detach(&b);
 }
 
-char *
-query_select(const struct query *q, bool count)
-{
-	if (!count)
-		return xstrdup("SELECT * FROM loket.query_rows($1::jsonb)");
-	struct strbuf b;
-	strbuf_init(&b);
-	strbuf_adds(&b, "SELECT ");
-	if (q->period)
-		strbuf_addf(&b, "to_char(period, 'YYYY-MM-DD') AS %s, ",
-		            q->period == QP_WEEK ? "week" : "month");
-	for (int i = 0; i < q->ngroup; i++)
-		strbuf_addf(&b, "g%d AS \"%s\", ", i + 1, query_field_names[q->group[i]]);
-	strbuf_adds(&b, "count FROM loket.query_count($1::jsonb)");
-	return strbuf_detach(&b);
-}

@@ -1,6 +1,6 @@
 /* lang.h: the supervisors' filter language, parsed and compiled to one
  * parameterised SELECT in PostgreSQL (doc/query.md, sql/015).  No curses, no
- * database: the caller runs query_select() with query_to_json().
+ * database: the model runs it (src/model/query_run.c, with query_to_json()).
  *
  *   topic:financiering org:kvk,cnv -group:werkgever since:2026-01-01
  *   "avondopleiding" count by org,topic by month top 10
@@ -64,11 +64,6 @@ void query_free(struct query *q);
  * values, never SQL.  count overrides q->count (supervisors always count).
  * New string. */
 char *query_to_json(const struct query *q, bool count);
-
-/* The statement that runs it, with the JSON as its one parameter: the
- * count's columns named after the period and the fields counted by.  The
- * names come from this file's own tables, never from the text.  New string. */
-char *query_select(const struct query *q, bool count);
 
 /* The names of the fields, for help and completion (NULL-terminated). */
 extern const char *const query_field_names[];

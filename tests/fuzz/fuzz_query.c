@@ -48,7 +48,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (depth != 0 || in_string)
 				abort();
 			free(spec);
-			free(query_select(&q, count));
 		}
 	}
 	query_free(&q);

@@ -3,6 +3,7 @@
  * error. */
 #include "config.h"
 
+#include "model/query_run.h"
 #include "query/lang.h"
 
 #include <check.h>
@@ -23,7 +24,7 @@ compile(const char *text)
 	ck_assert_msg(query_parse(text, &q, &err), "'%s': column %d: %s", text, err.column,
 	              err.message);
 	spec = query_to_json(&q, q.count);
-	sql = query_select(&q, q.count);
+	sql = query_statement(&q, q.count);
 }
 
 static void
