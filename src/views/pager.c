@@ -368,13 +368,21 @@ pager_set_items(struct pager *p, int n, int page)
 /* ---- drawing ----------------------------------------------------------- */
 
 void
+pager_blank(WINDOW *w, int y, int rows)
+{
+	for (int i = y; i < y + rows; i++) {
+		wmove(w, i, 0);
+		wclrtoeol(w);
+	}
+}
+
+void
 pager_draw(const struct pager *p, WINDOW *w, int y, int rows, pager_draw_fn draw,
            pager_look_fn look, const void *view)
 {
 	for (int i = 0; i < rows; i++) {
 		if (i >= p->count) {
-			wmove(w, y + i, 0);
-			wclrtoeol(w);
+			pager_blank(w, y + i, 1);
 			continue;
 		}
 		enum ui_style style = !p->scroll && i == p->cursor ? UI_SELECTED

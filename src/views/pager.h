@@ -102,5 +102,7 @@ typedef void (*pager_draw_fn)(const void *view, WINDOW *w, int y, const void *ro
 typedef enum ui_style (*pager_look_fn)(const void *view, const void *row);
 void pager_draw(const struct pager *p, WINDOW *w, int y, int rows, pager_draw_fn draw,
                 pager_look_fn look, const void *view);
+/* Clear the lines y .. y+rows-1 (a view's area before it draws). */
+void pager_blank(WINDOW *w, int y, int rows);
 
 #endif
