@@ -355,14 +355,13 @@ pager_set_items(struct pager *p, int n, int page)
 	int cursor = p->cursor;
 	p->items = n;
 	struct pager_rows r;
-	array_fetch(p, &top, PAGER_AT, page, &r);
+	array_fetch(p, &top, PAGER_AT, p->count > page ? p->count : page, &r);
 	take(p, &r);
 	p->more_above = top > 0;
 	p->more_below = r.more;
 	p->cursor = cursor;
 	clamp(p);
-	if (p->count < page && p->more_above)
-		extend(p, false, page - p->count, page);
+	pager_resize(p, page);
 }
 
 /* ---- drawing ----------------------------------------------------------- */
