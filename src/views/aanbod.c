@@ -40,6 +40,7 @@
 #include "util/strbuf.h"
 #include "util/width.h"
 #include "util/xalloc.h"
+#include "views/pager.h"
 #include "views/views.h"
 
 #include <ctype.h>
@@ -73,7 +74,7 @@ struct aanbod_state {
 	bool empty;    /* the catalogue holds no offerings at all */
 	char **marked; /* ids of the marked offerings */
 	int nmarked, capmarked;
-	int cursor;
+	struct pager pager; /* over hits */
 	bool failed;  /* recording the marks failed: say how to leave without */
 	bool reading; /* the whole offering under the cursor */
 	int top;      /* first line shown while reading */
@@ -98,6 +99,21 @@ layout_of(const struct view_area *a)
 	l.preview_y = l.list_y + l.list_rows + 1; /* after a blank line */
 	l.preview_rows = preview > 1 ? preview - 1 : 0;
 	return l;
+}
+
+/* One screen of rows (at most 99). */
+static int
+page_rows(const struct view_area *area)
+{
+	int rows = layout_of(area).list_rows;
+	return rows < 1 ? 1 : rows > 99 ? 99 : rows;
+}
+
+static const struct offering_hit *
+current(const struct aanbod_state *s)
+{
+	int i = pager_index(&s->pager);
+	return i >= 0 ? &s->hits.items[i] : NULL;
 }
 
 /* ---- the query line ---------------------------------------------------- */
@@ -328,9 +344,9 @@ mark_index(const struct aanbod_state *s, const char *id)
 static void
 mark_toggle(struct aanbod_state *s)
 {
-	if (!s->question_id[0] || s->hits.count == 0)
+	if (!s->question_id[0] || !current(s))
 		return;
-	const char *id = s->hits.items[s->cursor].id;
+	const char *id = current(s)->id;
 	int i = mark_index(s, id);
 	if (i >= 0) {
 		free(s->marked[i]);
@@ -359,14 +375,11 @@ hit_free(struct offering_hit *h)
 static void
 search(struct aanbod_state *s, struct view_ctx *ctx, const struct view_area *area)
 {
-	struct layout l = layout_of(area);
-	int rows = l.list_rows > 0 ? l.list_rows : 1;
-	if (rows > 99)
-		rows = 99;
-	char *was = s->hits.count > 0 ? xstrdup(s->hits.items[s->cursor].id) : NULL;
+	int rows = page_rows(area);
+	char *was = current(s) ? xstrdup(current(s)->id) : NULL;
 	offering_hits_free(&s->hits);
+	pager_clear(&s->pager);
 	s->more = false;
-	s->cursor = 0;
 	struct terms *t = &s->terms;
 	struct offering_filter f = {
 		.text = t->text.buf ? t->text.buf : "",
@@ -388,10 +401,11 @@ search(struct aanbod_state *s, struct view_ctx *ctx, const struct view_area *are
 		bool unfiltered = !f.text[0] && !f.mode && !f.from && !f.max_price && !f.muni;
 		if (unfiltered)
 			s->empty = s->hits.count == 0;
-		for (int i = 0; was && i < s->hits.count; i++)
-			if (strcmp(s->hits.items[i].id, was) == 0)
-				s->cursor = i;
 	}
+	pager_set_items(&s->pager, s->hits.count, rows);
+	for (int i = 0; was && i < s->hits.count; i++)
+		if (strcmp(s->hits.items[i].id, was) == 0)
+			pager_show(&s->pager, &i, rows);
 	free(was);
 }
 
@@ -530,15 +544,6 @@ whole_text(const struct aanbod_state *s, const struct offering_hit *h)
 	return strbuf_detach(&b);
 }
 
-static void
-clear_area(WINDOW *w, const struct view_area *area)
-{
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
-}
-
 /* The widths of the columns after the name, for the rows loaded: a column
  * is shown only when there is room for it, in this order. */
 enum { COL_ORG, COL_START, COL_PRICE, COL_PLACE, COL_MODES, NCOLS };
@@ -580,19 +585,24 @@ column_widths(const struct aanbod_state *s, int width, int *name_w, int colw[NCO
 	*name_w = min_name + left;
 }
 
+/* How a row is drawn: the widths of the columns, for the rows loaded. */
+struct offering_row {
+	const struct aanbod_state *s;
+	int cols, name_w;
+	int colw[NCOLS];
+};
+
 static void
-draw_row(const struct aanbod_state *s, WINDOW *w, int y, int cols, int i, int name_w,
-         const int colw[NCOLS])
+draw_row(const void *view, WINDOW *w, int y, const void *row)
 {
-	const struct offering_hit *h = &s->hits.items[i];
-	int x = 1, end = cols - 1;
-	if (i == s->cursor)
-		ui_style(w, UI_SELECTED, true);
-	if (s->question_id[0] && end - x >= 4) {
-		ui_put(w, y, x, 4, mark_index(s, h->id) >= 0 ? "[x] " : "[ ] ");
+	const struct offering_row *d = view;
+	const struct offering_hit *h = &d->s->hits.items[*(const int *)row];
+	int x = 1, end = d->cols - 1;
+	if (d->s->question_id[0] && end - x >= 4) {
+		ui_put(w, y, x, 4, mark_index(d->s, h->id) >= 0 ? "[x] " : "[ ] ");
 		x += 4;
 	}
-	int nw = name_w < end - x ? name_w : end - x;
+	int nw = d->name_w < end - x ? d->name_w : end - x;
 	ui_put(w, y, x, nw, h->name);
 	x += nw;
 	char price[48];
@@ -600,28 +610,26 @@ draw_row(const struct aanbod_state *s, WINDOW *w, int y, int cols, int i, int na
 	char *modes = modes_label(h->modes);
 	const char *v[NCOLS] = {h->organization, h->start_date, price, h->place, modes};
 	for (int c = 0; c < NCOLS; c++) {
-		if (colw[c] == 0 || x + 2 + colw[c] > end)
+		if (d->colw[c] == 0 || x + 2 + d->colw[c] > end)
 			continue;
 		ui_put(w, y, x, 2, "");
-		ui_put(w, y, x + 2, colw[c], v[c]);
-		x += 2 + colw[c];
+		ui_put(w, y, x + 2, d->colw[c], v[c]);
+		x += 2 + d->colw[c];
 	}
 	ui_put(w, y, x, end - x, ""); /* the rest of the highlighted line */
 	free(modes);
-	if (i == s->cursor)
-		ui_style(w, UI_SELECTED, false);
 }
 
 static void
 aanbod_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct aanbod_state *s = state;
-	clear_area(w, area);
+	pager_blank(w, area->y, area->rows);
 	int width = area->cols - 2;
 	if (area->rows <= 0 || width <= 0)
 		return;
 	if (s->reading && s->hits.count > 0) {
-		char *all = whole_text(s, &s->hits.items[s->cursor]);
+		char *all = whole_text(s, current(s));
 		ui_put_wrapped(w, area->y, 1, width, all, s->top, area->rows);
 		free(all);
 		return;
@@ -661,13 +669,12 @@ aanbod_draw(const void *state, WINDOW *w, const struct view_area *area)
 		ui_put(w, l.list_y, 2, width - 1, none);
 		return;
 	}
-	int name_w, colw[NCOLS];
-	column_widths(s, width - (s->question_id[0] ? 4 : 0), &name_w, colw);
-	int rows = s->hits.count < l.list_rows ? s->hits.count : l.list_rows;
-	for (int i = 0; i < rows; i++)
-		draw_row(s, w, l.list_y + i, area->cols, i, name_w, colw);
+	struct offering_row d = {s, area->cols, 0, {0}};
+	column_widths(s, width - (s->question_id[0] ? 4 : 0), &d.name_w, d.colw);
+	int rows = s->pager.count < l.list_rows ? s->pager.count : l.list_rows;
+	pager_draw(&s->pager, w, l.list_y, rows, draw_row, NULL, &d);
 	if (l.preview_rows > 0) {
-		const struct offering_hit *h = &s->hits.items[s->cursor];
+		const struct offering_hit *h = current(s);
 		int y = l.preview_y;
 		if (h->link[0]) {
 			ui_style(w, UI_DIM, true);
@@ -738,26 +745,17 @@ finish(struct aanbod_state *s, struct view_ctx *ctx)
 static int
 reading_key(struct aanbod_state *s, int key, bool is_char, const struct view_area *area)
 {
-	int page = area->rows > 2 ? area->rows - 1 : 1;
 	bool enter = key == KEY_ENTER || (is_char && (key == '\n' || key == '\r'));
 	if (key == 27 || enter || (is_char && key == 'q')) {
 		s->reading = false;
 	} else if (is_char && key == ' ') {
 		mark_toggle(s);
-	} else if (key == KEY_DOWN || key == KEY_NPAGE) {
-		char *all = whole_text(s, &s->hits.items[s->cursor]);
-		int lines = ui_put_wrapped(stdscr, 0, 0, area->cols - 2, all, 0, 0);
+	} else {
+		char *all = whole_text(s, current(s));
+		int lines = ui_put_wrapped(NULL, 0, 0, area->cols - 2, all, 0, 0);
 		free(all);
-		int last = lines - area->rows > 0 ? lines - area->rows : 0;
-		s->top += key == KEY_DOWN ? 1 : page;
-		if (s->top > last)
-			s->top = last;
-	} else if (key == KEY_UP || key == KEY_PPAGE) {
-		s->top -= key == KEY_UP ? 1 : page;
-		if (s->top < 0)
-			s->top = 0;
-	} else if (key == KEY_HOME) {
-		s->top = 0;
+		view_scroll(&s->top, pager_key_command(key), area->rows,
+		            lines - area->rows > 0 ? lines - area->rows : 0);
 	}
 	return VIEW_REDRAW;
 }
@@ -769,8 +767,6 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 	if (s->reading && s->hits.count > 0)
 		return reading_key(s, key, is_char, area);
 	s->reading = false;
-	struct layout l = layout_of(area);
-	int page = l.list_rows > 1 ? l.list_rows : 1;
 	bool changed = false;
 	if ((is_char && key == 27) || key == KEY_F(10))
 		return finish(s, ctx);
@@ -781,22 +777,8 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 	if ((is_char && (key == '\n' || key == '\r')) || key == KEY_ENTER) {
 		s->reading = s->hits.count > 0;
 		s->top = 0;
-	} else if (key == KEY_DOWN) {
-		if (s->cursor + 1 < s->hits.count)
-			s->cursor++;
-	} else if (key == KEY_UP) {
-		if (s->cursor > 0)
-			s->cursor--;
-	} else if (key == KEY_NPAGE || key == KEY_END) {
-		s->cursor = key == KEY_END ? s->hits.count - 1 : s->cursor + page;
-		if (s->cursor >= s->hits.count)
-			s->cursor = s->hits.count - 1;
-		if (s->cursor < 0)
-			s->cursor = 0;
-	} else if (key == KEY_PPAGE || key == KEY_HOME) {
-		s->cursor = key == KEY_HOME ? 0 : s->cursor - page;
-		if (s->cursor < 0)
-			s->cursor = 0;
+	} else if (pager_command(&s->pager, pager_key_command(key), page_rows(area))) {
+		/* moved */
 	} else if (key == KEY_BACKSPACE || (is_char && (key == 127 || key == 8))) {
 		changed = s->query.len > 0;
 		strbuf_pop_char(&s->query);
@@ -840,6 +822,7 @@ aanbod_free(void *state)
 	terms_clear(&s->terms);
 	strbuf_free(&s->terms.text);
 	offering_hits_free(&s->hits);
+	pager_clear(&s->pager);
 	for (int i = 0; i < s->nmarked; i++)
 		free(s->marked[i]);
 	free(s->marked);
@@ -867,6 +850,7 @@ view_aanbod_new(const char *question_id, int number)
 	s->number = number;
 	strbuf_init(&s->query);
 	strbuf_init(&s->terms.text);
+	pager_init_array(&s->pager, 0, false);
 	struct view v = {&aanbod_ops, s};
 	return v;
 }

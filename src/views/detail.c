@@ -11,6 +11,7 @@
 #include "util/conf.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "views/pager.h"
 #include "views/views.h"
 
 #include <stdarg.h>
@@ -292,10 +293,7 @@ static void
 detail_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct detail_state *s = state;
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
+	pager_blank(w, area->y, area->rows);
 	int line = 0; /* screen line of the current block's first line */
 	for (int i = 0; i < s->nlines && line - s->top < area->rows; i++) {
 		int skip = s->top > line ? s->top - line : 0;

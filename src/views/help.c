@@ -5,6 +5,7 @@
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "views/pager.h"
 #include "views/views.h"
 
 #include <stdio.h>
@@ -71,10 +72,7 @@ static void
 help_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct help_state *s = state;
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
+	pager_blank(w, area->y, area->rows);
 	int line = 0; /* content line of what comes next */
 	int end = area->rows;
 #define ROW(l) (area->y + (l) - s->top)

@@ -12,6 +12,7 @@
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "views/pager.h"
 #include "views/views.h"
 
 #include <stdio.h>
@@ -20,14 +21,10 @@
 
 struct inbox_state {
 	enum inbox_tab tab;
-	struct inbox_page page;
-	int cursor;
-	bool at_start; /* the page starts at the first row of the tab */
-	bool loaded;
+	struct pager pager; /* rows: struct inbox_row */
+	struct view_ctx *ctx; /* while a handler runs: for the source */
 	/* the referral just picked up: selected when Mine is shown */
-	char picked_id[40];
-	char *picked_key;
-	bool picked_high;
+	struct inbox_row picked;
 	char pos[48];
 };
 
@@ -43,98 +40,87 @@ page_rows(const struct view_area *area)
 	return area->rows > 3 + 1 + NOTE_ROWS ? area->rows - 3 - NOTE_ROWS : 1;
 }
 
-/* Load a page: from the start, or forward/back from a row of this page. */
-static void
-fetch(struct inbox_state *s, struct view_ctx *ctx, const struct inbox_row *key, bool forward,
-      int rows, int cursor)
+static bool
+read_page(struct inbox_state *s, const struct inbox_row *key, bool forward, int limit,
+          struct inbox_page *out)
 {
-	struct inbox_page p;
 	struct db_error err = {0};
-	if (!inbox_page(ctx->db, s->tab, key, forward, rows, &p, &err)) {
-		view_db_error(ctx, &err);
-		db_error_clear(&err);
-		return;
-	}
-	if (key && p.count == 0) { /* nothing further that way: stay */
-		inbox_page_free(&p);
-		return;
-	}
-	inbox_page_free(&s->page);
-	s->page = p;
-	s->at_start = forward ? !key : !p.more;
-	if (!forward) /* more: rows after the page; back from a key there is the key */
-		s->page.more = key != NULL;
-	s->cursor = cursor < 0 ? s->page.count - 1 : cursor;
-	if (s->cursor >= s->page.count)
-		s->cursor = s->page.count > 0 ? s->page.count - 1 : 0;
-	s->loaded = true;
-}
-
-/* Read a page that starts with row `first` (its key and id suffice): from
- * just before it, one row back, then forward; with the cursor on the row
- * with id `want` when it is on that page, else on row `cursor`. */
-static void
-load_from(struct inbox_state *s, struct view_ctx *ctx, const struct inbox_row *first, int rows,
-          const char *want, int cursor)
-{
-	struct inbox_page before;
-	struct db_error err = {0};
-	bool ok = first && inbox_page(ctx->db, s->tab, first, false, 1, &before, &err);
+	bool ok = inbox_page(s->ctx->db, s->tab, key, forward, limit, out, &err);
+	if (!ok)
+		view_db_error(s->ctx, &err);
 	db_error_clear(&err);
-	if (ok && before.count == 1) {
-		struct inbox_row key = before.rows[0];
-		fetch(s, ctx, &key, true, rows, cursor);
-	} else {
-		fetch(s, ctx, NULL, true, rows, cursor);
-	}
-	if (ok)
-		inbox_page_free(&before);
-	for (int i = 0; i < s->page.count; i++)
-		if (want && strcmp(s->page.rows[i].id, want) == 0)
-			s->cursor = i;
+	return ok;
 }
 
-/* Read the page again where it is (news arrived, or something was done),
- * keeping the cursor on the same referral when it is still in the tab. */
-static void
-reload(struct inbox_state *s, struct view_ctx *ctx, int rows)
+/* The pager's source: a page of the tab, forward or back from a row; a
+ * page that starts at a row is read from one row before it. */
+static bool
+fetch(void *data, const void *key, enum pager_dir dir, int limit, struct pager_rows *out)
 {
-	char id[40] = "";
-	if (s->page.count > 0)
-		snprintf(id, sizeof id, "%s", s->page.rows[s->cursor].id);
-	struct inbox_row first = {0};
-	bool from_start = s->at_start || s->page.count == 0;
-	if (!from_start)
-		first = s->page.rows[0];
-	load_from(s, ctx, from_start ? NULL : &first, rows, id, s->cursor);
+	struct inbox_state *s = data;
+	struct inbox_page p, before = {0};
+	if (dir == PAGER_AT) {
+		if (!read_page(s, key, false, 1, &before))
+			return false;
+		out->first = before.count == 0;
+		key = before.count ? &before.rows[0] : NULL;
+		dir = PAGER_AFTER;
+	}
+	bool ok = read_page(s, key, dir != PAGER_LAST && dir != PAGER_BEFORE, limit, &p);
+	inbox_page_free(&before);
+	if (!ok)
+		return false;
+	out->rows = p.rows;
+	out->count = p.count;
+	out->more = p.more;
+	return true;
 }
+
+static void
+row_free(void *row)
+{
+	/* the model frees rows a page at a time: a page of this one */
+	struct inbox_page one = {xmalloc(sizeof(struct inbox_row)), 1, false};
+	memcpy(one.rows, row, sizeof *one.rows);
+	inbox_page_free(&one);
+}
+
+static bool
+same_row(const void *a, const void *b)
+{
+	return strcmp(((const struct inbox_row *)a)->id, ((const struct inbox_row *)b)->id) == 0;
+}
+
+static const struct pager_source referrals = {sizeof(struct inbox_row), fetch, row_free,
+                                              same_row};
 
 /* Show a tab from its start; Mine with the referral just picked up selected,
  * on whatever page it is. */
 static void
-show_tab(struct inbox_state *s, struct view_ctx *ctx, enum inbox_tab tab, int rows)
+show_tab(struct inbox_state *s, enum inbox_tab tab, int rows)
 {
 	s->tab = tab;
-	if (tab != INBOX_MINE || !s->picked_id[0]) {
-		fetch(s, ctx, NULL, true, rows, 0);
+	if (tab != INBOX_MINE || !s->picked.id[0]) {
+		pager_load_end(&s->pager, false, rows);
 		return;
 	}
-	struct inbox_row key = {0};
-	snprintf(key.id, sizeof key.id, "%s", s->picked_id);
-	key.deadline_key = s->picked_key;
-	key.high = s->picked_high;
-	load_from(s, ctx, &key, rows, s->picked_id, 0);
-	s->picked_id[0] = '\0';
+	pager_show(&s->pager, &s->picked, rows);
+	s->picked.id[0] = '\0';
 }
 
+/* The page again, where it is (news arrived, something was done, a
+ * resize), the cursor on the same referral when it is still in the tab. */
 static int
 inbox_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct inbox_state *s = state;
-	if (!s->loaded)
-		fetch(s, ctx, NULL, true, page_rows(area), 0);
-	else
-		reload(s, ctx, page_rows(area));
+	s->ctx = ctx;
+	if (!s->pager.loaded) {
+		pager_load_end(&s->pager, false, page_rows(area));
+	} else {
+		pager_resize(&s->pager, page_rows(area));
+		pager_reload(&s->pager, page_rows(area));
+	}
 	ctx->stale = STALE_NO;
 	return VIEW_REDRAW;
 }
@@ -142,7 +128,7 @@ inbox_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 static const struct inbox_row *
 current(const struct inbox_state *s)
 {
-	return s->page.count > 0 ? &s->page.rows[s->cursor] : NULL;
+	return pager_current(&s->pager);
 }
 
 /* a, p: change at once; c, t: a small form first. */
@@ -163,10 +149,10 @@ act(struct inbox_state *s, struct view_ctx *ctx, enum command cmd, const struct 
 		if (ok) {
 			view_message(ctx, _("Question %d: referral accepted; it is now under Mine."),
 			             r->number);
-			snprintf(s->picked_id, sizeof s->picked_id, "%s", r->id);
-			free(s->picked_key);
-			s->picked_key = xstrdup(r->deadline_key);
-			s->picked_high = r->high;
+			snprintf(s->picked.id, sizeof s->picked.id, "%s", r->id);
+			free(s->picked.deadline_key);
+			s->picked.deadline_key = xstrdup(r->deadline_key);
+			s->picked.high = r->high;
 		}
 	} else if (cmd == CMD_PROGRESS) {
 		ok = referral_set_status(ctx->db, &ref, "in_progress", NULL, NULL, NULL, &err);
@@ -189,7 +175,7 @@ act(struct inbox_state *s, struct view_ctx *ctx, enum command cmd, const struct 
 			view_db_error(ctx, &err);
 	}
 	db_error_clear(&err);
-	reload(s, ctx, page_rows(area));
+	pager_reload(&s->pager, page_rows(area));
 	return VIEW_REDRAW;
 }
 
@@ -198,38 +184,14 @@ inbox_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct v
 {
 	struct inbox_state *s = state;
 	int rows = page_rows(area);
+	s->ctx = ctx;
+	if (pager_command(&s->pager, cmd, rows))
+		return VIEW_REDRAW;
 	const struct inbox_row *r = current(s);
 	switch (cmd) {
-	case CMD_DOWN:
-		if (s->cursor + 1 < s->page.count)
-			s->cursor++;
-		else if (s->page.more && r)
-			fetch(s, ctx, r, true, rows, 0);
-		return VIEW_REDRAW;
-	case CMD_UP:
-		if (s->cursor > 0)
-			s->cursor--;
-		else if (!s->at_start && r)
-			fetch(s, ctx, r, false, rows, -1);
-		return VIEW_REDRAW;
-	case CMD_PAGE_DOWN:
-		if (s->page.more && s->page.count > 0)
-			fetch(s, ctx, &s->page.rows[s->page.count - 1], true, rows, 0);
-		return VIEW_REDRAW;
-	case CMD_PAGE_UP:
-		if (!s->at_start && s->page.count > 0)
-			fetch(s, ctx, &s->page.rows[0], false, rows, 0);
-		return VIEW_REDRAW;
-	case CMD_FIRST:
-		fetch(s, ctx, NULL, true, rows, 0);
-		return VIEW_REDRAW;
-	case CMD_LAST:
-		fetch(s, ctx, NULL, false, rows, -1);
-		return VIEW_REDRAW;
 	case CMD_NEXT_TAB:
 	case CMD_PREV_TAB:
-		show_tab(s, ctx,
-		         (enum inbox_tab)((s->tab + (cmd == CMD_NEXT_TAB ? 1 : INBOX_TABS - 1)) %
+		show_tab(s, (enum inbox_tab)((s->tab + (cmd == CMD_NEXT_TAB ? 1 : INBOX_TABS - 1)) %
 		                          INBOX_TABS),
 		         rows);
 		return VIEW_REDRAW;
@@ -238,7 +200,7 @@ inbox_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct v
 	case CMD_TAB_3:
 	case CMD_TAB_4:
 	case CMD_TAB_5:
-		show_tab(s, ctx, (enum inbox_tab)(cmd - CMD_TAB_1), rows);
+		show_tab(s, (enum inbox_tab)(cmd - CMD_TAB_1), rows);
 		return VIEW_REDRAW;
 	case CMD_OPEN:
 		if (!r)
@@ -286,77 +248,97 @@ draw_note(const struct inbox_state *s, WINDOW *w, const struct view_area *area)
 	free(text);
 }
 
-static void
-inbox_draw(const void *state, WINDOW *w, const struct view_area *area)
+/* The columns: number, from, reason, deadline, question; each width
+ * includes one column of space after it. */
+enum { COL_NUMBER, COL_FROM, COL_REASON, COL_DUE, COL_TEXT, NCOLS };
+
+struct columns {
+	int x[NCOLS], width[NCOLS];
+};
+
+static struct columns
+columns_of(int cols)
 {
-	const struct inbox_state *s = state;
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
-	/* the tabs: 1 New  2 Mine  ... with the current one marked */
+	struct columns c = {{0}, {7, cols >= 100 ? 25 : 16, cols >= 100 ? 23 : 16, 18, 0}};
+	int wtext = cols - 2 - c.width[0] - c.width[1] - c.width[2] - c.width[3];
+	c.width[COL_TEXT] = (wtext < 10 ? 10 : wtext) + 1;
+	for (int i = 0, x = 2; i < NCOLS; x += c.width[i], i++)
+		c.x[i] = x;
+	return c;
+}
+
+static void
+draw_cells(WINDOW *w, int y, const struct columns *c, const char *const text[NCOLS])
+{
+	for (int i = 0; i < COL_TEXT; i++)
+		ui_put(w, y, c->x[i], c->width[i] - 1, text[i]);
+	ui_put_line(w, y, c->x[COL_TEXT], c->width[COL_TEXT] - 1, text[COL_TEXT]);
+}
+
+static bool
+overdue(const struct inbox_row *r)
+{
+	return r->minutes_left < 0 && strcmp(r->status, "sent") == 0;
+}
+
+/* Overdue referrals in warning colours; high urgency bold. */
+static enum ui_style
+look(const void *columns, const void *row)
+{
+	(void)columns;
+	const struct inbox_row *r = row;
+	return overdue(r) ? UI_WARNING : r->high ? UI_HEADER : UI_NORMAL;
+}
+
+static void
+draw_row(const void *columns, WINDOW *w, int y, const void *row)
+{
+	const struct inbox_row *r = row;
+	char num[16], due[48], when[40];
+	snprintf(num, sizeof num, "%d", r->number);
+	if (strcmp(r->status, "sent") == 0)
+		due_text(r->minutes_left, when, sizeof when);
+	else
+		snprintf(when, sizeof when, "%s", view_referral_status_label(r->status));
+	/* high urgency stands out: said in words, and bold */
+	snprintf(due, sizeof due, "%s%s", r->high ? _("HIGH ") : "", when);
+	wmove(w, y, 0);
+	wclrtoeol(w);
+	ui_put(w, y, 0, 2, r->unseen ? "●" : (overdue(r) ? "!" : ""));
+	const char *text[NCOLS] = {num, r->from_org_name, r->reason, due, r->text};
+	draw_cells(w, y, columns, text);
+}
+
+/* The tabs: 1 New  2 Mine  ... with the current one marked. */
+static void
+draw_tabs(const struct inbox_state *s, WINDOW *w, const struct view_area *area)
+{
 	int x = 1;
 	for (int t = 0; t < INBOX_TABS && x < area->cols; t++) {
 		char label[64];
 		snprintf(label, sizeof label, "%d %s", t + 1, _(tab_names[t]));
 		int width = (int)strlen(label) + 2;
-		if (t == (int)s->tab)
-			ui_style(w, UI_SELECTED, true);
+		ui_style(w, UI_SELECTED, t == (int)s->tab);
 		ui_put(w, area->y, x, width < area->cols - x ? width : area->cols - x, label);
-		if (t == (int)s->tab)
-			ui_style(w, UI_SELECTED, false);
+		ui_style(w, UI_SELECTED, false);
 		x += width + 1;
 	}
-	/* each width includes one column of space after it */
-	int wn = 7, wfrom = area->cols >= 100 ? 25 : 16, wreason = area->cols >= 100 ? 23 : 16,
-	    wdue = 18;
-	int wtext = area->cols - 2 - wn - wfrom - wreason - wdue;
-	if (wtext < 10)
-		wtext = 10;
-	int y = area->y + 1;
+}
+
+static void
+inbox_draw(const void *state, WINDOW *w, const struct view_area *area)
+{
+	const struct inbox_state *s = state;
+	pager_blank(w, area->y, area->rows);
+	draw_tabs(s, w, area);
+	struct columns c = columns_of(area->cols);
+	const char *head[NCOLS] = {_("No."), _("From"), _("Reason"), _("Deadline"), _("Question")};
 	ui_style(w, UI_HEADER, true);
-	int cx = 2;
-	ui_put(w, y, cx, wn - 1, _("No."));
-	ui_put(w, y, cx += wn, wfrom - 1, _("From"));
-	ui_put(w, y, cx += wfrom, wreason - 1, _("Reason"));
-	ui_put(w, y, cx += wreason, wdue - 1, _("Deadline"));
-	ui_put(w, y, cx += wdue, wtext, _("Question"));
+	draw_cells(w, area->y + 1, &c, head);
 	ui_style(w, UI_HEADER, false);
-	for (int i = 0; i < s->page.count && i < page_rows(area); i++) {
-		const struct inbox_row *r = &s->page.rows[i];
-		y = area->y + 2 + i;
-		bool overdue = r->minutes_left < 0 && strcmp(r->status, "sent") == 0;
-		if (i == s->cursor)
-			ui_style(w, UI_SELECTED, true);
-		else if (overdue)
-			ui_style(w, UI_WARNING, true);
-		char num[16], due[48], when[40];
-		snprintf(num, sizeof num, "%d", r->number);
-		if (strcmp(r->status, "sent") == 0)
-			due_text(r->minutes_left, when, sizeof when);
-		else
-			snprintf(when, sizeof when, "%s", view_referral_status_label(r->status));
-		/* high urgency stands out: said in words, and bold */
-		snprintf(due, sizeof due, "%s%s", r->high ? _("HIGH ") : "", when);
-		if (r->high && i != s->cursor && !overdue)
-			ui_style(w, UI_HEADER, true);
-		wmove(w, y, 0);
-		wclrtoeol(w);
-		ui_put(w, y, 0, 2, r->unseen ? "●" : (overdue ? "!" : ""));
-		cx = 2;
-		ui_put(w, y, cx, wn - 1, num);
-		ui_put(w, y, cx += wn, wfrom - 1, r->from_org_name);
-		ui_put(w, y, cx += wfrom, wreason - 1, r->reason);
-		ui_put(w, y, cx += wreason, wdue - 1, due);
-		ui_put_line(w, y, cx += wdue, wtext, r->text);
-		if (i == s->cursor)
-			ui_style(w, UI_SELECTED, false);
-		else if (overdue)
-			ui_style(w, UI_WARNING, false);
-		else if (r->high)
-			ui_style(w, UI_HEADER, false);
-	}
-	if (s->loaded && s->page.count == 0)
+	int rows = page_rows(area) < s->pager.count ? page_rows(area) : s->pager.count;
+	pager_draw(&s->pager, w, area->y + 2, rows, draw_row, look, &c);
+	if (s->pager.loaded && s->pager.count == 0)
 		ui_put(w, area->y + 3, 2, area->cols - 4, _("No referrals here."));
 	draw_note(s, w, area);
 }
@@ -365,8 +347,8 @@ static const char *
 inbox_position(const void *state)
 {
 	struct inbox_state *s = (struct inbox_state *)state;
-	snprintf(s->pos, sizeof s->pos, "%s%s%s", _("inbox"), s->at_start ? "" : " ↑",
-	         s->page.more ? " ↓" : "");
+	snprintf(s->pos, sizeof s->pos, "%s%s%s", _("inbox"), s->pager.more_above ? " ↑" : "",
+	         s->pager.more_below ? " ↓" : "");
 	return s->pos;
 }
 
@@ -374,8 +356,8 @@ static void
 inbox_free(void *state)
 {
 	struct inbox_state *s = state;
-	inbox_page_free(&s->page);
-	free(s->picked_key);
+	pager_clear(&s->pager);
+	free(s->picked.deadline_key);
 	free(s);
 }
 
@@ -395,7 +377,7 @@ struct view
 view_inbox_new(void)
 {
 	struct inbox_state *s = xcalloc(1, sizeof *s);
-	s->at_start = true;
+	pager_init(&s->pager, &referrals, s);
 	struct view v = {&inbox_ops, s};
 	return v;
 }

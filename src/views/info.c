@@ -10,6 +10,8 @@
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "views/hits.h"
+#include "views/pager.h"
 #include "views/views.h"
 
 #include <stdio.h>
@@ -24,7 +26,7 @@ struct info_state {
 	struct knowledge_hits hits;
 	bool *marked;
 	bool loaded;
-	int cursor;
+	struct pager pager; /* over hits */
 	bool reading; /* the whole current item */
 	int top;      /* first line shown while reading */
 	char pos[48];
@@ -44,6 +46,7 @@ info_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		return VIEW_BACK;
 	}
 	s->marked = xcalloc((size_t)(s->hits.count > 0 ? s->hits.count : 1), sizeof *s->marked);
+	pager_set_items(&s->pager, s->hits.count, s->hits.count);
 	s->loaded = true;
 	return VIEW_REDRAW;
 }
@@ -74,39 +77,37 @@ finish(struct info_state *s, struct view_ctx *ctx)
 	return VIEW_BACK;
 }
 
+static void
+scroll_reading(struct info_state *s, enum command cmd, const struct view_area *area)
+{
+	char *all = knowledge_hit_text(&s->hits.items[pager_index(&s->pager)]);
+	int lines = ui_put_wrapped(NULL, 0, 0, area->cols - 2, all, 0, 0);
+	free(all);
+	view_scroll(&s->top, cmd, area->rows, lines > area->rows ? lines - area->rows : 0);
+}
+
 static int
 info_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
 	struct info_state *s = state;
 	if (s->reading) {
-		switch (cmd) {
-		case CMD_DOWN:
-			s->top++;
-			return VIEW_REDRAW;
-		case CMD_UP:
-			s->top = s->top > 0 ? s->top - 1 : 0;
-			return VIEW_REDRAW;
-		case CMD_OPEN:
-		case CMD_BACK:
+		if (cmd == CMD_OPEN || cmd == CMD_BACK)
 			s->reading = false;
-			return VIEW_REDRAW;
-		default:
+		else if (cmd != CMD_DOWN && cmd != CMD_UP)
 			return 0;
-		}
+		else
+			scroll_reading(s, cmd, area);
+		return VIEW_REDRAW;
 	}
-	(void)area;
+	int i = pager_index(&s->pager);
 	switch (cmd) {
 	case CMD_DOWN:
-		if (s->cursor + 1 < s->hits.count)
-			s->cursor++;
-		return VIEW_REDRAW;
 	case CMD_UP:
-		if (s->cursor > 0)
-			s->cursor--;
+		pager_command(&s->pager, cmd, s->hits.count);
 		return VIEW_REDRAW;
 	case CMD_MARK:
-		if (s->hits.count > 0)
-			s->marked[s->cursor] = !s->marked[s->cursor];
+		if (i >= 0)
+			s->marked[i] = !s->marked[i];
 		return VIEW_REDRAW;
 	case CMD_OPEN:
 		s->reading = s->hits.count > 0;
@@ -130,20 +131,9 @@ info_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 }
 
 static void
-clear_area(WINDOW *w, const struct view_area *area)
-{
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
-}
-
-static void
 draw_reading(const struct info_state *s, WINDOW *w, const struct view_area *area)
 {
-	const struct knowledge_hit *h = &s->hits.items[s->cursor];
-	char *all = xasprintf("%s\n\n%s\n\n%s\n\n%s %s   %s", h->title, h->tell_client, h->body,
-	                      _("Review by"), h->review_by, h->link);
+	char *all = knowledge_hit_text(&s->hits.items[pager_index(&s->pager)]);
 	ui_put_wrapped(w, area->y, 1, area->cols - 2, all, s->top, area->rows);
 	free(all);
 }
@@ -152,7 +142,7 @@ static void
 info_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct info_state *s = state;
-	clear_area(w, area);
+	pager_blank(w, area->y, area->rows);
 	if (s->reading && s->hits.count > 0) {
 		draw_reading(s, w, area);
 		return;
@@ -165,23 +155,15 @@ info_draw(const void *state, WINDOW *w, const struct view_area *area)
 	if (s->loaded && s->hits.count == 0)
 		ui_put(w, area->y + 2, 2, area->cols - 4, _("No matching information found."));
 	int list_rows = s->hits.count < area->rows / 2 ? s->hits.count : area->rows / 2;
-	for (int i = 0; i < list_rows; i++) {
-		const struct knowledge_hit *h = &s->hits.items[i];
-		char *line = xasprintf("[%s] %s%s", s->marked[i] ? "x" : " ", h->title,
-		                       h->past_review ? _("  (past its review date)") : "");
-		if (i == s->cursor)
-			ui_style(w, UI_SELECTED, true);
-		ui_put(w, area->y + 2 + i, 1, area->cols - 2, line);
-		if (i == s->cursor)
-			ui_style(w, UI_SELECTED, false);
-		free(line);
-	}
+	struct hit_row d = {&s->hits, area->cols, s->marked};
+	pager_draw(&s->pager, w, area->y + 2, list_rows, knowledge_draw_hit, NULL, &d);
 	if (s->hits.count > 0) {
 		int y = area->y + 3 + list_rows;
 		ui_style(w, UI_DIM, true);
 		ui_put(w, y, 1, area->cols - 2, _("Tell the client:"));
 		ui_style(w, UI_DIM, false);
-		ui_put_wrapped(w, y + 1, 2, area->cols - 4, s->hits.items[s->cursor].tell_client, 0,
+		ui_put_wrapped(w, y + 1, 2, area->cols - 4,
+		               s->hits.items[pager_index(&s->pager)].tell_client, 0,
 		               area->y + area->rows - y - 1);
 	}
 }
@@ -203,6 +185,7 @@ info_free(void *state)
 	struct info_state *s = state;
 	knowledge_hits_free(&s->hits);
 	free(s->marked);
+	pager_clear(&s->pager);
 	free(s->topic);
 	free(s->text);
 	free(s);
@@ -226,6 +209,7 @@ view_info_new(const char *question_id, int number, const char *topic, const char
 	s->number = number;
 	s->topic = xstrdup(topic ? topic : "");
 	s->text = xstrdup(text ? text : "");
+	pager_init_array(&s->pager, 0, false);
 	struct view v = {&info_ops, s};
 	return v;
 }

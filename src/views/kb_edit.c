@@ -15,6 +15,7 @@
 #include "util/i18n.h"
 #include "util/width.h"
 #include "util/xalloc.h"
+#include "views/pager.h"
 #include "views/views.h"
 
 #include <stdio.h>
@@ -31,7 +32,7 @@ struct kb_edit_state {
 	struct kb_items items; /* what the tab shows */
 	int *index;            /* rows of items shown (retired tab: only retired) */
 	int n;
-	int cursor, top;
+	struct pager pager;    /* over index[] */
 	bool reading;
 	int read_top;
 	struct kb_versions cur; /* the item being read */
@@ -47,15 +48,19 @@ select_rows(struct kb_edit_state *s)
 	for (int i = 0; i < s->items.count; i++)
 		if (s->tab != TAB_RETIRED || s->items.items[i].retired)
 			s->index[s->n++] = i;
-	if (s->cursor >= s->n)
-		s->cursor = s->n > 0 ? s->n - 1 : 0;
+}
+
+/* Rows for items: under the tabs and a blank line. */
+static int
+page_rows(const struct view_area *area)
+{
+	return area->rows > 3 ? area->rows - 2 : 1;
 }
 
 static int
 kbe_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct kb_edit_state *s = state;
-	(void)area;
 	kb_items_free(&s->items);
 	struct db_error err = {0};
 	if (!kb_list(ctx->db, s->tab == TAB_RETIRED, s->tab == TAB_REVIEW ? REVIEW_DAYS : -1,
@@ -64,6 +69,7 @@ kbe_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		db_error_clear(&err);
 	}
 	select_rows(s);
+	pager_set_items(&s->pager, s->n, page_rows(area));
 	if (s->reading && s->cur.count > 0) { /* read again: it may have a new version */
 		char *id = xstrdup(s->cur.items[0].item_id);
 		kb_versions_free(&s->cur);
@@ -80,7 +86,8 @@ kbe_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 static const struct kb_item *
 current(const struct kb_edit_state *s)
 {
-	return s->n > 0 ? &s->items.items[s->index[s->cursor]] : NULL;
+	int k = pager_index(&s->pager);
+	return k >= 0 ? &s->items.items[s->index[k]] : NULL;
 }
 
 /* dd-mm-yyyy of today plus days. */
@@ -148,9 +155,7 @@ kbe_answer(void *state, struct view_ctx *ctx, const struct nav_answer *answer,
 		return 0;
 	for (int i = 0; i < s->n; i++)
 		if (strcmp(s->items.items[s->index[i]].item_id, answer->item) == 0)
-			s->cursor = i;
-	if (s->cursor < s->top || s->cursor >= s->top + area->rows - 2)
-		s->top = s->cursor > area->rows / 2 ? s->cursor - area->rows / 2 : 0;
+			pager_show(&s->pager, &i, page_rows(area));
 	return VIEW_REDRAW;
 }
 
@@ -194,108 +199,114 @@ text_max_top(const char *text, const struct view_area *area)
 	return lines > area->rows ? lines - area->rows : 0;
 }
 
+/* Reading an item: the keys scroll it; Enter and Esc go back to the list.
+ * Returns -1 for keys the list takes. */
+static int
+reading_handle(struct kb_edit_state *s, enum command cmd, const struct view_area *area)
+{
+	char *all = reading_text(s);
+	int max_top = text_max_top(all, area);
+	free(all);
+	if (view_scroll(&s->read_top, cmd, area->rows, max_top))
+		return VIEW_REDRAW;
+	if (cmd == CMD_BACK || cmd == CMD_OPEN) {
+		s->reading = false;
+		return VIEW_REDRAW;
+	}
+	return -1;
+}
+
+static int
+show_tab(struct kb_edit_state *s, struct view_ctx *ctx, enum command cmd,
+         const struct view_area *area)
+{
+	s->tab = cmd == CMD_TAB_1      ? TAB_LIVE
+	         : cmd == CMD_TAB_2    ? TAB_REVIEW
+	         : cmd == CMD_TAB_3    ? TAB_RETIRED
+	         : cmd == CMD_NEXT_TAB ? (s->tab + 1) % TAB_COUNT
+	                               : (s->tab + TAB_COUNT - 1) % TAB_COUNT;
+	s->reading = false;
+	int flags = kbe_load(s, ctx, area);
+	pager_load_end(&s->pager, false, page_rows(area));
+	return flags;
+}
+
+/* x: retire the item, or bring it back. */
+static int
+retire(struct kb_edit_state *s, struct view_ctx *ctx, const struct view_area *area)
+{
+	const struct kb_item *it = current(s);
+	if (!it)
+		return VIEW_REDRAW;
+	struct db_error err = {0};
+	bool retire = !it->retired;
+	char *title = xstrdup(it->title);
+	if (!kb_retire(ctx->db, it->item_id, retire, &err)) {
+		view_db_error(ctx, &err);
+		db_error_clear(&err);
+	} else if (retire) {
+		view_message(ctx, _("Retired: %s. It is no longer suggested; tab 3 lists it."), title);
+	} else {
+		view_message(ctx, _("Back in use: %s."), title);
+	}
+	free(title);
+	s->reading = false;
+	return kbe_load(s, ctx, area);
+}
+
+/* e: a new version of the newest one; a retired item is not edited. */
+static int
+edit(struct view_ctx *ctx, const struct kb_versions *versions)
+{
+	if (versions->count == 0)
+		return VIEW_REDRAW;
+	if (versions->items[0].retired) {
+		view_message(ctx, "%s", _("A retired item is not edited; x brings it back first."));
+		return VIEW_REDRAW;
+	}
+	return open_editor(ctx, &versions->items[0]);
+}
+
 static int
 kbe_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
 	struct kb_edit_state *s = state;
-	if (s->reading) {
-		char *all = reading_text(s);
-		int max_top = text_max_top(all, area);
-		free(all);
-		if (view_scroll(&s->read_top, cmd, area->rows, max_top))
-			return VIEW_REDRAW;
-		if (cmd == CMD_BACK || cmd == CMD_OPEN) {
-			s->reading = false;
-			return VIEW_REDRAW;
-		}
-	}
+	int flags = s->reading ? reading_handle(s, cmd, area) : -1;
+	if (flags >= 0)
+		return flags;
+	if (pager_command(&s->pager, cmd, page_rows(area)))
+		return VIEW_REDRAW;
+	const struct kb_item *it = current(s);
 	switch (cmd) {
-	case CMD_DOWN:
-		if (s->cursor + 1 < s->n)
-			s->cursor++;
-		break;
-	case CMD_UP:
-		if (s->cursor > 0)
-			s->cursor--;
-		break;
-	case CMD_PAGE_DOWN:
-		s->cursor = s->cursor + area->rows - 2 < s->n ? s->cursor + area->rows - 2
-		                                              : (s->n > 0 ? s->n - 1 : 0);
-		break;
-	case CMD_PAGE_UP:
-		s->cursor = s->cursor > area->rows - 2 ? s->cursor - (area->rows - 2) : 0;
-		break;
-	case CMD_FIRST:
-		s->cursor = 0;
-		break;
-	case CMD_LAST:
-		s->cursor = s->n > 0 ? s->n - 1 : 0;
-		break;
 	case CMD_TAB_1:
 	case CMD_TAB_2:
 	case CMD_TAB_3:
 	case CMD_NEXT_TAB:
 	case CMD_PREV_TAB:
-		s->tab = cmd == CMD_TAB_1      ? TAB_LIVE
-		         : cmd == CMD_TAB_2    ? TAB_REVIEW
-		         : cmd == CMD_TAB_3    ? TAB_RETIRED
-		         : cmd == CMD_NEXT_TAB ? (s->tab + 1) % TAB_COUNT
-		                               : (s->tab + TAB_COUNT - 1) % TAB_COUNT;
-		s->cursor = s->top = 0;
-		s->reading = false;
-		return kbe_load(s, ctx, area);
+		return show_tab(s, ctx, cmd, area);
 	case CMD_OPEN:
 		if (load_versions(s, ctx)) {
 			s->reading = true;
 			s->read_top = 0;
 		}
-		break;
+		return VIEW_REDRAW;
 	case CMD_NEW:
 		return open_editor(ctx, NULL);
 	case CMD_EDIT:
 		if (!s->reading && !load_versions(s, ctx))
 			return VIEW_REDRAW;
-		if (s->cur.items[0].retired) {
-			view_message(ctx, "%s", _("A retired item is not edited; x brings it back first."));
-			return VIEW_REDRAW;
-		}
-		return open_editor(ctx, &s->cur.items[0]);
-	case CMD_VERSIONS: {
-		const struct kb_item *it = current(s);
+		return edit(ctx, &s->cur);
+	case CMD_VERSIONS:
 		if (!it)
 			return VIEW_REDRAW;
 		return view_go(ctx, nav_view(view_kb_versions_new(it->item_id)));
-	}
-	case CMD_RETIRE: {
-		const struct kb_item *it = current(s);
-		if (!it)
-			return VIEW_REDRAW;
-		struct db_error err = {0};
-		bool retire = !it->retired;
-		char *title = xstrdup(it->title);
-		if (!kb_retire(ctx->db, it->item_id, retire, &err)) {
-			view_db_error(ctx, &err);
-			db_error_clear(&err);
-		} else if (retire) {
-			view_message(ctx, _("Retired: %s. It is no longer suggested; tab 3 lists it."),
-			             title);
-		} else {
-			view_message(ctx, _("Back in use: %s."), title);
-		}
-		free(title);
-		s->reading = false;
-		return kbe_load(s, ctx, area);
-	}
+	case CMD_RETIRE:
+		return retire(s, ctx, area);
 	case CMD_BACK:
 		return VIEW_BACK;
 	default:
 		return 0;
 	}
-	if (s->cursor < s->top)
-		s->top = s->cursor;
-	if (s->cursor >= s->top + area->rows - 2)
-		s->top = s->cursor - (area->rows - 3);
-	return VIEW_REDRAW;
 }
 
 static const char *
@@ -318,14 +329,31 @@ draw_reading(const struct kb_edit_state *s, WINDOW *w, const struct view_area *a
 	free(all);
 }
 
+/* How an item's row is drawn: its title, and the version, review date and
+ * state when there is room. */
+struct item_row {
+	const struct kb_edit_state *s;
+	int title_w, cols;
+};
+
+static void
+draw_item(const void *view, WINDOW *w, int y, const void *row)
+{
+	const struct item_row *d = view;
+	const struct kb_item *it = &d->s->items.items[d->s->index[*(const int *)row]];
+	ui_put(w, y, 1, d->title_w, it->title);
+	if (d->title_w < d->cols - 2) {
+		char *meta = xasprintf("v%-3d %s %s", it->version_no, it->review_by, state_label(it));
+		ui_put(w, y, 1 + d->title_w + 1, d->cols - d->title_w - 3, meta);
+		free(meta);
+	}
+}
+
 static void
 kbe_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct kb_edit_state *s = state;
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
+	pager_blank(w, area->y, area->rows);
 	if (s->reading && s->cur.count > 0) {
 		draw_reading(s, w, area);
 		return;
@@ -350,24 +378,10 @@ kbe_draw(const void *state, WINDOW *w, const struct view_area *area)
 		                               : _("No knowledge items yet: n makes the first."));
 		return;
 	}
-	int rows = area->rows - 2;
 	int right = 30; /* version, review date, state */
-	int title_w = area->cols - 2 - right > 10 ? area->cols - 2 - right : area->cols - 2;
-	for (int i = 0; i < rows && s->top + i < s->n; i++) {
-		int k = s->top + i;
-		const struct kb_item *it = &s->items.items[s->index[k]];
-		int y = area->y + 2 + i;
-		if (k == s->cursor)
-			ui_style(w, UI_SELECTED, true);
-		ui_put(w, y, 1, title_w, it->title);
-		if (title_w < area->cols - 2) {
-			char *meta = xasprintf("v%-3d %s %s", it->version_no, it->review_by, state_label(it));
-			ui_put(w, y, 1 + title_w + 1, area->cols - title_w - 3, meta);
-			free(meta);
-		}
-		if (k == s->cursor)
-			ui_style(w, UI_SELECTED, false);
-	}
+	struct item_row d = {s, area->cols - 2 - right > 10 ? area->cols - 2 - right : area->cols - 2,
+	                     area->cols};
+	pager_draw(&s->pager, w, area->y + 2, s->pager.count, draw_item, NULL, &d);
 }
 
 static const char *
@@ -377,7 +391,7 @@ kbe_position(const void *state)
 	if (s->n == 0)
 		snprintf(s->pos, sizeof s->pos, "0");
 	else
-		snprintf(s->pos, sizeof s->pos, "%d/%d", s->cursor + 1, s->n);
+		snprintf(s->pos, sizeof s->pos, "%d/%d", pager_index(&s->pager) + 1, s->n);
 	return s->pos;
 }
 
@@ -387,6 +401,7 @@ kbe_free(void *state)
 	struct kb_edit_state *s = state;
 	kb_items_free(&s->items);
 	kb_versions_free(&s->cur);
+	pager_clear(&s->pager);
 	free(s->index);
 	free(s);
 }
@@ -408,6 +423,7 @@ struct view
 view_kb_edit_new(void)
 {
 	struct kb_edit_state *s = xcalloc(1, sizeof *s);
+	pager_init_array(&s->pager, 0, false);
 	struct view v = {&kbe_ops, s};
 	return v;
 }
@@ -417,7 +433,7 @@ view_kb_edit_new(void)
 struct kb_versions_state {
 	char *item_id;
 	struct kb_versions list;
-	int cursor;
+	struct pager pager; /* over list */
 	int marked; /* index, or -1 */
 	bool showing;
 	int read_top;
@@ -428,7 +444,6 @@ struct kb_versions_state {
 static int
 kbv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
-	(void)area;
 	struct kb_versions_state *s = state;
 	kb_versions_free(&s->list);
 	struct db_error err = {0};
@@ -437,8 +452,7 @@ kbv_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		db_error_clear(&err);
 		return VIEW_BACK;
 	}
-	if (s->cursor >= s->list.count)
-		s->cursor = 0;
+	pager_set_items(&s->pager, s->list.count, page_rows(area));
 	return VIEW_REDRAW;
 }
 
@@ -454,28 +468,23 @@ kbv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vie
 			return 0;
 		return VIEW_REDRAW;
 	}
+	if (cmd == CMD_DOWN || cmd == CMD_UP)
+		return pager_command(&s->pager, cmd, page_rows(area)) ? VIEW_REDRAW : 0;
+	int cursor = pager_index(&s->pager) > 0 ? pager_index(&s->pager) : 0;
 	switch (cmd) {
-	case CMD_DOWN:
-		if (s->cursor + 1 < s->list.count)
-			s->cursor++;
-		break;
-	case CMD_UP:
-		if (s->cursor > 0)
-			s->cursor--;
-		break;
 	case CMD_MARK:
-		s->marked = s->marked == s->cursor ? -1 : s->cursor;
+		s->marked = s->marked == cursor ? -1 : cursor;
 		break;
 	case CMD_OPEN: {
 		/* older -> newer: the marked one against the cursor's, else the
 		 * cursor's against the one before it */
-		int other = s->marked >= 0 && s->marked != s->cursor ? s->marked : s->cursor + 1;
+		int other = s->marked >= 0 && s->marked != cursor ? s->marked : cursor + 1;
 		if (other >= s->list.count) {
 			view_message(ctx, "%s", _("This is the first version: there is nothing before it."));
 			return VIEW_REDRAW;
 		}
-		int older = other > s->cursor ? other : s->cursor;
-		int newer = other > s->cursor ? s->cursor : other;
+		int older = other > cursor ? other : cursor;
+		int newer = other > cursor ? cursor : other;
 		free(s->diff_text);
 		s->diff_text = kb_version_diff(&s->list.items[older], &s->list.items[newer]);
 		s->showing = true;
@@ -483,13 +492,7 @@ kbv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vie
 		break;
 	}
 	case CMD_EDIT:
-		if (s->list.count == 0)
-			return VIEW_REDRAW;
-		if (s->list.items[0].retired) {
-			view_message(ctx, "%s", _("A retired item is not edited; x brings it back first."));
-			return VIEW_REDRAW;
-		}
-		return open_editor(ctx, &s->list.items[0]);
+		return edit(ctx, &s->list);
 	case CMD_BACK:
 		return VIEW_BACK;
 	default:
@@ -498,14 +501,28 @@ kbv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vie
 	return VIEW_REDRAW;
 }
 
+struct version_row {
+	const struct kb_versions_state *s;
+	int cols;
+};
+
+static void
+draw_version(const void *view, WINDOW *w, int y, const void *row)
+{
+	const struct version_row *d = view;
+	int k = *(const int *)row;
+	const struct kb_version *v = &d->s->list.items[k];
+	char *line = xasprintf("%s v%-3d %s  %-12s %s", k == d->s->marked ? "*" : " ", v->version_no,
+	                       v->created_at, v->created_by, v->title);
+	ui_put(w, y, 1, d->cols - 2, line);
+	free(line);
+}
+
 static void
 kbv_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct kb_versions_state *s = state;
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
+	pager_blank(w, area->y, area->rows);
 	if (s->showing && s->diff_text) {
 		ui_put_wrapped(w, area->y, 1, area->cols - 2, s->diff_text, s->read_top, area->rows);
 		return;
@@ -518,26 +535,15 @@ kbv_draw(const void *state, WINDOW *w, const struct view_area *area)
 	ui_put(w, area->y, 1, area->cols - 2, head);
 	ui_style(w, UI_HEADER, false);
 	free(head);
-	int top = s->cursor >= area->rows - 2 ? s->cursor - (area->rows - 3) : 0;
-	for (int i = 0; i < area->rows - 2 && top + i < s->list.count; i++) {
-		int k = top + i;
-		const struct kb_version *v = &s->list.items[k];
-		char *line = xasprintf("%s v%-3d %s  %-12s %s", k == s->marked ? "*" : " ", v->version_no,
-		                       v->created_at, v->created_by, v->title);
-		if (k == s->cursor)
-			ui_style(w, UI_SELECTED, true);
-		ui_put(w, area->y + 2 + i, 1, area->cols - 2, line);
-		if (k == s->cursor)
-			ui_style(w, UI_SELECTED, false);
-		free(line);
-	}
+	struct version_row d = {s, area->cols};
+	pager_draw(&s->pager, w, area->y + 2, s->pager.count, draw_version, NULL, &d);
 }
 
 static const char *
 kbv_position(const void *state)
 {
 	struct kb_versions_state *s = (struct kb_versions_state *)state;
-	snprintf(s->pos, sizeof s->pos, "%d/%d", s->list.count ? s->cursor + 1 : 0, s->list.count);
+	snprintf(s->pos, sizeof s->pos, "%d/%d", pager_index(&s->pager) + 1, s->list.count);
 	return s->pos;
 }
 
@@ -546,6 +552,7 @@ kbv_free(void *state)
 {
 	struct kb_versions_state *s = state;
 	kb_versions_free(&s->list);
+	pager_clear(&s->pager);
 	free(s->item_id);
 	free(s->diff_text);
 	free(s);
@@ -568,6 +575,7 @@ view_kb_versions_new(const char *item_id)
 	struct kb_versions_state *s = xcalloc(1, sizeof *s);
 	s->item_id = xstrdup(item_id);
 	s->marked = -1;
+	pager_init_array(&s->pager, 0, false);
 	struct view v = {&kbv_ops, s};
 	return v;
 }

@@ -11,6 +11,8 @@
 #include "util/strbuf.h"
 #include "util/width.h"
 #include "util/xalloc.h"
+#include "views/hits.h"
+#include "views/pager.h"
 #include "views/views.h"
 
 #include <stdio.h>
@@ -21,12 +23,26 @@
 struct kb_state {
 	struct strbuf query;
 	struct knowledge_hits hits;
-	int cursor;
+	struct pager pager; /* over hits */
 	bool reading;
 	int top;
 	bool stale; /* the query changed since the last search */
 	char pos[32];
 };
+
+/* One screen of hits: half the area, at least 3. */
+static int
+page_rows(const struct view_area *area)
+{
+	return area->rows / 2 > 3 ? area->rows / 2 : 3;
+}
+
+static const struct knowledge_hit *
+current(const struct kb_state *s)
+{
+	int i = pager_index(&s->pager);
+	return i >= 0 ? &s->hits.items[i] : NULL;
+}
 
 static void
 search(struct kb_state *s, struct view_ctx *ctx, int limit)
@@ -38,7 +54,8 @@ search(struct kb_state *s, struct view_ctx *ctx, int limit)
 		view_db_error(ctx, &err);
 		db_error_clear(&err);
 	}
-	s->cursor = 0;
+	pager_clear(&s->pager);
+	pager_set_items(&s->pager, s->hits.count, limit);
 	s->stale = false;
 }
 
@@ -48,18 +65,36 @@ static int
 kb_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct kb_state *s = state;
-	char *item = s->hits.count > 0 ? xstrdup(s->hits.items[s->cursor].item_id) : NULL;
-	search(s, ctx, area->rows / 2 > 3 ? area->rows / 2 : 3);
+	char *item = current(s) ? xstrdup(current(s)->item_id) : NULL;
+	search(s, ctx, page_rows(area));
+	bool found = false;
 	for (int i = 0; item && i < s->hits.count; i++)
-		if (strcmp(s->hits.items[i].item_id, item) == 0)
-			s->cursor = i;
-	if (item && s->hits.items && s->cursor == 0 && s->hits.count > 0 &&
-	    strcmp(s->hits.items[0].item_id, item) != 0)
+		if (strcmp(s->hits.items[i].item_id, item) == 0) {
+			pager_show(&s->pager, &i, page_rows(area));
+			found = true;
+		}
+	if (item && !found && s->hits.count > 0)
 		s->reading = false; /* it is gone from the results: back to the list */
 	free(item);
 	return VIEW_REDRAW;
 }
 
+
+char *
+knowledge_hit_text(const struct knowledge_hit *h)
+{
+	return xasprintf("%s\n\n%s\n\n%s\n\n%s %s   %s", h->title, h->tell_client, h->body,
+	                 _("Review by"), h->review_by, h->link);
+}
+
+static void
+scroll_reading(struct kb_state *s, enum command cmd, const struct view_area *area)
+{
+	char *all = knowledge_hit_text(current(s));
+	int lines = ui_put_wrapped(NULL, 0, 0, area->cols - 2, all, 0, 0);
+	free(all);
+	view_scroll(&s->top, cmd, area->rows, lines > area->rows ? lines - area->rows : 0);
+}
 
 static int
 kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct view_area *area)
@@ -72,12 +107,8 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 		if (key == 27 || (is_char && (key == '\n' || key == '\r' || key == 'q')) ||
 		    key == KEY_ENTER)
 			s->reading = false;
-		else if (key == KEY_DOWN || key == KEY_NPAGE)
-			s->top += key == KEY_DOWN ? 1 : area->rows - 1;
-		else if (key == KEY_UP || key == KEY_PPAGE)
-			s->top = s->top - (key == KEY_UP ? 1 : area->rows - 1) > 0
-			                 ? s->top - (key == KEY_UP ? 1 : area->rows - 1)
-			                 : 0;
+		else
+			scroll_reading(s, pager_key_command(key), area);
 		return VIEW_REDRAW;
 	}
 	if (is_char && key == 27)
@@ -87,10 +118,8 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 		s->top = 0;
 		return VIEW_REDRAW;
 	}
-	if (key == KEY_DOWN && s->cursor + 1 < s->hits.count)
-		s->cursor++;
-	else if (key == KEY_UP && s->cursor > 0)
-		s->cursor--;
+	if (key == KEY_DOWN || key == KEY_UP)
+		pager_command(&s->pager, pager_key_command(key), page_rows(area));
 	else if (key == KEY_F(1))
 		return VIEW_HELP;
 	else if (key == KEY_BACKSPACE || (is_char && (key == 127 || key == 8)))
@@ -106,7 +135,7 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 		}
 	}
 	if (s->stale)
-		search(s, ctx, area->rows / 2 > 3 ? area->rows / 2 : 3);
+		search(s, ctx, page_rows(area));
 	return VIEW_REDRAW;
 }
 
@@ -117,18 +146,25 @@ kb_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view
 	return 0;
 }
 
+void
+knowledge_draw_hit(const void *view, WINDOW *w, int y, const void *row)
+{
+	const struct hit_row *d = view;
+	int i = *(const int *)row;
+	const struct knowledge_hit *h = &d->hits->items[i];
+	char *t = xasprintf("%s%s%s", d->marked ? (d->marked[i] ? "[x] " : "[ ] ") : "", h->title,
+	                    h->past_review ? _("  (past its review date)") : "");
+	ui_put(w, y, 1, d->cols - 2, t);
+	free(t);
+}
+
 static void
 kb_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct kb_state *s = state;
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
+	pager_blank(w, area->y, area->rows);
 	if (s->reading && s->hits.count > 0) {
-		const struct knowledge_hit *h = &s->hits.items[s->cursor];
-		char *all = xasprintf("%s\n\n%s\n\n%s\n\n%s %s   %s", h->title, h->tell_client, h->body,
-		                      _("Review by"), h->review_by, h->link);
+		char *all = knowledge_hit_text(current(s));
 		ui_put_wrapped(w, area->y, 1, area->cols - 2, all, s->top, area->rows);
 		free(all);
 		return;
@@ -138,22 +174,14 @@ kb_draw(const void *state, WINDOW *w, const struct view_area *area)
 	ui_put(w, area->y, 1, area->cols - 2, line);
 	ui_style(w, UI_HEADER, false);
 	free(line);
-	int rows = s->hits.count < area->rows / 2 ? s->hits.count : area->rows / 2;
-	for (int i = 0; i < rows; i++) {
-		const struct knowledge_hit *h = &s->hits.items[i];
-		char *t = xasprintf("%s%s", h->title, h->past_review ? _("  (past its review date)") : "");
-		if (i == s->cursor)
-			ui_style(w, UI_SELECTED, true);
-		ui_put(w, area->y + 2 + i, 1, area->cols - 2, t);
-		if (i == s->cursor)
-			ui_style(w, UI_SELECTED, false);
-		free(t);
-	}
+	int rows = s->pager.count < area->rows / 2 ? s->pager.count : area->rows / 2;
+	struct hit_row d = {&s->hits, area->cols, NULL};
+	pager_draw(&s->pager, w, area->y + 2, rows, knowledge_draw_hit, NULL, &d);
 	if (s->hits.count == 0)
 		ui_put(w, area->y + 2, 2, area->cols - 4, _("No matching information found."));
 	else
-		ui_put_wrapped(w, area->y + 3 + rows, 2, area->cols - 4,
-		               s->hits.items[s->cursor].tell_client, 0, area->rows - rows - 3);
+		ui_put_wrapped(w, area->y + 3 + rows, 2, area->cols - 4, current(s)->tell_client, 0,
+		               area->rows - rows - 3);
 }
 
 static void
@@ -183,6 +211,7 @@ kb_free(void *state)
 	struct kb_state *s = state;
 	strbuf_free(&s->query);
 	knowledge_hits_free(&s->hits);
+	pager_clear(&s->pager);
 	free(s);
 }
 
@@ -204,6 +233,7 @@ view_knowledge_new(void)
 {
 	struct kb_state *s = xcalloc(1, sizeof *s);
 	strbuf_init(&s->query);
+	pager_init_array(&s->pager, 0, false);
 	struct view v = {&kb_ops, s};
 	return v;
 }

@@ -6,8 +6,10 @@
 #include "model/refusal.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "views/pager.h"
 #include "views/views.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,37 +67,19 @@ view_referral_status_label(const char *status)
 	return label_referral_status(status);
 }
 
+/* A text of max_top + rows lines, scrolled as a pager without a cursor. */
 bool
 view_scroll(int *top, enum command cmd, int rows, int max_top)
 {
-	int page = rows > 1 ? rows - 1 : 1;
-	switch (cmd) {
-	case CMD_DOWN:
-		*top += 1;
-		break;
-	case CMD_UP:
-		*top -= 1;
-		break;
-	case CMD_PAGE_DOWN:
-		*top += page;
-		break;
-	case CMD_PAGE_UP:
-		*top -= page;
-		break;
-	case CMD_FIRST:
-		*top = 0;
-		break;
-	case CMD_LAST:
-		if (max_top < 0)
-			return false;
-		*top = max_top;
-		break;
-	default:
+	if (cmd == CMD_LAST && max_top < 0)
 		return false;
-	}
-	if (max_top >= 0 && *top > max_top)
-		*top = max_top;
-	if (*top < 0)
-		*top = 0;
-	return true;
+	int page = rows > 1 ? rows : 1;
+	struct pager p;
+	pager_init_array(&p, (max_top < 0 ? INT_MAX / 2 : max_top) + page, true);
+	int from = *top > 0 ? *top : 0;
+	pager_show(&p, &from, page);
+	bool done = pager_command(&p, cmd, page);
+	*top = pager_index(&p) > 0 ? pager_index(&p) : 0;
+	pager_clear(&p);
+	return done;
 }

@@ -11,6 +11,7 @@
 #include "util/i18n.h"
 #include "util/width.h"
 #include "util/xalloc.h"
+#include "views/pager.h"
 #include "views/views.h"
 
 #include <stdio.h>
@@ -91,15 +92,11 @@ static int
 report_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
 	struct report_state *s = state;
+	/* pages of the rows under the tabs less one, the last one a line short */
 	int page = area->rows > 3 ? area->rows - 3 : 1;
-	int last = s->nlines > page ? s->nlines - page : 0;
+	if (view_scroll(&s->top, cmd, page + 1, s->nlines > page ? s->nlines - page : 0))
+		return VIEW_REDRAW;
 	switch (cmd) {
-	case CMD_DOWN: s->top = s->top < last ? s->top + 1 : last; return VIEW_REDRAW;
-	case CMD_UP: s->top = s->top > 0 ? s->top - 1 : 0; return VIEW_REDRAW;
-	case CMD_PAGE_DOWN: s->top = s->top + page < last ? s->top + page : last; return VIEW_REDRAW;
-	case CMD_PAGE_UP: s->top = s->top > page ? s->top - page : 0; return VIEW_REDRAW;
-	case CMD_FIRST: s->top = 0; return VIEW_REDRAW;
-	case CMD_LAST: s->top = last; return VIEW_REDRAW;
 	case CMD_SCROLL_RIGHT: {
 		/* at most until the widest line ends at the right edge, beside
 		 * the row labels that stay */
@@ -145,10 +142,7 @@ static void
 report_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
 	const struct report_state *s = state;
-	for (int y = area->y; y < area->y + area->rows; y++) {
-		wmove(w, y, 0);
-		wclrtoeol(w);
-	}
+	pager_blank(w, area->y, area->rows);
 	/* which report, and the keys that change it */
 	ui_style(w, UI_HEADER, true);
 	char tabs[160] = "";
