@@ -102,7 +102,7 @@ load_top(struct app *app)
 {
 	struct view_area area = body_area();
 	struct view *v = top_view(app);
-	apply(app, v->ops->load(v->state, &app->ctx, &area));
+	apply(app, v->ops->load ? v->ops->load(v->state, &app->ctx, &area) : VIEW_REDRAW);
 }
 
 /* Takes over f->carry. */
@@ -444,7 +444,7 @@ view_or(struct app *app, enum command cmd, void (*fallback)(struct app *))
 {
 	struct view *v = top_view(app);
 	struct view_area area = body_area();
-	int flags = v->ops->handle(v->state, &app->ctx, cmd, &area);
+	int flags = v->ops->handle ? v->ops->handle(v->state, &app->ctx, cmd, &area) : 0;
 	if (flags)
 		apply(app, flags);
 	else
@@ -716,7 +716,7 @@ on_key(struct app *app, int ch, bool is_char)
 	enum command cmd = keys_lookup(ch, v->ops->keys);
 	if (cmd == CMD_NONE || global_command(app, cmd))
 		return;
-	if (too_small() && cmd != CMD_QUIT)
+	if ((too_small() && cmd != CMD_QUIT) || !v->ops->handle)
 		return;
 	apply(app, v->ops->handle(v->state, &app->ctx, cmd, &area));
 }

@@ -807,13 +807,6 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 	return VIEW_REDRAW;
 }
 
-static int
-aanbod_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
-{
-	(void)state, (void)ctx, (void)cmd, (void)area;
-	return 0;
-}
-
 static void
 aanbod_free(void *state)
 {
@@ -834,7 +827,6 @@ static const struct view_ops aanbod_ops = {
 	.title = N_("Training catalogue of"),
 	.regional = true,
 	.load = aanbod_load,
-	.handle = aanbod_handle,
 	.key = aanbod_key,
 	.draw = aanbod_draw,
 	.cursor = aanbod_cursor,
@@ -851,6 +843,5 @@ view_aanbod_new(const char *question_id, int number)
 	strbuf_init(&s->query);
 	strbuf_init(&s->terms.text);
 	pager_init_array(&s->pager, 0, false);
-	struct view v = {&aanbod_ops, s};
-	return v;
+	return (struct view){&aanbod_ops, s};
 }

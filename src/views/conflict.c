@@ -19,13 +19,6 @@ struct conflict_state {
 };
 
 static int
-conflict_load(void *state, struct view_ctx *ctx, const struct view_area *area)
-{
-	(void)state, (void)ctx, (void)area;
-	return VIEW_REDRAW;
-}
-
-static int
 conflict_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct view_area *area)
 {
 	(void)state, (void)area;
@@ -39,13 +32,6 @@ conflict_key(void *state, struct view_ctx *ctx, int key, bool is_char, const str
 	else
 		return VIEW_HANDLED;
 	return VIEW_BACK | view_go(ctx, nav_answer(choice, NULL));
-}
-
-static int
-conflict_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
-{
-	(void)state, (void)ctx, (void)cmd, (void)area;
-	return 0;
 }
 
 static void
@@ -126,8 +112,6 @@ conflict_free(void *state)
 
 static const struct view_ops conflict_ops = {
 	.keys = KEYS_CONFLICT,
-	.load = conflict_load,
-	.handle = conflict_handle,
 	.key = conflict_key,
 	.draw = conflict_draw,
 	.position = conflict_position,
@@ -141,6 +125,5 @@ view_conflict_new(struct conflict_info *info)
 	struct conflict_state *s = xcalloc(1, sizeof *s);
 	s->info = *info; /* taken over */
 	memset(info, 0, sizeof *info);
-	struct view v = {&conflict_ops, s};
-	return v;
+	return (struct view){&conflict_ops, s};
 }

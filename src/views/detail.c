@@ -338,6 +338,5 @@ view_detail_new(int number)
 {
 	struct detail_state *s = xcalloc(1, sizeof *s);
 	s->number = number;
-	struct view v = {&detail_ops, s};
-	return v;
+	return (struct view){&detail_ops, s};
 }

@@ -1030,13 +1030,6 @@ fv_position(const void *state)
 	return s->pos;
 }
 
-static int
-fv_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
-{
-	(void)state, (void)ctx, (void)cmd, (void)area;
-	return 0;
-}
-
 static void
 fv_free(void *state)
 {
@@ -1056,7 +1049,6 @@ fv_free(void *state)
 static const struct view_ops form_ops = {
 	.keys = KEYS_FORM,
 	.load = fv_load,
-	.handle = fv_handle,
 	.key = fv_key,
 	.paste = fv_paste,
 	.settle = fv_settle,

@@ -134,6 +134,5 @@ view_help_new(enum keys_context for_keys)
 	s->for_keys = for_keys;
 	s->rows = LINES - 2; /* the body; help_load measures again on a resize */
 	s->total = measure(for_keys, COLS);
-	struct view v = {&help_ops, s};
-	return v;
+	return (struct view){&help_ops, s};
 }

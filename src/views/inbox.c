@@ -378,6 +378,5 @@ view_inbox_new(void)
 {
 	struct inbox_state *s = xcalloc(1, sizeof *s);
 	pager_init(&s->pager, &referrals, s);
-	struct view v = {&inbox_ops, s};
-	return v;
+	return (struct view){&inbox_ops, s};
 }

@@ -210,6 +210,5 @@ view_info_new(const char *question_id, int number, const char *topic, const char
 	s->topic = xstrdup(topic ? topic : "");
 	s->text = xstrdup(text ? text : "");
 	pager_init_array(&s->pager, 0, false);
-	struct view v = {&info_ops, s};
-	return v;
+	return (struct view){&info_ops, s};
 }

@@ -424,8 +424,7 @@ view_kb_edit_new(void)
 {
 	struct kb_edit_state *s = xcalloc(1, sizeof *s);
 	pager_init_array(&s->pager, 0, false);
-	struct view v = {&kbe_ops, s};
-	return v;
+	return (struct view){&kbe_ops, s};
 }
 
 /* The versions of one item, newest first; Enter shows the difference with
@@ -576,6 +575,5 @@ view_kb_versions_new(const char *item_id)
 	s->item_id = xstrdup(item_id);
 	s->marked = -1;
 	pager_init_array(&s->pager, 0, false);
-	struct view v = {&kbv_ops, s};
-	return v;
+	return (struct view){&kbv_ops, s};
 }

@@ -139,13 +139,6 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 	return VIEW_REDRAW;
 }
 
-static int
-kb_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
-{
-	(void)state, (void)ctx, (void)cmd, (void)area;
-	return 0;
-}
-
 void
 knowledge_draw_hit(const void *view, WINDOW *w, int y, const void *row)
 {
@@ -220,7 +213,6 @@ static const struct view_ops kb_ops = {
 	.title = N_("Knowledge base of"),
 	.regional = true,
 	.load = kb_load,
-	.handle = kb_handle,
 	.key = kb_key,
 	.draw = kb_draw,
 	.cursor = kb_cursor,
@@ -234,6 +226,5 @@ view_knowledge_new(void)
 	struct kb_state *s = xcalloc(1, sizeof *s);
 	strbuf_init(&s->query);
 	pager_init_array(&s->pager, 0, false);
-	struct view v = {&kb_ops, s};
-	return v;
+	return (struct view){&kb_ops, s};
 }

@@ -293,6 +293,5 @@ view_list_new(void)
 {
 	struct list_state *s = xcalloc(1, sizeof *s);
 	pager_init(&s->pager, &questions, s);
-	struct view v = {&list_ops, s};
-	return v;
+	return (struct view){&list_ops, s};
 }

@@ -218,6 +218,5 @@ view_report_new(void)
 	struct report_state *s = xcalloc(1, sizeof *s);
 	s->opts.kind = REPORT_VOLUME;
 	s->opts.dim = 1; /* topic */
-	struct view v = {&report_ops, s};
-	return v;
+	return (struct view){&report_ops, s};
 }

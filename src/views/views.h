@@ -137,8 +137,12 @@ struct view_ops {
 	 * back to it, reloaded; when there is none it opens right above the
 	 * first screen (the central point's inbox). */
 	bool single;
-	/* Load or reload for the area; returns flags. */
+	/* Load or reload for the area; returns flags.  Optional: a view that
+	 * reads nothing. */
 	int (*load)(void *state, struct view_ctx *ctx, const struct view_area *area);
+	/* A command of the keymap; 0 when it is not this view's (loket's own
+	 * then: a signal, the catalogue, help).  Optional: views with `key`
+	 * read every key themselves. */
 	int (*handle)(void *state, struct view_ctx *ctx, enum command cmd,
 	              const struct view_area *area);
 	/* Optional: every key goes here instead of through the keymap (forms,
