@@ -20,8 +20,7 @@
 static int
 db_fail(const char *who, struct db_error *err)
 {
-	cli_print_db_error(who, err);
-	int rc = cli_exit_for(err);
+	int rc = cli_db_failed(who, err);
 	db_error_clear(err);
 	return rc;
 }
