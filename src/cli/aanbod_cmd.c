@@ -208,8 +208,7 @@ search_cmd(const struct cli_globals *g, int argc, char **argv)
 	struct offering_hits h;
 	struct db_error err = {0};
 	if (!offering_search(db, &f, 50, &h, &err)) {
-		cli_print_db_error("aanbod search", &err);
-		rc = cli_exit_for(&err);
+		rc = cli_db_failed("aanbod search", &err);
 		db_error_clear(&err);
 		db_close(&db);
 		return rc;

@@ -3,6 +3,7 @@
 
 #include "cli/case_args.h"
 #include "model/question.h"
+#include "util/file.h"
 #include "util/i18n.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
@@ -36,10 +37,7 @@ read_all(FILE *in)
 {
 	struct strbuf sb;
 	strbuf_init(&sb);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		strbuf_add(&sb, buf, n);
+	file_read_stream(in, &sb);
 	while (sb.len > 0 && (sb.buf[sb.len - 1] == '\n' || sb.buf[sb.len - 1] == '\r'))
 		sb.buf[--sb.len] = '\0';
 	if (memchr(sb.buf, '\0', sb.len)) /* a NUL byte makes the text invalid */

@@ -16,13 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int
-db_failure(const struct db_error *err)
-{
-	cli_print_db_error("loket", err);
-	return cli_exit_for(err);
-}
-
 /* Check the three codes against the database's code tables. */
 static int
 check_codes(struct db *db, const struct case_add_args *a)
@@ -36,7 +29,7 @@ check_codes(struct db *db, const struct case_add_args *a)
 		struct code_list codes;
 		struct db_error err = {0};
 		if (!refdata_load(db, tables[i].table, &codes, &err)) {
-			int rc = db_failure(&err);
+			int rc = cli_db_failed("loket", &err);
 			db_error_clear(&err);
 			return rc;
 		}
@@ -70,7 +63,7 @@ case_add(const struct cli_globals *g, int argc, char **argv)
 		} else if (question_add(db, &q, &number, &err)) {
 			sanitize_fprintf(stdout, "%d\n", number);
 		} else {
-			rc = db_failure(&err);
+			rc = cli_db_failed("loket", &err);
 		}
 		db_error_clear(&err);
 	}
@@ -123,7 +116,7 @@ case_list(const struct cli_globals *g, int argc, char **argv)
 		print_page(&page, a.format);
 		question_page_free(&page);
 	} else {
-		rc = db_failure(&err);
+		rc = cli_db_failed("loket", &err);
 	}
 	db_error_clear(&err);
 	db_close(&db);

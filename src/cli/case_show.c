@@ -136,8 +136,7 @@ show_json(struct db *db, int number, const char *as_typed)
 	struct db_error err = {0};
 	int rc = CLI_OK;
 	if (!question_json(db, number, &json, &err)) {
-		cli_print_db_error("loket", &err);
-		rc = cli_exit_for(&err);
+		rc = cli_db_failed("loket", &err);
 	} else if (!json) {
 		sanitize_fprintf(stderr,
 		                 _("loket: question %s does not exist or is not visible to you\n"),

@@ -41,6 +41,13 @@ cli_print_db_error(const char *who, const struct db_error *err)
 }
 
 int
+cli_db_failed(const char *who, const struct db_error *err)
+{
+	cli_print_db_error(who, err);
+	return cli_exit_for(err);
+}
+
+int
 cli_exit_for(const struct db_error *err)
 {
 	if (strncmp(err->sqlstate, "22", 2) == 0 || strncmp(err->sqlstate, "23", 2) == 0)

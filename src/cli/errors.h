@@ -11,5 +11,7 @@ void cli_print_db_error(const char *who, const struct db_error *err);
 /* The exit code for a database error: 1 for rejected data (class 22/23),
  * 3 for conflicts (40001, and LK409: taken by someone else), else 2. */
 int cli_exit_for(const struct db_error *err);
+/* Both: print err as cli_print_db_error does and return its exit code. */
+int cli_db_failed(const char *who, const struct db_error *err);
 
 #endif

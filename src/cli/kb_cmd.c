@@ -20,8 +20,7 @@
 static int
 db_fail(const char *who, struct db_error *err)
 {
-	cli_print_db_error(who, err);
-	int rc = cli_exit_for(err);
+	int rc = cli_db_failed(who, err);
 	db_error_clear(err);
 	return rc;
 }
@@ -80,13 +79,30 @@ find_version(const struct kb_versions *vs, int no)
 	return NULL;
 }
 
+/* The versions of the item slug in *vs, newest first.  Returns CLI_OK, or
+ * the exit code after saying what went wrong: a database error, or with
+ * `missing` (a message with one %s, the slug) that there is no such item. */
+static int
+item_versions(struct db *db, const char *who, const char *slug, const char *missing,
+              struct kb_versions *vs)
+{
+	struct db_error err = {0};
+	if (!kb_versions_by_slug(db, slug, vs, &err))
+		return db_fail(who, &err);
+	if (vs->count > 0 || !missing)
+		return CLI_OK;
+	sanitize_fprintf(stderr, missing, slug);
+	kb_versions_free(vs);
+	return CLI_USAGE;
+}
+
 static int
 kb_cmd_show(struct db *db, const char *slug, int version)
 {
 	struct kb_versions vs;
-	struct db_error err = {0};
-	if (!kb_versions_by_slug(db, slug, &vs, &err))
-		return db_fail("kb show", &err);
+	int rc = item_versions(db, "kb show", slug, NULL, &vs);
+	if (rc != CLI_OK)
+		return rc;
 	const struct kb_version *v = version > 0 ? find_version(&vs, version)
 	                                         : (vs.count ? &vs.items[0] : NULL);
 	if (!v) {
@@ -123,14 +139,10 @@ static int
 kb_cmd_diff(struct db *db, const char *slug, int from, int to)
 {
 	struct kb_versions vs;
-	struct db_error err = {0};
-	if (!kb_versions_by_slug(db, slug, &vs, &err))
-		return db_fail("kb diff", &err);
-	if (vs.count == 0) {
-		sanitize_fprintf(stderr, _("loket: kb diff: no item '%s' in your region\n"), slug);
-		kb_versions_free(&vs);
-		return CLI_USAGE;
-	}
+	int rc = item_versions(db, "kb diff", slug,
+	                       _("loket: kb diff: no item '%s' in your region\n"), &vs);
+	if (rc != CLI_OK)
+		return rc;
 	if (vs.count == 1) {
 		sanitize_fprintf(stderr, _("loket: kb diff: '%s' has only one version\n"), slug);
 		kb_versions_free(&vs);
@@ -160,14 +172,11 @@ static int
 kb_cmd_retire(struct db *db, const char *slug, bool retire)
 {
 	struct kb_versions vs;
+	int rc = item_versions(db, "kb retire", slug, _("loket: kb: no item '%s' in your region\n"),
+	                       &vs);
+	if (rc != CLI_OK)
+		return rc;
 	struct db_error err = {0};
-	if (!kb_versions_by_slug(db, slug, &vs, &err))
-		return db_fail("kb retire", &err);
-	if (vs.count == 0) {
-		sanitize_fprintf(stderr, _("loket: kb: no item '%s' in your region\n"), slug);
-		kb_versions_free(&vs);
-		return CLI_USAGE;
-	}
 	bool ok = kb_retire(db, vs.items[0].item_id, retire, &err);
 	kb_versions_free(&vs);
 	if (!ok)

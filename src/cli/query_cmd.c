@@ -133,8 +133,7 @@ run(struct db *db, const char *expr, enum out_format format)
 		ok = run_parsed(db, &q, true, format, &err);
 	}
 	if (!ok) {
-		cli_print_db_error("loket", &err);
-		rc = cli_exit_for(&err);
+		rc = cli_db_failed("loket", &err);
 	}
 	db_error_clear(&err);
 	query_free(&q);
@@ -166,8 +165,7 @@ run_report(struct db *db, const char *args, enum out_format format)
 		      stderr);
 		rc = CLI_USAGE;
 	} else {
-		cli_print_db_error("loket", &err);
-		rc = cli_exit_for(&err);
+		rc = cli_db_failed("loket", &err);
 	}
 	db_error_clear(&err);
 	return rc;
@@ -349,8 +347,7 @@ run_saved(struct db *db, const char *args, enum out_format format, char **last)
 	struct db_error err = {0};
 	int rc = CLI_OK;
 	if (!query_saved(db, name, &expr, &err)) {
-		cli_print_db_error("loket", &err);
-		rc = cli_exit_for(&err);
+		rc = cli_db_failed("loket", &err);
 	} else if (!expr) {
 		sanitize_fprintf(
 		    stderr, _("loket: query: no saved query '%s'; \\saved lists them\n"), name);

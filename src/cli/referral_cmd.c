@@ -121,8 +121,7 @@ failed(const struct db_error *err)
 		sanitize_fprintf(stderr, "loket: %s\n", err->message);
 		return CLI_USAGE;
 	}
-	cli_print_db_error("loket", err);
-	return cli_exit_for(err);
+	return cli_db_failed("loket", err);
 }
 
 static const struct out_column list_columns[] = {
@@ -225,6 +224,22 @@ cli_referral(const struct cli_globals *g, int argc, char **argv)
 	return CLI_USAGE;
 }
 
+/* What case refer's arguments lack or must not have together, or NULL. */
+static const char *
+refer_args_problem(const struct ref_args *a)
+{
+	if (!a->reason)
+		return _("loket: case refer needs --reason, e.g. --reason advies\n");
+	bool contact = a->name || a->email || a->phone;
+	if (contact && !a->consent)
+		return _("loket: contact details go with a referral only with the client's consent "
+		         "(--consent)\n");
+	if (a->consent && !(a->name && (a->email || a->phone)))
+		return _("loket: with --consent give the contact details: --name and --email or "
+		         "--phone\n");
+	return NULL;
+}
+
 /* `loket case refer N --reason R [--consent --name .. --email|--phone ..]
  * [--to ORG] [--urgency normaal|hoog] [--note TEXT]` */
 int
@@ -233,21 +248,9 @@ cli_case_refer(const struct cli_globals *g, int argc, char **argv)
 	struct ref_args a;
 	if (!parse("case refer", argc, argv, "rtunCNEP", true, &a))
 		return CLI_USAGE;
-	if (!a.reason) {
-		fputs(_("loket: case refer needs --reason, e.g. --reason advies\n"), stderr);
-		return CLI_USAGE;
-	}
-	bool contact = a.name || a.email || a.phone;
-	if (contact && !a.consent) {
-		fputs(_("loket: contact details go with a referral only with the client's consent "
-		        "(--consent)\n"),
-		      stderr);
-		return CLI_USAGE;
-	}
-	if (a.consent && !(a.name && (a.email || a.phone))) {
-		fputs(_("loket: with --consent give the contact details: --name and --email or "
-		        "--phone\n"),
-		      stderr);
+	const char *problem = refer_args_problem(&a);
+	if (problem) {
+		fputs(problem, stderr);
 		return CLI_USAGE;
 	}
 	struct db *db = NULL;

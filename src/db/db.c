@@ -48,6 +48,14 @@ db_error_set(struct db_error *err, const char *fmt, ...)
 	err->message = xstrdup(buf);
 }
 
+void
+db_error_not_found(struct db_error *err, const char *what, const char *key)
+{
+	db_error_set(err, "%s %s does not exist or is not visible to you", what, key);
+	if (err)
+		memcpy(err->sqlstate, "02000", 6);
+}
+
 bool
 db_error_is_connection(const struct db_error *err)
 {
@@ -147,14 +155,12 @@ bool
 db_set_role(struct db *db, const char *role, struct db_error *err)
 {
 	const char *params[] = {role};
-	struct db_result *r = NULL;
-	if (!db_query(db,
-	              "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) "
-	              "AND pg_has_role(session_user, $1, 'MEMBER')",
-	              1, params, &r, err))
+	bool member = false;
+	if (!db_query_value(db,
+	                    "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) "
+	                    "AND pg_has_role(session_user, $1, 'MEMBER')",
+	                    1, params, DB_T_BOOL, &member, NULL, err))
 		return false;
-	bool member = strcmp(db_result_get(r, 0, 0), "t") == 0;
-	db_result_free(&r);
 	if (!member) {
 		db_error_set(err, "login role \"%s\" may not act as \"%s\" (not a member)",
 		             PQuser(db->conn), role);
@@ -217,12 +223,10 @@ const char *
 db_role(const struct db *db)
 {
 	if (!db->current_user) {
-		struct db_result *r = NULL;
 		struct db_error e = {0};
 		struct db *mut = (struct db *)db;
-		if (db_query(mut, "SELECT current_user", 0, NULL, &r, &e))
-			mut->current_user = xstrdup(db_result_get(r, 0, 0));
-		db_result_free(&r);
+		db_query_value(mut, "SELECT current_user", 0, NULL, DB_T_TEXT, &mut->current_user,
+		               NULL, &e);
 		db_error_clear(&e);
 	}
 	return db->current_user ? db->current_user : PQuser(db->conn);
@@ -387,6 +391,30 @@ db_query_all(struct db *db, const char *sql, int nparams, const char *const *par
 	*(void **)array = db_result_all(r, fields, n, size, count);
 	db_result_free(&r);
 	return true;
+}
+
+bool
+db_query_row(struct db *db, const char *sql, int nparams, const char *const *params,
+             const struct db_field *fields, int n, void *out, bool *found, struct db_error *err)
+{
+	struct db_result *r = NULL;
+	if (!db_query(db, sql, nparams, params, &r, err))
+		return false;
+	bool any = db_result_rows(r) > 0;
+	if (any)
+		db_result_row(r, 0, fields, n, out);
+	if (found)
+		*found = any;
+	db_result_free(&r);
+	return true;
+}
+
+bool
+db_query_value(struct db *db, const char *sql, int nparams, const char *const *params,
+               enum db_type type, void *out, bool *found, struct db_error *err)
+{
+	const struct db_field field = {type, 0, 0};
+	return db_query_row(db, sql, nparams, params, &field, 1, out, found, err);
 }
 
 bool

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct db;
 struct db_result;
@@ -21,6 +22,9 @@ struct db_error {
 void db_error_clear(struct db_error *err);
 /* Set a client-side error (no SQLSTATE). */
 void db_error_set(struct db_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "WHAT KEY does not exist or is not visible to you", with SQLSTATE 02000
+ * (no data). */
+void db_error_not_found(struct db_error *err, const char *what, const char *key);
 /* True for errors that mean the connection is gone (class 08 or no status). */
 bool db_error_is_connection(const struct db_error *err);
 
@@ -125,6 +129,28 @@ void db_table_free(struct db_table *t);
 bool db_query_all(struct db *db, const char *sql, int nparams, const char *const *params,
                   const struct db_field *fields, int n, size_t size, void *array, int *count,
                   struct db_error *err);
+
+/* Run one statement and copy its first row into *out as db_result_row does.
+ * *found (may be NULL) says whether there was a row; without one *out keeps
+ * what it held.  Returns false with err set. */
+bool db_query_row(struct db *db, const char *sql, int nparams, const char *const *params,
+                  const struct db_field *fields, int n, void *out, bool *found,
+                  struct db_error *err);
+/* The same for the first column alone, read as `type` into *out: a char *
+ * (DB_T_TEXT, DB_T_TEXT_OR_NULL), an int, a long or a bool (not DB_T_CHARS). */
+bool db_query_value(struct db *db, const char *sql, int nparams, const char *const *params,
+                    enum db_type type, void *out, bool *found, struct db_error *err);
+
+/* For the model's list structs, whose rows are `items` and `count`: run one
+ * statement into them (db_query_all), and free them (db_fields_free_all,
+ * then the struct zeroed). */
+#define DB_QUERY_LIST(db, sql, nparams, params, fields, list, err)                                 \
+	db_query_all((db), (sql), (nparams), (params), (fields), DB_NFIELDS(fields),               \
+	             sizeof *(list)->items, &(list)->items, &(list)->count, (err))
+#define DB_LIST_FREE(fields, list)                                                                 \
+	(db_fields_free_all((fields), DB_NFIELDS(fields), (list)->items, (list)->count,            \
+	                    sizeof *(list)->items),                                                \
+	 memset((list), 0, sizeof *(list)))
 
 /* Free the strings the fields name in *row and set them to NULL. */
 void db_fields_free(const struct db_field *fields, int n, void *row);

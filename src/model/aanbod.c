@@ -335,24 +335,21 @@ offering_search(struct db *db, const struct offering_filter *f, int limit,
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {f->text ? f->text : "", f->mode, f->from, f->max_price, f->muni, lim};
-	return db_query_all(db,
-	                    "SELECT id, name, coalesce(organization, ''), "
-	                    "array_to_string(modes, ', '), "
-	                    "coalesce(to_char(start_date, 'DD-MM-YYYY'), ''), "
-	                    "coalesce(price::text, ''), coalesce(municipality, city, ''), "
-	                    "coalesce(link, ''), coalesce(description, '') "
-	                    "FROM loket.offering_search($1, $2, $3::date, $4::numeric, $5, "
-	                    "$6::int)",
-	                    6, params, hit_fields, DB_NFIELDS(hit_fields),
-	                    sizeof *out->items, &out->items, &out->count, err);
+	return DB_QUERY_LIST(db,
+	                     "SELECT id, name, coalesce(organization, ''), "
+	                     "array_to_string(modes, ', '), "
+	                     "coalesce(to_char(start_date, 'DD-MM-YYYY'), ''), "
+	                     "coalesce(price::text, ''), coalesce(municipality, city, ''), "
+	                     "coalesce(link, ''), coalesce(description, '') "
+	                     "FROM loket.offering_search($1, $2, $3::date, $4::numeric, $5, "
+	                     "$6::int)",
+	                     6, params, hit_fields, out, err);
 }
 
 void
 offering_hits_free(struct offering_hits *hits)
 {
-	db_fields_free_all(hit_fields, DB_NFIELDS(hit_fields), hits->items, hits->count,
-	                   sizeof *hits->items);
-	memset(hits, 0, sizeof *hits);
+	DB_LIST_FREE(hit_fields, hits);
 }
 
 bool

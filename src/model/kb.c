@@ -52,16 +52,13 @@ kb_list(struct db *db, bool with_retired, int review_days, struct kb_items *out,
 			: "SELECT item_id, slug, version_no, title, to_char(review_by, 'DD-MM-YYYY'), "
 			  "review_by - current_date, retired, updated_by "
 			  "FROM loket.kb_items($1::boolean)";
-	return db_query_all(db, sql, 1, p, item_fields, DB_NFIELDS(item_fields), sizeof *out->items,
-	                    &out->items, &out->count, err);
+	return DB_QUERY_LIST(db, sql, 1, p, item_fields, out, err);
 }
 
 void
 kb_items_free(struct kb_items *l)
 {
-	db_fields_free_all(item_fields, DB_NFIELDS(item_fields), l->items, l->count,
-	                   sizeof *l->items);
-	memset(l, 0, sizeof *l);
+	DB_LIST_FREE(item_fields, l);
 }
 
 static bool
@@ -79,8 +76,7 @@ versions_query(struct db *db, const char *where, const char *param, struct kb_ve
 	    "WHERE i.region = loket.my_region() AND %s ORDER BY v.version_no DESC",
 	    where);
 	const char *p[] = {param};
-	bool ok = db_query_all(db, sql, 1, p, version_fields, DB_NFIELDS(version_fields),
-	                       sizeof *out->items, &out->items, &out->count, err);
+	bool ok = DB_QUERY_LIST(db, sql, 1, p, version_fields, out, err);
 	free(sql);
 	return ok;
 }
@@ -108,10 +104,7 @@ kb_version_free(struct kb_version *v)
 void
 kb_versions_free(struct kb_versions *l)
 {
-	for (int i = 0; i < l->count; i++)
-		kb_version_free(&l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof *l);
+	DB_LIST_FREE(version_fields, l);
 }
 
 static char *
@@ -218,12 +211,8 @@ kb_retire(struct db *db, const char *item_id, bool retire, struct db_error *err)
 bool
 kb_export(struct db *db, char **json, struct db_error *err)
 {
-	struct db_result *r = NULL;
-	if (!db_query(db, "SELECT jsonb_pretty(loket.kb_export())", 0, NULL, &r, err))
-		return false;
-	*json = xstrdup(db_result_get(r, 0, 0));
-	db_result_free(&r);
-	return true;
+	return db_query_value(db, "SELECT jsonb_pretty(loket.kb_export())", 0, NULL, DB_T_TEXT,
+	                      json, NULL, err);
 }
 
 bool
@@ -231,15 +220,12 @@ kb_import(struct db *db, const char *json, struct kb_import_result *out, struct 
 {
 	memset(out, 0, sizeof *out);
 	const char *p[] = {json};
-	return db_query_all(db, "SELECT slug, action, version_no FROM loket.kb_import($1::jsonb)", 1,
-	                    p, import_fields, DB_NFIELDS(import_fields), sizeof *out->items,
-	                    &out->items, &out->count, err);
+	return DB_QUERY_LIST(db, "SELECT slug, action, version_no FROM loket.kb_import($1::jsonb)",
+	                     1, p, import_fields, out, err);
 }
 
 void
 kb_import_result_free(struct kb_import_result *r)
 {
-	db_fields_free_all(import_fields, DB_NFIELDS(import_fields), r->items, r->count,
-	                   sizeof *r->items);
-	memset(r, 0, sizeof *r);
+	DB_LIST_FREE(import_fields, r);
 }

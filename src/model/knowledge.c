@@ -26,20 +26,17 @@ knowledge_suggest(struct db *db, const char *topic, const char *text, int limit,
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {topic, text, lim};
-	return db_query_all(db,
-	                    "SELECT item_id, version_id, version_no, title, tell_client, body, "
-	                    "coalesce(link, ''), to_char(review_by, 'DD-MM-YYYY'), past_review "
-	                    "FROM loket.knowledge_suggest($1, $2, $3::int)",
-	                    3, params, hit_fields, DB_NFIELDS(hit_fields),
-	                    sizeof *out->items, &out->items, &out->count, err);
+	return DB_QUERY_LIST(db,
+	                     "SELECT item_id, version_id, version_no, title, tell_client, body, "
+	                     "coalesce(link, ''), to_char(review_by, 'DD-MM-YYYY'), past_review "
+	                     "FROM loket.knowledge_suggest($1, $2, $3::int)",
+	                     3, params, hit_fields, out, err);
 }
 
 void
 knowledge_hits_free(struct knowledge_hits *hits)
 {
-	db_fields_free_all(hit_fields, DB_NFIELDS(hit_fields), hits->items, hits->count,
-	                   sizeof *hits->items);
-	memset(hits, 0, sizeof *hits);
+	DB_LIST_FREE(hit_fields, hits);
 }
 
 bool

@@ -52,14 +52,8 @@ first_value(struct db *db, const char *sql, const char *param, char **value,
             struct db_error *err)
 {
 	const char *params[] = {param};
-	struct db_result *r = NULL;
 	*value = NULL;
-	if (!db_query(db, sql, param ? 1 : 0, params, &r, err))
-		return false;
-	const char *v = db_result_rows(r) ? db_result_get(r, 0, 0) : NULL;
-	*value = v ? xstrdup(v) : NULL;
-	db_result_free(&r);
-	return true;
+	return db_query_value(db, sql, param ? 1 : 0, params, DB_T_TEXT_OR_NULL, value, NULL, err);
 }
 
 char *

@@ -143,17 +143,13 @@ question_add(struct db *db, const struct question_new *q, int *number, struct db
 	                  "SELECT number FROM ins "
 	                  "UNION ALL SELECT number FROM loket.question WHERE id = $1::uuid "
 	                  "LIMIT 1");
-	struct db_result *r = NULL;
-	bool ok = db_query(db, sql.buf, 6 + 2 * q->nextra, params, &r, err);
+	bool found = false;
+	bool ok =
+	    db_query_value(db, sql.buf, 6 + 2 * q->nextra, params, DB_T_INT, number, &found, err);
 	strbuf_free(&sql);
-	if (ok && db_result_rows(r) == 1) {
-		*number = atoi(db_result_get(r, 0, 0));
-	} else if (ok) {
+	if (ok && !found)
 		db_error_set(err, "question %s exists but is not visible", q->id);
-		ok = false;
-	}
-	db_result_free(&r);
-	return ok;
+	return ok && found;
 }
 
 bool
@@ -177,18 +173,15 @@ question_update(struct db *db, const struct question_new *q, int *version, struc
 		strbuf_addf(&sql, "%s$%d::text, $%d::text", i ? ", " : "", 8 + 2 * i, 9 + 2 * i);
 	}
 	strbuf_adds(&sql, ") WHERE id = $1::uuid AND version = $2::int RETURNING version");
-	struct db_result *r = NULL;
-	bool ok = db_query(db, sql.buf, 7 + 2 * q->nextra, params, &r, err);
+	bool found = false;
+	bool ok =
+	    db_query_value(db, sql.buf, 7 + 2 * q->nextra, params, DB_T_INT, version, &found, err);
 	strbuf_free(&sql);
-	if (ok && db_result_rows(r) == 1) {
-		*version = atoi(db_result_get(r, 0, 0));
-	} else if (ok) {
+	if (ok && !found) {
 		db_error_set(err, "question %s was changed by someone else meanwhile", q->id);
 		memcpy(err->sqlstate, "40001", 6);
-		ok = false;
 	}
-	db_result_free(&r);
-	return ok;
+	return ok && found;
 }
 
 bool

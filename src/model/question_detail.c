@@ -149,16 +149,16 @@ load_main(struct db *db, int number, struct question_detail *d, struct db_error 
 	struct db_result *r = NULL;
 	if (!db_query(db, detail_sql, 1, params, &r, err))
 		return false;
-	if (db_result_rows(r) == 0) {
-		db_result_free(&r);
-		db_error_set(err, "question %d does not exist or is not visible to you", number);
-		memcpy(err->sqlstate, "02000", 6);
-		return false;
+	bool found = db_result_rows(r) > 0;
+	if (found) {
+		db_result_row(r, 0, question_row_fields, QUESTION_ROW_COMMON, &d->row);
+		db_result_row_at(r, 0, QUESTION_ROW_COMMON, detail_fields,
+		                 DB_NFIELDS(detail_fields), d);
+	} else {
+		db_error_not_found(err, "question", num);
 	}
-	db_result_row(r, 0, question_row_fields, QUESTION_ROW_COMMON, &d->row);
-	db_result_row_at(r, 0, QUESTION_ROW_COMMON, detail_fields, DB_NFIELDS(detail_fields), d);
 	db_result_free(&r);
-	return true;
+	return found;
 }
 
 /* Group the rows of event_sql (one per changed field) into events. */
@@ -271,12 +271,6 @@ question_json(struct db *db, int number, char **json, struct db_error *err)
 	char num[16];
 	snprintf(num, sizeof num, "%d", number);
 	const char *params[] = {num};
-	struct db_result *r = NULL;
 	*json = NULL;
-	if (!db_query(db, json_sql, 1, params, &r, err))
-		return false;
-	if (db_result_rows(r) > 0)
-		*json = xstrdup(db_result_get(r, 0, 0));
-	db_result_free(&r);
-	return true;
+	return db_query_value(db, json_sql, 1, params, DB_T_TEXT_OR_NULL, json, NULL, err);
 }

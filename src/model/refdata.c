@@ -61,16 +61,13 @@ bool
 refdata_load(struct db *db, enum ref_table table, struct code_list *out, struct db_error *err)
 {
 	memset(out, 0, sizeof *out);
-	return db_query_all(db, ref_query(table), 0, NULL, code_fields, DB_NFIELDS(code_fields),
-	                    sizeof *out->items, &out->items, &out->count, err);
+	return DB_QUERY_LIST(db, ref_query(table), 0, NULL, code_fields, out, err);
 }
 
 void
 code_list_free(struct code_list *list)
 {
-	db_fields_free_all(code_fields, DB_NFIELDS(code_fields), list->items, list->count,
-	                   sizeof *list->items);
-	memset(list, 0, sizeof *list);
+	DB_LIST_FREE(code_fields, list);
 }
 
 bool

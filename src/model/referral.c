@@ -53,22 +53,44 @@ referral_add(struct db *db, const struct referral_new *r, const struct client_ne
 	return ok;
 }
 
+struct text_pair {
+	char *first, *second;
+};
+
+static const struct db_field text_pair_fields[] = {
+	DB_TEXT(struct text_pair, first),
+	DB_TEXT(struct text_pair, second),
+};
+
+/* The two text columns of a statement's first row as new strings in *first
+ * and *second (either may be NULL: not wanted); "" for SQL NULL and for no
+ * row.  False with err set. */
+static bool
+text_pair(struct db *db, const char *sql, int nparams, const char *const *params, char **first,
+          char **second, struct db_error *err)
+{
+	struct text_pair row = {NULL, NULL};
+	bool ok = db_query_row(db, sql, nparams, params, text_pair_fields,
+	                       DB_NFIELDS(text_pair_fields), &row, NULL, err);
+	if (ok && first) {
+		*first = row.first ? row.first : xstrdup("");
+		row.first = NULL;
+	}
+	if (ok && second) {
+		*second = row.second ? row.second : xstrdup("");
+		row.second = NULL;
+	}
+	db_fields_free(text_pair_fields, DB_NFIELDS(text_pair_fields), &row);
+	return ok;
+}
+
 bool
 referral_central(struct db *db, char **code, char **name, struct db_error *err)
 {
-	struct db_result *r = NULL;
-	if (!db_query(db,
-	              "SELECT o.code, o.name FROM loket.organisation o WHERE o.kind = 'central' "
-	              "AND o.active AND o.region = loket.my_region()",
-	              0, NULL, &r, err))
-		return false;
-	bool found = db_result_rows(r) > 0;
-	if (code)
-		*code = xstrdup(found ? db_result_get(r, 0, 0) : "");
-	if (name)
-		*name = xstrdup(found ? db_result_get(r, 0, 1) : "");
-	db_result_free(&r);
-	return true;
+	return text_pair(db,
+	                 "SELECT o.code, o.name FROM loket.organisation o WHERE o.kind = 'central' "
+	                 "AND o.active AND o.region = loket.my_region()",
+	                 0, NULL, code, name, err);
 }
 
 bool
@@ -81,19 +103,12 @@ bool
 signal_defaults(struct db *db, const char *question_id, char **topic, char **municipality,
                 struct db_error *err)
 {
-	struct db_result *r = NULL;
 	const char *params[] = {question_id};
-	if (!db_query(db,
-	              "SELECT q.topic, p.municipality FROM loket.question q "
-	              "LEFT JOIN loket.postcode4 p ON p.postcode = q.postcode4 WHERE q.id = $1::uuid",
-	              1, params, &r, err))
-		return false;
-	bool found = db_result_rows(r) > 0;
-	const char *t = found ? db_result_get(r, 0, 0) : NULL, *m = found ? db_result_get(r, 0, 1) : NULL;
-	*topic = xstrdup(t ? t : "");
-	*municipality = xstrdup(m ? m : "");
-	db_result_free(&r);
-	return true;
+	return text_pair(db,
+	                 "SELECT q.topic, p.municipality FROM loket.question q "
+	                 "LEFT JOIN loket.postcode4 p ON p.postcode = q.postcode4 "
+	                 "WHERE q.id = $1::uuid",
+	                 1, params, topic, municipality, err);
 }
 
 bool

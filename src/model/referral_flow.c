@@ -22,21 +22,15 @@ referral_find(struct db *db, const char *key, struct referral_ref *out, struct d
 {
 	memset(out, 0, sizeof *out);
 	const char *params[] = {key};
-	struct db_result *r = NULL;
-	if (!db_query(db, find_sql, 1, params, &r, err))
-		return false;
-	if (db_result_rows(r) == 0) {
-		db_result_free(&r);
-		db_error_set(err, "referral %s does not exist or is not visible to you", key);
-		memcpy(err->sqlstate, "02000", 6);
-		return false;
-	}
 	static const struct db_field fields[] = {
 		DB_CHARS(struct referral_ref, id), DB_INT(struct referral_ref, version),
 		DB_CHARS(struct referral_ref, status), DB_INT(struct referral_ref, number)};
-	db_result_row(r, 0, fields, DB_NFIELDS(fields), out);
-	db_result_free(&r);
-	return true;
+	bool found = false;
+	if (!db_query_row(db, find_sql, 1, params, fields, DB_NFIELDS(fields), out, &found, err))
+		return false;
+	if (!found)
+		db_error_not_found(err, "referral", key);
+	return found;
 }
 
 bool
@@ -208,33 +202,21 @@ inbox_page_free(struct inbox_page *p)
 bool
 referral_listen(struct db *db, bool *listening, struct db_error *err)
 {
-	struct db_result *r = NULL;
-	if (!db_query(db, "SELECT loket.notify_listen()", 0, NULL, &r, err))
-		return false;
-	*listening = strcmp(db_result_get(r, 0, 0), "t") == 0;
-	db_result_free(&r);
-	return true;
+	return db_query_value(db, "SELECT loket.notify_listen()", 0, NULL, DB_T_BOOL, listening,
+	                      NULL, err);
 }
 
 bool
 referral_unseen_count(struct db *db, long *out, struct db_error *err)
 {
-	struct db_result *r = NULL;
-	if (!db_query(db, "SELECT loket.referral_unseen_count()", 0, NULL, &r, err))
-		return false;
-	*out = atol(db_result_get(r, 0, 0));
-	db_result_free(&r);
-	return true;
+	return db_query_value(db, "SELECT loket.referral_unseen_count()", 0, NULL, DB_T_LONG, out,
+	                      NULL, err);
 }
 
 bool
 referral_mark_seen(struct db *db, const char *question_id, long *unseen, struct db_error *err)
 {
 	const char *params[] = {question_id};
-	struct db_result *r = NULL;
-	if (!db_query(db, "SELECT loket.referral_seen_and_count($1::uuid)", 1, params, &r, err))
-		return false;
-	*unseen = atol(db_result_get(r, 0, 0));
-	db_result_free(&r);
-	return true;
+	return db_query_value(db, "SELECT loket.referral_seen_and_count($1::uuid)", 1, params,
+	                      DB_T_LONG, unseen, NULL, err);
 }

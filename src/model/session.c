@@ -22,30 +22,26 @@ bool
 session_load(struct db *db, struct session *out, struct db_error *err)
 {
 	memset(out, 0, sizeof *out);
-	struct db_result *r = NULL;
-	if (!db_query(db,
-	              "SELECT current_user, coalesce(a.display_name, current_user::text), "
-	              "       a.organisation, o.name, a.region, array_to_string(a.roles, ','), "
-	              "       a.active "
-	              "FROM (SELECT 1) AS one "
-	              "LEFT JOIN loket.advisor a ON a.role_name = current_user "
-	              "LEFT JOIN loket.organisation o ON o.code = a.organisation",
-	              0, NULL, &r, err))
+	if (!db_query_row(db,
+	                  "SELECT current_user, coalesce(a.display_name, current_user::text), "
+	                  "       a.organisation, o.name, a.region, array_to_string(a.roles, ','), "
+	                  "       a.active "
+	                  "FROM (SELECT 1) AS one "
+	                  "LEFT JOIN loket.advisor a ON a.role_name = current_user "
+	                  "LEFT JOIN loket.organisation o ON o.code = a.organisation",
+	                  0, NULL, session_fields, DB_NFIELDS(session_fields), out, NULL, err))
 		return false;
-	db_result_row(r, 0, session_fields, DB_NFIELDS(session_fields), out);
-	db_result_free(&r);
 	/* The cluster's system identifier (pg_control_system() is executable by
 	 * everyone unless an administrator revoked it) and the database's name:
 	 * what a draft belongs to besides its role. */
 	struct db_error ignored = {0};
-	if (db_query(db,
-	             "SELECT system_identifier::text || '/' || current_database() "
-	             "FROM pg_control_system()",
-	             0, NULL, &r, &ignored) ||
-	    db_query(db, "SELECT '?/' || current_database()", 0, NULL, &r, err))
-		out->database = xstrdup(db_result_get(r, 0, 0));
+	if (!db_query_value(db,
+	                    "SELECT system_identifier::text || '/' || current_database() "
+	                    "FROM pg_control_system()",
+	                    0, NULL, DB_T_TEXT, &out->database, NULL, &ignored))
+		db_query_value(db, "SELECT '?/' || current_database()", 0, NULL, DB_T_TEXT,
+		               &out->database, NULL, err);
 	db_error_clear(&ignored);
-	db_result_free(&r);
 	if (!out->database) {
 		session_free(out);
 		return false;

@@ -61,6 +61,17 @@ record(struct db *db, const char *question_id, const char *message_id, const cha
 	                4, p, NULL, err);
 }
 
+/* The columns of loket.mail_summary, in order. */
+struct summary_row {
+	char *question_id, *to, *to_name, *subject, *body, *sender;
+};
+
+static const struct db_field summary_fields[] = {
+	DB_TEXT(struct summary_row, question_id),     DB_TEXT(struct summary_row, to),
+	DB_TEXT_OR_NULL(struct summary_row, to_name), DB_TEXT_OR_NULL(struct summary_row, subject),
+	DB_TEXT_OR_NULL(struct summary_row, body),    DB_TEXT_OR_NULL(struct summary_row, sender),
+};
+
 enum summary_mail_status
 summary_mail_send(struct db *db, const struct summary_mail_config *m, int number, char **to,
                   char **message_id, char **error, struct db_error *err)
@@ -69,28 +80,27 @@ summary_mail_send(struct db *db, const struct summary_mail_config *m, int number
 	char num[16];
 	snprintf(num, sizeof num, "%d", number);
 	const char *p[] = {num};
-	struct db_result *r = NULL;
-	if (!db_query(db,
-	              "SELECT question_id, to_address, to_name, subject, body, sender "
-	              "FROM loket.mail_summary($1::int)",
-	              1, p, &r, err))
+	struct summary_row s = {0};
+	if (!db_query_row(db,
+	                  "SELECT question_id, to_address, to_name, subject, body, sender "
+	                  "FROM loket.mail_summary($1::int)",
+	                  1, p, summary_fields, DB_NFIELDS(summary_fields), &s, NULL, err))
 		return strcmp(err->sqlstate, "23514") == 0 || strcmp(err->sqlstate, "P0002") == 0
 		           ? MAIL_NOT_ALLOWED
 		           : MAIL_DB_ERROR;
-	char *qid = xstrdup(db_result_get(r, 0, 0));
-	*to = xstrdup(db_result_get(r, 0, 1));
+	*to = s.to;
+	s.to = NULL;
 	struct mail_message msg = {
-		.from = m->from,
-		.from_name = m->from_name ? m->from_name : db_result_get(r, 0, 5),
-		.to = *to,
-		.to_name = db_result_get(r, 0, 2),
-		.subject = db_result_get(r, 0, 3),
-		.body = db_result_get(r, 0, 4),
-		.date = time(NULL),
+	    .from = m->from,
+	    .from_name = m->from_name ? m->from_name : s.sender,
+	    .to = *to,
+	    .to_name = s.to_name,
+	    .subject = s.subject,
+	    .body = s.body,
+	    .date = time(NULL),
 	};
 	const char *why = NULL;
 	char *text = mail_compose(&msg, message_id, &why);
-	db_result_free(&r);
 	enum summary_mail_status st;
 	if (!text) {
 		/* Nothing went out (an address or name mail cannot carry): not a
@@ -103,7 +113,7 @@ summary_mail_send(struct db *db, const struct summary_mail_config *m, int number
 	char *failure = NULL;
 	bool sent = smtp_send(&m->smtp, m->from, *to, text, &refused, &failure);
 	free(text);
-	if (!record(db, qid, *message_id, sent ? NULL : failure, err)) {
+	if (!record(db, s.question_id, *message_id, sent ? NULL : failure, err)) {
 		*error = failure;
 		st = sent ? MAIL_DB_ERROR : MAIL_FAILED;
 		goto out;
@@ -111,6 +121,6 @@ summary_mail_send(struct db *db, const struct summary_mail_config *m, int number
 	*error = failure;
 	st = sent ? MAIL_SENT : MAIL_FAILED;
 out:
-	free(qid);
+	db_fields_free(summary_fields, DB_NFIELDS(summary_fields), &s);
 	return st;
 }

@@ -147,55 +147,30 @@ snake(const struct search *s, int x, int y, bool reverse)
 	return x;
 }
 
-/* The forward d-paths from (0,0); true with the split when they meet. */
+/* The d-paths of one direction: forward from (0,0) in v1, or with rev
+ * backward from (n,m) in v2, x counted from n.  True with the split (a
+ * point of the forward path) when they meet the other direction's. */
 static bool
-forward(struct myers *c, struct search *s, int d, int *x, int *y)
+extend(struct myers *c, struct search *s, int d, bool rev, int *x, int *y)
 {
-	for (int k1 = -d + s->k1start; k1 <= d - s->k1end; k1 += 2) {
-		int i = s->off + k1;
-		int x0 = start_x(s->v1, i, k1, d);
-		int x1 = snake(s, x0, x0 - k1, false), y1 = x1 - k1;
-		c->work -= 1 + (x1 - x0);
-		s->v1[i] = x1;
-		if (x1 > s->n) {
-			s->k1end += 2; /* ran off the right edge */
-		} else if (y1 > s->m) {
-			s->k1start += 2; /* ran off the bottom edge */
-		} else if (s->front) {
-			int j = s->off + s->delta - k1;
-			if (j >= 0 && j < s->len && s->v2[j] != -1 && x1 >= s->n - s->v2[j]) {
-				*x = x1, *y = y1;
+	int *v = rev ? s->v2 : s->v1, *other = rev ? s->v1 : s->v2;
+	int *kstart = rev ? &s->k2start : &s->k1start, *kend = rev ? &s->k2end : &s->k1end;
+	for (int k = -d + *kstart; k <= d - *kend; k += 2) {
+		int i = s->off + k;
+		int x0 = start_x(v, i, k, d);
+		int xe = snake(s, x0, x0 - k, rev), ye = xe - k;
+		c->work -= 1 + (xe - x0);
+		v[i] = xe;
+		if (xe > s->n) {
+			*kend += 2; /* ran off the right edge */
+		} else if (ye > s->m) {
+			*kstart += 2; /* ran off the bottom edge */
+		} else if (s->front != rev) {
+			int j = s->off + s->delta - k;
+			if (j >= 0 && j < s->len && other[j] != -1 && xe + other[j] >= s->n) {
+				int f = rev ? j : i; /* the forward path's diagonal */
+				*x = s->v1[f], *y = s->v1[f] - (f - s->off);
 				return true;
-			}
-		}
-	}
-	return false;
-}
-
-/* The reverse d-paths from (n,m), x counted from n; true with the split
- * when they meet the forward ones. */
-static bool
-reverse(struct myers *c, struct search *s, int d, int *x, int *y)
-{
-	for (int k2 = -d + s->k2start; k2 <= d - s->k2end; k2 += 2) {
-		int i = s->off + k2;
-		int x0 = start_x(s->v2, i, k2, d);
-		int x2 = snake(s, x0, x0 - k2, true), y2 = x2 - k2;
-		c->work -= 1 + (x2 - x0);
-		s->v2[i] = x2;
-		if (x2 > s->n) {
-			s->k2end += 2;
-		} else if (y2 > s->m) {
-			s->k2start += 2;
-		} else if (!s->front) {
-			int j = s->off + s->delta - k2;
-			if (j >= 0 && j < s->len && s->v1[j] != -1) {
-				int x1 = s->v1[j];
-				int y1 = x1 - (j - s->off);
-				if (x1 >= s->n - x2) {
-					*x = x1, *y = y1;
-					return true;
-				}
 			}
 		}
 	}
@@ -241,7 +216,7 @@ bisect(struct myers *c, const int *a, int n, const int *b, int m, int *x, int *y
 	for (int d = 0; d < max_d; d++) {
 		if (c->work <= 0)
 			return false;
-		if (forward(c, &s, d, x, y) || reverse(c, &s, d, x, y))
+		if (extend(c, &s, d, false, x, y) || extend(c, &s, d, true, x, y))
 			return true;
 		if (d + 1 >= DIFF_MAX_COST)
 			return furthest(&s, d, x, y);

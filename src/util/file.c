@@ -11,6 +11,16 @@
 #include <sys/stat.h>
 
 bool
+file_read_stream(FILE *f, struct strbuf *sb)
+{
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		strbuf_add(sb, chunk, n);
+	return !ferror(f);
+}
+
+bool
 file_read(const char *path, char **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -18,11 +28,7 @@ file_read(const char *path, char **out, size_t *len)
 		return false;
 	struct strbuf sb;
 	strbuf_init(&sb);
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		strbuf_add(&sb, chunk, n);
-	bool ok = !ferror(f);
+	bool ok = file_read_stream(f, &sb);
 	int saved = errno;
 	fclose(f);
 	if (!ok) {

@@ -4,7 +4,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
+struct strbuf;
+
+/* Append what is left of the stream f to sb.  Returns false, with errno
+ * set, on a read error (sb then holds what was read). */
+bool file_read_stream(FILE *f, struct strbuf *sb);
 /* Read a whole file into a new NUL-terminated buffer.  Returns false and sets
  * errno on failure. */
 bool file_read(const char *path, char **out, size_t *len);

@@ -273,6 +273,33 @@ add_row(struct textedit_layout *l, size_t start, size_t end)
 	l->n++;
 }
 
+/* How far the text from byte p on fits in `width` columns, at most to end:
+ * the start of the first character that would pass it. */
+static size_t
+fit(const struct textedit *t, size_t p, size_t end, int width)
+{
+	int w = 0;
+	while (p < end) {
+		size_t n;
+		int cw = width_at(t, p, &n);
+		if (w + cw > width)
+			break;
+		w += cw;
+		p += n;
+	}
+	return p;
+}
+
+/* The byte after the last blank in [p, q), where a row may end; 0 for none. */
+static size_t
+after_last_blank(const char *b, size_t p, size_t q)
+{
+	for (; q > p; q--)
+		if (b[q - 1] == ' ')
+			return q;
+	return 0;
+}
+
 /* The rows of one line of text, bytes [p, le). */
 static void
 layout_line(const struct textedit *t, size_t p, size_t le, int width,
@@ -280,23 +307,12 @@ layout_line(const struct textedit *t, size_t p, size_t le, int width,
 {
 	const char *b = t->text.buf;
 	do {
-		size_t q = p, brk = 0;
-		int w = 0;
-		while (q < le) {
-			size_t n;
-			int cw = width_at(t, q, &n);
-			if (w + cw > width)
-				break;
-			w += cw;
-			q += n;
-			if (b[q - 1] == ' ')
-				brk = q; /* a row may end after this blank */
-		}
+		size_t q = fit(t, p, le, width);
 		if (q >= le) {
 			add_row(l, p, le);
 			return;
 		}
-		size_t end;
+		size_t end, brk = after_last_blank(b, p, q);
 		if (b[q] == ' ') {
 			end = q; /* the word fits; the blanks after it hang at the end */
 			while (end < le && b[end] == ' ')
@@ -409,16 +425,7 @@ offset_at(const struct textedit *t, const struct textedit_layout *l, int r, int 
 	size_t p = l->rows[r].start, end = l->rows[r].end;
 	if (r + 1 < l->n && l->rows[r + 1].start == end && end > p && t->text.buf[end - 1] == ' ')
 		end--;
-	int w = 0;
-	while (p < end) {
-		size_t n;
-		int cw = width_at(t, p, &n);
-		if (w + cw > col)
-			break;
-		w += cw;
-		p += n;
-	}
-	return p;
+	return fit(t, p, end, col);
 }
 
 bool
