@@ -24,12 +24,11 @@ cli_case_mail(const struct cli_globals *g, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	char *error = NULL;
-	struct conf *c = conf_load_default(&error);
+	struct conf *c = NULL;
 	struct summary_mail_config m;
-	if (!c || !summary_mail_config(c, &m, &error)) {
+	if (!summary_mail_config_load(&c, &m, &error)) {
 		sanitize_fprintf(stderr, "loket: case mail: %s\n", error);
 		free(error);
-		conf_free(&c);
 		return CLI_USAGE;
 	}
 	struct db *db = NULL;

@@ -233,6 +233,24 @@ db_role(const struct db *db)
 }
 
 bool
+db_query_list(struct db *db, const char *sql, const char *first, const char *const *list,
+              int n, struct db_error *err)
+{
+	if (n <= 0)
+		return true;
+	size_t len = 1;
+	for (int i = 0; i < n; i++)
+		len += strlen(list[i]) + 1;
+	char *joined = xmalloc(len), *p = joined;
+	for (int i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "," : "", list[i]);
+	const char *params[] = {first, joined};
+	bool ok = db_query(db, sql, 2, params, NULL, err);
+	free(joined);
+	return ok;
+}
+
+bool
 db_query(struct db *db, const char *sql, int nparams, const char *const *params,
          struct db_result **out, struct db_error *err)
 {

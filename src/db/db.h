@@ -53,6 +53,12 @@ const char *db_role(const struct db *db);
  * With out == NULL the result is discarded.  Returns false with err set. */
 bool db_query(struct db *db, const char *sql, int nparams, const char *const *params,
               struct db_result **out, struct db_error *err);
+/* Run one statement with $1 = first and $2 = the n values of list joined
+ * by commas, for the statement to split (string_to_array($2, ',')): one
+ * parameter for a whole list of ids.  Nothing runs when n is 0.  Returns
+ * false with err set. */
+bool db_query_list(struct db *db, const char *sql, const char *first, const char *const *list,
+                   int n, struct db_error *err);
 /* Run a script of several statements with no parameters (migration and seed
  * files only).  Returns false with err set. */
 bool db_script(struct db *db, const char *sql, struct db_error *err);

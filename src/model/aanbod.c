@@ -356,18 +356,9 @@ bool
 offering_give(struct db *db, const char *question_id, const char *const *ids, int n,
               struct db_error *err)
 {
-	if (n <= 0)
-		return true;
-	struct strbuf list;
-	strbuf_init(&list);
-	for (int i = 0; i < n; i++)
-		strbuf_addf(&list, "%s%s", i ? "," : "", ids[i]);
-	const char *params[] = {question_id, list.buf};
-	bool ok = db_query(db,
-	                   "INSERT INTO loket.offering_given (question_id, offering_id) "
-	                   "SELECT $1::uuid, v::bigint FROM unnest(string_to_array($2, ',')) AS v "
-	                   "ON CONFLICT DO NOTHING",
-	                   2, params, NULL, err);
-	strbuf_free(&list);
-	return ok;
+	return db_query_list(db,
+	                     "INSERT INTO loket.offering_given (question_id, offering_id) "
+	                     "SELECT $1::uuid, v::bigint FROM unnest(string_to_array($2, ',')) AS v "
+	                     "ON CONFLICT DO NOTHING",
+	                     question_id, ids, n, err);
 }

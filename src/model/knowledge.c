@@ -43,21 +43,12 @@ bool
 knowledge_give(struct db *db, const char *question_id, const char *const *version_ids, int n,
                struct db_error *err)
 {
-	if (n <= 0)
-		return true;
 	/* The ids go in as one parameter: a PostgreSQL array of bigints made by
 	 * PostgreSQL itself from a comma-separated list of digits. */
-	struct strbuf ids;
-	strbuf_init(&ids);
-	for (int i = 0; i < n; i++)
-		strbuf_addf(&ids, "%s%s", i ? "," : "", version_ids[i]);
-	const char *params[] = {question_id, ids.buf};
-	bool ok = db_query(db,
-	                   "INSERT INTO loket.info_given (question_id, knowledge_version_id) "
-	                   "SELECT $1::uuid, v::bigint "
-	                   "FROM unnest(string_to_array($2, ',')) AS v "
-	                   "ON CONFLICT DO NOTHING",
-	                   2, params, NULL, err);
-	strbuf_free(&ids);
-	return ok;
+	return db_query_list(db,
+	                     "INSERT INTO loket.info_given (question_id, knowledge_version_id) "
+	                     "SELECT $1::uuid, v::bigint "
+	                     "FROM unnest(string_to_array($2, ',')) AS v "
+	                     "ON CONFLICT DO NOTHING",
+	                     question_id, version_ids, n, err);
 }

@@ -50,6 +50,16 @@ summary_mail_config(const struct conf *c, struct summary_mail_config *m, char **
 	return true;
 }
 
+bool
+summary_mail_config_load(struct conf **c, struct summary_mail_config *m, char **error)
+{
+	*c = conf_load_default(error);
+	if (*c && summary_mail_config(*c, m, error))
+		return true;
+	conf_free(c);
+	return false;
+}
+
 static bool
 record(struct db *db, const char *question_id, const char *message_id, const char *failure,
        struct db_error *err)

@@ -21,6 +21,9 @@ struct summary_mail_config {
  * Returns false with *error set when something required is missing or a
  * value is out of range. */
 bool summary_mail_config(const struct conf *c, struct summary_mail_config *m, char **error);
+/* The same from the default configuration file, which *c keeps (conf_free
+ * it after sending).  False with *error set, and *c NULL. */
+bool summary_mail_config_load(struct conf **c, struct summary_mail_config *m, char **error);
 
 enum summary_mail_status {
 	MAIL_SENT,

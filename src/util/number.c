@@ -180,3 +180,19 @@ date_dutch(char *buf, size_t size, const char *s)
 		snprintf(buf, size, "%.2s-%.2s-%.4s%s", s + 8, s + 5, s, s + 10);
 	return buf;
 }
+
+char *
+date_iso(char *buf, size_t size, const char *s)
+{
+	if (!s)
+		s = "";
+	bool dutch = strlen(s) == 10 && s[2] == '-' && s[5] == '-';
+	for (int i = 0; dutch && i < 10; i++)
+		if (i != 2 && i != 5 && !isdigit((unsigned char)s[i]))
+			dutch = false;
+	if (dutch)
+		snprintf(buf, size, "%.4s-%.2s-%.2s", s + 6, s + 3, s);
+	else
+		snprintf(buf, size, "%s", s);
+	return buf;
+}

@@ -33,5 +33,8 @@ char *num_format(char *buf, size_t size, double v, int decimals, bool dutch);
  * 14:05".  Text
  * that does not start with an ISO date is copied as it is.  Returns buf. */
 char *date_dutch(char *buf, size_t size, const char *s);
+/* The other way: a Dutch date "31-12-2026" as ISO "2026-12-31"; anything
+ * else is copied as it is.  Returns buf. */
+char *date_iso(char *buf, size_t size, const char *s);
 
 #endif

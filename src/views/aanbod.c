@@ -41,17 +41,15 @@
 #include "util/width.h"
 #include "util/xalloc.h"
 #include "views/pager.h"
+#include "views/searchline.h"
 #include "views/views.h"
 
 #include <ctype.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wchar.h>
 
-#define QUERY_MAX 200
 #define CTRL(c) ((c) & 0x1f)
 
 /* What the query line means. */
@@ -499,27 +497,6 @@ shown_width(const char *raw)
 	return w;
 }
 
-/* "Search: query", sanitised, its end kept when it is wider than width. */
-static char *
-search_line(const char *query, int width)
-{
-	char *clean = sanitize_dup(query, SANITIZE_DEFAULT);
-	char *line = xasprintf("%s %s", _("Search:"), clean);
-	if (text_width(line) > width) {
-		int label = text_width(_("Search:")) + 2; /* "Search: …" */
-		const char *p = clean;
-		while (*p && text_width(p) > width - label) {
-			p++;
-			while ((*p & 0xC0) == 0x80)
-				p++;
-		}
-		free(line);
-		line = xasprintf("%s \xe2\x80\xa6%s", _("Search:"), p);
-	}
-	free(clean);
-	return line;
-}
-
 /* Everything about the offering, for reading. */
 static char *
 whole_text(const struct aanbod_state *s, const struct offering_hit *h)
@@ -634,11 +611,7 @@ aanbod_draw(const void *state, WINDOW *w, const struct view_area *area)
 		free(all);
 		return;
 	}
-	char *line = search_line(s->query.buf ? s->query.buf : "", width);
-	ui_style(w, UI_HEADER, true);
-	ui_put(w, area->y, 1, width, line);
-	ui_style(w, UI_HEADER, false);
-	free(line);
+	search_line_draw(w, area->y, 1, width, s->query.buf);
 	if (area->rows < 2)
 		return;
 	if (s->failed && s->nmarked > 0) {
@@ -694,11 +667,7 @@ aanbod_cursor(const void *state)
 	const struct aanbod_state *s = state;
 	if (s->reading)
 		return;
-	char *line = search_line(s->query.buf ? s->query.buf : "", COLS - 2);
-	int x = 1 + text_width(line);
-	free(line);
-	move(1, x < COLS ? x : COLS - 1);
-	wnoutrefresh(stdscr);
+	search_line_cursor(1, 1, COLS - 2, s->query.buf);
 }
 
 static const char *
@@ -779,26 +748,13 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 		s->top = 0;
 	} else if (pager_command(&s->pager, pager_key_command(key), page_rows(area))) {
 		/* moved */
-	} else if (key == KEY_BACKSPACE || (is_char && (key == 127 || key == 8))) {
-		changed = s->query.len > 0;
-		strbuf_pop_char(&s->query);
-	} else if (is_char && key == CTRL('u')) {
-		changed = s->query.len > 0;
-		strbuf_reset(&s->query);
 	} else if (is_char && key == CTRL('l')) {
 		clearok(curscr, TRUE);
 	} else if (is_char && key == ' ' && s->question_id[0] &&
 	           (s->query.len == 0 || s->query.buf[s->query.len - 1] == ' ')) {
 		mark_toggle(s);
-	} else if (is_char && key >= 32 && key != 127) {
-		char mb[MB_LEN_MAX > 8 ? MB_LEN_MAX : 8];
-		mbstate_t ps;
-		memset(&ps, 0, sizeof ps);
-		size_t n = wcrtomb(mb, (wchar_t)key, &ps);
-		if (n != (size_t)-1 && s->query.len + n < QUERY_MAX) {
-			strbuf_add(&s->query, mb, n);
-			changed = true;
-		}
+	} else {
+		changed = search_line_key(&s->query, key, is_char);
 	}
 	if (changed) {
 		parse_query(s->query.buf ? s->query.buf : "", &s->terms);

@@ -219,12 +219,11 @@ static void
 send_summary(struct detail_state *s, struct view_ctx *ctx)
 {
 	char *error = NULL;
-	struct conf *c = conf_load_default(&error);
+	struct conf *c = NULL;
 	struct summary_mail_config m;
-	if (!c || !summary_mail_config(c, &m, &error)) {
+	if (!summary_mail_config_load(&c, &m, &error)) {
 		view_message(ctx, "%s", error);
 		free(error);
-		conf_free(&c);
 		return;
 	}
 	char *to = NULL, *id = NULL;

@@ -13,6 +13,7 @@
 #include "model/kb.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
+#include "util/number.h"
 #include "util/width.h"
 #include "util/xalloc.h"
 #include "views/pager.h"
@@ -100,16 +101,6 @@ day_from_now(int days, char out[11])
 	strftime(out, 11, "%d-%m-%Y", &tm);
 }
 
-/* "2026-11-30" -> "30-11-2026", as the form's date fields take it. */
-static void
-dmy(const char *iso, char out[11])
-{
-	if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
-		snprintf(out, 11, "%.2s-%.2s-%.4s", iso + 8, iso + 5, iso);
-	else
-		snprintf(out, 11, "%s", iso);
-}
-
 /* Open forms/knowledge.form: empty for a new item, else filled from the
  * newest version (v), to be saved as the version after it. */
 static int
@@ -130,8 +121,8 @@ open_editor(struct view_ctx *ctx, const struct kb_version *v)
 		form_values_set(&carry, "topics", v->topics);
 		form_values_set(&carry, "audience", v->audience);
 		form_values_set(&carry, "link", v->link);
-		dmy(v->valid_from, from);
-		dmy(v->review_by, review);
+		date_dutch(from, sizeof from, v->valid_from); /* as the form's date fields take it */
+		date_dutch(review, sizeof review, v->review_by);
 	} else {
 		day_from_now(0, from);
 		day_from_now(365, review);
@@ -181,8 +172,8 @@ reading_text(const struct kb_edit_state *s)
 {
 	const struct kb_version *v = &s->cur.items[0];
 	char from[11], review[11];
-	dmy(v->valid_from, from);
-	dmy(v->review_by, review);
+	date_dutch(from, sizeof from, v->valid_from);
+	date_dutch(review, sizeof review, v->review_by);
 	return xasprintf(
 	    "%s\n\n%s\n\n%s\n\n%s %s\n%s %s\n%s %s\n%s %s - %s\n%s %d (%s, %s)%s%s", v->title,
 	    v->tell_client, v->body, _("Topics:"), v->topics, _("Audience:"),

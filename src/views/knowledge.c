@@ -13,12 +13,12 @@
 #include "util/xalloc.h"
 #include "views/hits.h"
 #include "views/pager.h"
+#include "views/searchline.h"
 #include "views/views.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 struct kb_state {
 	struct strbuf query;
@@ -122,18 +122,8 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 		pager_command(&s->pager, pager_key_command(key), page_rows(area));
 	else if (key == KEY_F(1))
 		return VIEW_HELP;
-	else if (key == KEY_BACKSPACE || (is_char && (key == 127 || key == 8)))
-		strbuf_pop_char(&s->query), s->stale = true;
-	else if (is_char && key >= 32) {
-		char mb[8];
-		mbstate_t ps;
-		memset(&ps, 0, sizeof ps);
-		size_t n = wcrtomb(mb, (wchar_t)key, &ps);
-		if (n != (size_t)-1 && s->query.len + n < 200) {
-			strbuf_add(&s->query, mb, n);
-			s->stale = true;
-		}
-	}
+	else if (search_line_key(&s->query, key, is_char))
+		s->stale = true;
 	if (s->stale)
 		search(s, ctx, page_rows(area));
 	return VIEW_REDRAW;
@@ -162,11 +152,7 @@ kb_draw(const void *state, WINDOW *w, const struct view_area *area)
 		free(all);
 		return;
 	}
-	char *line = xasprintf("%s %s", _("Search:"), s->query.buf ? s->query.buf : "");
-	ui_style(w, UI_HEADER, true);
-	ui_put(w, area->y, 1, area->cols - 2, line);
-	ui_style(w, UI_HEADER, false);
-	free(line);
+	search_line_draw(w, area->y, 1, area->cols - 2, s->query.buf);
 	int rows = s->pager.count < area->rows / 2 ? s->pager.count : area->rows / 2;
 	struct hit_row d = {&s->hits, area->cols, NULL};
 	pager_draw(&s->pager, w, area->y + 2, rows, knowledge_draw_hit, NULL, &d);
@@ -183,11 +169,7 @@ kb_cursor(const void *state)
 	const struct kb_state *s = state;
 	if (s->reading)
 		return;
-	char *line = xasprintf(" %s %s", _("Search:"), s->query.buf ? s->query.buf : "");
-	int x = text_width(line);
-	free(line);
-	move(1, x < COLS ? x : COLS - 1);
-	wnoutrefresh(stdscr);
+	search_line_cursor(1, 1, COLS - 2, s->query.buf);
 }
 
 static const char *

@@ -401,6 +401,11 @@ START_TEST(numbers_in_every_locale)
 	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07"), "07-09-2026");
 	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07 14:05"), "07-09-2026 14:05");
 	ck_assert_str_eq(date_dutch(b, sizeof b, "vandaag"), "vandaag");
+	/* and back, as the knowledge form's dates are stored */
+	ck_assert_str_eq(date_iso(b, sizeof b, "07-09-2026"), "2026-09-07");
+	ck_assert_str_eq(date_iso(b, sizeof b, "2026-09-07"), "2026-09-07");
+	ck_assert_str_eq(date_iso(b, sizeof b, "07-0x-2026"), "07-0x-2026");
+	ck_assert_str_eq(date_iso(b, sizeof b, "7-9-2026"), "7-9-2026");
 	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-09-07T14:05:09.1+02:00"), "07-09-2026 14:05");
 	ck_assert_str_eq(date_dutch(b, sizeof b, "2026-9-7"), "2026-9-7");
 	setlocale(LC_ALL, "C.UTF-8");

@@ -9,6 +9,7 @@
 #include "form/form.h"
 #include "model/kb.h"
 #include "util/i18n.h"
+#include "util/number.h"
 #include "util/xalloc.h"
 #include "views/bind/bind.h"
 
@@ -16,22 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "31-12-2026" -> "2026-12-31" (the form has checked the shape). */
-static void
-iso_date(const char *dmy, char out[11])
-{
-	if (strlen(dmy) == 10 && dmy[2] == '-' && dmy[5] == '-')
-		snprintf(out, 11, "%.4s-%.2s-%.2s", dmy + 6, dmy + 3, dmy);
-	else
-		snprintf(out, 11, "%s", dmy);
-}
-
 static enum bind_status
 knowledge_save(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 {
 	char from[11], review[11];
-	iso_date(fv_value(s, "valid_from"), from);
-	iso_date(fv_value(s, "review_by"), review);
+	date_iso(from, sizeof from, fv_value(s, "valid_from")); /* the form checked the shape */
+	date_iso(review, sizeof review, fv_value(s, "review_by"));
 	bool existing = *fv_value(s, "_kb.item") != '\0';
 	if (existing && strcmp(fv_value(s, "slug"), fv_value(s, "_kb.slug")) != 0) {
 		view_message(ctx, _("The short name of an item cannot change (it is %s)."),
