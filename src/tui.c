@@ -237,7 +237,9 @@ static void
 draw_title(const struct app *app)
 {
 	const struct view *v = &app->stack[app->depth - 1];
-	const char *pos = v->ops->position(v->state);
+	char pos[64] = "";
+	if (v->ops->position)
+		v->ops->position(v->state, pos, sizeof pos);
 	const struct view_ops *base = base_ops(app);
 	const char *what = base->title ? _(base->title) : _("Questions of");
 	bool region = base->regional || !app->session.org_name;

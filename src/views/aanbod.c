@@ -76,7 +76,6 @@ struct aanbod_state {
 	bool failed;  /* recording the marks failed: say how to leave without */
 	bool reading; /* the whole offering under the cursor */
 	int top;      /* first line shown while reading */
-	char pos[64];
 };
 
 /* The parts of the area. */
@@ -670,20 +669,19 @@ aanbod_cursor(const void *state)
 	search_line_cursor(1, 1, COLS - 2, s->query.buf);
 }
 
-static const char *
-aanbod_position(const void *state)
+static void
+aanbod_position(const void *state, char *buf, size_t size)
 {
-	struct aanbod_state *s = (struct aanbod_state *)state;
+	const struct aanbod_state *s = state;
 	char found[32];
 	if (s->more)
 		snprintf(found, sizeof found, _("%d+ found"), s->hits.count);
 	else
 		snprintf(found, sizeof found, _("%d found"), s->hits.count);
 	if (s->question_id[0] && s->nmarked > 0)
-		snprintf(s->pos, sizeof s->pos, _("%s, %d marked"), found, s->nmarked);
+		snprintf(buf, size, _("%s, %d marked"), found, s->nmarked);
 	else
-		snprintf(s->pos, sizeof s->pos, "%s", found);
-	return s->pos;
+		snprintf(buf, size, "%s", found);
 }
 
 /* ---- keys -------------------------------------------------------------- */

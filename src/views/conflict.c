@@ -81,11 +81,11 @@ conflict_draw(const void *state, WINDOW *w, const struct view_area *area)
 		ui_put(w, y, 1, area->cols - 2, _("Esc  back to your form; nothing you typed is lost"));
 }
 
-static const char *
-conflict_position(const void *state)
+static void
+conflict_position(const void *state, char *buf, size_t size)
 {
 	(void)state;
-	return _("conflict");
+	snprintf(buf, size, "%s", _("conflict"));
 }
 
 void

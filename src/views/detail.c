@@ -28,7 +28,6 @@ struct detail_state {
 	int top;   /* first screen line shown */
 	int total; /* screen lines at the last width measured */
 	bool contact; /* c: the consented contact details are shown */
-	char pos[32];
 };
 
 static void
@@ -306,12 +305,11 @@ detail_draw(const void *state, WINDOW *w, const struct view_area *area)
 	}
 }
 
-static const char *
-detail_position(const void *state)
+static void
+detail_position(const void *state, char *buf, size_t size)
 {
-	struct detail_state *s = (struct detail_state *)state;
-	snprintf(s->pos, sizeof s->pos, _("question %d"), s->number);
-	return s->pos;
+	const struct detail_state *s = state;
+	snprintf(buf, size, _("question %d"), s->number);
 }
 
 static void

@@ -78,7 +78,6 @@ struct form_state {
 	bool confirm_cancel;
 	bool pending_save;
 	int current;
-	char pos[64];
 	char *title; /* instead of the form's own (the binding's) */
 	const struct form_binding *bind;
 	struct form_values aside; /* the binding's own (fv_aside) */
@@ -1022,12 +1021,11 @@ fv_cursor(const void *state)
 	wnoutrefresh(stdscr);
 }
 
-static const char *
-fv_position(const void *state)
+static void
+fv_position(const void *state, char *buf, size_t size)
 {
-	struct form_state *s = (struct form_state *)state;
-	snprintf(s->pos, sizeof s->pos, "%s", s->pending_save ? _("waiting to save") : "F10");
-	return s->pos;
+	const struct form_state *s = state;
+	snprintf(buf, size, "%s", s->pending_save ? _("waiting to save") : "F10");
 }
 
 static void

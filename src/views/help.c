@@ -20,7 +20,6 @@ struct help_state {
 	int top;   /* first content line shown */
 	int total; /* content lines at the last width */
 	int rows;  /* rows of the last area */
-	char pos[32];
 };
 
 static int
@@ -103,13 +102,12 @@ help_draw(const void *state, WINDOW *w, const struct view_area *area)
 #undef SHOWN
 }
 
-static const char *
-help_position(const void *state)
+static void
+help_position(const void *state, char *buf, size_t size)
 {
-	struct help_state *s = (struct help_state *)state;
-	snprintf(s->pos, sizeof s->pos, "%s%s%s", _("help"), s->top > 0 ? " ↑" : "",
+	const struct help_state *s = state;
+	snprintf(buf, size, "%s%s%s", _("help"), s->top > 0 ? " ↑" : "",
 	         s->top < max_top(s) ? " ↓" : "");
-	return s->pos;
 }
 
 static void

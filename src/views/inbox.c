@@ -25,7 +25,6 @@ struct inbox_state {
 	struct view_ctx *ctx; /* while a handler runs: for the source */
 	/* the referral just picked up: selected when Mine is shown */
 	struct inbox_row picked;
-	char pos[48];
 };
 
 static const char *const tab_names[INBOX_TABS] = {N_("New"), N_("Mine"), N_("In progress"),
@@ -343,13 +342,12 @@ inbox_draw(const void *state, WINDOW *w, const struct view_area *area)
 	draw_note(s, w, area);
 }
 
-static const char *
-inbox_position(const void *state)
+static void
+inbox_position(const void *state, char *buf, size_t size)
 {
-	struct inbox_state *s = (struct inbox_state *)state;
-	snprintf(s->pos, sizeof s->pos, "%s%s%s", _("inbox"), s->pager.more_above ? " ↑" : "",
+	const struct inbox_state *s = state;
+	snprintf(buf, size, "%s%s%s", _("inbox"), s->pager.more_above ? " ↑" : "",
 	         s->pager.more_below ? " ↓" : "");
-	return s->pos;
 }
 
 static void

@@ -29,7 +29,6 @@ struct info_state {
 	struct pager pager; /* over hits */
 	bool reading; /* the whole current item */
 	int top;      /* first line shown while reading */
-	char pos[48];
 };
 
 static int
@@ -168,15 +167,14 @@ info_draw(const void *state, WINDOW *w, const struct view_area *area)
 	}
 }
 
-static const char *
-info_position(const void *state)
+static void
+info_position(const void *state, char *buf, size_t size)
 {
-	struct info_state *s = (struct info_state *)state;
+	const struct info_state *s = state;
 	int n = 0;
 	for (int i = 0; i < s->hits.count; i++)
 		n += s->marked[i];
-	snprintf(s->pos, sizeof s->pos, _("%d marked"), n);
-	return s->pos;
+	snprintf(buf, size, _("%d marked"), n);
 }
 
 static void

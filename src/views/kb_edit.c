@@ -37,7 +37,6 @@ struct kb_edit_state {
 	bool reading;
 	int read_top;
 	struct kb_versions cur; /* the item being read */
-	char pos[48];
 };
 
 static void
@@ -375,15 +374,14 @@ kbe_draw(const void *state, WINDOW *w, const struct view_area *area)
 	pager_draw(&s->pager, w, area->y + 2, s->pager.count, draw_item, NULL, &d);
 }
 
-static const char *
-kbe_position(const void *state)
+static void
+kbe_position(const void *state, char *buf, size_t size)
 {
-	struct kb_edit_state *s = (struct kb_edit_state *)state;
+	const struct kb_edit_state *s = state;
 	if (s->n == 0)
-		snprintf(s->pos, sizeof s->pos, "0");
+		snprintf(buf, size, "0");
 	else
-		snprintf(s->pos, sizeof s->pos, "%d/%d", pager_index(&s->pager) + 1, s->n);
-	return s->pos;
+		snprintf(buf, size, "%d/%d", pager_index(&s->pager) + 1, s->n);
 }
 
 static void
@@ -428,7 +426,6 @@ struct kb_versions_state {
 	bool showing;
 	int read_top;
 	char *diff_text; /* the rendered difference */
-	char pos[48];
 };
 
 static int
@@ -529,12 +526,11 @@ kbv_draw(const void *state, WINDOW *w, const struct view_area *area)
 	pager_draw(&s->pager, w, area->y + 2, s->pager.count, draw_version, NULL, &d);
 }
 
-static const char *
-kbv_position(const void *state)
+static void
+kbv_position(const void *state, char *buf, size_t size)
 {
-	struct kb_versions_state *s = (struct kb_versions_state *)state;
-	snprintf(s->pos, sizeof s->pos, "%d/%d", pager_index(&s->pager) + 1, s->list.count);
-	return s->pos;
+	const struct kb_versions_state *s = state;
+	snprintf(buf, size, "%d/%d", pager_index(&s->pager) + 1, s->list.count);
 }
 
 static void

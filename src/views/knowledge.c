@@ -27,7 +27,6 @@ struct kb_state {
 	bool reading;
 	int top;
 	bool stale; /* the query changed since the last search */
-	char pos[32];
 };
 
 /* One screen of hits: half the area, at least 3. */
@@ -172,12 +171,11 @@ kb_cursor(const void *state)
 	search_line_cursor(1, 1, COLS - 2, s->query.buf);
 }
 
-static const char *
-kb_position(const void *state)
+static void
+kb_position(const void *state, char *buf, size_t size)
 {
-	struct kb_state *s = (struct kb_state *)state;
-	snprintf(s->pos, sizeof s->pos, _("%d found"), s->hits.count);
-	return s->pos;
+	const struct kb_state *s = state;
+	snprintf(buf, size, _("%d found"), s->hits.count);
 }
 
 static void

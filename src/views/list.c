@@ -21,7 +21,6 @@ struct list_state {
 	struct view_ctx *ctx; /* while a handler runs: for the source */
 	bool show_org; /* the role sees other organisations' questions */
 	char *search;  /* Dutch full-text search, or NULL for all questions */
-	char pos[64];
 };
 
 /* Rows for questions: the area minus the column header. */
@@ -233,17 +232,18 @@ list_draw(const void *state, WINDOW *w, const struct view_area *area)
 	}
 }
 
-static const char *
-list_position(const void *state)
+static void
+list_position(const void *state, char *buf, size_t size)
 {
-	struct list_state *s = (struct list_state *)state;
+	const struct list_state *s = state;
 	const struct pager *p = &s->pager;
-	if (p->count == 0)
-		return s->search ? _("no match") : "";
+	if (p->count == 0) {
+		snprintf(buf, size, "%s", s->search ? _("no match") : "");
+		return;
+	}
 	const struct question_row *first = pager_row(p, 0), *last = pager_row(p, p->count - 1);
-	snprintf(s->pos, sizeof s->pos, "%s%s%d–%d%s", s->search ? "/ " : "",
+	snprintf(buf, size, "%s%s%d–%d%s", s->search ? "/ " : "",
 	         p->more_above ? "↑ " : "", first->number, last->number, p->more_below ? " ↓" : "");
-	return s->pos;
 }
 
 /* Show only the questions that match text (Dutch full text); "" shows all. */

@@ -26,7 +26,6 @@ struct report_state {
 	int top;     /* first line shown */
 	int left;    /* display columns scrolled to the right */
 	int width;   /* of the widest line */
-	char pos[32];
 };
 
 static void
@@ -184,12 +183,11 @@ report_draw(const void *state, WINDOW *w, const struct view_area *area)
 		ui_put(w, area->y + 2, 1, area->cols - 2, _("No report."));
 }
 
-static const char *
-report_position(const void *state)
+static void
+report_position(const void *state, char *buf, size_t size)
 {
-	struct report_state *s = (struct report_state *)state;
-	snprintf(s->pos, sizeof s->pos, "%d/%d", s->nlines ? s->top + 1 : 0, s->nlines);
-	return s->pos;
+	const struct report_state *s = state;
+	snprintf(buf, size, "%d/%d", s->nlines ? s->top + 1 : 0, s->nlines);
 }
 
 static void

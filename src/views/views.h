@@ -167,8 +167,8 @@ struct view_ops {
 	void (*draw)(const void *state, WINDOW *w, const struct view_area *area);
 	/* Optional: place the visible cursor after everything is drawn. */
 	void (*cursor)(const void *state);
-	/* Text for the right of the title bar, e.g. "1-20" (static buffer). */
-	const char *(*position)(const void *state);
+	/* Optional: the text for the right of the title bar, e.g. "1-20". */
+	void (*position)(const void *state, char *buf, size_t size);
 	/* The key that shows this view's help, for the status bar: NULL = the
 	 * usual ("?", or F1 for views with `key`), "" = none. */
 	const char *help_key;
