@@ -46,7 +46,6 @@ struct app {
 	int exit_code;
 	char prompt_kind; /* ':' or '/' while the prompt is open */
 	double key_ms;    /* when the first key not yet on screen was read (LOKET_TRACE) */
-	long unseen;      /* referral news not yet opened (status bar) */
 	bool pasting;     /* between the marks of a bracketed paste */
 	struct strbuf paste; /* what has been pasted so far */
 	bool paste_cut;   /* a paste too long to take whole */
@@ -95,7 +94,6 @@ pop(struct app *app)
 
 static void apply(struct app *app, int flags);
 static void load_top(struct app *app);
-static void count_unseen(struct app *app);
 
 static void
 load_top(struct app *app)
@@ -175,8 +173,6 @@ apply(struct app *app, int flags)
 {
 	if (!db_connected(app->db) && app->connected)
 		app->connected = false;
-	if (flags & VIEW_RECOUNT)
-		count_unseen(app);
 	if ((flags & VIEW_QUIT) || ((flags & VIEW_BACK) && app->depth == 1 &&
 	                            top_view(app)->ops->back_leaves)) {
 		nav_clear(&app->ctx.nav);
@@ -286,9 +282,9 @@ draw_status(const struct app *app)
 	char *who = xasprintf(" %s · %s", app->session.display_name ? app->session.display_name : "",
 	                      app->session.org_name ? app->session.org_name : _("region-wide"));
 	char news[64] = "";
-	if (app->unseen > 0)
-		snprintf(news, sizeof news, ngettext("%ld update · ", "%ld updates · ", app->unseen),
-		         app->unseen);
+	if (app->ctx.unseen > 0)
+		snprintf(news, sizeof news, ngettext("%ld update · ", "%ld updates · ", app->ctx.unseen),
+		         app->ctx.unseen);
 	const char *key = help_key(&app->stack[app->depth - 1]);
 	char *tail = key[0] ? xasprintf(" %s%s · %s=%s ", news, state, key, _("help"))
 	                    : xasprintf(" %s%s ", news, state);
@@ -389,7 +385,7 @@ count_unseen(struct app *app)
 	struct db_error err = {0};
 	long n = 0;
 	if (referral_unseen_count(app->db, &n, &err))
-		app->unseen = n;
+		app->ctx.unseen = n;
 	db_error_clear(&err);
 }
 
@@ -397,9 +393,9 @@ count_unseen(struct app *app)
 static void
 on_news(struct app *app)
 {
-	long before = app->unseen;
+	long before = app->ctx.unseen;
 	count_unseen(app);
-	if (app->bell && app->unseen > before)
+	if (app->bell && app->ctx.unseen > before)
 		beep();
 	struct view *v = top_view(app);
 	struct view_area area = body_area();

@@ -177,7 +177,6 @@ static int
 detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 {
 	struct detail_state *s = state;
-	int flags = VIEW_REDRAW;
 	if (ctx->stale && s->nlines > 0) /* changed (an edit, a referral): read it again */
 		clear_lines(s);
 	if (s->nlines == 0) {
@@ -198,9 +197,8 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 			struct db_error seen = {0};
 			long unseen = 0;
 			if (referral_mark_seen(ctx->db, d.row.id, &unseen, &seen)) {
-				(void)unseen; /* the status bar counts again (VIEW_RECOUNT) */
 				ctx->stale = STALE_IN_PLACE; /* the list drops its mark */
-				flags |= VIEW_RECOUNT;
+				ctx->unseen = unseen;        /* and the status bar its count */
 			}
 			db_error_clear(&seen);
 		}
@@ -209,7 +207,7 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	s->total = measure(s, area->cols);
 	if (s->top > s->total - area->rows)
 		s->top = s->total - area->rows > 0 ? s->total - area->rows : 0;
-	return flags;
+	return VIEW_REDRAW;
 }
 
 /* m: the client's summary by e-mail, now; the outcome goes to the status

@@ -22,7 +22,6 @@ enum view_flag {
 	VIEW_NAV = 1 << 4,     /* open what ctx->nav asks for (after closing, with VIEW_BACK) */
 	VIEW_HELP = 1 << 5,    /* show the keys of this view */
 	VIEW_CHANGED = 1 << 6, /* a form's content changed */
-	VIEW_RECOUNT = 1 << 7, /* referral news was seen: count what is left */
 };
 
 struct view_ops;
@@ -75,13 +74,14 @@ struct nav {
  * from the newest (a question was added). */
 enum view_stale { STALE_NO, STALE_IN_PLACE, STALE_FROM_TOP };
 
-/* What every view shares: the connection, who is logged in, the one-line
- * message for the status bar, whether the data changed, and the request to
- * open another screen. */
+/* What every view shares: the connection, who is logged in, the status
+ * bar (its one-line message, the count of referral news), whether the data
+ * changed, and the request to open another screen. */
 struct view_ctx {
 	struct db *db;
 	const struct session *session;
 	char *message; /* owned; shown once in the status bar */
+	long unseen;   /* referral news not yet opened (the status bar) */
 	enum view_stale stale;
 	struct nav nav; /* set with VIEW_NAV, through view_go() */
 };
