@@ -5,6 +5,7 @@
 #include "ui/screen.h"
 #include "util/i18n.h"
 #include "util/sanitize.h"
+#include "util/terms.h"
 #include "util/utf8.h"
 #include "util/width.h"
 #include "util/xalloc.h"
@@ -263,6 +264,9 @@ ui_style(WINDOW *w, enum ui_style style, bool on)
 	case UI_DIM:
 		attr = use_colour ? COLOR_PAIR(style) : A_DIM;
 		break;
+	case UI_MATCH: /* on top of the row's own look, the cursor's too */
+		attr = A_BOLD | A_UNDERLINE;
+		break;
 	}
 	if (on)
 		wattron(w, attr);
@@ -284,8 +288,10 @@ ui_put(WINDOW *w, int y, int x, int width, const char *raw)
 	free(clean);
 }
 
-void
-ui_put_line(WINDOW *w, int y, int x, int width, const char *raw)
+/* The first line of a text that may have several: line breaks (LF, CR LF)
+ * as blanks (a new string). */
+static char *
+one_line(const char *raw)
 {
 	char *line = xstrdup(raw ? raw : "");
 	char *o = line;
@@ -297,7 +303,48 @@ ui_put_line(WINDOW *w, int y, int x, int width, const char *raw)
 			*o++ = ' '; /* a line break, or several, read as one blank */
 	}
 	*o = '\0';
+	return line;
+}
+
+void
+ui_put_line(WINDOW *w, int y, int x, int width, const char *raw)
+{
+	char *line = one_line(raw);
 	ui_put(w, y, x, width, line);
+	free(line);
+}
+
+void
+ui_put_marked(WINDOW *w, int y, int x, int width, const char *raw,
+              const struct search_terms *terms)
+{
+	if (!terms || terms->n == 0 || width <= 0) {
+		ui_put_line(w, y, x, width, raw);
+		return;
+	}
+	char *line = one_line(raw);
+	char *clean = sanitize_dup(line, SANITIZE_DEFAULT);
+	char *fit = text_fit(clean, width);
+	wmove(w, y, x);
+	const char *plain = fit; /* the start of what is not yet drawn */
+	for (const char *p = fit; *p;) {
+		size_t n = search_terms_match(terms, fit, p);
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		waddnstr(w, plain, (int)(p - plain));
+		ui_style(w, UI_MATCH, true);
+		waddnstr(w, p, (int)n);
+		ui_style(w, UI_MATCH, false);
+		p += n;
+		plain = p;
+	}
+	waddstr(w, plain);
+	for (int used = text_width(fit); used < width; used++)
+		waddch(w, ' ');
+	free(fit);
+	free(clean);
 	free(line);
 }
 

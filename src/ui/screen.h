@@ -14,6 +14,7 @@ enum ui_style {
 	UI_HEADER,   /* column headers, labels */
 	UI_WARNING,  /* connection lost, errors */
 	UI_DIM,      /* secondary text */
+	UI_MATCH,    /* a word that matches the search (over any other style) */
 };
 
 /* The key codes of the marks around a bracketed paste (after the
@@ -48,6 +49,11 @@ void ui_put(WINDOW *w, int y, int x, int width, const char *raw);
  * list: its line breaks (LF, CR LF) are read as blanks; everything else as
  * ui_put shows it (a lone CR as a symbol). */
 void ui_put_line(WINDOW *w, int y, int x, int width, const char *raw);
+/* ui_put_line with the words that match a search marked (UI_MATCH);
+ * terms NULL or empty: ui_put_line. */
+struct search_terms;
+void ui_put_marked(WINDOW *w, int y, int x, int width, const char *raw,
+                   const struct search_terms *terms);
 /* The same for text that may run over several lines: wraps at width, at
  * blanks (a word longer than the line is cut), and no wrapped line starts
  * with a blank; a line of text that starts with blanks keeps that indent on

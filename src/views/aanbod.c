@@ -400,6 +400,7 @@ search(struct aanbod_state *s, struct view_ctx *ctx, const struct view_area *are
 			s->empty = s->hits.count == 0;
 	}
 	pager_set_items(&s->pager, s->hits.count, rows);
+	pager_search(&s->pager, f.text);
 	for (int i = 0; was && i < s->hits.count; i++)
 		if (strcmp(s->hits.items[i].id, was) == 0)
 			pager_show(&s->pager, &i, rows);
@@ -569,7 +570,8 @@ struct offering_row {
 };
 
 static void
-draw_row(const void *view, WINDOW *w, int y, const void *row)
+draw_row(const void *view, WINDOW *w, int y, const void *row,
+         const struct search_terms *marks)
 {
 	const struct offering_row *d = view;
 	const struct offering_hit *h = &d->s->hits.items[*(const int *)row];
@@ -579,7 +581,7 @@ draw_row(const void *view, WINDOW *w, int y, const void *row)
 		x += 4;
 	}
 	int nw = d->name_w < end - x ? d->name_w : end - x;
-	ui_put(w, y, x, nw, h->name);
+	ui_put_marked(w, y, x, nw, h->name, marks); /* the words searched for */
 	x += nw;
 	char price[48];
 	price_label(h->price, price, sizeof price);
@@ -769,7 +771,7 @@ aanbod_free(void *state)
 	terms_clear(&s->terms);
 	strbuf_free(&s->terms.text);
 	offering_hits_free(&s->hits);
-	pager_clear(&s->pager);
+	pager_free(&s->pager);
 	for (int i = 0; i < s->nmarked; i++)
 		free(s->marked[i]);
 	free(s->marked);

@@ -19,7 +19,8 @@ struct hit_row {
 
 /* A pager_draw_fn: the hit with index *row on one line, its title (marked
  * or not) and whether it is past its review date. */
-void knowledge_draw_hit(const void *view, WINDOW *w, int y, const void *row);
+void knowledge_draw_hit(const void *view, WINDOW *w, int y, const void *row,
+                   const struct search_terms *marks);
 /* The hit whole, for reading (the caller frees). */
 char *knowledge_hit_text(const struct knowledge_hit *h);
 

@@ -290,8 +290,10 @@ look(const void *columns, const void *row)
 }
 
 static void
-draw_row(const void *columns, WINDOW *w, int y, const void *row)
+draw_row(const void *columns, WINDOW *w, int y, const void *row,
+         const struct search_terms *marks)
 {
+	(void)marks; /* the inbox has no search */
 	const struct inbox_row *r = row;
 	char num[16], due[48], when[40];
 	snprintf(num, sizeof num, "%d", r->number);
@@ -354,7 +356,7 @@ static void
 inbox_free(void *state)
 {
 	struct inbox_state *s = state;
-	pager_clear(&s->pager);
+	pager_free(&s->pager);
 	free(s->picked.deadline_key);
 	free(s);
 }

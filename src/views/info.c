@@ -183,7 +183,7 @@ info_free(void *state)
 	struct info_state *s = state;
 	knowledge_hits_free(&s->hits);
 	free(s->marked);
-	pager_clear(&s->pager);
+	pager_free(&s->pager);
 	free(s->topic);
 	free(s->text);
 	free(s);

@@ -327,8 +327,10 @@ struct item_row {
 };
 
 static void
-draw_item(const void *view, WINDOW *w, int y, const void *row)
+draw_item(const void *view, WINDOW *w, int y, const void *row,
+          const struct search_terms *marks)
 {
+	(void)marks; /* no search here */
 	const struct item_row *d = view;
 	const struct kb_item *it = &d->s->items.items[d->s->index[*(const int *)row]];
 	ui_put(w, y, 1, d->title_w, it->title);
@@ -390,7 +392,7 @@ kbe_free(void *state)
 	struct kb_edit_state *s = state;
 	kb_items_free(&s->items);
 	kb_versions_free(&s->cur);
-	pager_clear(&s->pager);
+	pager_free(&s->pager);
 	free(s->index);
 	free(s);
 }
@@ -494,8 +496,10 @@ struct version_row {
 };
 
 static void
-draw_version(const void *view, WINDOW *w, int y, const void *row)
+draw_version(const void *view, WINDOW *w, int y, const void *row,
+             const struct search_terms *marks)
 {
+	(void)marks;
 	const struct version_row *d = view;
 	int k = *(const int *)row;
 	const struct kb_version *v = &d->s->list.items[k];
@@ -538,7 +542,7 @@ kbv_free(void *state)
 {
 	struct kb_versions_state *s = state;
 	kb_versions_free(&s->list);
-	pager_clear(&s->pager);
+	pager_free(&s->pager);
 	free(s->item_id);
 	free(s->diff_text);
 	free(s);

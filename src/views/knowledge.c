@@ -55,6 +55,7 @@ search(struct kb_state *s, struct view_ctx *ctx, int limit)
 	}
 	pager_clear(&s->pager);
 	pager_set_items(&s->pager, s->hits.count, limit);
+	pager_search(&s->pager, s->query.buf);
 	s->stale = false;
 }
 
@@ -129,14 +130,15 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 }
 
 void
-knowledge_draw_hit(const void *view, WINDOW *w, int y, const void *row)
+knowledge_draw_hit(const void *view, WINDOW *w, int y, const void *row,
+                   const struct search_terms *marks)
 {
 	const struct hit_row *d = view;
 	int i = *(const int *)row;
 	const struct knowledge_hit *h = &d->hits->items[i];
 	char *t = xasprintf("%s%s%s", d->marked ? (d->marked[i] ? "[x] " : "[ ] ") : "", h->title,
 	                    h->past_review ? _("  (past its review date)") : "");
-	ui_put(w, y, 1, d->cols - 2, t);
+	ui_put_marked(w, y, 1, d->cols - 2, t, marks); /* the words searched for */
 	free(t);
 }
 
@@ -184,7 +186,7 @@ kb_free(void *state)
 	struct kb_state *s = state;
 	strbuf_free(&s->query);
 	knowledge_hits_free(&s->hits);
-	pager_clear(&s->pager);
+	pager_free(&s->pager);
 	free(s);
 }
 

@@ -159,17 +159,21 @@ layout(int cols, bool show_org, int width[NCOLUMNS])
 	width[COL_TEXT] = cols - used > 10 ? cols - used : 10;
 }
 
+/* The cells of a row; the question's text with the words of the search
+ * marked (marks NULL: none). */
 static void
-draw_cells(WINDOW *w, int y, const int width[NCOLUMNS], const char *const text[NCOLUMNS])
+draw_cells(WINDOW *w, int y, const int width[NCOLUMNS], const char *const text[NCOLUMNS],
+           const struct search_terms *marks)
 {
 	for (int i = 0, x = 0; i < NCOLUMNS; x += width[i], i++)
 		if (width[i] > 0)
-			ui_put_line(w, y, x, width[i], text[i]);
+			ui_put_marked(w, y, x, width[i], text[i], i == COL_TEXT ? marks : NULL);
 }
 
 /* A row, in the columns `widths` (an int[NCOLUMNS]). */
 static void
-draw_row(const void *widths, WINDOW *w, int y, const void *row)
+draw_row(const void *widths, WINDOW *w, int y, const void *row,
+         const struct search_terms *marks)
 {
 	const int *width = widths;
 	const struct question_row *r = row;
@@ -191,7 +195,7 @@ draw_row(const void *widths, WINDOW *w, int y, const void *row)
 	char shown[64];
 	snprintf(shown, sizeof shown, "%s%s", r->referral_unseen ? "● " : "", status);
 	const char *text[NCOLUMNS] = {num, when, shown, r->organisation, r->topic, r->text};
-	draw_cells(w, y, width, text);
+	draw_cells(w, y, width, text, marks);
 }
 
 static void
@@ -200,7 +204,7 @@ draw_header(WINDOW *w, int y, const int width[NCOLUMNS])
 	const char *text[NCOLUMNS] = {_("No."),   _("Registered"), _("Status"),
 	                              _("Org."),  _("Topic"),      _("Question")};
 	ui_style(w, UI_HEADER, true);
-	draw_cells(w, y, width, text);
+	draw_cells(w, y, width, text, NULL);
 	ui_style(w, UI_HEADER, false);
 }
 
@@ -253,6 +257,7 @@ list_search(void *state, struct view_ctx *ctx, const char *text, const struct vi
 	struct list_state *s = state;
 	free(s->search);
 	s->search = text && *text ? xstrdup(text) : NULL;
+	pager_search(&s->pager, s->search);
 	s->ctx = ctx;
 	pager_load_end(&s->pager, false, page_rows(area));
 	if (s->search && s->pager.count == 0)
@@ -271,7 +276,7 @@ static void
 list_free(void *state)
 {
 	struct list_state *s = state;
-	pager_clear(&s->pager);
+	pager_free(&s->pager);
 	free(s->search);
 	free(s);
 }

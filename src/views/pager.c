@@ -92,6 +92,19 @@ pager_clear(struct pager *p)
 	p->more_above = p->more_below = p->loaded = false;
 }
 
+void
+pager_free(struct pager *p)
+{
+	pager_clear(p);
+	search_terms_clear(&p->marks);
+}
+
+void
+pager_search(struct pager *p, const char *query)
+{
+	search_terms_parse(&p->marks, query);
+}
+
 bool
 pager_load_end(struct pager *p, bool last, int page)
 {
@@ -389,7 +402,7 @@ pager_draw(const struct pager *p, WINDOW *w, int y, int rows, pager_draw_fn draw
 		                                                   : UI_NORMAL;
 		if (style != UI_NORMAL)
 			ui_style(w, style, true);
-		draw(view, w, y + i, at(p, i));
+		draw(view, w, y + i, at(p, i), &p->marks);
 		if (style != UI_NORMAL)
 			ui_style(w, style, false);
 	}

@@ -13,6 +13,7 @@
 
 #include "input/keys.h"
 #include "ui/screen.h"
+#include "util/terms.h"
 
 /* What a source is asked for, relative to a row of the list (the key). */
 enum pager_dir {
@@ -56,6 +57,7 @@ struct pager {
 	bool scroll;   /* a text: no cursor, the keys move the rows */
 	int overlap;   /* rows a page step keeps in view (a text: 1) */
 	int items;     /* pager_array only: how many items the array holds */
+	struct search_terms marks; /* the search the rows answer: marked where they match */
 };
 
 /* A pager over `src`, fetching with `data`. */
@@ -68,6 +70,11 @@ void pager_init_array(struct pager *p, int n, bool scroll);
 void pager_set_items(struct pager *p, int n, int page);
 /* Let go of the rows (the pager may be used again). */
 void pager_clear(struct pager *p);
+/* Let go of everything (the view is freed). */
+void pager_free(struct pager *p);
+/* The rows answer the search query (NULL or "": none): pager_draw hands
+ * its words to each row, for ui_put_marked to mark where they match. */
+void pager_search(struct pager *p, const char *query);
 
 /* Read a page from the first (or the last) row; the cursor on the first
  * (last) row.  False when the source failed. */
@@ -97,8 +104,10 @@ int pager_index(const struct pager *p);
 
 /* Draw the rows on screen at y .. y+rows-1 (lines without a row are
  * cleared): the cursor's row in UI_SELECTED, the others in look's style
- * (UI_NORMAL without look), each with draw. */
-typedef void (*pager_draw_fn)(const void *view, WINDOW *w, int y, const void *row);
+ * (UI_NORMAL without look), each with draw, which gets the words of the
+ * search (pager_search) to mark in the row's text. */
+typedef void (*pager_draw_fn)(const void *view, WINDOW *w, int y, const void *row,
+                              const struct search_terms *marks);
 typedef enum ui_style (*pager_look_fn)(const void *view, const void *row);
 void pager_draw(const struct pager *p, WINDOW *w, int y, int rows, pager_draw_fn draw,
                 pager_look_fn look, const void *view);

@@ -6,6 +6,7 @@
 #include "util/number.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
+#include "util/terms.h"
 #include "util/utf8.h"
 #include "util/uuid.h"
 #include "util/validate.h"
@@ -412,6 +413,48 @@ START_TEST(numbers_in_every_locale)
 }
 END_TEST
 
+/* The words a search marks: what websearch_to_tsquery would search for,
+ * and in a text the words that begin with one of them. */
+static size_t
+match_at(const struct search_terms *t, const char *text, const char *word)
+{
+	const char *at = strstr(text, word);
+	ck_assert_ptr_nonnull(at);
+	return search_terms_match(t, text, at);
+}
+
+START_TEST(search_marks)
+{
+	struct search_terms t = {0};
+	search_terms_parse(&t, "Subsidie \"avond opleiding\" -lasser or EVC");
+	ck_assert_int_eq(t.n, 4);
+	ck_assert_str_eq(t.word[0], "subsidie");
+	ck_assert_str_eq(t.word[1], "avond");
+	ck_assert_str_eq(t.word[2], "opleiding");
+	ck_assert_str_eq(t.word[3], "evc");
+	const char *text = "Subsidies voor een evc-traject, geen lasser; avondopleiding? subsidie";
+	ck_assert_uint_eq(match_at(&t, text, "Subsidies"), strlen("Subsidies")); /* the whole word */
+	ck_assert_uint_eq(match_at(&t, text, "evc-"), 3);
+	ck_assert_uint_eq(match_at(&t, text, "lasser"), 0); /* negated */
+	ck_assert_uint_eq(match_at(&t, text, "avondopleiding"), strlen("avondopleiding"));
+	ck_assert_uint_eq(match_at(&t, text, "opleiding?"), 0); /* not where a word begins */
+	ck_assert_uint_eq(match_at(&t, text, "voor"), 0);
+	ck_assert_uint_eq(match_at(&t, text, "ubsidies"), 0);
+	/* "or" inside a phrase is a word; an empty query marks nothing */
+	search_terms_parse(&t, "\"werk or leren\"");
+	ck_assert_int_eq(t.n, 3);
+	search_terms_parse(&t, "");
+	ck_assert_int_eq(t.n, 0);
+	ck_assert_uint_eq(search_terms_match(&t, "iets", "iets"), 0);
+	/* accented letters belong to the word they are in */
+	search_terms_parse(&t, "financi");
+	ck_assert_uint_eq(match_at(&t, "financiële steun", "financiële"), strlen("financiële"));
+	ck_assert_uint_eq(match_at(&t, "één financiering", "financiering"), strlen("financiering"));
+	search_terms_clear(&t);
+	ck_assert_int_eq(t.n, 0);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -438,6 +481,7 @@ util_suite(void)
 	tcase_add_test(t, positive_ints);
 	tcase_add_test(t, uuids);
 	tcase_add_test(t, numbers_in_every_locale);
+	tcase_add_test(t, search_marks);
 	suite_add_tcase(s, t);
 	return s;
 }
