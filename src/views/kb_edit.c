@@ -311,6 +311,19 @@ state_label(const struct kb_item *it)
 	return "";
 }
 
+/* The columns after the title: "v12  30-11-2026 " and the longest state,
+ * in the language shown (once cut at 30, "herziening v…"). */
+static int
+meta_width(void)
+{
+	const char *labels[] = {_("retired"), _("past review"), _("review soon")};
+	int widest = 0;
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (text_width(labels[i]) > widest)
+			widest = text_width(labels[i]);
+	return 17 + widest;
+}
+
 static void
 draw_reading(const struct kb_edit_state *s, WINDOW *w, const struct view_area *area)
 {
@@ -370,7 +383,7 @@ kbe_draw(const void *state, WINDOW *w, const struct view_area *area)
 		                               : _("No knowledge items yet: n makes the first."));
 		return;
 	}
-	int right = 30; /* version, review date, state */
+	int right = meta_width(); /* version, review date, state */
 	struct item_row d = {s, area->cols - 2 - right > 10 ? area->cols - 2 - right : area->cols - 2,
 	                     area->cols};
 	pager_draw(&s->pager, w, area->y + 2, s->pager.count, draw_item, NULL, &d);
