@@ -822,7 +822,9 @@ after_change(struct form_state *s, struct view_ctx *ctx, int flags)
 		s->unjournalled = true; /* written once the waiting keys are handled */
 	}
 	const struct form_field *f = &s->def->fields[s->current];
-	if (!ctx->message && f->help)
+	/* the field's help, while the form stays (not over the screen it
+	 * leaves for) */
+	if (!ctx->message && f->help && !(flags & (VIEW_BACK | VIEW_NAV)))
 		view_message(ctx, "%s", f->help);
 }
 
