@@ -219,7 +219,7 @@ send_summary(struct detail_state *s, struct view_ctx *ctx)
 	struct conf *c = NULL;
 	struct summary_mail_config m;
 	if (!summary_mail_config_load(&c, &m, &error)) {
-		view_message(ctx, "%s", error);
+		view_message(ctx, _("Not sent: %s."), error); /* as every other reason */
 		free(error);
 		return;
 	}
