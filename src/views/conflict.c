@@ -34,6 +34,38 @@ conflict_key(void *state, struct view_ctx *ctx, int key, bool is_char, const str
 	return VIEW_BACK | view_go(ctx, nav_answer(choice, NULL));
 }
 
+/* The lines a value takes in a column of width columns. */
+static int
+lines_of(const char *text, int width)
+{
+	int n = ui_put_wrapped(NULL, 0, 0, width, text, 0, 0);
+	return n > 0 ? n : 1;
+}
+
+/* Field i at y: its label and the three values, each wrapped in its column
+ * (the texts differ late as often as early), in at most max lines (at
+ * least one).  Returns the lines it took. */
+static int
+draw_field(WINDOW *w, int y, int max, const struct conflict_info *c, int i, int wl, int wc)
+{
+	int h = lines_of(c->base[i], wc - 1);
+	if (lines_of(c->now[i], wc - 1) > h)
+		h = lines_of(c->now[i], wc - 1);
+	if (lines_of(c->mine[i], wc - 1) > h)
+		h = lines_of(c->mine[i], wc - 1);
+	if (h > max)
+		h = max > 1 ? max : 1;
+	ui_put(w, y, 1, wl - 1, c->label[i]);
+	ui_put_wrapped(w, y, 1 + wl, wc - 1, c->base[i], 0, h);
+	ui_style(w, UI_WARNING, strcmp(c->now[i], c->base[i]) != 0);
+	ui_put_wrapped(w, y, 1 + wl + wc, wc - 1, c->now[i], 0, h);
+	ui_style(w, UI_WARNING, false);
+	ui_style(w, UI_SELECTED, strcmp(c->mine[i], c->base[i]) != 0);
+	ui_put_wrapped(w, y, 1 + wl + 2 * wc, wc - 1, c->mine[i], 0, h);
+	ui_style(w, UI_SELECTED, false);
+	return h;
+}
+
 static void
 conflict_draw(const void *state, WINDOW *w, const struct view_area *area)
 {
@@ -60,16 +92,9 @@ conflict_draw(const void *state, WINDOW *w, const struct view_area *area)
 	ui_put(w, y, 1 + wl + 2 * wc, wc - 1, _("Yours"));
 	ui_style(w, UI_HEADER, false);
 	y++;
-	for (int i = 0; i < c->n && y < area->y + area->rows - 4; i++, y++) {
-		ui_put(w, y, 1, wl - 1, c->label[i]);
-		ui_put(w, y, 1 + wl, wc - 1, c->base[i]);
-		ui_style(w, UI_WARNING, strcmp(c->now[i], c->base[i]) != 0);
-		ui_put(w, y, 1 + wl + wc, wc - 1, c->now[i]);
-		ui_style(w, UI_WARNING, false);
-		ui_style(w, UI_SELECTED, strcmp(c->mine[i], c->base[i]) != 0);
-		ui_put(w, y, 1 + wl + 2 * wc, wc - 1, c->mine[i]);
-		ui_style(w, UI_SELECTED, false);
-	}
+	int last = area->y + area->rows - 4; /* the lines that say r, d and Esc */
+	for (int i = 0; i < c->n && y < last; i++)
+		y += draw_field(w, y, last - y - (c->n - i - 1), c, i, wl, wc);
 	y++;
 	if (y < area->y + area->rows)
 		ui_put(w, y++, 1, area->cols - 2,
