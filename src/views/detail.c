@@ -28,6 +28,7 @@ struct detail_state {
 	int top;   /* first screen line shown */
 	int total; /* screen lines at the last width measured */
 	bool contact; /* c: the consented contact details are shown */
+	int contact_at; /* the block where they are (or "press c"), -1 when none */
 };
 
 static void
@@ -86,6 +87,8 @@ referral_shared(struct detail_state *s, const struct question_referral *f)
 		return;
 	}
 	bool any = f->contact_name || f->contact_phone || f->contact_email || f->contact_company;
+	if (s->contact_at < 0)
+		s->contact_at = s->nlines;
 	if (!any)
 		add(s, false, "    %s", _("contact details: shared, but not visible to you"));
 	else if (!s->contact)
@@ -155,6 +158,7 @@ build(struct detail_state *s, const struct question_detail *d)
 static void
 clear_lines(struct detail_state *s)
 {
+	s->contact_at = -1;
 	for (int i = 0; i < s->nlines; i++)
 		free(s->lines[i]);
 	free(s->lines);
@@ -245,6 +249,25 @@ send_summary(struct detail_state *s, struct view_ctx *ctx)
 	conf_free(&c);
 }
 
+/* After c: the contact details (or what says why there are none) on
+ * screen, wherever the question was scrolled to. */
+static int
+show_contact(struct detail_state *s, const struct view_area *area)
+{
+	if (s->contact_at < 0)
+		return VIEW_REDRAW;
+	int from = 0; /* the screen line the block starts at */
+	for (int i = 0; i < s->contact_at; i++)
+		from += ui_put_wrapped(NULL, 0, 0, area->cols - 2, s->lines[i], 0, 0);
+	int to = from + 6; /* its header and up to five details */
+	if (from < s->top || to > s->top + area->rows)
+		s->top = from > 1 ? from - 1 : 0;
+	int max_top = s->total - area->rows > 0 ? s->total - area->rows : 0;
+	if (s->top > max_top)
+		s->top = max_top;
+	return VIEW_REDRAW;
+}
+
 static int
 detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
@@ -273,7 +296,7 @@ detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 	case CMD_CONTACT:
 		s->contact = !s->contact;
 		clear_lines(s);
-		return detail_load(s, ctx, area) | VIEW_REDRAW;
+		return detail_load(s, ctx, area) | show_contact(s, area);
 	case CMD_MAIL:
 		if (!s->id[0])
 			return VIEW_HANDLED;
@@ -333,5 +356,6 @@ view_detail_new(int number)
 {
 	struct detail_state *s = xcalloc(1, sizeof *s);
 	s->number = number;
+	s->contact_at = -1;
 	return (struct view){&detail_ops, s};
 }
