@@ -14,17 +14,18 @@
 	"q.id, q.number, to_char(q.created_at, 'YYYY-MM-DD HH24:MI'), q.created_at::text, "  \
 	"q.organisation, q.advisor, q.channel, q.client_group, q.topic, q.status, q.text, "  \
 	"q.postcode4, lr.status, q.version, coalesce(loket.referral_unseen(lr), false)::text, " \
-	"coalesce(lr.status = 'sent' AND lr.deadline < now(), false)::text "                 \
-	"FROM loket.question q LEFT JOIN LATERAL (SELECT * FROM loket.referral r "             \
+	"coalesce(lr.status = 'sent' AND lr.deadline < now(), false)::text "
+
+/* The latest referral of q, as far as the role may read referrals. */
+#define LATEST_REFERRAL                                                                    \
+	"LEFT JOIN LATERAL (SELECT * FROM loket.referral r "                                   \
 	"WHERE r.question_id = q.id ORDER BY r.created_at DESC LIMIT 1) lr ON true "
 
-#define FILTER                                                                            \
-	"WHERE ($1::text IS NULL OR q.status = $1) "                                      \
-	"AND ($5::text IS NULL OR to_tsvector('dutch', q.text) @@ websearch_to_tsquery('dutch', $5)) "
+#define FILTER "WHERE ($1::text IS NULL OR q.status = $1) "
 
 /* Newest first; rows older than the key (OP <) or from it on (OP <=). */
 #define PAGE_DESC_SQL(op)                                                                  \
-	"SELECT " ROW_COLUMNS FILTER                                  \
+	"SELECT " ROW_COLUMNS "FROM loket.question q " LATEST_REFERRAL FILTER                  \
 	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) " op                             \
 	" ($2::timestamptz, $3::uuid)) ORDER BY q.created_at DESC, q.id DESC LIMIT $4::int"
 static const char *const page_desc_sql = PAGE_DESC_SQL("<");
@@ -32,9 +33,21 @@ static const char *const page_at_sql = PAGE_DESC_SQL("<=");
 
 /* Oldest first; rows strictly newer than the key when one is given. */
 static const char *const page_asc_sql =
-	"SELECT " ROW_COLUMNS FILTER
+	"SELECT " ROW_COLUMNS "FROM loket.question q " LATEST_REFERRAL FILTER
 	"AND ($2::timestamptz IS NULL OR (q.created_at, q.id) > ($2::timestamptz, $3::uuid)) "
 	"ORDER BY q.created_at, q.id LIMIT $4::int";
+
+/* A search: loket.question_search (sql/028) pages the matching ids by the
+ * GIN index, applying the policies' predicates; the rows themselves are read
+ * here under the role's own policies.  $6 is the direction (older, at,
+ * newer), and ORDER puts the page in the order it was asked for. */
+#define PAGE_SEARCH_SQL(order)                                                             \
+	"SELECT " ROW_COLUMNS                                                                  \
+	"FROM loket.question_search($5, $1, $2::timestamptz, $3::uuid, $6, $4::int) s "       \
+	"JOIN loket.question q ON q.id = s.id " LATEST_REFERRAL                                \
+	"ORDER BY q.created_at " order ", q.id " order
+static const char *const page_search_desc_sql = PAGE_SEARCH_SQL("DESC");
+static const char *const page_search_asc_sql = PAGE_SEARCH_SQL("ASC");
 
 /* The columns of ROW_COLUMNS, in order (question_rows.h). */
 const struct db_field question_row_fields[QUESTION_ROW_NFIELDS] = {
@@ -75,11 +88,17 @@ question_page(struct db *db, const struct question_filter *filter,
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit + 1); /* one extra tells whether there is more */
 	const char *search = filter && filter->search && *filter->search ? filter->search : NULL;
-	const char *params[] = {filter ? filter->status : NULL, keyed ? key->created_key : NULL,
-	                        keyed ? key->id : NULL, lim, search};
+	const char *params[] = {filter ? filter->status : NULL,
+	                        keyed ? key->created_key : NULL,
+	                        keyed ? key->id : NULL,
+	                        lim,
+	                        search,
+	                        ascending ? "newer" : dir == QUESTION_AT ? "at" : "older"};
 	struct db_result *r = NULL;
 	const char *sql = ascending ? page_asc_sql : dir == QUESTION_AT ? page_at_sql : page_desc_sql;
-	if (!db_query(db, sql, 5, params, &r, err))
+	if (search)
+		sql = ascending ? page_search_asc_sql : page_search_desc_sql;
+	if (!db_query(db, sql, search ? 6 : 4, params, &r, err))
 		return false;
 	int n = db_result_rows(r);
 	out->more = n > limit;
