@@ -2,7 +2,11 @@
  * them (src/model/question.c), against a seeded database, and print the
  * figures.  Used by tests/bench/list_page.sh; not a pass/fail test.
  *
- *   bench_list CONNINFO [PAGES] [PAGE_ROWS]
+ *   bench_list CONNINFO [PAGES] [PAGE_ROWS] [WORD...]
+ *
+ * With words: for each, PAGES pages of the list searched for it (the first
+ * page and up to four PgDn after it, again from the top until PAGES are
+ * timed) instead of the walks over the whole list.
  */
 #include "config.h"
 
@@ -41,8 +45,8 @@ report(const char *what, double *ms, int n, long rows)
 
 /* Walk `pages` pages from one end in direction `step`; returns pages done. */
 static int
-walk(struct db *db, enum question_dir first, enum question_dir step, int pages, int rows,
-     double *ms, long *total)
+walk(struct db *db, const struct question_filter *filter, enum question_dir first,
+     enum question_dir step, int pages, int rows, double *ms, long *total)
 {
 	struct question_key key = {0};
 	int done = 0;
@@ -51,15 +55,16 @@ walk(struct db *db, enum question_dir first, enum question_dir step, int pages, 
 		struct question_page page = {0};
 		struct db_error err = {0};
 		double t0 = now_ms();
-		if (!question_page(db, NULL, &key, dir, rows, &page, &err)) {
+		if (!question_page(db, filter, &key, dir, rows, &page, &err)) {
 			fprintf(stderr, "bench_list: %s\n", err.message);
 			db_error_clear(&err);
 			exit(2);
 		}
 		ms[done] = now_ms() - t0;
 		*total += page.count;
-		if (page.count == 0) {
+		if (page.count == 0) { /* timed too: a search that finds nothing */
 			question_page_free(&page);
+			done++;
 			break;
 		}
 		question_key_free(&key);
@@ -75,6 +80,26 @@ walk(struct db *db, enum question_dir first, enum question_dir step, int pages, 
 	}
 	question_key_free(&key);
 	return done;
+}
+
+/* Time `pages` pages of a search for each word: from the top, PgDn at most
+ * four times, then from the top again. */
+static void
+search(struct db *db, char **words, int nwords, int pages, int rows, double *ms)
+{
+	for (int w = 0; w < nwords; w++) {
+		struct question_filter filter = {NULL, words[w]};
+		long total = 0;
+		int done = 0;
+		while (done < pages) {
+			int max = pages - done < 5 ? pages - done : 5;
+			done += walk(db, &filter, QUESTION_NEWEST, QUESTION_OLDER, max, rows, ms + done,
+			             &total);
+		}
+		char what[64];
+		snprintf(what, sizeof what, "search '%.40s'", words[w]);
+		report(what, ms, done, total);
+	}
 }
 
 int
@@ -93,11 +118,17 @@ main(int argc, char **argv)
 		return 2;
 	}
 	double *ms = calloc((size_t)pages, sizeof *ms);
+	if (argc > 4) {
+		search(db, argv + 4, argc - 4, pages, rows, ms);
+		free(ms);
+		db_close(&db);
+		return 0;
+	}
 	long total = 0;
-	int n = walk(db, QUESTION_NEWEST, QUESTION_OLDER, pages, rows, ms, &total);
+	int n = walk(db, NULL, QUESTION_NEWEST, QUESTION_OLDER, pages, rows, ms, &total);
 	report("newest first, PgDn", ms, n, total);
 	total = 0;
-	n = walk(db, QUESTION_OLDEST, QUESTION_NEWER, pages, rows, ms, &total);
+	n = walk(db, NULL, QUESTION_OLDEST, QUESTION_NEWER, pages, rows, ms, &total);
 	report("oldest (G), then PgUp", ms, n, total);
 	free(ms);
 	db_close(&db);

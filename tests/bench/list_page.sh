@@ -2,13 +2,17 @@
 # list_page.sh: how fast the case list pages on a big database.  Starts a
 # private cluster in a temporary directory, migrates, seeds Twente and N
 # synthetic questions (default 1,000,000), then times keyset pages of 60 rows
-# (a large screen plus margin) as three roles, walking from both ends.
+# (a large screen plus margin) as an advisor and the central point, walking
+# from both ends; then pages of the list searched (/) for a common, a rare
+# and a missing word (sql/028).  The rare word is written into 12 questions.
 #
 #   tests/bench/list_page.sh [N]       run from the build directory
 #
 # Environment: LOKET (the binary, default ./loket), BENCH_LIST (default
-# ./tests/bench/bench_list), KEEP=1 keeps the cluster for inspection.
-# Target: the first page and every following page in well under 50 ms.
+# ./tests/bench/bench_list), KEEP=1 keeps the cluster for inspection,
+# SEARCH_PAGES (default 100) timed search pages per word and role.
+# Target: the first page and every following page in well under 50 ms;
+# a search page p95 <= 50 ms.
 set -eu
 
 n=${1:-1000000}
@@ -18,6 +22,8 @@ bench=${BENCH_LIST:-./tests/bench/bench_list}
 start=$(date +%s)
 "$loket" -d "$admin" db seed --cases "$n" >/dev/null
 echo "seeded $n questions in $(( $(date +%s) - start )) s"
+"$pgbin/psql" -X -q -h "$sock" -U postgres -d loket_bench -c \
+    "UPDATE loket.question SET text = text || ' Wil glasblazen leren.' WHERE number % 83333 = 0"
 "$pgbin/psql" -X -q -h "$sock" -U postgres -d loket_bench -c 'VACUUM ANALYZE'
 "$pgbin/psql" -X -At -h "$sock" -U postgres -d loket_bench -c \
     "SELECT 'questions per organisation: ' || string_agg(organisation || ' ' || n, ', ' ORDER BY n DESC)
@@ -27,4 +33,9 @@ echo "seeded $n questions in $(( $(date +%s) - start )) s"
 for role in kvk_demo lwl_demo; do
     echo "== $role"
     "$bench" "host=$sock user=$role dbname=loket_bench" 300 60
+done
+for role in kvk_demo lwl_demo; do
+    echo "== $role, searching"
+    "$bench" "host=$sock user=$role dbname=loket_bench" "${SEARCH_PAGES:-100}" 60 \
+        opleiding glasblazen fietsenmaker
 done
