@@ -146,6 +146,32 @@ walk(struct db *db, const char *word, const char *status, bool from_oldest)
 	return strbuf_detach(&b);
 }
 
+/* The first `limit` rows from one end, by the function and by the policies:
+ * small pages make the function's walk give up early and use the GIN
+ * index (it walks 100 rows per row of the page). */
+static void
+same_first_rows(struct db *db, const char *role, const char *word, const char *status,
+                const char *limit, const char *dir)
+{
+	const char *p[] = {word, status, limit, dir};
+	char *want = column(db,
+	                    "SELECT id FROM loket.question "
+	                    "WHERE to_tsvector('dutch', text) @@ websearch_to_tsquery('dutch', $1) "
+	                    "AND ($2::text IS NULL OR status = $2) "
+	                    "ORDER BY CASE WHEN $4 = 'newer' THEN created_at END, "
+	                    "CASE WHEN $4 = 'newer' THEN id END, created_at DESC, id DESC "
+	                    "LIMIT $3::int",
+	                    4, p);
+	char *got = column(db,
+	                   "SELECT id FROM loket.question_search($1, $2, NULL, NULL, $4, $3::int) "
+	                   "WITH ORDINALITY s(id, created_at, n) ORDER BY n",
+	                   4, p);
+	ck_assert_msg(strcmp(want, got) == 0, "%s, '%s', %s %s: search gave %s\n  policies give %s",
+	              role, word, dir, limit, got, want);
+	free(got);
+	free(want);
+}
+
 static void
 same_rows(struct db *db, const char *role, const char *word, const char *status)
 {
@@ -166,6 +192,11 @@ same_rows(struct db *db, const char *role, const char *word, const char *status)
 	ck_assert_msg(strcmp(want, got) == 0, "%s, '%s': pages oldest first %s", role, word, got);
 	free(got);
 	free(want);
+	static const char *const limits[] = {"1", "2", "5"};
+	for (int i = 0; i < 3; i++) {
+		same_first_rows(db, role, word, status, limits[i], "older");
+		same_first_rows(db, role, word, status, limits[i], "newer");
+	}
 }
 
 START_TEST(same_rows_as_the_policies)
@@ -237,41 +268,41 @@ START_TEST(supervisor_gets_nothing)
 }
 END_TEST
 
-/* The statement question_search runs, as the owner runs it: a missing word
- * is looked up in the GIN index, which no policy keeps it from.  On a few
- * thousand rows reading one organisation's rows is as cheap, so the time
- * indexes are set aside for the test (in a transaction that rolls back);
- * tests/bench/list_page.sh shows the plans at 1M. */
+/* The statement question_search runs, as the owner runs it, when a walk
+ * along the time index does not fill a page: a missing word is looked up in
+ * the GIN index, which no policy keeps it from, for an advisor's own
+ * questions and for those referred to the central point (the policies'
+ * predicates are the index's second column).  A table of a few thousand rows
+ * is cheaper to read whole, so that is ruled out; tests/bench/list_page.sh
+ * shows the plans at 1M. */
 START_TEST(missing_word_uses_the_index)
 {
 	struct db *db = dbtest_connect(dbname, "postgres");
-	char *sql = column(db, "SELECT loket.question_search_sql('older')", 0, NULL);
-	struct strbuf prep;
-	strbuf_init(&prep);
-	strbuf_addf(&prep, "PREPARE s(tsquery, text, int, text, timestamptz, uuid) AS %s", sql);
-	dbtest_ok(db, prep.buf, 0, NULL);
 	dbtest_ok(db, "ANALYZE loket.question_fts, loket.referral", 0, NULL);
-	dbtest_ok(db, "BEGIN", 0, NULL);
-	dbtest_ok(db, "SET LOCAL ROLE loket_owner", 0, NULL);
-	dbtest_ok(db, "DROP INDEX loket.question_fts_org_recent, loket.question_fts_recent", 0,
-	          NULL);
-	dbtest_ok(db, "SET LOCAL enable_seqscan = off", 0, NULL);
-	/* as an advisor's and as the central point's organisation */
-	static const char *const explain[] = {
-	    "EXPLAIN EXECUTE s(websearch_to_tsquery('dutch', 'fietsenmaker'), 'kvk', 51, "
-	    "NULL, NULL, NULL)",
-	    "EXPLAIN EXECUTE s(websearch_to_tsquery('dutch', 'fietsenmaker'), 'lwl', 51, "
-	    "NULL, NULL, NULL)",
-	};
+	dbtest_ok(db, "SET ROLE loket_owner", 0, NULL);
+	dbtest_ok(db, "SET enable_seqscan = off", 0, NULL); /* a few thousand rows: one read */
+	static const char *const orgs[] = {"kvk", "lwl"};
 	for (int i = 0; i < 2; i++) {
-		char *plan = column(db, explain[i], 0, NULL);
-		ck_assert_msg(strstr(plan, "question_fts_words") != NULL, "%s: %s", explain[i],
-		              plan);
+		char *sql = column(db, "SELECT loket.question_search_sql('older', 'gin')", 0, NULL);
+		struct strbuf prep;
+		strbuf_init(&prep);
+		strbuf_addf(&prep,
+		            "PREPARE s%d(tsquery, text, int, text, timestamptz, uuid, int) AS %s",
+		            i, sql);
+		dbtest_ok(db, prep.buf, 0, NULL);
+		strbuf_reset(&prep);
+		/* the prepared statement's arguments are constants of the test */
+		strbuf_addf(
+		    &prep,
+		    "EXPLAIN EXECUTE s%d(websearch_to_tsquery('dutch', 'fietsenmaker'), '%s', "
+		    "51, NULL, NULL, NULL, 5100)",
+		    i, orgs[i]);
+		char *plan = column(db, prep.buf, 0, NULL);
+		ck_assert_msg(strstr(plan, "question_fts_words") != NULL, "%s: %s", orgs[i], plan);
 		free(plan);
+		strbuf_free(&prep);
+		free(sql);
 	}
-	dbtest_ok(db, "ROLLBACK", 0, NULL);
-	strbuf_free(&prep);
-	free(sql);
 	db_close(&db);
 }
 END_TEST
