@@ -166,8 +166,9 @@ same_first_rows(struct db *db, const char *role, const char *word, const char *s
 	                   "SELECT id FROM loket.question_search($1, $2, NULL, NULL, $4, $3::int) "
 	                   "WITH ORDINALITY s(id, created_at, n) ORDER BY n",
 	                   4, p);
-	ck_assert_msg(strcmp(want, got) == 0, "%s, '%s', %s %s: search gave %s\n  policies give %s",
-	              role, word, dir, limit, got, want);
+	ck_assert_msg(strcmp(want, got) == 0,
+	              "%s, '%s', %s %s: search gave %.300s\n  policies give %.300s", role, word,
+	              dir, limit, got, want);
 	free(got);
 	free(want);
 }
@@ -182,14 +183,17 @@ same_rows(struct db *db, const char *role, const char *word, const char *status)
 	           "SELECT id FROM loket.question_search($1, $2, NULL, NULL, 'older', 100000) "
 	           "WITH ORDINALITY s(id, created_at, n) ORDER BY n",
 	           2, p);
-	ck_assert_msg(strcmp(want, got) == 0, "%s, '%s': search gave %s\n  policies give %s", role,
-	              word, got, want);
+	ck_assert_msg(strcmp(want, got) == 0,
+	              "%s, '%s': search gave %.300s\n  policies give %.300s", role, word, got,
+	              want);
 	free(got);
 	got = walk(db, word, status, false);
-	ck_assert_msg(strcmp(want, got) == 0, "%s, '%s': pages newest first %s", role, word, got);
+	ck_assert_msg(strcmp(want, got) == 0, "%s, '%s': pages newest first %.300s", role, word,
+	              got);
 	free(got);
 	got = walk(db, word, status, true);
-	ck_assert_msg(strcmp(want, got) == 0, "%s, '%s': pages oldest first %s", role, word, got);
+	ck_assert_msg(strcmp(want, got) == 0, "%s, '%s': pages oldest first %.300s", role, word,
+	              got);
 	free(got);
 	free(want);
 	static const char *const limits[] = {"1", "2", "5"};
