@@ -49,10 +49,9 @@ static int
 draw_field(WINDOW *w, int y, int max, const struct conflict_info *c, int i, int wl, int wc)
 {
 	int h = lines_of(c->base[i], wc - 1);
-	if (lines_of(c->now[i], wc - 1) > h)
-		h = lines_of(c->now[i], wc - 1);
-	if (lines_of(c->mine[i], wc - 1) > h)
-		h = lines_of(c->mine[i], wc - 1);
+	int now = lines_of(c->now[i], wc - 1), mine = lines_of(c->mine[i], wc - 1);
+	h = now > h ? now : h;
+	h = mine > h ? mine : h;
 	if (h > max)
 		h = max > 1 ? max : 1;
 	ui_put(w, y, 1, wl - 1, c->label[i]);

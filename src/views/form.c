@@ -1108,17 +1108,6 @@ start_values(struct form_state *s, struct view_ctx *ctx, const struct nav_form *
 	return !s->bind->start || s->bind->start(s, ctx, f);
 }
 
-/* Let go of what the request carried: the form has taken it, or not. */
-static void
-drop_carry(struct nav_form *f)
-{
-	if (f->carry) {
-		form_values_clear(f->carry);
-		free(f->carry);
-		f->carry = NULL;
-	}
-}
-
 /* The form's definition and its binding; NULL, with a message, when the
  * form cannot be used. */
 static struct form_def *
@@ -1156,7 +1145,7 @@ view_form_new(struct view_ctx *ctx, struct nav_form *f)
 	const struct form_binding *bind = NULL;
 	struct form_def *def = open_def(ctx, f->name, &bind);
 	if (!def) {
-		drop_carry(f);
+		nav_form_drop_carry(f);
 		return v;
 	}
 	struct form_state *s = xcalloc(1, sizeof *s);
@@ -1166,11 +1155,11 @@ view_form_new(struct view_ctx *ctx, struct nav_form *f)
 	if (f->draft[0] && s->draft_dir && form_draft_read(s->draft_dir, f->draft, &s->draft)) {
 		s->dirty = true;
 	} else if (!start_draft(s, ctx, f)) {
-		drop_carry(f);
+		nav_form_drop_carry(f);
 		fv_free(s);
 		return v;
 	}
-	drop_carry(f);
+	nav_form_drop_carry(f);
 	s->title = bind->title ? bind->title(s) : NULL;
 	if (!s->title && *value(s, "_number") && strcmp(value(s, "_number"), "0") != 0)
 		s->title = xasprintf(_("%s · question %s"), def->title, value(s, "_number"));

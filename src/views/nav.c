@@ -53,13 +53,21 @@ nav_answer(char choice, const char *item)
 }
 
 void
+nav_form_drop_carry(struct nav_form *f)
+{
+	if (f->carry) {
+		form_values_clear(f->carry);
+		free(f->carry);
+		f->carry = NULL;
+	}
+}
+
+void
 nav_clear(struct nav *nav)
 {
 	if (nav->kind == NAV_VIEW && nav->view.ops)
 		nav->view.ops->free(nav->view.state);
-	if (nav->kind == NAV_FORM && nav->form.carry) {
-		form_values_clear(nav->form.carry);
-		free(nav->form.carry);
-	}
+	if (nav->kind == NAV_FORM)
+		nav_form_drop_carry(&nav->form);
 	memset(nav, 0, sizeof *nav);
 }

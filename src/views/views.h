@@ -95,6 +95,8 @@ struct nav nav_view(struct view v);
 struct nav nav_answer(char choice, const char *item);
 /* Let go of what a request owns (a view not opened, carried values). */
 void nav_clear(struct nav *nav);
+/* Let go of the values a form request carries (the form took them, or not). */
+void nav_form_drop_carry(struct nav_form *f);
 
 /* Set the status message (printf-style; the text is shown sanitised). */
 void view_message(struct view_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
