@@ -37,6 +37,10 @@ main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	language_setup();
+	/* numbers to the database, to LOKET_TRACE and in csv and json are
+	 * written the C way ("4.000" is four under nl_NL otherwise: "4,000");
+	 * the screen's Dutch numbers come from src/util/number.c */
+	setlocale(LC_NUMERIC, "C");
 
 	struct cli_globals g;
 	int sub = cli_parse_globals(argc, argv, &g, stderr);

@@ -33,6 +33,8 @@
 #define RETRY_MAX_MS 30000
 #define PASTE_MAX (1024 * 1024) /* bytes; a paste is cut there, and says so */
 #define CTRL_C 3
+#define BUSY_MS 300 /* a query that runs longer says so in the status bar */
+#define AHEAD_MAX 256 /* keys typed ahead of a slow query, kept in order */
 
 struct app {
 	struct db *db;
@@ -51,6 +53,11 @@ struct app {
 	bool paste_cut;   /* a paste too long to take whole */
 	double paste_ms;  /* when the paste began (LOKET_TRACE) */
 	bool bell;        /* LOKET_BELL=1: ring when news arrives */
+	const char *busy; /* shown in the status bar while a slow query runs */
+	bool load_pending; /* VIEW_LOAD: load the top view after the frame */
+	struct key_ahead { int ch; bool is_char; } ahead[AHEAD_MAX];
+	int nahead;        /* keys typed before a query became slow, to be read next */
+	bool stashed;      /* the keys waiting were set aside for this query */
 };
 
 static struct view_area
@@ -95,12 +102,26 @@ pop(struct app *app)
 static void apply(struct app *app, int flags);
 static void load_top(struct app *app);
 
+/* Whether a key pressed while the queries of what follows run cancels them
+ * (the view's `cancel`); returns the setting it replaces, for after. */
+static bool
+cancellable(struct app *app, enum view_cancel at_least, const struct view *v)
+{
+	return db_set_cancellable(app->db, v->ops->cancel >= at_least);
+}
+
 static void
 load_top(struct app *app)
 {
 	struct view_area area = body_area();
 	struct view *v = top_view(app);
-	apply(app, v->ops->load ? v->ops->load(v->state, &app->ctx, &area) : VIEW_REDRAW);
+	int flags = VIEW_REDRAW;
+	if (v->ops->load) {
+		bool was = cancellable(app, CANCEL_LOAD, v);
+		flags = v->ops->load(v->state, &app->ctx, &area);
+		db_set_cancellable(app->db, was);
+	}
+	apply(app, flags);
 }
 
 /* Takes over f->carry. */
@@ -179,6 +200,8 @@ apply(struct app *app, int flags)
 		app->quit = true;
 		return;
 	}
+	if (flags & VIEW_LOAD)
+		app->load_pending = true;
 	if (flags & VIEW_BACK) {
 		pop(app);
 		load_top(app);
@@ -279,6 +302,8 @@ static void
 draw_status(const struct app *app)
 {
 	const char *state = app->connected ? _("connected") : _("connection lost, retrying");
+	if (app->busy)
+		state = app->busy;
 	char *who = xasprintf(" %s · %s", app->session.display_name ? app->session.display_name : "",
 	                      app->session.org_name ? app->session.org_name : _("region-wide"));
 	char news[64] = "";
@@ -551,8 +576,11 @@ on_prompt_key(struct app *app, int ch, bool is_char)
 	if (kind == '/') {
 		struct view_area area = body_area();
 		struct view *first = &app->stack[0];
-		if (first->ops->search)
+		if (first->ops->search) {
+			bool was = db_set_cancellable(app->db, true);
 			first->ops->search(first->state, &app->ctx, line, &area);
+			db_set_cancellable(app->db, was);
+		}
 	} else {
 		run_command(app, line);
 	}
@@ -705,8 +733,12 @@ on_key(struct app *app, int ch, bool is_char)
 		try_reconnect(app);
 	struct view *v = top_view(app);
 	struct view_area area = body_area();
+	int flags;
 	if (v->ops->key) {
-		apply(app, v->ops->key(v->state, &app->ctx, ch, is_char, &area));
+		bool was = cancellable(app, CANCEL_KEYS, v);
+		flags = v->ops->key(v->state, &app->ctx, ch, is_char, &area);
+		db_set_cancellable(app->db, was);
+		apply(app, flags);
 		return;
 	}
 	if (is_char && ch >= 128)
@@ -716,7 +748,86 @@ on_key(struct app *app, int ch, bool is_char)
 		return;
 	if ((too_small() && cmd != CMD_QUIT) || !v->ops->handle)
 		return;
-	apply(app, v->ops->handle(v->state, &app->ctx, cmd, &area));
+	bool was = cancellable(app, CANCEL_KEYS, v);
+	flags = v->ops->handle(v->state, &app->ctx, cmd, &area);
+	db_set_cancellable(app->db, was);
+	apply(app, flags);
+}
+
+/* The status bar alone, now, in the middle of a key's work. */
+static void
+draw_busy(struct app *app)
+{
+	if (too_small() || prompt_active())
+		return;
+	draw_status(app);
+	wnoutrefresh(stdscr); /* only the lines changed since the last frame */
+	doupdate();
+}
+
+/* Keys that were typed before the query in flight became slow are set
+ * aside (in order, read before any other), so that only keys pressed
+ * after that cancel it. */
+static void
+stash_keys(struct app *app)
+{
+	wint_t wch;
+	int rc;
+	while (app->nahead < AHEAD_MAX && (rc = get_wch(&wch)) != ERR)
+		app->ahead[app->nahead++] = (struct key_ahead){(int)wch, rc != KEY_CODE_YES};
+}
+
+/* The next key: one set aside first, else one from the terminal. */
+static bool
+next_key(struct app *app, int *ch, bool *is_char)
+{
+	if (app->nahead > 0) {
+		*ch = app->ahead[0].ch;
+		*is_char = app->ahead[0].is_char;
+		memmove(app->ahead, app->ahead + 1, (size_t)--app->nahead * sizeof app->ahead[0]);
+		return true;
+	}
+	wint_t wch;
+	int rc = get_wch(&wch);
+	*ch = (int)wch;
+	*is_char = rc != KEY_CODE_YES;
+	return rc != ERR;
+}
+
+/* The database's waiter (db_set_waiter): while a statement runs, watch
+ * its socket.  Once it has run BUSY_MS, the status bar says so, and when
+ * it may be cancelled the keyboard and the signal pipe are watched too: a
+ * key or a signal then cancels it, and is read as usual afterwards.  Keys
+ * typed before that are typed ahead: they are set aside and wait for the
+ * answer, as they are for what it shows (Enter, then j to scroll the
+ * question it opens). */
+static enum db_wait
+wait_answer(void *arg, int fd, long waited, bool may_cancel)
+{
+	struct app *app = arg;
+	bool slow = waited >= BUSY_MS;
+	if (slow && !app->busy) {
+		app->busy = may_cancel ? _("searching…") : _("working…");
+		draw_busy(app);
+	}
+	if (!slow) {
+		app->stashed = false;
+	} else if (may_cancel && !app->stashed) {
+		stash_keys(app);
+		app->stashed = true;
+	}
+	may_cancel = may_cancel && slow;
+	struct pollfd fds[3] = {
+		{fd, POLLIN, 0},
+		{may_cancel ? STDIN_FILENO : -1, POLLIN, 0},
+		{may_cancel ? ui_signal_fd() : -1, POLLIN, 0},
+	};
+	int n = poll(fds, 3, slow ? -1 : (int)(BUSY_MS - waited));
+	if (n <= 0 || !(fds[1].revents || fds[2].revents))
+		return DB_WAIT_ON;
+	if (trace_on()) /* the frame is timed from this key, seen here */
+		app->key_ms = trace_now_ms();
+	return DB_WAIT_CANCEL;
 }
 
 static void
@@ -740,13 +851,20 @@ static void
 run(struct app *app)
 {
 	while (!app->quit) {
+		app->busy = NULL; /* the frame shows what came of it */
 		draw(app);
+		if (app->load_pending) { /* a search as you type: after the frame */
+			app->load_pending = false;
+			load_top(app);
+			continue;
+		}
 		struct pollfd fds[3] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{ui_signal_fd(), POLLIN, 0},
 			{app->connected ? db_socket(app->db) : -1, POLLIN, 0},
 		};
-		int n = poll(fds, 3, app->connected ? -1 : app->retry_ms);
+		/* keys set aside during a slow query are read at once */
+		int n = poll(fds, 3, app->nahead > 0 ? 0 : app->connected ? -1 : app->retry_ms);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0 && !app->connected)
@@ -763,12 +881,12 @@ run(struct app *app)
 			app->exit_code = 129; /* the terminal went away */
 			break;
 		}
-		wint_t wch;
-		int rc;
-		while (!app->quit && (rc = get_wch(&wch)) != ERR) {
+		int ch;
+		bool is_char;
+		while (!app->quit && next_key(app, &ch, &is_char)) {
 			if (!app->pasting)
-				traced_key(app, (int)wch, rc != KEY_CODE_YES);
-			on_key(app, (int)wch, rc != KEY_CODE_YES);
+				traced_key(app, ch, is_char);
+			on_key(app, ch, is_char);
 		}
 		settle(app); /* once per batch of keys, not per key */
 		/* notifications that came in with the answer to a query wait in
@@ -807,6 +925,7 @@ tui_main(const struct cli_globals *g)
 	app.bell = getenv("LOKET_BELL") && strcmp(getenv("LOKET_BELL"), "1") == 0;
 	app.ctx.db = app.db;
 	app.ctx.session = &app.session;
+	db_set_waiter(app.db, wait_answer, &app);
 	listen_org(&app);
 	count_unseen(&app);
 	bool regional = !app.session.organisation;
@@ -821,6 +940,7 @@ tui_main(const struct cli_globals *g)
 	load_top(&app);
 	offer_draft(&app);
 	run(&app);
+	db_set_waiter(app.db, NULL, NULL);
 	ui_stop();
 	while (app.depth > 0) {
 		struct view *v = top_view(&app);

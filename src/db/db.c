@@ -16,11 +16,18 @@ struct db {
 	char *conninfo;
 	char *role; /* role set with db_set_role, or NULL */
 	char *current_user;
+	db_waiter waiter; /* while a statement runs (db_set_waiter), or NULL */
+	void *wait_arg;
+	bool cancellable;
+	long slow_ms;     /* LOKET_TEST_SLOW: sleep first before matching statements */
+	char *slow_text;
 };
 
 struct db_result {
 	PGresult *res;
 };
+
+static void slow_hook(struct db *db);
 
 void
 db_error_clear(struct db_error *err)
@@ -143,6 +150,7 @@ db_connect(const char *conninfo, struct db **out, struct db_error *err)
 	struct db *db = xcalloc(1, sizeof *db);
 	db->conn = conn;
 	db->conninfo = conninfo ? xstrdup(conninfo) : NULL;
+	slow_hook(db);
 	if (!session_setup(db, err)) {
 		db_close(&db);
 		return false;
@@ -188,6 +196,7 @@ db_close(struct db **db)
 	free((*db)->conninfo);
 	free((*db)->role);
 	free((*db)->current_user);
+	free((*db)->slow_text);
 	free(*db);
 	*db = NULL;
 }
@@ -250,6 +259,110 @@ db_query_list(struct db *db, const char *sql, const char *first, const char *con
 	return ok;
 }
 
+/* The test hook LOKET_TEST_SLOW=MS:TEXT: every statement whose SQL
+ * contains TEXT is preceded by pg_sleep(MS / 1000.0), sent and waited for
+ * like the statement itself (tests/tui/cancel.test makes a search slow). */
+static void
+slow_hook(struct db *db)
+{
+	const char *hook = getenv("LOKET_TEST_SLOW");
+	char *end;
+	long ms = hook ? strtol(hook, &end, 10) : 0;
+	if (ms > 0 && *end == ':' && end[1]) {
+		db->slow_ms = ms;
+		db->slow_text = xstrdup(end + 1);
+	}
+}
+
+void
+db_set_waiter(struct db *db, db_waiter fn, void *arg)
+{
+	db->waiter = fn;
+	db->wait_arg = arg;
+}
+
+bool
+db_set_cancellable(struct db *db, bool on)
+{
+	bool was = db->cancellable;
+	db->cancellable = on;
+	return was;
+}
+
+/* Ask the server to stop the statement in flight; its answer (an error
+ * 57014, or the result when it was done first) still comes. */
+static void
+cancel(struct db *db)
+{
+	PGcancel *c = PQgetCancel(db->conn);
+	char why[256];
+	if (c) {
+		PQcancel(c, why, sizeof why);
+		PQfreeCancel(c);
+	}
+}
+
+/* Wait, through the waiter, until the answer to the statement sent is
+ * there (or the connection is gone); true when the waiter cancelled it. */
+static bool
+await(struct db *db)
+{
+	if (!db->waiter)
+		return false; /* PQgetResult blocks */
+	double t0 = trace_now_ms(), c0 = 0;
+	bool cancelled = false;
+	while (PQisBusy(db->conn)) {
+		long waited = (long)(trace_now_ms() - t0);
+		enum db_wait w = db->waiter(db->wait_arg, PQsocket(db->conn), waited,
+		                            db->cancellable && !cancelled);
+		if (w == DB_WAIT_CANCEL && !cancelled) {
+			c0 = trace_now_ms();
+			cancel(db);
+			cancelled = true;
+		}
+		if (!PQconsumeInput(db->conn))
+			break; /* the connection is gone: PQgetResult says so */
+	}
+	if (cancelled) /* from the waiter's word to the statement's end */
+		trace_event("cancel", trace_now_ms() - c0, "answered");
+	return cancelled;
+}
+
+/* Send one statement and wait for its answer: the last result, or NULL
+ * when it could not be sent.  *cancelled: the waiter cancelled it. */
+static PGresult *
+exec_params(struct db *db, const char *sql, int nparams, const char *const *params,
+            bool *cancelled)
+{
+	*cancelled = false;
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return NULL;
+	*cancelled = await(db);
+	PGresult *res = NULL, *next;
+	while ((next = PQgetResult(db->conn))) {
+		PQclear(res);
+		res = next;
+	}
+	return res;
+}
+
+/* Run sql, first sleeping as LOKET_TEST_SLOW asks for it. */
+static PGresult *
+exec_hooked(struct db *db, const char *sql, int nparams, const char *const *params,
+            bool *cancelled)
+{
+	if (db->slow_text && strstr(sql, db->slow_text)) {
+		char secs[32];
+		snprintf(secs, sizeof secs, "%.3f", (double)db->slow_ms / 1000.0);
+		const char *p[] = {secs};
+		PGresult *res = exec_params(db, "SELECT pg_sleep($1::float8)", 1, p, cancelled);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
+			return res;
+		PQclear(res);
+	}
+	return exec_params(db, sql, nparams, params, cancelled);
+}
+
 bool
 db_query(struct db *db, const char *sql, int nparams, const char *const *params,
          struct db_result **out, struct db_error *err)
@@ -257,11 +370,14 @@ db_query(struct db *db, const char *sql, int nparams, const char *const *params,
 	if (out)
 		*out = NULL;
 	double t0 = trace_now_ms();
-	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	bool cancelled;
+	PGresult *res = exec_hooked(db, sql, nparams, params, &cancelled);
 	trace_event("sql", trace_now_ms() - t0, sql);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		error_from(err, db->conn, res);
+		if (err)
+			err->cancelled = cancelled;
 		PQclear(res);
 		return false;
 	}

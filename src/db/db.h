@@ -17,6 +17,7 @@ struct db_error {
 	char *detail;     /* may be NULL */
 	char *hint;       /* may be NULL */
 	char *constraint; /* name of the violated constraint, may be NULL */
+	bool cancelled;   /* the waiter cancelled the statement (a key was pressed) */
 };
 
 void db_error_clear(struct db_error *err);
@@ -48,6 +49,26 @@ int db_socket(const struct db *db);
 bool db_poll(struct db *db, int *notified);
 /* The role queries run as (current_user). */
 const char *db_role(const struct db *db);
+
+/* Waiting for an answer.  Every statement is sent without waiting
+ * (PQsendQueryParams); while it runs, a waiter the program installs may
+ * watch other things too: the terminal watches its keyboard, so that a key
+ * pressed during a slow read cancels it (PQcancel) and the screen answers.
+ * The waiter waits until the socket fd is readable or something of its own
+ * happens, at most until it wants to be asked again; `waited` is the time
+ * the statement has run (ms); `cancellable` says whether it may cancel it. */
+enum db_wait {
+	DB_WAIT_ON,     /* the socket is readable, or a timeout: go on waiting */
+	DB_WAIT_CANCEL, /* cancel the statement */
+};
+typedef enum db_wait (*db_waiter)(void *arg, int fd, long waited, bool cancellable);
+/* Install (or with fn NULL remove) the waiter; without one a statement
+ * blocks until its answer comes. */
+void db_set_waiter(struct db *db, db_waiter fn, void *arg);
+/* Whether the waiter may cancel the statements that follow (only reads:
+ * a cancelled statement has changed nothing, and the caller shows what it
+ * showed).  Returns the setting it replaces. */
+bool db_set_cancellable(struct db *db, bool on);
 
 /* Run one statement with text parameters (NULL entries are SQL NULL).
  * With out == NULL the result is discarded.  Returns false with err set. */

@@ -4,8 +4,9 @@
  *   SECONDS.MICROS KIND MILLISECONDS TEXT
  *
  * KIND is "sql" (a statement: its first line, at most 120 bytes, and how
- * long it took), "key" (a key was read) or "frame" (the screen was written
- * to the terminal).  Values are never written: they may be personal data. */
+ * long it took), "cancel" (a key cancelled a statement: the time from the
+ * key to the statement's end), "key" (a key was read) or "frame" (the
+ * screen was written to the terminal).  Values are never written: they may be personal data. */
 #ifndef LOKET_UTIL_TRACE_H
 #define LOKET_UTIL_TRACE_H
 

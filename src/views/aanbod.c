@@ -76,6 +76,7 @@ struct aanbod_state {
 	bool failed;  /* recording the marks failed: say how to leave without */
 	bool reading; /* the whole offering under the cursor */
 	int top;      /* first line shown while reading */
+	bool stale;   /* typed since the last search that answered */
 };
 
 /* The parts of the area. */
@@ -386,7 +387,8 @@ search(struct aanbod_state *s, struct view_ctx *ctx, const struct view_area *are
 		.muni = t->muni[0] ? t->muni : NULL,
 	};
 	struct db_error err = {0};
-	if (!offering_search(ctx->db, &f, rows + 1, &s->hits, &err)) {
+	s->stale = !offering_search(ctx->db, &f, rows + 1, &s->hits, &err);
+	if (s->stale) { /* an error, or a key cancelled it: the next key searches */
 		view_db_error(ctx, &err);
 		db_error_clear(&err);
 	} else {
@@ -695,8 +697,11 @@ finish(struct aanbod_state *s, struct view_ctx *ctx)
 	if (!s->question_id[0] || s->nmarked == 0)
 		return VIEW_BACK;
 	struct db_error err = {0};
-	if (!offering_give(ctx->db, s->question_id, (const char *const *)s->marked, s->nmarked,
-	                   &err)) {
+	bool was = db_set_cancellable(ctx->db, false); /* a write: a key never stops it */
+	bool ok = offering_give(ctx->db, s->question_id, (const char *const *)s->marked,
+	                        s->nmarked, &err);
+	db_set_cancellable(ctx->db, was);
+	if (!ok) {
 		view_db_error(ctx, &err);
 		db_error_clear(&err);
 		s->failed = true;
@@ -744,7 +749,9 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 	if (key == KEY_F(1))
 		return VIEW_HELP;
 	if ((is_char && (key == '\n' || key == '\r')) || key == KEY_ENTER) {
-		s->reading = s->hits.count > 0;
+		if (s->stale) /* the offerings of what was typed, not of before */
+			aanbod_load(s, ctx, area);
+		s->reading = s->hits.count > 0 && !s->stale;
 		s->top = 0;
 	} else if (pager_command(&s->pager, pager_key_command(key), page_rows(area))) {
 		/* moved */
@@ -756,11 +763,9 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 	} else {
 		changed = search_line_key(&s->query, key, is_char);
 	}
-	if (changed) {
-		parse_query(s->query.buf ? s->query.buf : "", &s->terms);
-		search(s, ctx, area);
-	}
-	return VIEW_REDRAW;
+	if (changed) /* the letter shows first, then aanbod_load searches */
+		s->stale = true;
+	return s->stale ? VIEW_REDRAW | VIEW_LOAD : VIEW_REDRAW;
 }
 
 static void
@@ -779,6 +784,7 @@ aanbod_free(void *state)
 }
 
 static const struct view_ops aanbod_ops = {
+	.cancel = CANCEL_KEYS,
 	.keys = KEYS_AANBOD,
 	.title = N_("Training catalogue of"),
 	.regional = true,

@@ -342,6 +342,7 @@ detail_free(void *state)
 }
 
 static const struct view_ops detail_ops = {
+	.cancel = CANCEL_LOAD,
 	.keys = KEYS_DETAIL,
 	.title = N_("Questions of"),
 	.load = detail_load,

@@ -362,6 +362,7 @@ inbox_free(void *state)
 }
 
 static const struct view_ops inbox_ops = {
+	.cancel = CANCEL_LOAD,
 	.keys = KEYS_INBOX,
 	.title = N_("Referrals to"),
 	.single = true,

@@ -190,6 +190,7 @@ info_free(void *state)
 }
 
 static const struct view_ops info_ops = {
+	.cancel = CANCEL_LOAD,
 	.keys = KEYS_INFO,
 	.title = N_("Questions of"),
 	.load = info_load,

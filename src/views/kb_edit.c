@@ -411,6 +411,7 @@ kbe_free(void *state)
 }
 
 static const struct view_ops kbe_ops = {
+	.cancel = CANCEL_LOAD,
 	.keys = KEYS_KBEDIT,
 	.title = N_("Knowledge base of"),
 	.regional = true,
@@ -562,6 +563,7 @@ kbv_free(void *state)
 }
 
 static const struct view_ops kbv_ops = {
+	.cancel = CANCEL_LOAD,
 	.keys = KEYS_VERSIONS,
 	.title = N_("Knowledge base of"),
 	.regional = true,

@@ -48,15 +48,15 @@ search(struct kb_state *s, struct view_ctx *ctx, int limit)
 {
 	knowledge_hits_free(&s->hits);
 	struct db_error err = {0};
-	if (!knowledge_suggest(ctx->db, NULL, s->query.buf ? s->query.buf : "", limit, &s->hits,
-	                       &err)) {
+	bool ok = knowledge_suggest(ctx->db, NULL, s->query.buf ? s->query.buf : "", limit,
+	                            &s->hits, &err);
+	if (!ok)
 		view_db_error(ctx, &err);
-		db_error_clear(&err);
-	}
+	db_error_clear(&err);
 	pager_clear(&s->pager);
 	pager_set_items(&s->pager, s->hits.count, limit);
 	pager_search(&s->pager, s->query.buf);
-	s->stale = false;
+	s->stale = !ok; /* a key cancelled it: the next key searches again */
 }
 
 /* Search; when the view comes back (after a signal form, a resize) the
@@ -114,7 +114,9 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 	if (is_char && key == 27)
 		return VIEW_BACK;
 	if ((is_char && (key == '\n' || key == '\r')) || key == KEY_ENTER) {
-		s->reading = s->hits.count > 0;
+		if (s->stale) /* the results of what was typed, not of before */
+			search(s, ctx, page_rows(area));
+		s->reading = s->hits.count > 0 && !s->stale;
 		s->top = 0;
 		return VIEW_REDRAW;
 	}
@@ -124,9 +126,8 @@ kb_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struct vi
 		return VIEW_HELP;
 	else if (search_line_key(&s->query, key, is_char))
 		s->stale = true;
-	if (s->stale)
-		search(s, ctx, page_rows(area));
-	return VIEW_REDRAW;
+	/* the letter shows first, then kb_load searches (a key cancels it) */
+	return s->stale ? VIEW_REDRAW | VIEW_LOAD : VIEW_REDRAW;
 }
 
 void
@@ -191,6 +192,7 @@ kb_free(void *state)
 }
 
 static const struct view_ops kb_ops = {
+	.cancel = CANCEL_KEYS,
 	.keys = KEYS_KNOWLEDGE,
 	.title = N_("Knowledge base of"),
 	.regional = true,

@@ -250,16 +250,24 @@ list_position(const void *state, char *buf, size_t size)
 	         p->more_above ? "↑ " : "", first->number, last->number, p->more_below ? " ↓" : "");
 }
 
-/* Show only the questions that match text (Dutch full text); "" shows all. */
+/* Show only the questions that match text (Dutch full text); "" shows all.
+ * When the search fails (a key cancelled it), the list stays as it was,
+ * with the search it had. */
 static void
 list_search(void *state, struct view_ctx *ctx, const char *text, const struct view_area *area)
 {
 	struct list_state *s = state;
-	free(s->search);
+	char *was = s->search;
 	s->search = text && *text ? xstrdup(text) : NULL;
 	pager_search(&s->pager, s->search);
 	s->ctx = ctx;
-	pager_load_end(&s->pager, false, page_rows(area));
+	if (!pager_load_end(&s->pager, false, page_rows(area))) {
+		free(s->search);
+		s->search = was;
+		pager_search(&s->pager, s->search);
+		return;
+	}
+	free(was);
 	if (s->search && s->pager.count == 0)
 		view_message(ctx, _("No question matches '%s'."), s->search);
 }
@@ -282,6 +290,7 @@ list_free(void *state)
 }
 
 static const struct view_ops list_ops = {
+	.cancel = CANCEL_KEYS,
 	.keys = KEYS_LIST,
 	.title = N_("Questions of"),
 	.load = list_load,

@@ -32,6 +32,8 @@ void
 view_db_error(struct view_ctx *ctx, const struct db_error *err)
 {
 	struct refusal r;
+	if (err->cancelled)
+		return; /* a key cancelled a read: it takes effect next, nothing to say */
 	if (db_error_is_connection(err))
 		view_message(ctx, "%s",
 		             _("The connection to the database was lost; loket reconnects by itself."));

@@ -199,6 +199,7 @@ report_free_state(void *state)
 }
 
 static const struct view_ops report_ops = {
+	.cancel = CANCEL_KEYS,
 	.keys = KEYS_REPORT,
 	.title = N_("Reports on"),
 	.regional = true,

@@ -22,6 +22,8 @@ enum view_flag {
 	VIEW_NAV = 1 << 4,     /* open what ctx->nav asks for (after closing, with VIEW_BACK) */
 	VIEW_HELP = 1 << 5,    /* show the keys of this view */
 	VIEW_CHANGED = 1 << 6, /* a form's content changed */
+	VIEW_LOAD = 1 << 7,    /* load again once the frame is drawn: what was
+	                        * typed shows before the search for it runs */
 };
 
 struct view_ops;
@@ -116,6 +118,14 @@ const char *view_status_label(const char *status);
 /* The Dutch label of a referral status. */
 const char *view_referral_status_label(const char *status);
 
+/* Which of a view's queries a key cancels when it is pressed while one
+ * runs (the key then takes effect): none (forms, which save), the load's
+ * (views whose load only reads), or also those of its keys (views whose
+ * keys only read: lists, searches).  A cancelled query changed nothing,
+ * and the view keeps what it showed (doc/development.md, "Queries that
+ * wait"). */
+enum view_cancel { CANCEL_NONE, CANCEL_LOAD, CANCEL_KEYS };
+
 /* The area a view draws in: rows y .. y+rows-1, all columns. */
 struct view_area {
 	int y;
@@ -139,6 +149,7 @@ struct view_ops {
 	 * back to it, reloaded; when there is none it opens right above the
 	 * first screen (the central point's inbox). */
 	bool single;
+	enum view_cancel cancel;
 	/* Load or reload for the area; returns flags.  Optional: a view that
 	 * reads nothing. */
 	int (*load)(void *state, struct view_ctx *ctx, const struct view_area *area);
