@@ -852,9 +852,11 @@ run(struct app *app)
 {
 	while (!app->quit) {
 		app->busy = NULL; /* the frame shows what came of it */
+		double key_ms = app->key_ms;
 		draw(app);
 		if (app->load_pending) { /* a search as you type: after the frame */
 			app->load_pending = false;
+			app->key_ms = key_ms; /* LOKET_TRACE times its frame from the key too */
 			load_top(app);
 			continue;
 		}
