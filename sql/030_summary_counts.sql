@@ -1,7 +1,6 @@
--- 030_summary_counts: the supervisors' query counts over all time answer
--- from the summary tables where those carry every field the query uses, and
--- the query language's text words are read from question_fts (028) (issue
--- 15, point 4).
+-- 030_summary_counts: the query language's counts over all time answer
+-- from summary tables where those carry every field the query uses, and its
+-- text words are looked up in question_fts (028) (issue 15, point 4).
 --
 -- A count without since: (`topic:financiering count by org`) read every
 -- index entry of the region's questions with that topic: ~100,000 at
@@ -35,13 +34,17 @@
 --
 -- Text words: query_build() matched to_tsvector('dutch', q.text) against
 -- the words, which only the owner could look up in question_text_fts (003);
--- under the advisors' row-level security @@ is not leakproof and no index
--- is used either way.  The supervisors' count (run as the owner) now looks
--- the words up in question_fts, whose words are the same tsvector; an
--- advisor's query keeps matching the text of the rows its policies give
--- it, without an index, as before (question_fts is the owner's).  Nothing
--- reads question_text_fts any more: dropped, one GIN index less to keep up
--- on every question written (the seed spent its time there).
+-- under the advisors' row-level security @@ is not leakproof, so their
+-- counts read every row they may see (4 s for a rare word).  Now
+--   - the supervisors' count (run as the owner) looks the words up in
+--     question_fts, whose words are the same tsvector;
+--   - an advisor's count asks query_text_ids() (definer) for the matching
+--     questions among those its organisation reads (question_fts.readers,
+--     the policies' rows: tests/db/test_search), by the GIN index;
+--   - an advisor's list of rows (newest 100) still walks its rows newest
+--     first and matches their text, which finds common words at once.
+-- Nothing reads question_text_fts any more: dropped, one GIN index less to
+-- keep up on every question written.
 SET LOCAL ROLE loket_owner;
 
 DROP INDEX question_text_fts;
@@ -179,17 +182,36 @@ INSERT INTO stat_dirty (region, day)
 SELECT DISTINCT region, nl_day(created_at) FROM question;
 SELECT stat_refresh_all();
 
+-- The questions whose words match p_search (websearch_to_tsquery, Dutch)
+-- among those the caller reads under the question policies (question_fts's
+-- readers, as question_search reads them), by the GIN index: for an
+-- advisor's count with a text term, which under the policies walked every
+-- row (4 s for a rare word at 1,000,000 questions).
+CREATE FUNCTION query_text_ids(p_search text) RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = loket, pg_catalog, pg_temp AS $$
+    SELECT f.question_id FROM question_fts f
+     WHERE f.words @@ websearch_to_tsquery('dutch', coalesce(p_search, ''))
+       AND f.readers @> ARRAY[(SELECT question_search_org())]
+$$;
+REVOKE EXECUTE ON FUNCTION query_text_ids(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION query_text_ids(text) TO loket_advisor, loket_central;
+
 -- The condition of one term for query_build: values at $1[p_from:p_to].
--- p_owner: the statement runs as the owner, which reads question_fts.
-CREATE FUNCTION query_cond(p_field text, p_from integer, p_to integer, p_owner boolean)
+-- p_how: 'owner' (the supervisors' count, run as the owner, which reads
+-- question_fts), 'count' (an advisor's count: text by query_text_ids) or
+-- 'rows' (an advisor's list, newest first: the text of each row walked).
+CREATE FUNCTION query_cond(p_field text, p_from integer, p_to integer, p_how text)
     RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = loket, pg_catalog, pg_temp AS $$
 BEGIN
     RETURN CASE
-        WHEN p_field = 'text' AND p_owner THEN format(
+        WHEN p_field = 'text' AND p_how = 'owner' THEN format(
             'EXISTS (SELECT 1 FROM question_fts f WHERE f.question_id = q.id'
             ' AND f.words @@ websearch_to_tsquery(''dutch'', $1[%s]))', p_from)
+        WHEN p_field = 'text' AND p_how = 'count' THEN format(
+            'q.id IN (SELECT query_text_ids($1[%s]))', p_from)
         WHEN p_field = 'text' THEN format(
             'to_tsvector(''dutch'', q.text) @@ websearch_to_tsquery(''dutch'', $1[%s])', p_from)
         WHEN p_field = 'since' THEN format('q.created_at >= nl_start($1[%s]::date)', p_from)
@@ -242,7 +264,9 @@ BEGIN
         IF f IN ('since', 'until') AND vals[1] !~ '^\d{4}-\d{2}-\d{2}$' THEN
             RAISE EXCEPTION 'query: % needs a date like 2026-01-31', f USING ERRCODE = '22023';
         END IF;
-        cond := query_cond(f, n + 1, n + cardinality(vals), p_region IS NOT NULL);
+        cond := query_cond(f, n + 1, n + cardinality(vals),
+                           CASE WHEN p_region IS NOT NULL THEN 'owner'
+                                WHEN p_count THEN 'count' ELSE 'rows' END);
         IF coalesce((t->>'negated')::boolean, false) THEN
             cond := format('NOT coalesce(%s, false)', cond);
         END IF;
@@ -377,10 +401,10 @@ BEGIN
                 ELSE 'sum(s.n)::bigint, sum(s.keysum)::bigint FROM stat_volume s' END
         || v_where || ' GROUP BY 1, 2, 3, 4, 5';
 END $$;
-REVOKE EXECUTE ON FUNCTION query_cond(text, integer, integer, boolean),
+REVOKE EXECUTE ON FUNCTION query_cond(text, integer, integer, text),
                            query_from(jsonb, boolean), query_summary_column(text, boolean),
                            query_summary(jsonb, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION query_cond(text, integer, integer, boolean), query_from(jsonb, boolean),
+GRANT EXECUTE ON FUNCTION query_cond(text, integer, integer, text), query_from(jsonb, boolean),
                           query_summary_column(text, boolean), query_summary(jsonb, boolean)
     TO loket_advisor, loket_central, loket_supervisor;
 

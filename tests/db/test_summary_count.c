@@ -12,7 +12,9 @@
  *     same statement run as the advisor, under the question policies.
  * The combinations are checked to be answered by the summaries
  * (query_summary is not NULL), and a query they cannot answer (status) to
- * still count the questions. */
+ * still count the questions.  Counts with text words (question_fts, and
+ * for advisors query_text_ids) equal counting the rows whose text matches,
+ * plainly, as each role. */
 #include "config.h"
 
 #include "dbtest.h"
@@ -188,6 +190,72 @@ START_TEST(advisors_same_as_rows)
 }
 END_TEST
 
+/* A text word's count: as the advisors, the plain count of the rows they
+ * read whose text matches; as the supervisor, the superuser's over the
+ * region, shown as the cell key shows it. */
+START_TEST(text_words_same_as_rows)
+{
+	static const char *const words[] = {"opleiding", "glasblazen", "fietsenmaker",
+	                                    "werk -naar or glasblazen", "-opleiding"};
+	static const char *const roles[] = {"kvk_demo", "cnv_demo", "lwl_demo", "supervisor_demo"};
+	dbtest_ok(pg,
+	          "UPDATE loket.question SET text = text || ' Glasblazen.' WHERE id IN "
+	          "(SELECT id FROM loket.question ORDER BY number LIMIT 40 OFFSET 100)",
+	          0, NULL);
+	for (int r = 0; r < 4; r++) {
+		bool sup = r == 3;
+		struct db *db = dbtest_connect(dbname, roles[r]);
+		for (int i = 0; i < 5; i++) {
+			bool neg = words[i][0] == '-';
+			char spec[256], want[64];
+			snprintf(spec, sizeof spec,
+			         "{\"terms\": [{\"field\": \"text\", \"negated\": %s, \"values\": "
+			         "[\"%s\"]}], \"count\": true, \"group\": []}",
+			         neg ? "true" : "false", words[i] + neg);
+			const char *p[] = {words[i] + neg, neg ? "t" : "f"};
+			static const char *const plain =
+			    "SELECT count(*) FROM loket.question WHERE (to_tsvector('dutch', text) "
+			    "@@ websearch_to_tsquery('dutch', $1)) <> $2::boolean";
+			long n = dbtest_long(sup ? pg : db, plain, 2, p);
+			if (sup) {
+				dbtest_ask(db, "query", spec);
+				long k = dbtest_long(pg,
+				                     "SELECT coalesce(sum(record_key), 0) FROM loket.question "
+				                     "WHERE (to_tsvector('dutch', text) @@ "
+				                     "websearch_to_tsquery('dutch', $1)) <> $2::boolean",
+				                     2, p);
+				char buf[32];
+				const char *shown = dbtest_shown(n, k, 5, buf, sizeof buf);
+				snprintf(want, sizeof want, "%s%s", n == 0 ? "0:" : "1:",
+				         n == 0 ? "" : shown[0] == '<' ? "<k" : shown);
+			} else {
+				snprintf(want, sizeof want, "%s%ld", n == 0 ? "0:" : "1:", n);
+				if (n == 0)
+					want[2] = '\0';
+			}
+			if (!sup && !neg) {
+				/* the definer function gives exactly the rows the
+				 * policies give the caller */
+				const char *w[] = {words[i]};
+				ck_assert_int_eq(dbtest_long(db,
+				                             "SELECT count(*) FROM loket.query_text_ids($1) x "
+				                             "LEFT JOIN loket.question q ON q.id = x "
+				                             "WHERE q.id IS NULL",
+				                             1, w),
+				                 0);
+				ck_assert_int_eq(
+				    dbtest_long(db, "SELECT count(*) FROM loket.query_text_ids($1)", 1, w), n);
+			}
+			char *got = text_of(db, by_count, spec);
+			ck_assert_msg(strcmp(got, want) == 0, "%s %s: got %s, want %s", roles[r], spec,
+			              got, want);
+			free(got);
+		}
+		db_close(&db);
+	}
+}
+END_TEST
+
 /* The supervisors still read none of the summaries, and an advisor cannot
  * ask for another organisation's figures. */
 START_TEST(summaries_stay_closed)
@@ -196,6 +264,7 @@ START_TEST(summaries_stay_closed)
 	dbtest_fails(sup, "SELECT count(*) FROM loket.stat_reader_cohort", 0, NULL, "42501");
 	dbtest_fails(sup, "SELECT * FROM loket.query_count_reader('{\"terms\": [], \"count\": true}')",
 	             0, NULL, "42501");
+	dbtest_fails(sup, "SELECT * FROM loket.query_text_ids('opleiding')", 0, NULL, "42501");
 	db_close(&sup);
 	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
 	dbtest_fails(kvk, "SELECT count(*) FROM loket.stat_reader_volume", 0, NULL, "42501");
@@ -219,6 +288,7 @@ main(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, supervisor_same_as_rows);
 	tcase_add_test(tc, advisors_same_as_rows);
+	tcase_add_test(tc, text_words_same_as_rows);
 	tcase_add_test(tc, summaries_stay_closed);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
