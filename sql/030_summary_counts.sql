@@ -211,14 +211,15 @@ CREATE FUNCTION stat_refresh_days(p_region text, p_days date[]) RETURNS void
                coalesce(sum(f.rk) FILTER (WHERE f.completed), 0),
                coalesce(sum(f.rk) FILTER (WHERE f.returned), 0)
           FROM f GROUP BY f.day, f.organisation, f.topic
-    ), dims AS MATERIALIZED (
-        SELECT f.day, f.rk, f.readers, v.dim, v.value
+    ), dims AS MATERIALIZED (   -- per day, set of readers and value: a few per question
+        SELECT f.day, f.readers, v.dim, v.value, count(*) AS n, sum(f.rk) AS rk
           FROM f, LATERAL (VALUES ('org', f.organisation::text), ('topic', f.topic::text),
                                   ('group', f.client_group::text), ('channel', f.channel::text),
                                   ('muni', f.muni::text)) AS v(dim, value)
+         GROUP BY f.day, f.readers, v.dim, v.value
     ), volume AS (
         INSERT INTO stat_volume (region, day, dim, value, n, keysum)
-        SELECT p_region, d.day, d.dim, d.value, count(*), sum(d.rk)
+        SELECT p_region, d.day, d.dim, d.value, sum(d.n), sum(d.rk)
           FROM dims d GROUP BY d.day, d.dim, d.value
     ), reader_cohort AS (
         INSERT INTO stat_reader_cohort (region, day, reader, organisation, topic, n)
@@ -227,7 +228,7 @@ CREATE FUNCTION stat_refresh_days(p_region text, p_days date[]) RETURNS void
          GROUP BY f.day, w.reader, f.organisation, f.topic
     ), reader_volume AS (
         INSERT INTO stat_reader_volume (region, day, reader, dim, value, n)
-        SELECT p_region, d.day, w.reader, d.dim, d.value, count(*)
+        SELECT p_region, d.day, w.reader, d.dim, d.value, sum(d.n)
           FROM dims d, unnest(d.readers) AS w(reader)
          GROUP BY d.day, w.reader, d.dim, d.value
     ), outcome AS (
