@@ -301,13 +301,10 @@ DECLARE
     f       text;
     vals    text[];
     cond    text;
-    col     text;
     n       integer;
     v_where text := '';
     v_cols  text := '';
-    v_ng    integer := 0;
     v_top   integer;
-    v_per   text := p_spec->>'period';
 BEGIN
     IF jsonb_typeof(p_spec) IS DISTINCT FROM 'object'
        OR jsonb_typeof(coalesce(p_spec->'terms', '[]')) <> 'array'
@@ -355,6 +352,26 @@ BEGIN
               || format(' ORDER BY q.created_at DESC, q.id DESC LIMIT %s', v_top);
         RETURN;
     END IF;
+    v_cols := query_columns(p_spec);
+    -- the count and the group's cell key (the sum of its record keys)
+    o_sql := 'SELECT ' || v_cols || ', count(*), sum(q.record_key)' || o_sql
+          || ' GROUP BY 1, 2, 3, 4, 5';
+    o_params := o_params || v_top::text;
+END $$;
+
+-- The grouping columns of a count for query_build: the period (or NULL)
+-- and four fields (NULL for those not asked for); 22023 for a wrong one.
+CREATE FUNCTION query_columns(p_spec jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = loket, pg_catalog, pg_temp AS $$
+DECLARE
+    f      text;
+    col    text;
+    n      integer;
+    v_ng   integer := 0;
+    v_per  text := p_spec->>'period';
+    v_cols text;
+BEGIN
     IF v_per IS NOT NULL AND v_per NOT IN ('week', 'month') THEN
         RAISE EXCEPTION 'query: period is week or month' USING ERRCODE = '22023';
     END IF;
@@ -376,10 +393,7 @@ BEGIN
     FOR n IN v_ng + 1 .. 4 LOOP
         v_cols := v_cols || ', NULL::text';
     END LOOP;
-    -- the count and the group's cell key (the sum of its record keys)
-    o_sql := 'SELECT ' || v_cols || ', count(*), sum(q.record_key)' || o_sql
-          || ' GROUP BY 1, 2, 3, 4, 5';
-    o_params := o_params || v_top::text;
+    RETURN v_cols;
 END $$;
 
 -- The FROM of query_build: the municipality and the latest referral only
@@ -473,9 +487,11 @@ BEGIN
         || v_where || ' GROUP BY 1, 2, 3, 4, 5';
 END $$;
 REVOKE EXECUTE ON FUNCTION query_cond(text, integer, integer, text),
-                           query_from(jsonb, boolean), query_summary_column(text, boolean),
+                           query_from(jsonb, boolean), query_columns(jsonb),
+                           query_summary_column(text, boolean),
                            query_summary(jsonb, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION query_cond(text, integer, integer, text), query_from(jsonb, boolean),
+                          query_columns(jsonb),
                           query_summary_column(text, boolean), query_summary(jsonb, boolean)
     TO loket_advisor, loket_central, loket_supervisor;
 
