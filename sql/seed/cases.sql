@@ -32,6 +32,20 @@ AS $fn$
     RETURNING last_number - p_count + 1
 $fn$;
 
+-- Each step of a batch writes how long it took to the server's log (LOG:
+-- seed_cases STEP MS), for tests/bench/seed_cases.sh; returns the time now.
+CREATE OR REPLACE FUNCTION loket.seed_lap(p_step text, p_since timestamptz)
+RETURNS timestamptz
+LANGUAGE plpgsql
+SET search_path = loket, pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    RAISE LOG 'seed_cases % %', p_step,
+        round(extract(epoch FROM clock_timestamp() - p_since) * 1000, 1);
+    RETURN clock_timestamp();
+END
+$fn$;
+
 CREATE OR REPLACE FUNCTION loket.seed_cases(p_count int, p_done bigint DEFAULT 0,
                                             p_total bigint DEFAULT NULL,
                                             p_first int DEFAULT NULL)
@@ -55,6 +69,7 @@ DECLARE
     v_pc_off  int[];       --   where its postcodes start in v_pcs (0-based)
     v_pc_cnt  int[];       --   how many it has
     v_pcs     text[];
+    v_t       timestamptz := clock_timestamp();
 BEGIN
     IF p_count IS NULL OR p_count < 1 THEN
         RAISE EXCEPTION 'seed_cases: count must be positive' USING ERRCODE = '22023';
@@ -218,6 +233,7 @@ BEGIN
       FROM decided
      ORDER BY created_at, g;
 
+    v_t := seed_lap('prepare', v_t);
     INSERT INTO question (id, region, number, organisation, advisor, channel, client_group, topic,
                           text, postcode4, status, created_at, updated_at)
     SELECT id, 'twente', number, organisation, advisor, channel, client_group, topic, text,
@@ -225,6 +241,7 @@ BEGIN
       FROM seed_q;
 
     -- Information given: a current version of an item on the question's topic.
+    v_t := seed_lap('question', v_t);
     INSERT INTO info_given (question_id, knowledge_version_id, given_by, given_at)
     SELECT s.id, k.ids[1 + floor(s.r_x * cardinality(k.ids))::int], s.advisor,
            s.created_at + interval '3 minutes'
@@ -241,6 +258,7 @@ BEGIN
     -- Pick-up deadlines per day (two working days), joined in below rather
     -- than worked out per referral by the insert trigger.
     DROP TABLE IF EXISTS pg_temp.seed_deadline;
+    v_t := seed_lap('info_given', v_t);
     CREATE TEMPORARY TABLE seed_deadline ON COMMIT DROP AS
     SELECT g::date AS day,
            pickup_deadline(g::date::timestamp AT TIME ZONE 'Europe/Amsterdam',
@@ -298,6 +316,7 @@ BEGIN
 
     -- Referral news older than a day has been seen by whoever referred (a
     -- demo starts with a day's news, not two years').
+    v_t := seed_lap('referral', v_t);
     INSERT INTO referral_seen (referral_id, role_name, version)
     SELECT r.id, r.created_by, r.version
       FROM referral r JOIN seed_q s ON s.id = r.question_id
@@ -306,6 +325,7 @@ BEGIN
 
     -- The central point's progress in the history (the referral rows above
     -- were written in their final state, so their triggers saw no update).
+    v_t := seed_lap('referral_seen', v_t);
     INSERT INTO question_event (question_id, at, actor, kind, detail)
     SELECT r.question_id, coalesce(r.completed_at, r.accepted_at, r.updated_at),
            coalesce(r.accepted_by, r.created_by), 'referral_updated',
@@ -318,6 +338,7 @@ BEGIN
      WHERE r.status <> 'sent';
 
     -- Contact details, with dated consent: all consented referrals, a few others.
+    v_t := seed_lap('question_event', v_t);
     INSERT INTO client (question_id, organisation, kind, name, email, phone, company_name,
                         kvk_number, sector, company_size, consent_at, created_at, updated_at)
     SELECT s.id, s.organisation,
@@ -346,6 +367,7 @@ BEGIN
      WHERE (s.r_ref < 0.25 AND s.r_client < 0.45) OR (s.r_ref >= 0.25 AND s.r_client < 0.05);
 
     -- Demand signals noticed in about one contact in twenty.
+    v_t := seed_lap('client', v_t);
     INSERT INTO signal (region, organisation, advisor, question_id, kind, topic, sector,
                         municipality, text, created_at)
     SELECT 'twente', s.organisation, s.advisor, s.id,
@@ -360,6 +382,7 @@ BEGIN
       FROM seed_q s
      WHERE s.r_sig < 0.05;
 
+    v_t := seed_lap('signal', v_t);
     DROP TABLE seed_q;
     RETURN p_count;
 END

@@ -5,7 +5,8 @@
 # (a large screen plus margin) as an advisor and the central point, walking
 # from both ends; then pages of the list searched (/) for a common, a rare
 # and a missing word, a word in about 1 of 60 questions and a phrase of
-# common words (sql/028).  The rare word is written into 24 questions.
+# common words (sql/028).  The rare word is written into 24 questions
+# (bench_seed in bench-lib.sh, which seeds once; BENCH_DIR reuses a cluster).
 #
 #   tests/bench/list_page.sh [N]       run from the build directory
 #
@@ -20,12 +21,7 @@ n=${1:-1000000}
 bench=${BENCH_LIST:-./tests/bench/bench_list}
 [ -x "$bench" ] || { echo "list_page: run from the build directory after make" >&2; exit 2; }
 . "$(dirname "$0")/bench-lib.sh"
-start=$(date +%s)
-"$loket" -d "$admin" db seed --cases "$n" >/dev/null
-echo "seeded $n questions in $(( $(date +%s) - start )) s"
-"$pgbin/psql" -X -q -h "$sock" -U postgres -d loket_bench -c \
-    "UPDATE loket.question SET text = text || ' Wil glasblazen leren.' WHERE number % 83333 IN (0, 1)"
-"$pgbin/psql" -X -q -h "$sock" -U postgres -d loket_bench -c 'VACUUM ANALYZE'
+bench_seed "$n"
 "$pgbin/psql" -X -At -h "$sock" -U postgres -d loket_bench -c \
     "SELECT 'questions per organisation: ' || string_agg(organisation || ' ' || n, ', ' ORDER BY n DESC)
        FROM (SELECT organisation, count(*) n FROM loket.question GROUP BY 1) s"

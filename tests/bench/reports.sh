@@ -1,26 +1,32 @@
 #!/bin/sh
-# reports.sh: how long a supervisor waits for the figures on a database of N
-# questions (default 1,000,000).  Starts a private cluster in a temporary
-# directory, migrates, seeds Twente and N synthetic questions, refreshes the
-# summary tables once (the warm-up, timed), then measures as the login role
-# supervisor_demo:
+# reports.sh: how long a supervisor, an advisor and the central point wait
+# for figures on a database of N questions (default 1,000,000).  Seeds a
+# private cluster once (bench_seed in bench-lib.sh; BENCH_DIR reuses a kept
+# one), refreshes the summary tables once (the warm-up, timed), then
+# measures whole processes, wall clock, median and p95 of ROUNDS runs
+# (default 20) after one warm-up run:
 #
-#   - each of the six reports, the whole `loket query -c '\report NAME'`
-#     command (connect, session, query, output), and beside it the report's
-#     SQL functions alone, timed by psql's \timing as the first statement of
-#     a new session (as loket runs them) and in a warm session, where the
-#     plans of the functions' statements are cached;   target < 500 ms each
-#   - two typical filter queries with `loket query -c`; target < 100 ms each
+#   - each report, the whole `loket query -c '\report NAME'` command as
+#     supervisor_demo (connect, session, log the question, count, output),
+#     and beside it psql doing the same (a new process that logs the
+#     question and calls the report's functions): the ratio loket / psql;
+#     and the functions alone in a warm psql session;  target < 100 ms
+#   - the query language's counts with `loket query -c`, with and without
+#     since:, as supervisor_demo, kvk_demo and lwl_demo (counts over all
+#     time are answered from the summaries, sql/030; text words from
+#     question_fts);                                      target < 100 ms
 #   - the query shell's start-up (start, read \q, leave) against
 #     `psql -X -c 'select 1'`;                          target at most 1.5x psql
 #
-# A figure is the median of 5 runs after one warm-up run (start-up: of 20
-# runs of each, taken in turn).  Times are wall clock from `date +%s%N`,
-# whose own fork costs the same on both sides of a comparison.
+# A verdict is on the p95.  Times are wall clock from `date +%s%N`, whose
+# own fork costs the same on both sides of a comparison.  The load average
+# is printed before and after: on a busy machine the figures are not the
+# product's.
 #
 #   tests/bench/reports.sh [N]         run from the build directory
 #
-# Environment: LOKET (the binary, default ./loket), KEEP=1 keeps the cluster.
+# Environment: LOKET (the binary, default ./loket), KEEP=1 keeps the cluster,
+# BENCH_DIR=DIR measures a kept one, ROUNDS.
 # Exit status: 0 when every target is met, 1 when one is missed, 2 when a
 # command fails.
 set -eu
@@ -30,21 +36,16 @@ case $n in '' | *[!0-9]*) echo "usage: $0 [N]" >&2; exit 1 ;; esac
 . "$(dirname "$0")/bench-lib.sh"
 
 sup="host=$sock user=supervisor_demo dbname=loket_bench"
+rounds=${ROUNDS:-20}
 admin_sql() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -U postgres -d loket_bench "$@"; }
 
-start=$(date +%s)
-"$loket" -d "$admin" db seed --cases "$n" >/dev/null
-echo "seeded $n questions in $(($(date +%s) - start)) s"
+bench_seed "$n"
 s=$(date +%s%N)
 admin_sql -At -c 'SELECT loket.stat_refresh_all()' >/dev/null
 echo "warm-up: SELECT loket.stat_refresh_all() took $((($(date +%s%N) - s) / 1000000)) ms"
-# a settled database, as in daily use: statistics, visibility map, no
-# checkpoint of the bulk load still being written
-admin_sql -c 'VACUUM ANALYZE' -c 'CHECKPOINT'
-sleep 5
 echo "database: $(admin_sql -At -c 'SELECT count(*) FROM loket.question') questions," \
     "$(admin_sql -At -c 'SELECT pg_size_pretty(pg_database_size(current_database()))')"
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); psql: $pgbin/psql"
+echo "load average before measuring: $(bench_load)"
 
 # The default windows of \report (src/model/report.c): 13 weeks up to today,
 # and 12 months with `by month`.  The SQL-alone timings use the same days.
@@ -77,12 +78,23 @@ median() {
               printf "%.1f\n", m / 1000 }'
 }
 
-# median5 CMD...: one warm-up run, then the median of 5 runs, in ms.
-median5() {
+# med_p95: "MEDIAN P95" in ms of the microseconds on standard input (the
+# p95 of 20 runs is the 19th).
+med_p95() {
+    sort -n | awk '{ a[NR] = $1 }
+        END { if (NR == 0) { print "reports: no timings" > "/dev/stderr"; exit 1 }
+              m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+              i = int(NR * 0.95 + 0.5); if (i < 1) i = 1
+              printf "%.1f %.1f\n", m / 1000, a[i] / 1000 }'
+}
+
+# runs CMD...: one warm-up run, then "MEDIAN P95" of ROUNDS runs, in ms.
+runs() {
     usec "$@" >/dev/null
     : >"$bench_dir/runs"
-    for i in 1 2 3 4 5; do usec "$@" >>"$bench_dir/runs"; done
-    median <"$bench_dir/runs"
+    i=0
+    while [ $i -lt "$rounds" ]; do usec "$@" >>"$bench_dir/runs"; i=$((i + 1)); done
+    med_p95 <"$bench_dir/runs"
 }
 
 # sql_session SQL TIMES: psql's \timing of SQL run TIMES times in one session
@@ -98,16 +110,6 @@ sql_session() {
         exit 2
     }
     sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' "$bench_dir/timing" | awk '{ print $1 * 1000 }'
-}
-
-# sql_new SQL: the median of 5 (after one warm-up) of SQL's time as the first
-# statement of a new session, as loket runs it: each new session plans the
-# statements inside the functions again.
-sql_new() {
-    sql_session "$1" 1 >/dev/null
-    : >"$bench_dir/runs"
-    for i in 1 2 3 4 5; do sql_session "$1" 1 >>"$bench_dir/runs"; done
-    median <"$bench_dir/runs"
 }
 
 # sql_warm SQL: the same, 6 times in one session (the first not counted),
@@ -130,50 +132,84 @@ verdict() {
 
 loket_q() { "$loket" -d "$sup" query -c "$1"; }
 
-# ask WHAT ARGS: log a report's question as loket does before it counts
-# (sql/026: the report functions answer only a logged question); ARGS are
-# SQL values for jsonb_build_array.
-ask() {
-    "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -U supervisor_demo -d loket_bench \
-        -c "SELECT loket.supervisor_ask('$1', jsonb_build_array($2))" >/dev/null
-}
+# ask WHAT ARGS: the SQL that logs a report's question as loket does before
+# it counts (sql/026: the report functions answer only a logged question);
+# ARGS are SQL values for jsonb_build_array.
+ask_sql() { echo "SELECT loket.supervisor_ask('$1', jsonb_build_array($2))"; }
+ask() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -U supervisor_demo -d loket_bench \
+            -c "$(ask_sql "$1" "$2")" >/dev/null; }
 
-# report WHAT SQL: time `\report WHAT` and its SQL alone; one table line.
+# report WHAT ASK SQL: time `\report WHAT`, psql logging ASK and running SQL
+# as a new process, and SQL in a warm session; one table line.
 report() {
-    whole=$(median5 loket_q "\\report $1")
-    new=$(sql_new "$2")
-    warm=$(sql_warm "$2")
-    verdict "$whole" 500
-    printf '%-34s %9s ms %9s ms %9s ms   < 500 ms   %s\n' "\\report $1" "$whole" "$new" "$warm" "$v"
+    set -- "$1" "$2" "$3" $(runs loket_q "\\report $1")
+    l_med=$4 l_p95=$5
+    psql_report() {
+        "$pgbin/psql" -X -q -o /dev/null -v ON_ERROR_STOP=1 -h "$sock" -U supervisor_demo \
+            -d loket_bench -c "$1" -c "$2"
+    }
+    # (psql's \; joins statements in a script; in -c they are joined anyway)
+    set -- "$1" "$2" "$3" $(runs psql_report "$2" "$(printf '%s\n' "$3" | sed 's/ \\;/;/g')")
+    p_med=$4 p_p95=$5
+    warm=$(sql_warm "$3")
+    verdict "$l_p95" 100
+    printf '%-26s %6s %6s   %6s %6s   %5s x   %6s ms   %s\n' "\\report $1" "$l_med" "$l_p95" \
+        "$p_med" "$p_p95" "$(awk -v l="$l_med" -v p="$p_med" 'BEGIN { printf "%.2f", l / p }')" \
+        "$warm" "$v"
 }
 
 echo
-echo "== reports, as supervisor_demo (median of 5): the whole loket command, and its SQL alone"
-printf '%s\n' "   by psql's \\timing, in a new session each time and in a warm one"
-printf '%-34s %12s %12s %12s   %-9s\n' "command" "loket" "SQL, new" "SQL, warm" "target"
+echo "== reports, as supervisor_demo: median and p95 of $rounds runs, in ms"
+printf '%-26s %13s   %13s   %7s   %9s   %s\n' "" "loket" "psql" "loket/" "SQL warm" "p95 <"
+printf '%-26s %6s %6s   %6s %6s   %7s   %9s   %s\n' "command" "median" "p95" "median" "p95" \
+    "psql" "median" "100 ms"
 w="'$since', '$until'"
-ask volume "'topic', 'week', '$since'::date, '$until'::date"
+a="'$since'::date, '$until'::date"
+ask volume "'topic', 'week', $a"
 ask volume "'muni', 'month', '$msince'::date, '$until'::date"
-for r in funnel pickup consistency signals knowledge; do ask $r "'$since'::date, '$until'::date"; done
-report volume "SELECT * FROM loket.report_volume('topic', 'week', $w);"
-report "volume by muni by month" "SELECT * FROM loket.report_volume('muni', 'month', '$msince', '$until');"
-report funnel "SELECT * FROM loket.report_funnel($w) \\; SELECT * FROM loket.report_outcomes($w);"
-report pickup "SELECT * FROM loket.report_pickup($w);"
-report consistency "SELECT * FROM loket.report_consistency($w);"
-report signals "SELECT * FROM loket.report_signals($w) \\; SELECT * FROM loket.report_signal_examples($w, 10);"
-report knowledge "SELECT * FROM loket.report_knowledge($w);"
+for r in funnel pickup consistency signals knowledge; do ask $r "$a"; done
+report volume "$(ask_sql volume "'topic', 'week', $a")" \
+    "SELECT * FROM loket.report_volume('topic', 'week', $w);"
+report "volume by muni by month" "$(ask_sql volume "'muni', 'month', '$msince'::date, '$until'::date")" \
+    "SELECT * FROM loket.report_volume('muni', 'month', '$msince', '$until');"
+report funnel "$(ask_sql funnel "$a")" \
+    "SELECT * FROM loket.report_funnel($w) \\; SELECT * FROM loket.report_outcomes($w);"
+report pickup "$(ask_sql pickup "$a")" "SELECT * FROM loket.report_pickup($w);"
+report consistency "$(ask_sql consistency "$a")" "SELECT * FROM loket.report_consistency($w);"
+report signals "$(ask_sql signals "$a")" \
+    "SELECT * FROM loket.report_signals($w) \\; SELECT * FROM loket.report_signal_examples($w, 10);"
+report knowledge "$(ask_sql knowledge "$a")" "SELECT * FROM loket.report_knowledge($w);"
+
+# count ROLE QUERY: one table line for `loket query -c QUERY` as ROLE.
+count() {
+    q_as() { "$loket" -d "host=$sock user=$1 dbname=loket_bench" query -c "$2"; }
+    set -- "$1" "$2" $(runs q_as "$1" "$2")
+    verdict "$4" 100
+    printf '%-16s %-52s %7s %7s   %s\n' "$1" "$2" "$3" "$4" "$v"
+}
 
 echo
-echo "== filter queries, as supervisor_demo (median of 5 of the whole loket command)"
+echo "== the query language's counts, the whole loket command: median and p95 of $rounds runs, in ms"
+printf '%-16s %-52s %7s %7s   %s\n' "as" "query" "median" "p95" "p95 < 100 ms"
 for q in "topic:financiering since:$day13 count by org" \
-    "org:kvk,cnv group:werkende since:$day13 count by week"; do
-    ms=$(median5 loket_q "$q")
-    verdict "$ms" 100
-    printf '%-60s %9s ms   < 100 ms   %s\n' "$q" "$ms" "$v"
+    "org:kvk,cnv group:werkende since:$day13 count by week" \
+    "topic:financiering count by org" "count by org" "group:werkende count by month" \
+    "count by muni" "topic:evc,taal count by org,topic by month" \
+    "org:kvk,cnv group:werkende count by week" "status:open count by topic" \
+    '"glasblazen" count' '"fietsenmaker" count' '"kinderopvang" count by org' '"opleiding" count'; do
+    count supervisor_demo "$q"
+done
+for who in kvk_demo lwl_demo; do
+    for q in "topic:financiering since:$day13 count by org" "topic:financiering count by org" \
+        "count by month" "group:werkende count by month" "status:open count by topic" \
+        '"glasblazen" count' '"fietsenmaker" count' '"kinderopvang" count by org' \
+        '"opleiding" count'; do
+        count "$who" "$q"
+    done
 done
 
 echo
-printf '%s\n' "== start-up: the query shell started and left with \\q, against psql -c 'select 1' (20 runs each)"
+printf '%s\n' "== start-up: the query shell started and left with \\q, against psql -c 'select 1' ($rounds runs each, in turn)"
 loket_quit() { printf '\\q\n' | "$loket" -d "$sup" query; }
 psql_one() { "$pgbin/psql" -X -h "$sock" -U supervisor_demo -d loket_bench -c 'select 1'; }
 usec loket_quit >/dev/null
@@ -181,19 +217,18 @@ usec psql_one >/dev/null
 : >"$bench_dir/start.loket"
 : >"$bench_dir/start.psql"
 i=0
-while [ $i -lt 20 ]; do
+while [ $i -lt "$rounds" ]; do
     usec loket_quit >>"$bench_dir/start.loket"
     usec psql_one >>"$bench_dir/start.psql"
     i=$((i + 1))
 done
-lq=$(median <"$bench_dir/start.loket")
-pq=$(median <"$bench_dir/start.psql")
-ratio=$(awk -v l="$lq" -v p="$pq" 'BEGIN { printf "%.2f", l / p }')
+set -- $(med_p95 <"$bench_dir/start.loket") $(med_p95 <"$bench_dir/start.psql")
+ratio=$(awk -v l="$1" -v p="$3" 'BEGIN { printf "%.2f", l / p }')
 v=PASS
 awk -v r="$ratio" 'BEGIN { exit !(r <= 1.5) }' || { v=MISS; failed=1; }
-printf '%-44s %9s ms\n' "loket query, then \\q" "$lq"
-printf '%-44s %9s ms\n' "psql -X -c 'select 1'" "$pq"
-printf '%-44s %9s x    <= 1.5 x    %s\n' "ratio loket / psql" "$ratio" "$v"
+printf '%-44s median %6s ms   p95 %6s ms\n' "loket query, then \\q" "$1" "$2"
+printf '%-44s median %6s ms   p95 %6s ms\n' "psql -X -c 'select 1'" "$3" "$4"
+printf '%-44s %6s x (medians)   <= 1.5 x    %s\n' "ratio loket / psql" "$ratio" "$v"
 
 echo
 if [ $failed = 0 ]; then

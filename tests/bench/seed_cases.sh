@@ -4,11 +4,14 @@
 # uses that server and a throw-away database in it), migrates and seeds the
 # reference data, times the load of N questions (default 1,000,000; target:
 # under 3 minutes on a 2-core machine) and prints the rate and what was made.
+# With the private cluster it also prints the time of each step (bench_seed
+# in bench-lib.sh: the statements of a batch summed over all batches, from
+# the LOG lines seed_cases writes, and the summaries afterwards).
 #
 #   tests/bench/seed_cases.sh [N]      run from the build directory
 #
 # Environment: LOKET (the binary, default ./loket); KEEP=1 keeps the private
-# cluster; PGHOST (and PGPORT, PGUSER, ...) for an existing server, where the
+# cluster, BENCH_DIR reuses one (see bench-lib.sh); PGHOST (and PGPORT, PGUSER, ...) for an existing server, where the
 # user must be able to create databases and roles.
 set -eu
 
@@ -32,16 +35,19 @@ else
     . "$(dirname "$0")/bench-lib.sh"
     db=loket_bench
     psql_db() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -U postgres -d "$1"; }
+    bench_seed "$n"
 fi
 
-echo "seeding $n questions ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-start=$(date +%s.%N)
-"$loket" -d "$admin" db seed --cases "$n" >/dev/null
-end=$(date +%s.%N)
-awk -v n="$n" -v s="$start" -v e="$end" 'BEGIN {
-    t = e - s
-    printf "seeded %d questions in %.1f s (%.0f questions/s); target for 1,000,000: < 180 s\n", n, t, n / t
-}'
+if [ -n "${PGHOST:-}" ]; then
+    echo "seeding $n questions ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    start=$(date +%s.%N)
+    "$loket" -d "$admin" db seed --cases "$n" >/dev/null
+    end=$(date +%s.%N)
+    awk -v n="$n" -v s="$start" -v e="$end" 'BEGIN {
+        t = e - s
+        printf "seeded %d questions in %.1f s (%.0f questions/s); target for 1,000,000: < 180 s\n", n, t, n / t
+    }'
+fi
 psql_db "$db" <<'SQL'
 SELECT 'question' AS "table", count(*) AS rows FROM loket.question
 UNION ALL SELECT 'info_given', count(*) FROM loket.info_given

@@ -11,7 +11,8 @@
 # Target (issue 15): referral_unseen_count() <= 5 ms, and opening a question
 # from the inbox <= 30 ms as a whole (tui_keys.sh), at 1,000,000 questions.
 # BENCH_SOCK=DIR measures an already seeded loket_bench on that socket
-# (a cluster kept with KEEP=1) instead of seeding a new one.
+# (a cluster kept with KEEP=1) instead of seeding a new one; BENCH_DIR=DIR
+# (bench-lib.sh) a kept cluster by its directory.
 set -eu
 n=${1:-1000000}
 rounds=${2:-200}
@@ -22,8 +23,7 @@ if [ -n "${BENCH_SOCK:-}" ]; then
     trap 'rm -rf "$bench_dir"' EXIT INT TERM
 else
     . "$(dirname "$0")/bench-lib.sh"
-    "$loket" -d "$admin" db seed --cases "$n" >/dev/null 2>&1
-    "$pgbin/psql" -X -q -h "$sock" -U postgres -d loket_bench -c 'VACUUM ANALYZE' -c 'CHECKPOINT'
+    bench_seed "$n"
 fi
 sql() { "$pgbin/psql" -X -qAt -h "$sock" -U postgres -d loket_bench -c "$1"; }
 echo "database: $(sql 'SELECT count(*) FROM loket.question') questions," \
