@@ -2,6 +2,8 @@
  * terminal interface. */
 #include "config.h"
 
+#include "util/trace.h"
+
 #include "cli/cli.h"
 #include "tui.h"
 #include "util/i18n.h"
@@ -41,6 +43,8 @@ main(int argc, char **argv)
 	 * written the C way ("4.000" is four under nl_NL otherwise: "4,000");
 	 * the screen's Dutch numbers come from src/util/number.c */
 	setlocale(LC_NUMERIC, "C");
+	if (trace_on())
+		trace_event("start", 0, PACKAGE_VERSION);
 
 	struct cli_globals g;
 	int sub = cli_parse_globals(argc, argv, &g, stderr);

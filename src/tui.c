@@ -55,6 +55,7 @@ struct app {
 	bool bell;        /* LOKET_BELL=1: ring when news arrives */
 	const char *busy; /* shown in the status bar while a slow query runs */
 	bool load_pending; /* VIEW_LOAD: load the top view after the frame */
+	bool count_pending; /* count the referral news after the first frame */
 	struct key_ahead { int ch; bool is_char; } ahead[AHEAD_MAX];
 	int nahead;        /* keys typed before a query became slow, to be read next */
 	bool stashed;      /* the keys waiting were set aside for this query */
@@ -860,6 +861,13 @@ run(struct app *app)
 			load_top(app);
 			continue;
 		}
+		if (app->count_pending) { /* the status bar's count: after the list shows */
+			app->count_pending = false;
+			long before = app->ctx.unseen;
+			count_unseen(app);
+			if (app->ctx.unseen != before)
+				continue;
+		}
 		struct pollfd fds[3] = {
 			{STDIN_FILENO, POLLIN, 0},
 			{ui_signal_fd(), POLLIN, 0},
@@ -906,6 +914,8 @@ tui_main(const struct cli_globals *g)
 {
 	struct app app;
 	memset(&app, 0, sizeof app);
+	if (trace_on()) /* the first frame is timed from here */
+		app.key_ms = trace_now_ms();
 	strbuf_init(&app.paste);
 	int rc = cli_connect(g, &app.db);
 	if (rc != CLI_OK)
@@ -928,8 +938,8 @@ tui_main(const struct cli_globals *g)
 	app.ctx.db = app.db;
 	app.ctx.session = &app.session;
 	db_set_waiter(app.db, wait_answer, &app);
-	listen_org(&app);
-	count_unseen(&app);
+	listen_org(&app); /* before the first list is read: no news falls between */
+	app.count_pending = true;
 	bool regional = !app.session.organisation;
 	if (regional && session_has_role(&app.session, "supervisor"))
 		push(&app, view_report_new()); /* supervisors see counts, not questions */
