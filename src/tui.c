@@ -766,6 +766,19 @@ draw_busy(struct app *app)
 	doupdate();
 }
 
+/* The one wait of the terminal: the keyboard and the signal pipe (when
+ * `input`), and the database socket db (-1: none), at most timeout ms
+ * (-1: no limit).  Serves the main loop and the waits for an answer. */
+enum { IO_KEYS, IO_SIGNALS, IO_DB };
+static int
+wait_io(struct pollfd fds[3], bool input, int db, int timeout)
+{
+	fds[IO_KEYS] = (struct pollfd){input ? STDIN_FILENO : -1, POLLIN, 0};
+	fds[IO_SIGNALS] = (struct pollfd){input ? ui_signal_fd() : -1, POLLIN, 0};
+	fds[IO_DB] = (struct pollfd){db, POLLIN, 0};
+	return poll(fds, 3, timeout);
+}
+
 /* Keys that were typed before the query in flight became slow are set
  * aside (in order, read before any other), so that only keys pressed
  * after that cancel it. */
@@ -818,13 +831,9 @@ wait_answer(void *arg, int fd, long waited, bool may_cancel)
 		app->stashed = true;
 	}
 	may_cancel = may_cancel && slow;
-	struct pollfd fds[3] = {
-		{fd, POLLIN, 0},
-		{may_cancel ? STDIN_FILENO : -1, POLLIN, 0},
-		{may_cancel ? ui_signal_fd() : -1, POLLIN, 0},
-	};
-	int n = poll(fds, 3, slow ? -1 : (int)(BUSY_MS - waited));
-	if (n <= 0 || !(fds[1].revents || fds[2].revents))
+	struct pollfd fds[3];
+	int n = wait_io(fds, may_cancel, fd, slow ? -1 : (int)(BUSY_MS - waited));
+	if (n <= 0 || !(fds[IO_KEYS].revents || fds[IO_SIGNALS].revents))
 		return DB_WAIT_ON;
 	if (trace_on()) /* the frame is timed from this key, seen here */
 		app->key_ms = trace_now_ms();
@@ -868,25 +877,22 @@ run(struct app *app)
 			if (app->ctx.unseen != before)
 				continue;
 		}
-		struct pollfd fds[3] = {
-			{STDIN_FILENO, POLLIN, 0},
-			{ui_signal_fd(), POLLIN, 0},
-			{app->connected ? db_socket(app->db) : -1, POLLIN, 0},
-		};
+		struct pollfd fds[3];
 		/* keys set aside during a slow query are read at once */
-		int n = poll(fds, 3, app->nahead > 0 ? 0 : app->connected ? -1 : app->retry_ms);
+		int n = wait_io(fds, true, app->connected ? db_socket(app->db) : -1,
+		                app->nahead > 0 ? 0 : app->connected ? -1 : app->retry_ms);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0 && !app->connected)
 			try_reconnect(app);
-		if (fds[1].revents & POLLIN)
+		if (fds[IO_SIGNALS].revents & POLLIN)
 			on_signals(app);
 		int news = 0;
-		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR) && !db_poll(app->db, &news)) {
+		if (fds[IO_DB].revents & (POLLIN | POLLHUP | POLLERR) && !db_poll(app->db, &news)) {
 			app->connected = false;
 			view_message(&app->ctx, "%s", _("The connection to the database was lost."));
 		}
-		if (fds[0].revents & (POLLHUP | POLLERR)) {
+		if (fds[IO_KEYS].revents & (POLLHUP | POLLERR)) {
 			settle(app);
 			app->exit_code = 129; /* the terminal went away */
 			break;
