@@ -59,6 +59,8 @@ struct app {
 	struct key_ahead { int ch; bool is_char; } ahead[AHEAD_MAX];
 	int nahead;        /* keys typed before a query became slow, to be read next */
 	bool stashed;      /* the keys waiting were set aside for this query */
+	int signal;        /* a signal read while a query ran, for the main loop */
+	bool resized;      /* the same for SIGWINCH */
 };
 
 static struct view_area
@@ -833,18 +835,32 @@ wait_answer(void *arg, int fd, long waited, bool may_cancel)
 	may_cancel = may_cancel && slow;
 	struct pollfd fds[3];
 	int n = wait_io(fds, may_cancel, fd, slow ? -1 : (int)(BUSY_MS - waited));
-	if (n <= 0 || !(fds[IO_KEYS].revents || fds[IO_SIGNALS].revents))
+	if (n > 0 && (fds[IO_SIGNALS].revents & POLLIN)) {
+		/* a resize waits for the answer (the screen is drawn then);
+		 * a signal to stop cancels it */
+		int sig = ui_signal_read(&app->resized);
+		if (sig && !app->signal)
+			app->signal = sig;
+		if (sig)
+			return DB_WAIT_CANCEL;
+	}
+	if (n <= 0 || !(fds[IO_KEYS].revents & (POLLIN | POLLHUP | POLLERR)))
 		return DB_WAIT_ON;
 	if (trace_on()) /* the frame is timed from this key, seen here */
 		app->key_ms = trace_now_ms();
 	return DB_WAIT_CANCEL;
 }
 
+/* Signals from the pipe, and those read while a query ran. */
 static void
 on_signals(struct app *app)
 {
-	bool resize = false;
+	bool resize = app->resized;
 	int sig = ui_signal_read(&resize);
+	if (!sig)
+		sig = app->signal;
+	app->signal = 0;
+	app->resized = false;
 	if (sig) {
 		settle(app);
 		app->quit = true;
@@ -879,13 +895,14 @@ run(struct app *app)
 		}
 		struct pollfd fds[3];
 		/* keys set aside during a slow query are read at once */
+		bool waiting = app->nahead > 0 || app->signal || app->resized;
 		int n = wait_io(fds, true, app->connected ? db_socket(app->db) : -1,
-		                app->nahead > 0 ? 0 : app->connected ? -1 : app->retry_ms);
+		                waiting ? 0 : app->connected ? -1 : app->retry_ms);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0 && !app->connected)
 			try_reconnect(app);
-		if (fds[IO_SIGNALS].revents & POLLIN)
+		if ((fds[IO_SIGNALS].revents & POLLIN) || app->signal || app->resized)
 			on_signals(app);
 		int news = 0;
 		if (fds[IO_DB].revents & (POLLIN | POLLHUP | POLLERR) && !db_poll(app->db, &news)) {
