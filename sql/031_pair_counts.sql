@@ -74,9 +74,13 @@ REVOKE ALL ON stat_pair, stat_reader_pair FROM PUBLIC;
 -- The pairs and the status of those days of a region: each question once
 -- per pair, grouped per day, set of readers and values first (as 030's
 -- dims), then over the region and per reader.
+-- jit off: planned once for any days, the statement expects ~100,000
+-- questions a day and compiled itself for ~0.7 s to refresh one day of
+-- ~4,000 (175 ms without); 030's stat_refresh_days alike (1.8 s -> 0.8 s).
 CREATE FUNCTION stat_refresh_pairs(p_region text, p_days date[]) RETURNS void
     LANGUAGE sql
-    SET search_path = loket, pg_catalog, pg_temp AS $$
+    SET search_path = loket, pg_catalog, pg_temp
+    SET jit = off AS $$
     WITH f AS MATERIALIZED (
         SELECT d.day, q.record_key AS rk, q.organisation::text AS org, q.topic::text AS topic,
                q.client_group::text AS grp, q.channel::text AS channel,
@@ -123,6 +127,7 @@ CREATE FUNCTION stat_refresh_pairs(p_region text, p_days date[]) RETURNS void
      GROUP BY x.day, w.reader, x.v1
 $$;
 REVOKE EXECUTE ON FUNCTION stat_refresh_pairs(text, date[]) FROM PUBLIC;
+ALTER FUNCTION stat_refresh_days(text, date[]) SET jit = off;
 
 -- As in 030, with the pairs.
 CREATE OR REPLACE FUNCTION stat_refresh(p_region text) RETURNS integer
