@@ -13,8 +13,9 @@
 #     and the functions alone in a warm psql session;  target < 100 ms
 #   - the query language's counts with `loket query -c`, with and without
 #     since:, as supervisor_demo, kvk_demo and lwl_demo (counts over all
-#     time are answered from the summaries, sql/030; text words from
-#     question_fts);                                      target < 100 ms
+#     time are answered from the summaries, sql/030, status and two
+#     dimensions sql/031; text words from question_fts), and an advisor's
+#     list of rows with a text word (query_rows, sql/031);  target < 100 ms
 #   - the query shell's start-up (start, read \q, leave) against
 #     `psql -X -c 'select 1'`;                          target at most 1.5x psql
 #
@@ -190,7 +191,8 @@ count() {
 
 echo
 echo "== the query language's counts, the whole loket command: median and p95 of $rounds runs, in ms"
-printf '%-16s %-52s %7s %7s   %s\n' "as" "query" "median" "p95" "p95 < 100 ms"
+printf '%-16s %-52s %7s %7s   %s\n' "as" "query (a list of rows without count)" "median" "p95" \
+    "p95 < 100 ms"
 for q in "topic:financiering since:$day13 count by org" \
     "org:kvk,cnv group:werkende since:$day13 count by week" \
     "topic:financiering count by org" "count by org" "group:werkende count by month" \
@@ -202,8 +204,10 @@ done
 for who in kvk_demo lwl_demo; do
     for q in "topic:financiering since:$day13 count by org" "topic:financiering count by org" \
         "count by month" "group:werkende count by month" "status:open count by topic" \
+        "channel:balie count by status" \
         '"glasblazen" count' '"fietsenmaker" count' '"kinderopvang" count by org' \
-        '"opleiding" count'; do
+        '"opleiding" count' '"glasblazen"' '"fietsenmaker"' '"opleiding"' \
+        'topic:evc "opleiding"'; do
         count "$who" "$q"
     done
 done
