@@ -1,0 +1,100 @@
+/* test_locks.c: no advisor can stop work done for the whole region by
+ * holding a lock (sql/032).  The summaries' refresh and the catalogue sync
+ * used advisory locks, which any login role may take: kvk_demo holding
+ * pg_advisory_lock(hashtext('loket.stat_refresh'), hashtext('twente')) made
+ * every supervisor's count after a change wait for ever.  As the real login
+ * roles, the way a curious advisor with psql would try it. */
+#include "config.h"
+
+#include "dbtest.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *dbname;
+static struct db *pg, *kvk, *editor;
+
+static void
+setup(void)
+{
+	dbname = dbtest_create("locks", true);
+	pg = dbtest_connect(dbname, "postgres");
+	kvk = dbtest_connect(dbname, "kvk_demo");
+	editor = dbtest_connect(dbname, "editor_demo");
+}
+
+static void
+teardown(void)
+{
+	db_close(&kvk);
+	db_close(&editor);
+	db_close(&pg);
+	dbtest_drop(dbname);
+}
+
+/* A connection string for `user` whose statements give up after 5 s. */
+static const char *
+impatient(const char *user)
+{
+	static char buf[512];
+	snprintf(buf, sizeof buf, "%s options='-c statement_timeout=5000'",
+	         dbtest_conninfo(dbname, user));
+	return buf;
+}
+
+START_TEST(an_advisor_cannot_halt_the_counts)
+{
+	/* the advisory lock the refresh took before 032, held by an advisor */
+	dbtest_ok(kvk, "SELECT pg_advisory_lock(hashtext('loket.stat_refresh'), hashtext('twente'))",
+	          0, NULL);
+	/* the lock the refresh takes now is not for advisors */
+	dbtest_fails(kvk, "SELECT 1 FROM loket.owner_lock FOR UPDATE", 0, NULL, "42501");
+	dbtest_fails(kvk, "SELECT loket.stat_refresh('twente')", 0, NULL, "42501");
+	/* a change, so the next count refreshes the region's summaries */
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket(dbtest_conninfo(dbname, "kvk_demo"), NULL, &out, &err, "case",
+	                              "add", "--group", "werkende", "--topic", "evc", "--channel",
+	                              "balie", "--text", "Een wijziging", NULL),
+	                 0);
+	free(out);
+	free(err);
+	ck_assert_int_gt(dbtest_long(pg, "SELECT count(*) FROM loket.stat_dirty", 0, NULL), 0);
+	int rc = dbtest_loket(impatient("supervisor_demo"), NULL, &out, &err, "query", "-c",
+	                      "count by org", NULL);
+	ck_assert_msg(rc == 0, "the supervisor's count did not answer (%d): %s", rc, err);
+	free(out);
+	free(err);
+	ck_assert_int_eq(dbtest_long(pg, "SELECT count(*) FROM loket.stat_dirty", 0, NULL), 0);
+	dbtest_ok(kvk, "SELECT pg_advisory_unlock_all()", 0, NULL);
+}
+END_TEST
+
+START_TEST(an_advisor_cannot_halt_the_catalogue_sync)
+{
+	dbtest_ok(kvk, "SELECT pg_advisory_lock(hashtext('loket.offering_sync'), hashtext('twente'))",
+	          0, NULL);
+	dbtest_fails(kvk, "SELECT 1 FROM loket.offering_source FOR UPDATE", 0, NULL, "42501");
+	dbtest_ok(editor, "SET statement_timeout = 5000", 0, NULL);
+	dbtest_ok(editor, "BEGIN", 0, NULL);
+	ck_assert_int_gt(dbtest_long(editor,
+	                             "SELECT loket.offering_sync_begin('https://aanbod.example/o')",
+	                             0, NULL),
+	                 0);
+	dbtest_ok(editor, "ROLLBACK", 0, NULL);
+	dbtest_ok(kvk, "SELECT pg_advisory_unlock_all()", 0, NULL);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("locks");
+	TCase *tc = tcase_create("locks");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, an_advisor_cannot_halt_the_counts);
+	tcase_add_test(tc, an_advisor_cannot_halt_the_catalogue_sync);
+	suite_add_tcase(s, tc);
+	return dbtest_run(s);
+}
