@@ -9,7 +9,8 @@
 -- Now the refresh locks a row of owner_lock, a table no role but the owner
 -- may read or lock (FOR UPDATE needs UPDATE on it), and the sync relies on
 -- the row lock its upsert of offering_source takes anyway (advisors may not
--- lock that row: they only SELECT it).
+-- lock that row: they only SELECT it).  And no login role holds a table
+-- privilege that lets it LOCK a shared table (saved_query, below).
 
 SET LOCAL ROLE loket_owner;
 
@@ -80,3 +81,26 @@ BEGIN
     UPDATE offering_source SET sync_no = v_no WHERE region = v_region;
     RETURN v_no;
 END $$;
+
+-- saved_query: the advisors, the central point and the supervisors held
+-- DELETE on the table (their own rows, by policy), and a table privilege to
+-- delete is also one to LOCK TABLE loket.saved_query IN ACCESS EXCLUSIVE
+-- MODE: one person held everyone's \save, \run and \saved.  Nothing in loket
+-- deletes a saved query; one's own goes through saved_query_forget().
+REVOKE DELETE ON saved_query FROM loket_supervisor, loket_advisor, loket_central;
+DROP POLICY saved_query_own_delete ON saved_query;
+-- (the owner deletes for saved_query_forget(), and must see the rows to)
+CREATE POLICY saved_query_owner_read ON saved_query FOR SELECT TO loket_owner USING (true);
+CREATE POLICY saved_query_owner_delete ON saved_query FOR DELETE TO loket_owner USING (true);
+
+-- Remove the caller's own saved query p_name; whether there was one.
+CREATE FUNCTION saved_query_forget(p_name text) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path = loket, pg_catalog, pg_temp AS $$
+    WITH gone AS (DELETE FROM saved_query WHERE owner = invoker_role() AND name = p_name
+                  RETURNING 1)
+    SELECT count(*) > 0 FROM gone
+$$;
+REVOKE EXECUTE ON FUNCTION saved_query_forget(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION saved_query_forget(text)
+    TO loket_supervisor, loket_advisor, loket_central;

@@ -36,6 +36,14 @@
 #define BUSY_MS 300 /* a query that runs longer says so in the status bar */
 #define AHEAD_MAX 256 /* keys typed ahead of a slow query, kept in order */
 
+/* What a cancellable query is for: it decides the word in the status bar
+ * and what keys typed ahead of it do once it is slow. */
+enum wait_kind {
+	WAIT_OPEN,   /* a screen opens: keys typed ahead are for it and wait ("laden…") */
+	WAIT_MOVE,   /* a list moves: keys typed ahead win ("laden…") */
+	WAIT_SEARCH, /* a search: keys typed ahead win ("zoeken…") */
+};
+
 struct app {
 	struct db *db;
 	struct session session;
@@ -55,11 +63,15 @@ struct app {
 	bool bell;        /* LOKET_BELL=1: ring when news arrives */
 	const char *busy; /* shown in the status bar while a slow query runs */
 	bool load_pending; /* VIEW_LOAD: load the top view after the frame */
+	bool searching;    /* that load is a search as you type */
 	bool count_pending; /* count the referral news after the first frame */
 	struct key_ahead { int ch; bool is_char; } ahead[AHEAD_MAX];
 	int nahead;        /* keys typed before a query became slow, to be read next */
 	bool stashed;      /* the keys waiting were set aside for this query */
 	int signal;        /* a signal read while a query ran, for the main loop */
+	enum wait_kind wait; /* what the queries armed next are for */
+	bool impatient;    /* a slow answer was given up for keys; until they are read,
+	                    * a list's or a search's query gives way to them at once */
 	bool resized;      /* the same for SIGWINCH */
 };
 
@@ -106,10 +118,13 @@ static void apply(struct app *app, int flags);
 static void load_top(struct app *app);
 
 /* Whether a key pressed while the queries of what follows run cancels them
- * (the view's `cancel`); returns the setting it replaces, for after. */
+ * (the view's `cancel`), and what they are for; returns the setting it
+ * replaces, for after. */
 static bool
-cancellable(struct app *app, enum view_cancel at_least, const struct view *v)
+cancellable(struct app *app, enum view_cancel at_least, const struct view *v,
+            enum wait_kind kind)
 {
+	app->wait = kind;
 	return db_set_cancellable(app->db, v->ops->cancel >= at_least);
 }
 
@@ -120,7 +135,7 @@ load_top(struct app *app)
 	struct view *v = top_view(app);
 	int flags = VIEW_REDRAW;
 	if (v->ops->load) {
-		bool was = cancellable(app, CANCEL_LOAD, v);
+		bool was = cancellable(app, CANCEL_LOAD, v, app->searching ? WAIT_SEARCH : WAIT_OPEN);
 		flags = v->ops->load(v->state, &app->ctx, &area);
 		db_set_cancellable(app->db, was);
 	}
@@ -580,6 +595,7 @@ on_prompt_key(struct app *app, int ch, bool is_char)
 		struct view_area area = body_area();
 		struct view *first = &app->stack[0];
 		if (first->ops->search) {
+			app->wait = WAIT_SEARCH;
 			bool was = db_set_cancellable(app->db, true);
 			first->ops->search(first->state, &app->ctx, line, &area);
 			db_set_cancellable(app->db, was);
@@ -738,7 +754,7 @@ on_key(struct app *app, int ch, bool is_char)
 	struct view_area area = body_area();
 	int flags;
 	if (v->ops->key) {
-		bool was = cancellable(app, CANCEL_KEYS, v);
+		bool was = cancellable(app, CANCEL_KEYS, v, WAIT_SEARCH);
 		flags = v->ops->key(v->state, &app->ctx, ch, is_char, &area);
 		db_set_cancellable(app->db, was);
 		apply(app, flags);
@@ -751,7 +767,7 @@ on_key(struct app *app, int ch, bool is_char)
 		return;
 	if ((too_small() && cmd != CMD_QUIT) || !v->ops->handle)
 		return;
-	bool was = cancellable(app, CANCEL_KEYS, v);
+	bool was = cancellable(app, CANCEL_KEYS, v, WAIT_MOVE);
 	flags = v->ops->handle(v->state, &app->ctx, cmd, &area);
 	db_set_cancellable(app->db, was);
 	apply(app, flags);
@@ -810,27 +826,56 @@ next_key(struct app *app, int *ch, bool *is_char)
 	return rc != ERR;
 }
 
+/* Whether keys wait to be read (in the terminal, not yet in curses). */
+static bool
+keys_waiting(void)
+{
+	struct pollfd in = {STDIN_FILENO, POLLIN, 0};
+	return poll(&in, 1, 0) > 0;
+}
+
+/* Cancel the statement for the keys; a list's or a search's keeps giving
+ * way to keys until they are all read. */
+static enum db_wait
+give_way(struct app *app)
+{
+	if (app->wait != WAIT_OPEN)
+		app->impatient = true;
+	if (trace_on()) /* the frame is timed from the key, seen here */
+		app->key_ms = trace_now_ms();
+	return DB_WAIT_CANCEL;
+}
+
 /* The database's waiter (db_set_waiter): while a statement runs, watch
  * its socket.  Once it has run BUSY_MS, the status bar says so, and when
  * it may be cancelled the keyboard and the signal pipe are watched too: a
- * key or a signal then cancels it, and is read as usual afterwards.  Keys
- * typed before that are typed ahead: they are set aside and wait for the
- * answer, as they are for what it shows (Enter, then j to scroll the
- * question it opens). */
+ * key or a signal to stop then cancels it, and is read as usual
+ * afterwards.  Keys typed before that: for a screen that opens they are set
+ * aside and wait for the answer, as they are for what it shows (Enter,
+ * then j to scroll the question it opens); for a list that moves or a
+ * search they win, and while they are being read the next such query
+ * gives way at once (j held down on a slow list does not queue a page
+ * query per j). */
 static enum db_wait
 wait_answer(void *arg, int fd, long waited, bool may_cancel)
 {
 	struct app *app = arg;
-	bool slow = waited >= BUSY_MS;
+	bool slow = waited >= BUSY_MS, ahead_wins = may_cancel && app->wait != WAIT_OPEN;
+	if (ahead_wins && app->impatient && waited == 0 && keys_waiting())
+		return give_way(app); /* held keys: a slow list does not queue a query each */
 	if (slow && !app->busy) {
-		app->busy = may_cancel ? _("searching…") : _("working…");
+		app->busy = !may_cancel                 ? _("working…")
+		            : app->wait == WAIT_SEARCH ? _("searching…")
+		                                       : _("loading…");
 		draw_busy(app);
 	}
 	if (!slow) {
 		app->stashed = false;
 	} else if (may_cancel && !app->stashed) {
-		stash_keys(app);
 		app->stashed = true;
+		if (ahead_wins && keys_waiting())
+			return give_way(app);
+		stash_keys(app);
 	}
 	may_cancel = may_cancel && slow;
 	struct pollfd fds[3];
@@ -846,9 +891,7 @@ wait_answer(void *arg, int fd, long waited, bool may_cancel)
 	}
 	if (n <= 0 || !(fds[IO_KEYS].revents & (POLLIN | POLLHUP | POLLERR)))
 		return DB_WAIT_ON;
-	if (trace_on()) /* the frame is timed from this key, seen here */
-		app->key_ms = trace_now_ms();
-	return DB_WAIT_CANCEL;
+	return give_way(app);
 }
 
 /* Signals from the pipe, and those read while a query ran. */
@@ -883,7 +926,9 @@ run(struct app *app)
 		if (app->load_pending) { /* a search as you type: after the frame */
 			app->load_pending = false;
 			app->key_ms = key_ms; /* LOKET_TRACE times its frame from the key too */
+			app->searching = true;
 			load_top(app);
+			app->searching = false;
 			continue;
 		}
 		if (app->count_pending) { /* the status bar's count: after the list shows */
@@ -921,6 +966,7 @@ run(struct app *app)
 				traced_key(app, ch, is_char);
 			on_key(app, ch, is_char);
 		}
+		app->impatient = false; /* every key is read */
 		settle(app); /* once per batch of keys, not per key */
 		/* notifications that came in with the answer to a query wait in
 		 * libpq's queue, not on the socket */

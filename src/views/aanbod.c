@@ -387,8 +387,9 @@ search(struct aanbod_state *s, struct view_ctx *ctx, const struct view_area *are
 		.muni = t->muni[0] ? t->muni : NULL,
 	};
 	struct db_error err = {0};
-	s->stale = !offering_search(ctx->db, &f, rows + 1, &s->hits, &err);
-	if (s->stale) { /* an error, or a key cancelled it: the next key searches */
+	bool ok = offering_search(ctx->db, &f, rows + 1, &s->hits, &err);
+	s->stale = !ok && err.cancelled; /* a key cancelled it: the next key searches */
+	if (!ok) {
 		view_db_error(ctx, &err);
 		db_error_clear(&err);
 	} else {
@@ -638,7 +639,7 @@ aanbod_draw(const void *state, WINDOW *w, const struct view_area *area)
 	struct layout l = layout_of(area);
 	if (l.list_rows <= 0)
 		return;
-	if (s->hits.count == 0) {
+	if (s->hits.count == 0 && !s->stale) { /* (stale: not answered yet) */
 		const char *none = s->empty ? _("The catalogue is empty: "
 		                                "an editor fetches it with loket aanbod sync.")
 		                              : _("No offerings match.");
@@ -649,8 +650,8 @@ aanbod_draw(const void *state, WINDOW *w, const struct view_area *area)
 	column_widths(s, width - (s->question_id[0] ? 4 : 0), &d.name_w, d.colw);
 	int rows = s->pager.count < l.list_rows ? s->pager.count : l.list_rows;
 	pager_draw(&s->pager, w, l.list_y, rows, draw_row, NULL, &d);
-	if (l.preview_rows > 0) {
-		const struct offering_hit *h = current(s);
+	const struct offering_hit *h = current(s);
+	if (l.preview_rows > 0 && h) { /* (none while a search has not answered) */
 		int y = l.preview_y;
 		if (h->link[0]) {
 			ui_style(w, UI_DIM, true);
@@ -678,7 +679,9 @@ aanbod_position(const void *state, char *buf, size_t size)
 {
 	const struct aanbod_state *s = state;
 	char found[32];
-	if (s->more)
+	if (s->stale) /* what was typed has not been searched yet */
+		snprintf(found, sizeof found, "…");
+	else if (s->more)
 		snprintf(found, sizeof found, _("%d+ found"), s->hits.count);
 	else
 		snprintf(found, sizeof found, _("%d found"), s->hits.count);

@@ -50,13 +50,14 @@ search(struct kb_state *s, struct view_ctx *ctx, int limit)
 	struct db_error err = {0};
 	bool ok = knowledge_suggest(ctx->db, NULL, s->query.buf ? s->query.buf : "", limit,
 	                            &s->hits, &err);
+	bool cancelled = !ok && err.cancelled;
 	if (!ok)
 		view_db_error(ctx, &err);
 	db_error_clear(&err);
 	pager_clear(&s->pager);
 	pager_set_items(&s->pager, s->hits.count, limit);
 	pager_search(&s->pager, s->query.buf);
-	s->stale = !ok; /* a key cancelled it: the next key searches again */
+	s->stale = cancelled; /* a key cancelled it: the next key searches again */
 }
 
 /* Search; when the view comes back (after a signal form, a resize) the
@@ -158,9 +159,9 @@ kb_draw(const void *state, WINDOW *w, const struct view_area *area)
 	int rows = s->pager.count < area->rows / 2 ? s->pager.count : area->rows / 2;
 	struct hit_row d = {&s->hits, area->cols, NULL};
 	pager_draw(&s->pager, w, area->y + 2, rows, knowledge_draw_hit, NULL, &d);
-	if (s->hits.count == 0)
+	if (s->hits.count == 0 && !s->stale) /* (stale: the search has not answered yet) */
 		ui_put(w, area->y + 2, 2, area->cols - 4, _("No matching information found."));
-	else
+	else if (s->hits.count > 0)
 		ui_put_wrapped(w, area->y + 3 + rows, 2, area->cols - 4, current(s)->tell_client, 0,
 		               area->rows - rows - 3);
 }
@@ -178,7 +179,10 @@ static void
 kb_position(const void *state, char *buf, size_t size)
 {
 	const struct kb_state *s = state;
-	snprintf(buf, size, _("%d found"), s->hits.count);
+	if (s->stale) /* what was typed has not been searched yet */
+		snprintf(buf, size, "…");
+	else
+		snprintf(buf, size, _("%d found"), s->hits.count);
 }
 
 static void

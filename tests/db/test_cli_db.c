@@ -331,7 +331,8 @@ START_TEST(saved_queries_by_owner_and_region)
 	                 1);
 	/* cnv cannot change or remove kvk's, nor save one in kvk's name */
 	dbtest_ok(c, "UPDATE loket.saved_query SET expr = 'top 1'", 0, NULL);
-	dbtest_ok(c, "DELETE FROM loket.saved_query", 0, NULL);
+	dbtest_fails(c, "DELETE FROM loket.saved_query", 0, NULL, "42501");
+	ck_assert_int_eq(dbtest_long(c, "SELECT loket.saved_query_forget('samen')::int", 0, NULL), 0);
 	ck_assert_int_eq(dbtest_long(k, "SELECT count(*) FROM loket.saved_query WHERE expr <> 'top 1'",
 	                             0, NULL),
 	                 2);

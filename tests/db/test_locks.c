@@ -2,8 +2,9 @@
  * holding a lock (sql/032).  The summaries' refresh and the catalogue sync
  * used advisory locks, which any login role may take: kvk_demo holding
  * pg_advisory_lock(hashtext('loket.stat_refresh'), hashtext('twente')) made
- * every supervisor's count after a change wait for ever.  As the real login
- * roles, the way a curious advisor with psql would try it. */
+ * every supervisor's count after a change wait for ever; and DELETE on
+ * saved_query let anyone LOCK TABLE it.  As the real login roles, the way
+ * a curious advisor with psql would try it. */
 #include "config.h"
 
 #include "dbtest.h"
@@ -86,6 +87,43 @@ START_TEST(an_advisor_cannot_halt_the_catalogue_sync)
 }
 END_TEST
 
+/* No table everyone uses can be locked whole by one of them: LOCK TABLE
+ * needs UPDATE, DELETE or TRUNCATE on the table, which no login role holds
+ * on any table of loket (saved_query's DELETE is gone: saved_query_forget). */
+START_TEST(no_advisor_locks_a_shared_table)
+{
+	static const char *const roles[] = {"kvk_demo", "lwl_demo", "supervisor_demo",
+	                                    "editor_demo"};
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+		struct db *who = dbtest_connect(dbname, roles[i]);
+		const char *const param[] = {roles[i]};
+		ck_assert_int_eq(dbtest_long(pg,
+		                             "SELECT count(*) FROM pg_class c "
+		                             "WHERE c.relnamespace = 'loket'::regnamespace "
+		                             "AND c.relkind IN ('r', 'p') AND (has_table_privilege($1, "
+		                             "c.oid, 'UPDATE') OR has_table_privilege($1, c.oid, "
+		                             "'DELETE') OR has_table_privilege($1, c.oid, 'TRUNCATE'))",
+		                             1, param),
+		                 0);
+		dbtest_ok(who, "BEGIN", 0, NULL);
+		dbtest_fails(who, "LOCK TABLE loket.saved_query IN ACCESS EXCLUSIVE MODE", 0, NULL,
+		             "42501");
+		dbtest_ok(who, "ROLLBACK", 0, NULL);
+		db_close(&who);
+	}
+	/* one's own saved query can still be removed, another's not */
+	dbtest_ok(kvk,
+	          "INSERT INTO loket.saved_query (region, name, expr, shared) "
+	          "VALUES (loket.my_region(), 'weg', 'count by org', true)",
+	          0, NULL);
+	struct db *cnv = dbtest_connect(dbname, "cnv_demo");
+	ck_assert_int_eq(dbtest_long(cnv, "SELECT loket.saved_query_forget('weg')::int", 0, NULL), 0);
+	db_close(&cnv);
+	ck_assert_int_eq(dbtest_long(kvk, "SELECT loket.saved_query_forget('weg')::int", 0, NULL), 1);
+	ck_assert_int_eq(dbtest_long(pg, "SELECT count(*) FROM loket.saved_query", 0, NULL), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -95,6 +133,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, an_advisor_cannot_halt_the_counts);
 	tcase_add_test(tc, an_advisor_cannot_halt_the_catalogue_sync);
+	tcase_add_test(tc, no_advisor_locks_a_shared_table);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }
