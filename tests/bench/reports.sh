@@ -213,6 +213,21 @@ for who in kvk_demo lwl_demo; do
 done
 
 echo
+printf '%s\n' "== the first count after a change: kvk_demo registers a question (today's summaries go stale), then the supervisor counts; $rounds runs, whole command, p95 < 100 ms"
+kvk="host=$sock user=kvk_demo dbname=loket_bench"
+change() { "$loket" -d "$kvk" case add --group werkende --topic evc --channel balie --text "Wijziging voor de meting" >/dev/null; }
+: >"$bench_dir/after"
+i=0
+while [ $i -lt "$rounds" ]; do
+    change
+    usec loket_q "topic:financiering count by org" >>"$bench_dir/after"
+    i=$((i + 1))
+done
+set -- $(med_p95 <"$bench_dir/after")
+verdict "$2" 100
+printf '%-44s median %6s ms   p95 %6s ms   %s\n' "count by org after a change" "$1" "$2" "$v"
+
+echo
 printf '%s\n' "== start-up: the query shell started and left with \\q, against psql -c 'select 1' ($rounds runs each, in turn)"
 loket_quit() { printf '\\q\n' | "$loket" -d "$sup" query; }
 psql_one() { "$pgbin/psql" -X -h "$sock" -U supervisor_demo -d loket_bench -c 'select 1'; }
