@@ -101,9 +101,13 @@ print_detail(const struct question_detail *d)
 	for (int i = 0; i < d->ninfo; i++) {
 		char *t = sanitize_dup(d->info[i].title, SANITIZE_DEFAULT);
 		char at[64];
-		sanitize_fprintf(stdout, _("  %s (version %d), %s by %s\n"), t,
-		                 d->info[i].version_no, when(d->info[i].given_at, at, sizeof at),
-		                 d->info[i].given_by);
+		if (d->info[i].version_no == 0) /* an offering of the catalogue */
+			sanitize_fprintf(stdout, _("  %s (training offer), %s by %s\n"), t,
+			                 when(d->info[i].given_at, at, sizeof at), d->info[i].given_by);
+		else
+			sanitize_fprintf(stdout, _("  %s (version %d), %s by %s\n"), t,
+			                 d->info[i].version_no, when(d->info[i].given_at, at, sizeof at),
+			                 d->info[i].given_by);
 		free(t);
 	}
 	sanitize_fprintf(stdout, _("Referrals:\n"));

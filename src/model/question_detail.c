@@ -26,10 +26,18 @@ static const char *const detail_sql =
 	"WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region) "
 	"ORDER BY q.created_at DESC LIMIT 1";
 
+/* The information given: knowledge items, and the catalogue's offerings
+ * (version 0), in the order they were given. */
 static const char *const info_sql =
-	"SELECT v.title, v.version_no, to_char(g.given_at, 'YYYY-MM-DD HH24:MI'), g.given_by "
+	"SELECT v.title, v.version_no, to_char(g.given_at, 'YYYY-MM-DD HH24:MI'), g.given_by, "
+	"       g.given_at "
 	"FROM loket.info_given g JOIN loket.knowledge_version v ON v.id = g.knowledge_version_id "
-	"WHERE g.question_id = $1::uuid ORDER BY g.given_at, v.title";
+	"WHERE g.question_id = $1::uuid "
+	"UNION ALL "
+	"SELECT o.name, 0, to_char(g.given_at, 'YYYY-MM-DD HH24:MI'), g.given_by, g.given_at "
+	"FROM loket.offering_given g JOIN loket.offering o ON o.id = g.offering_id "
+	"WHERE g.question_id = $1::uuid "
+	"ORDER BY 5, 1";
 
 static const char *const referral_sql =
 	"SELECT coalesce(o.name, r.to_org), coalesce(rr.label, r.reason), r.status, "

@@ -125,8 +125,12 @@ build(struct detail_state *s, const struct question_detail *d)
 		add(s, false, "  %s", _("none"));
 	for (int i = 0; i < d->ninfo; i++) {
 		view_time(d->info[i].given_at, when, sizeof when);
-		add(s, false, _("  %s (version %d), %s by %s"), d->info[i].title, d->info[i].version_no,
-		    when, d->info[i].given_by);
+		if (d->info[i].version_no == 0) /* an offering of the catalogue */
+			add(s, false, _("  %s (training offer), %s by %s"), d->info[i].title, when,
+			    d->info[i].given_by);
+		else
+			add(s, false, _("  %s (version %d), %s by %s"), d->info[i].title,
+			    d->info[i].version_no, when, d->info[i].given_by);
 	}
 	add(s, false, "%s", "");
 	add(s, true, "%s", _("Referrals"));
