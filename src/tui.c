@@ -63,7 +63,6 @@ struct app {
 	bool bell;        /* LOKET_BELL=1: ring when news arrives */
 	const char *busy; /* shown in the status bar while a slow query runs */
 	bool load_pending; /* VIEW_LOAD: load the top view after the frame */
-	bool searching;    /* that load is a search as you type */
 	bool count_pending; /* count the referral news after the first frame */
 	struct key_ahead { int ch; bool is_char; } ahead[AHEAD_MAX];
 	int nahead;        /* keys typed before a query became slow, to be read next */
@@ -128,18 +127,26 @@ cancellable(struct app *app, enum view_cancel at_least, const struct view *v,
 	return db_set_cancellable(app->db, v->ops->cancel >= at_least);
 }
 
+/* Load the top view; its queries are for `kind` (a search as you type
+ * loads its view to search). */
 static void
-load_top(struct app *app)
+load_top_for(struct app *app, enum wait_kind kind)
 {
 	struct view_area area = body_area();
 	struct view *v = top_view(app);
 	int flags = VIEW_REDRAW;
 	if (v->ops->load) {
-		bool was = cancellable(app, CANCEL_LOAD, v, app->searching ? WAIT_SEARCH : WAIT_OPEN);
+		bool was = cancellable(app, CANCEL_LOAD, v, kind);
 		flags = v->ops->load(v->state, &app->ctx, &area);
 		db_set_cancellable(app->db, was);
 	}
 	apply(app, flags);
+}
+
+static void
+load_top(struct app *app)
+{
+	load_top_for(app, WAIT_OPEN);
 }
 
 /* Takes over f->carry. */
@@ -594,9 +601,8 @@ on_prompt_key(struct app *app, int ch, bool is_char)
 	if (kind == '/') {
 		struct view_area area = body_area();
 		struct view *first = &app->stack[0];
-		if (first->ops->search) {
-			app->wait = WAIT_SEARCH;
-			bool was = db_set_cancellable(app->db, true);
+		if (first->ops->search) { /* a search only reads, whatever the view */
+			bool was = cancellable(app, CANCEL_NONE, first, WAIT_SEARCH);
 			first->ops->search(first->state, &app->ctx, line, &area);
 			db_set_cancellable(app->db, was);
 		}
@@ -857,11 +863,11 @@ give_way(struct app *app)
  * gives way at once (j held down on a slow list does not queue a page
  * query per j). */
 static enum db_wait
-wait_answer(void *arg, int fd, long waited, bool may_cancel)
+wait_answer(void *arg, int fd, long waited, bool first, bool may_cancel)
 {
 	struct app *app = arg;
 	bool slow = waited >= BUSY_MS, ahead_wins = may_cancel && app->wait != WAIT_OPEN;
-	if (ahead_wins && app->impatient && waited == 0 && keys_waiting())
+	if (ahead_wins && app->impatient && first && keys_waiting())
 		return give_way(app); /* held keys: a slow list does not queue a query each */
 	if (slow && !app->busy) {
 		app->busy = !may_cancel                 ? _("working…")
@@ -869,9 +875,9 @@ wait_answer(void *arg, int fd, long waited, bool may_cancel)
 		                                       : _("loading…");
 		draw_busy(app);
 	}
-	if (!slow) {
+	if (first) {
 		app->stashed = false;
-	} else if (may_cancel && !app->stashed) {
+	} else if (slow && may_cancel && !app->stashed) {
 		app->stashed = true;
 		if (ahead_wins && keys_waiting())
 			return give_way(app);
@@ -926,9 +932,7 @@ run(struct app *app)
 		if (app->load_pending) { /* a search as you type: after the frame */
 			app->load_pending = false;
 			app->key_ms = key_ms; /* LOKET_TRACE times its frame from the key too */
-			app->searching = true;
-			load_top(app);
-			app->searching = false;
+			load_top_for(app, WAIT_SEARCH);
 			continue;
 		}
 		if (app->count_pending) { /* the status bar's count: after the list shows */

@@ -310,11 +310,12 @@ await(struct db *db)
 	if (!db->waiter)
 		return false; /* PQgetResult blocks */
 	double t0 = trace_now_ms(), c0 = 0;
-	bool cancelled = false;
+	bool cancelled = false, first = true;
 	while (PQisBusy(db->conn)) {
 		long waited = (long)(trace_now_ms() - t0);
-		enum db_wait w = db->waiter(db->wait_arg, PQsocket(db->conn), waited,
+		enum db_wait w = db->waiter(db->wait_arg, PQsocket(db->conn), waited, first,
 		                            db->cancellable && !cancelled);
+		first = false;
 		if (w == DB_WAIT_CANCEL && !cancelled) {
 			c0 = trace_now_ms();
 			cancel(db);

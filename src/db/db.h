@@ -56,12 +56,14 @@ const char *db_role(const struct db *db);
  * pressed during a slow read cancels it (PQcancel) and the screen answers.
  * The waiter waits until the socket fd is readable or something of its own
  * happens, at most until it wants to be asked again; `waited` is the time
- * the statement has run (ms); `cancellable` says whether it may cancel it. */
+ * the statement has run (ms), `first` says it is the first call for it (it
+ * was just sent), `cancellable` whether the waiter may cancel it. */
 enum db_wait {
 	DB_WAIT_ON,     /* the socket is readable, or a timeout: go on waiting */
 	DB_WAIT_CANCEL, /* cancel the statement */
 };
-typedef enum db_wait (*db_waiter)(void *arg, int fd, long waited, bool cancellable);
+typedef enum db_wait (*db_waiter)(void *arg, int fd, long waited, bool first,
+                                  bool cancellable);
 /* Install (or with fn NULL remove) the waiter; without one a statement
  * blocks until its answer comes. */
 void db_set_waiter(struct db *db, db_waiter fn, void *arg);
