@@ -46,6 +46,7 @@ cli_usage(FILE *out)
 	        "  db migrate             apply pending schema migrations\n"
 	        "  db status              list the migrations and whether they are applied\n"
 	        "  db seed [--cases N]    load reference and demo data; N synthetic questions\n"
+	        "  db refresh             bring the summaries of counts and reports up to date\n"
 	        "\n"
 	        "Exit status: 0 ok, 1 usage or validation error, 2 connection or database\n"
 	        "error, 3 conflict, 4 the catalogue source or mail server failed.\n"),
