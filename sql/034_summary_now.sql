@@ -30,11 +30,15 @@
 -- count answers from the summaries there too.
 SET LOCAL ROLE loket_owner;
 
--- The questions of the marked days of a region (NULL: of every region).
--- PL/pgSQL with ROWS, as 033's stat_day_questions: the planner cannot see
--- how many questions a day holds (nl_start of a marked day), took a ninth
--- of the table for each, and compiled the reports for 0.2-1.5 s (jit).
-CREATE FUNCTION stat_dirty_questions(p_region text)
+-- The questions of the marked days of a region (NULL: of every region),
+-- or of every region but only those an organisation reads (p_reader: its
+-- own, and those referred to it by a referral not withdrawn, as
+-- question_fts.readers; one look-up a question, before anything else is
+-- worked out for it).  PL/pgSQL with ROWS, as 033's stat_day_questions:
+-- the planner cannot see how many questions a day holds (nl_start of a
+-- marked day), took a ninth of the table for each, and compiled the
+-- reports for 0.2-1.5 s (jit).
+CREATE FUNCTION stat_dirty_questions(p_region text, p_reader text)
     RETURNS TABLE (region text, day date, id uuid, rk bigint, org text, topic text, grp text,
                    channel text, muni text, status text)
     LANGUAGE plpgsql STABLE ROWS 2000
@@ -48,7 +52,11 @@ BEGIN
              WHERE p_region IS NULL OR m.region = p_region) d
       JOIN question q ON q.region = d.region
                      AND q.created_at >= nl_start(d.day) AND q.created_at < nl_start(d.day + 1)
-      LEFT JOIN postcode4 p ON p.postcode = q.postcode4;
+      LEFT JOIN postcode4 p ON p.postcode = q.postcode4
+     WHERE p_reader IS NULL OR q.organisation = p_reader
+        OR EXISTS (SELECT 1 FROM referral r
+                    WHERE r.question_id = q.id AND r.to_org = p_reader
+                      AND r.status <> 'withdrawn');
 END $$;
 
 -- Those questions with what the summaries count of each (as
@@ -58,11 +66,10 @@ END $$;
 -- its conditions (days, dimension) down; names are qualified for that.
 -- Columns a reader does not use are not computed (scalar subqueries): the
 -- referrals are looked up once for the four flags (bits 1 referred,
--- 2 accepted, 4 completed, 8 returned) and once for the readers.
-CREATE FUNCTION stat_fact(p_region text)
+-- 2 accepted, 4 completed, 8 returned).
+CREATE FUNCTION stat_fact(p_region text, p_reader text)
     RETURNS TABLE (region text, day date, id uuid, rk bigint, org text, topic text, grp text,
-                   channel text, muni text, status text, informed boolean, flags integer,
-                   readers text[])
+                   channel text, muni text, status text, informed boolean, flags integer)
     LANGUAGE sql STABLE AS $$
 SELECT * FROM (   -- OFFSET 0: each subquery once a row, not once where it is used
     SELECT q.region, q.day, q.id, q.rk, q.org, q.topic, q.grp, q.channel, q.muni, q.status,
@@ -71,12 +78,8 @@ SELECT * FROM (   -- OFFSET 0: each subquery once a row, not once where it is us
                                    | CASE WHEN x.accepted_at IS NOT NULL THEN 2 ELSE 0 END
                                    | CASE WHEN x.status = 'completed' THEN 4 ELSE 0 END
                                    | CASE WHEN x.status = 'returned' THEN 8 ELSE 0 END), 0)
-              FROM loket.referral x WHERE x.question_id = q.id),
-           ARRAY[q.org]
-           || coalesce((SELECT array_agg(DISTINCT r.to_org::text) FROM loket.referral r
-                         WHERE r.question_id = q.id AND r.status <> 'withdrawn'
-                           AND r.to_org <> q.org), '{}')
-      FROM loket.stat_dirty_questions(p_region) q
+              FROM loket.referral x WHERE x.question_id = q.id)
+      FROM loket.stat_dirty_questions(p_region, p_reader) q
     OFFSET 0) f
 $$;
 
@@ -103,7 +106,7 @@ SELECT f.region, f.day, f.org, f.topic, 1, f.informed::integer, (f.flags & 1 <> 
        CASE WHEN f.flags & 2 <> 0 THEN f.rk ELSE 0 END,
        CASE WHEN f.flags & 4 <> 0 THEN f.rk ELSE 0 END,
        CASE WHEN f.flags & 8 <> 0 THEN f.rk ELSE 0 END
-  FROM loket.stat_fact(p_region) f
+  FROM loket.stat_fact(p_region, NULL) f
 $$;
 
 CREATE FUNCTION stat_volume_now(p_region text)
@@ -115,7 +118,7 @@ SELECT s.region::text, s.day, s.dim, s.value, s.n, s.keysum
    AND NOT EXISTS (SELECT 1 FROM loket.stat_dirty m WHERE m.region = s.region AND m.day = s.day)
 UNION ALL
 SELECT f.region, f.day, v.dim, v.value, 1, f.rk
-  FROM loket.stat_fact(p_region) f,
+  FROM loket.stat_fact(p_region, NULL) f,
        LATERAL (VALUES ('org', f.org), ('topic', f.topic), ('group', f.grp),
                        ('channel', f.channel), ('muni', f.muni), ('status', f.status))
            AS v(dim, value)
@@ -131,7 +134,7 @@ SELECT s.region::text, s.day, s.dims, s.v1, s.v2, s.n, s.keysum
    AND NOT EXISTS (SELECT 1 FROM loket.stat_dirty m WHERE m.region = s.region AND m.day = s.day)
 UNION ALL
 SELECT f.region, f.day, v.dims, v.v1, v.v2, 1, f.rk
-  FROM loket.stat_fact(p_region) f,
+  FROM loket.stat_fact(p_region, NULL) f,
        LATERAL (VALUES
            ('org,group', f.org, f.grp), ('org,channel', f.org, f.channel),
            ('org,muni', f.org, f.muni), ('org,status', f.org, f.status),
@@ -153,7 +156,7 @@ SELECT s.region::text, s.day, s.organisation::text, s.outcome::text, s.n, s.keys
    AND NOT EXISTS (SELECT 1 FROM loket.stat_dirty m WHERE m.region = s.region AND m.day = s.day)
 UNION ALL
 SELECT f.region, f.day, f.org, x.outcome::text, 1, x.record_key::bigint
-  FROM loket.stat_fact(p_region) f
+  FROM loket.stat_fact(p_region, NULL) f
   JOIN loket.referral x ON x.question_id = f.id
  WHERE x.status = 'completed'
 $$;
@@ -169,7 +172,7 @@ SELECT s.region::text, s.day, s.organisation::text, s.topic::text, s.item_id, s.
 UNION ALL
 SELECT g.region, g.day, g.org, g.topic, g.item_id, 1, g.rk
   FROM (SELECT DISTINCT f.region, f.day, f.id, f.rk, f.org, f.topic, v.item_id
-          FROM loket.stat_fact(p_region) f
+          FROM loket.stat_fact(p_region, NULL) f
           JOIN loket.info_given i ON i.question_id = f.id
           JOIN loket.knowledge_version v ON v.id = i.knowledge_version_id) g
 $$;
@@ -186,8 +189,7 @@ SELECT s.region::text, s.day, s.reader::text, s.organisation::text, s.topic::tex
    AND NOT EXISTS (SELECT 1 FROM loket.stat_dirty m WHERE m.region = s.region AND m.day = s.day)
 UNION ALL
 SELECT f.region, f.day, p_reader, f.org, f.topic, 1
-  FROM loket.stat_fact(NULL) f
- WHERE p_reader = ANY (f.readers)
+  FROM loket.stat_fact(NULL, p_reader) f
 $$;
 
 CREATE FUNCTION stat_reader_volume_now(p_reader text)
@@ -199,11 +201,10 @@ SELECT s.region::text, s.day, s.reader::text, s.dim, s.value, s.n
    AND NOT EXISTS (SELECT 1 FROM loket.stat_dirty m WHERE m.region = s.region AND m.day = s.day)
 UNION ALL
 SELECT f.region, f.day, p_reader, v.dim, v.value, 1
-  FROM loket.stat_fact(NULL) f,
+  FROM loket.stat_fact(NULL, p_reader) f,
        LATERAL (VALUES ('org', f.org), ('topic', f.topic), ('group', f.grp),
                        ('channel', f.channel), ('muni', f.muni), ('status', f.status))
            AS v(dim, value)
- WHERE p_reader = ANY (f.readers)
 $$;
 
 CREATE FUNCTION stat_reader_pair_now(p_reader text)
@@ -216,7 +217,7 @@ SELECT s.region::text, s.day, s.reader::text, s.dims, s.v1, s.v2, s.n
    AND NOT EXISTS (SELECT 1 FROM loket.stat_dirty m WHERE m.region = s.region AND m.day = s.day)
 UNION ALL
 SELECT f.region, f.day, p_reader, v.dims, v.v1, v.v2, 1
-  FROM loket.stat_fact(NULL) f,
+  FROM loket.stat_fact(NULL, p_reader) f,
        LATERAL (VALUES
            ('org,group', f.org, f.grp), ('org,channel', f.org, f.channel),
            ('org,muni', f.org, f.muni), ('org,status', f.org, f.status),
@@ -226,12 +227,12 @@ SELECT f.region, f.day, p_reader, v.dims, v.v1, v.v2, 1
            ('group,status', f.grp, f.status), ('channel,muni', f.channel, f.muni),
            ('channel,status', f.channel, f.status), ('muni,status', f.muni, f.status))
            AS v(dims, v1, v2)
- WHERE p_reader = ANY (f.readers)
 $$;
 
-REVOKE EXECUTE ON FUNCTION stat_dirty_questions(text), stat_fact(text), stat_cohort_now(text),
-       stat_volume_now(text), stat_pair_now(text), stat_outcome_now(text), stat_item_now(text),
-       stat_reader_cohort_now(text), stat_reader_volume_now(text), stat_reader_pair_now(text)
+REVOKE EXECUTE ON FUNCTION stat_dirty_questions(text, text), stat_fact(text, text),
+       stat_cohort_now(text), stat_volume_now(text), stat_pair_now(text),
+       stat_outcome_now(text), stat_item_now(text), stat_reader_cohort_now(text),
+       stat_reader_volume_now(text), stat_reader_pair_now(text)
     FROM PUBLIC;
 
 -- A reader's refresh: only when more than four days of the region are

@@ -303,11 +303,11 @@ END_TEST
 
 START_TEST(views_closed)
 {
-	static const char *const views[] = {"stat_fact('twente')", "stat_volume_now('twente')",
+	static const char *const views[] = {"stat_fact('twente', NULL)", "stat_volume_now('twente')",
 	                                    "stat_cohort_now('twente')",
 	                                    "stat_reader_pair_now('kvk')",
 	                                    "stat_reader_volume_now('lwl')",
-	                                    "stat_dirty_questions(NULL)"};
+	                                    "stat_dirty_questions(NULL, NULL)"};
 	static const char *const roles[] = {"supervisor_demo", "kvk_demo", "lwl_demo"};
 	for (int r = 0; r < 3; r++) {
 		struct db *db = dbtest_connect(dbname, roles[r]);
