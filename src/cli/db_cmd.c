@@ -132,8 +132,16 @@ db_refresh(struct db *db)
 	struct db_error err = {0};
 	int days = 0;
 	if (!db_query_value(db, "SELECT loket.stat_refresh_all()", 0, NULL, DB_T_INT, &days, NULL,
-	                    &err))
-		return failed(&err);
+	                    &err)) {
+		if (strcmp(err.sqlstate, "42501") != 0)
+			return failed(&err);
+		/* not PostgreSQL's "permission denied for function stat_refresh_all" */
+		fputs(_("loket: db refresh is for administrators and supervisors, and the role you "
+		        "logged in as is neither.\n"),
+		      stderr);
+		db_error_clear(&err);
+		return CLI_USAGE;
+	}
 	sanitize_fprintf(stdout,
 	                 ngettext("Summaries brought up to date: %d changed day.\n",
 	                          "Summaries brought up to date: %d changed days.\n",

@@ -159,6 +159,9 @@ refresh_as(const char *role, int want_rc)
 	ck_assert_msg(rc == want_rc, "db refresh as %s: %d\n%s%s", role, rc, out, err);
 	if (want_rc == 0)
 		ck_assert_msg(strstr(out, ": ") != NULL, "%s", out);
+	else /* a sentence of loket's, not PostgreSQL's "permission denied for function" */
+		ck_assert_msg(strstr(err, "db refresh") != NULL && strstr(err, "function") == NULL,
+		              "%s", err);
 	free(out);
 	free(err);
 }
@@ -319,8 +322,8 @@ START_TEST(views_closed)
 		dbtest_fails(db, "SELECT loket.stat_catch_up('twente')", 0, NULL, "42501");
 		db_close(&db);
 	}
-	refresh_as("kvk_demo", 2);
-	refresh_as("lwl_demo", 2);
+	refresh_as("kvk_demo", 1);
+	refresh_as("lwl_demo", 1);
 }
 END_TEST
 
