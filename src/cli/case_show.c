@@ -76,6 +76,24 @@ print_shared(const struct question_referral *r)
 		                 r->to_org);
 }
 
+/* What came back from the target: who picked the referral up, its notes on
+ * progress and outcome (for the sender) and why it was sent back, as the
+ * question screen shows them. */
+static void
+print_answer(const struct question_referral *r)
+{
+	const char *label[] = {_("Picked up by:"), _("Progress:"), _("Outcome note:"),
+	                       _("Sent back:")};
+	const char *value[] = {r->accepted_by, r->target_note, r->outcome_note, r->return_reason};
+	for (int i = 0; i < 4; i++) {
+		if (!value[i])
+			continue;
+		char *v = sanitize_dup(value[i], SANITIZE_DEFAULT);
+		sanitize_fprintf(stdout, "    %-14s %s\n", label[i], v);
+		free(v);
+	}
+}
+
 static void
 print_detail(const struct question_detail *d)
 {
@@ -121,6 +139,7 @@ print_detail(const struct question_detail *d)
 		                 r->outcome ? _(", outcome ") : "", r->outcome ? r->outcome : "",
 		                 r->consent_contact ? _(", contact details shared") : "");
 		print_shared(r);
+		print_answer(r);
 	}
 	sanitize_fprintf(stdout, _("History:\n"));
 	for (int i = 0; i < d->nevents; i++) {
@@ -159,7 +178,7 @@ show_json(struct db *db, int number, const char *as_typed)
 }
 
 static int
-show_text(struct db *db, int number)
+show_text(struct db *db, int number, const char *as_typed)
 {
 	struct question_detail d;
 	struct db_error err = {0};
@@ -167,9 +186,15 @@ show_text(struct db *db, int number)
 	if (question_load(db, number, &d, &err)) {
 		print_detail(&d);
 		question_detail_free(&d);
+	} else if (strcmp(err.sqlstate, "02000") == 0) {
+		/* the same sentence as --format json, in the user's language */
+		sanitize_fprintf(stderr,
+		                 _("loket: question %s does not exist or is not visible to you\n"),
+		                 as_typed);
+		rc = CLI_USAGE;
 	} else {
 		cli_print_db_error("loket", &err);
-		rc = strcmp(err.sqlstate, "02000") == 0 ? CLI_USAGE : cli_exit_for(&err);
+		rc = cli_exit_for(&err);
 	}
 	db_error_clear(&err);
 	return rc;
@@ -201,7 +226,7 @@ cli_case_show(const struct cli_globals *g, int argc, char **argv)
 	struct db *db = NULL;
 	int rc = cli_connect(g, &db);
 	if (rc == CLI_OK)
-		rc = json ? show_json(db, number, argv[optind]) : show_text(db, number);
+		rc = json ? show_json(db, number, argv[optind]) : show_text(db, number, argv[optind]);
 	db_close(&db);
 	return rc;
 }

@@ -175,7 +175,8 @@ START_TEST(show_in_words)
 	ck_assert_int_eq(dbtest_loket(lwl, NULL, &out, &err, "referral", "accept", num, NULL), 0);
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(lwl, NULL, &out, &err, "referral", "complete", num, "--outcome",
-	                              "doorverwezen_elders", NULL), 0);
+	                              "doorverwezen_elders", "--note", "Afspraak gemaakt bij de EVC-aanbieder",
+	                              NULL), 0);
 	free(out), free(err);
 	/* the Dutch catalogue where loket finds it */
 	char dir[] = "/tmp/loket-locale-XXXXXX", cmd[2048];
@@ -185,6 +186,12 @@ START_TEST(show_in_words)
 	ck_assert_int_eq(system(cmd), 0);
 	setenv("LOKET_LOCALEDIR", dir, 1);
 	setenv("LANGUAGE", "nl", 1);
+	/* a number nobody has: the sentence in Dutch, as with --format json */
+	char *o2 = NULL, *e2 = NULL;
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &o2, &e2, "case", "show", "99999", NULL), 1);
+	ck_assert_msg(strstr(e2, "vraag 99999 bestaat niet of is voor u niet zichtbaar") != NULL,
+	              "%s", e2);
+	free(o2), free(e2);
 	int rc = dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, NULL);
 	setenv("LANGUAGE", "en", 1);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -192,7 +199,10 @@ START_TEST(show_in_words)
 	ck_assert_int_eq(rc, 0);
 	const char *want[] = {"Status:          verwezen", "Kanaal:          Balie",
 	                      "Erkenning van ervaring", "status afgerond",
-	                      "uitkomst – → Doorverwezen naar een andere partner"};
+	                      "uitkomst – → Doorverwezen naar een andere partner",
+	                      /* what came back, as the question screen shows it */
+	                      "Opgepakt door: Demo-adviseur Leerwerkloket",
+	                      "Toelichting:   Afspraak gemaakt bij de EVC-aanbieder"};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		ck_assert_msg(strstr(out, want[i]) != NULL, "'%s' missing from:\n%s", want[i], out);
 	const char *refused[] = {": referred", "balie", "doorverwezen_elders", "kvk_demo",
