@@ -1000,6 +1000,17 @@ tui_main(const struct cli_globals *g)
 		db_close(&app.db);
 		return CLI_DB;
 	}
+	if (!app.session.organisation && session_has_role(&app.session, "privacy") &&
+	    !session_has_role(&app.session, "supervisor") &&
+	    !session_has_role(&app.session, "editor")) {
+		/* reads no case and no details: the log is on the command line */
+		fputs(_("loket: the privacy officer works with 'loket privacy log' (see loket help); "
+		        "there is no screen for this role.\n"),
+		      stderr);
+		session_free(&app.session);
+		db_close(&app.db);
+		return CLI_USAGE;
+	}
 	if (!ui_start()) {
 		session_free(&app.session);
 		db_close(&app.db);

@@ -1,5 +1,6 @@
 -- 03_demo_roles: demo login roles, one per organisation (<org>_demo), plus a
--- supervisor and a knowledge editor, with their advisor rows.  For demo and
+-- supervisor, a knowledge editor and a privacy officer, with their advisor
+-- rows.  For demo and
 -- test clusters only: never seed these into production (doc/deployment.md).
 -- Idempotent: roles are created only when missing, memberships and rows are
 -- set to what is written here.
@@ -14,6 +15,7 @@ BEGIN
           FROM organisation o WHERE o.region = 'twente'
         UNION ALL SELECT 'supervisor_demo', 'loket_supervisor'
         UNION ALL SELECT 'editor_demo', 'loket_editor'
+        UNION ALL SELECT 'privacy_demo', 'loket_privacy'
     LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = d.role_name) THEN
             EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB '
@@ -49,6 +51,8 @@ UNION ALL
 SELECT 'supervisor_demo', 'Demo-supervisor Twente', 'twente', NULL, ARRAY['supervisor']
 UNION ALL
 SELECT 'editor_demo', 'Demo-redacteur kennisbank', 'twente', NULL, ARRAY['editor']
+UNION ALL
+SELECT 'privacy_demo', 'Demo-functionaris gegevensbescherming', 'twente', NULL, ARRAY['privacy']
 ON CONFLICT (role_name) DO UPDATE
    SET display_name = EXCLUDED.display_name, region = EXCLUDED.region,
        organisation = EXCLUDED.organisation, roles = EXCLUDED.roles, active = true

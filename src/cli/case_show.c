@@ -76,6 +76,19 @@ print_shared(const struct question_referral *r)
 		                 r->to_org);
 }
 
+/* Without --contact: where the client consented to pass details on, say
+ * how to see them. */
+static void
+print_contact_hint(const struct question_detail *d)
+{
+	for (int i = 0; i < d->nreferrals; i++)
+		if (d->referrals[i].consent_contact) {
+			sanitize_fprintf(stdout, _("Contact details: shared with consent; --contact shows "
+			                           "them (the read is logged).\n"));
+			return;
+		}
+}
+
 /* What came back from the target: who picked the referral up, its notes on
  * progress and outcome (for the sender) and why it was sent back, as the
  * question screen shows them. */
@@ -153,12 +166,12 @@ print_detail(const struct question_detail *d)
 }
 
 static int
-show_json(struct db *db, int number, const char *as_typed)
+show_json(struct db *db, int number, const char *as_typed, bool contact)
 {
 	char *json = NULL;
 	struct db_error err = {0};
 	int rc = CLI_OK;
-	if (!question_json(db, number, &json, &err)) {
+	if (!question_json(db, number, contact, &json, &err)) {
 		rc = cli_db_failed("loket", &err);
 	} else if (!json) {
 		sanitize_fprintf(stderr,
@@ -178,13 +191,20 @@ show_json(struct db *db, int number, const char *as_typed)
 }
 
 static int
-show_text(struct db *db, int number, const char *as_typed)
+show_text(struct db *db, int number, const char *as_typed, bool contact)
 {
 	struct question_detail d;
 	struct db_error err = {0};
 	int rc = CLI_OK;
 	if (question_load(db, number, &d, &err)) {
-		print_detail(&d);
+		/* the person's details only with --contact: the read is logged */
+		if (contact && !question_load_contact(db, &d, "case show", &err)) {
+			rc = cli_db_failed("loket", &err);
+		} else {
+			print_detail(&d);
+			if (!contact)
+				print_contact_hint(&d);
+		}
 		question_detail_free(&d);
 	} else if (strcmp(err.sqlstate, "02000") == 0) {
 		/* the same sentence as --format json, in the user's language */
@@ -205,16 +225,19 @@ int
 cli_case_show(const struct cli_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {"contact", no_argument, NULL, 'c'},
 	                                     {NULL, 0, NULL, 0}};
-	bool json = false;
+	bool json = false, contact = false;
 	optind = 0; /* 0, not 1: glibc then starts afresh, and permutes again */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0)) {
+		if (c == 'c') {
+			contact = true;
+		} else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0)) {
 			json = strcmp(optarg, "json") == 0;
 		} else {
-			fputs(_("loket: case show N [--format text|json]\n"), stderr);
+			fputs(_("loket: case show N [--format text|json] [--contact]\n"), stderr);
 			return CLI_USAGE;
 		}
 	}
@@ -226,7 +249,8 @@ cli_case_show(const struct cli_globals *g, int argc, char **argv)
 	struct db *db = NULL;
 	int rc = cli_connect(g, &db);
 	if (rc == CLI_OK)
-		rc = json ? show_json(db, number, argv[optind]) : show_text(db, number, argv[optind]);
+		rc = json ? show_json(db, number, argv[optind], contact)
+		          : show_text(db, number, argv[optind], contact);
 	db_close(&db);
 	return rc;
 }

@@ -26,7 +26,8 @@ cli_usage(FILE *out)
 	        "Commands:\n"
 	        "  case add --group G --topic T --channel C --text TEXT|- [--postcode P]\n"
 	        "  case list [--status S] [--limit N] [--format table|csv|json]\n"
-	        "  case show N [--format text|json]\n"
+	        "  case show N [--format text|json] [--contact]\n"
+	        "                         --contact: the client's details (the read is logged)\n"
 	        "  case refer N --reason R [--to ORG] [--urgency normaal|hoog] [--note TEXT]\n"
 	        "             [--consent --name NAME --email E|--phone P]\n"
 	        "  case mail N            e-mail the client a summary (with consent)\n"
@@ -47,6 +48,9 @@ cli_usage(FILE *out)
 	        "  db status              list the migrations and whether they are applied\n"
 	        "  db seed [--cases N]    load reference and demo data; N synthetic questions\n"
 	        "  db refresh             bring the summaries of counts and reports up to date\n"
+	        "  privacy log --question N | --role ROLE [--since YYYY-MM-DD]\n"
+	        "              [--format table|csv|json]\n"
+	        "                         who read whose contact details (privacy officer)\n"
 	        "\n"
 	        "Exit status: 0 ok, 1 usage or validation error, 2 connection or database\n"
 	        "error, 3 conflict, 4 the catalogue source or mail server failed.\n"),
@@ -139,7 +143,8 @@ help(const struct cli_globals *g, int argc, char **argv)
 /* The command groups: `loket GROUP ...`. */
 static const struct cli_command commands[] = {
 	{"case", cli_case},     {"db", cli_db}, {"referral", cli_referral}, {"query", cli_query},
-	{"kb", cli_kb},         {"aanbod", cli_aanbod}, {"help", help},     {NULL, NULL},
+	{"kb", cli_kb},         {"aanbod", cli_aanbod}, {"privacy", cli_privacy},
+	{"help", help},         {NULL, NULL},
 };
 
 int

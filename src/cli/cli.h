@@ -57,5 +57,6 @@ int cli_query(const struct cli_globals *g, int argc, char **argv);
 int cli_kb(const struct cli_globals *g, int argc, char **argv);
 int cli_aanbod(const struct cli_globals *g, int argc, char **argv);
 int cli_case_mail(const struct cli_globals *g, int argc, char **argv);
+int cli_privacy(const struct cli_globals *g, int argc, char **argv);
 
 #endif

@@ -121,8 +121,9 @@ struct question_referral {
 	char *urgency; /* normaal | hoog */
 	char *note;    /* the sender's note, NULL when none */
 	/* The contact details the client consented to pass on with this
-	 * referral, as far as row-level security lets the role read them
-	 * (sender and target); NULL when none or not visible. */
+	 * referral, as far as the role may read them (sender and target);
+	 * NULL until question_load_contact reads them (a logged read), and
+	 * when none or not visible. */
 	char *contact_name, *contact_phone, *contact_email, *contact_company;
 	char *contact_kvk; /* the employer's KvK number, with consent */
 };
@@ -155,10 +156,18 @@ bool question_load(struct db *db, int number, struct question_detail *out,
                    struct db_error *err);
 void question_detail_free(struct question_detail *d);
 
+/* Read the client's contact details into the referrals made with consent
+ * (nothing when there is none), through loket.client_contact, which logs
+ * the read as from CONTEXT: "screen", "case show" (sql/035). */
+bool question_load_contact(struct db *db, struct question_detail *d, const char *context,
+                           struct db_error *err);
+
 /* Question `number` with its information, referrals and history as one
  * JSON document, straight from PostgreSQL (pretty-printed; a new string in
- * *json).  *json is NULL when the question does not exist or is not
- * visible.  Returns false with err set. */
-bool question_json(struct db *db, int number, char **json, struct db_error *err);
+ * *json); with CONTACT, the contact details in the referrals made with
+ * consent (a logged read).  *json is NULL when the question does not exist
+ * or is not visible.  Returns false with err set. */
+bool question_json(struct db *db, int number, bool contact, char **json,
+                   struct db_error *err);
 
 #endif

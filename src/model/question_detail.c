@@ -44,15 +44,9 @@ static const char *const referral_sql =
 	"       coalesce(ro.label, r.outcome), "
 	"       to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.consent_contact, "
 	"       r.outcome_note, r.target_note, r.return_reason, "
-	"       coalesce(a.display_name, r.accepted_by), r.urgency, r.note, "
-	"       CASE WHEN r.consent_contact THEN c.name END, "
-	"       CASE WHEN r.consent_contact THEN c.phone END, "
-	"       CASE WHEN r.consent_contact THEN c.email END, "
-	"       CASE WHEN r.consent_contact THEN c.company_name END, "
-	"       CASE WHEN r.consent_contact THEN c.kvk_number END "
+	"       coalesce(a.display_name, r.accepted_by), r.urgency, r.note "
 	"FROM loket.referral r "
 	"LEFT JOIN loket.organisation o ON o.code = r.to_org "
-	"LEFT JOIN loket.client c ON c.question_id = r.question_id "
 	"LEFT JOIN loket.referral_reason rr ON rr.code = r.reason "
 	"LEFT JOIN loket.referral_outcome ro ON ro.code = r.outcome "
 	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "
@@ -132,6 +126,9 @@ static const struct db_field referral_fields[] = {
 	REF(DB_TEXT_OR_NULL, accepted_by),
 	REF(DB_TEXT, urgency),
 	REF(DB_TEXT_OR_NULL, note),
+};
+/* question_load_contact's, into each referral with consent */
+static const struct db_field contact_fields[] = {
 	REF(DB_TEXT_OR_NULL, contact_name),
 	REF(DB_TEXT_OR_NULL, contact_phone),
 	REF(DB_TEXT_OR_NULL, contact_email),
@@ -239,12 +236,44 @@ question_load(struct db *db, int number, struct question_detail *out, struct db_
 	return false;
 }
 
+/* The client's contact details, read through client_contact (sql/035),
+ * which logs the read with CONTEXT; given to each referral made with the
+ * client's consent, as the screen and case show show them there. */
+bool
+question_load_contact(struct db *db, struct question_detail *d, const char *context,
+                      struct db_error *err)
+{
+	bool consent = false;
+	for (int i = 0; i < d->nreferrals; i++)
+		consent = consent || d->referrals[i].consent_contact;
+	if (!consent) /* nothing would be shown: nothing is read */
+		return true;
+	const char *params[] = {d->row.id, context};
+	struct db_result *r = NULL;
+	if (!db_query(db,
+	              "SELECT name, phone, email, company_name, kvk_number "
+	              "FROM loket.client_contact($1::uuid, $2)",
+	              2, params, &r, err))
+		return false;
+	for (int i = 0; i < d->nreferrals && db_result_rows(r) > 0; i++) {
+		struct question_referral *f = &d->referrals[i];
+		if (!f->consent_contact)
+			continue;
+		db_fields_free(contact_fields, DB_NFIELDS(contact_fields), f);
+		db_result_row(r, 0, contact_fields, DB_NFIELDS(contact_fields), f);
+	}
+	db_result_free(&r);
+	return true;
+}
+
 void
 question_detail_free(struct question_detail *d)
 {
 	question_row_free(&d->row);
 	db_fields_free(detail_fields, DB_NFIELDS(detail_fields), d);
 	db_fields_free_all(info_fields, DB_NFIELDS(info_fields), d->info, d->ninfo, sizeof *d->info);
+	for (int i = 0; i < d->nreferrals; i++)
+		db_fields_free(contact_fields, DB_NFIELDS(contact_fields), &d->referrals[i]);
 	db_fields_free_all(referral_fields, DB_NFIELDS(referral_fields), d->referrals,
 	                   d->nreferrals, sizeof *d->referrals);
 	db_fields_free_all(event_fields, DB_NFIELDS(event_fields), d->events, d->nevents,
@@ -261,24 +290,27 @@ static const char *const json_sql =
 	"     FROM loket.info_given g JOIN loket.knowledge_version v"
 	"       ON v.id = g.knowledge_version_id WHERE g.question_id = q.id),"
 	"  'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object("
-	"       'contact', CASE WHEN r.consent_contact AND c.question_id IS NOT NULL THEN"
-	"         jsonb_build_object('name', c.name, 'company_name', c.company_name,"
-	"                            'kvk_number', c.kvk_number,"
-	"                            'phone', c.phone, 'email', c.email) END)"
+	"       'contact', CASE WHEN r.consent_contact THEN k.contact END)"
 	"       ORDER BY r.created_at), '[]')"
-	"     FROM loket.referral r LEFT JOIN loket.client c ON c.question_id = r.question_id"
-	"     WHERE r.question_id = q.id),"
+	"     FROM loket.referral r WHERE r.question_id = q.id),"
 	"  'history', (SELECT coalesce(jsonb_agg(to_jsonb(e) - 'question_id' ORDER BY e.id), '[]')"
 	"     FROM loket.question_event e WHERE e.question_id = q.id)))"
 	"FROM loket.question q "
+	/* the details only when asked ($2), read once and logged (sql/035) */
+	"LEFT JOIN LATERAL (SELECT CASE WHEN $2::boolean AND EXISTS (SELECT 1 FROM loket.referral x"
+	"       WHERE x.question_id = q.id AND x.consent_contact) THEN"
+	"     (SELECT jsonb_build_object('name', c.name, 'company_name', c.company_name,"
+	"                                'kvk_number', c.kvk_number, 'phone', c.phone,"
+	"                                'email', c.email)"
+	"        FROM loket.client_contact(q.id, 'case show') c) END AS contact) k ON true "
 	"WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region)";
 
 bool
-question_json(struct db *db, int number, char **json, struct db_error *err)
+question_json(struct db *db, int number, bool contact, char **json, struct db_error *err)
 {
 	char num[16];
 	snprintf(num, sizeof num, "%d", number);
-	const char *params[] = {num};
+	const char *params[] = {num, contact ? "t" : "f"};
 	*json = NULL;
-	return db_query_value(db, json_sql, 1, params, DB_T_TEXT_OR_NULL, json, NULL, err);
+	return db_query_value(db, json_sql, 2, params, DB_T_TEXT_OR_NULL, json, NULL, err);
 }

@@ -24,10 +24,11 @@ add_client(struct db *db, const struct client_new *c, struct db_error *err)
 	                "VALUES ($1::uuid, CASE WHEN $5::text IS NULL AND $6::text IS NULL "
 	                "                       THEN 'person' ELSE 'employer' END, "
 	                "        $2, $3, regexp_replace($4, '[ -]', '', 'g'), $5, $6, now()) "
-	                "ON CONFLICT (question_id) DO UPDATE SET name = EXCLUDED.name, "
-	                "  email = EXCLUDED.email, phone = EXCLUDED.phone, "
-	                "  company_name = EXCLUDED.company_name, kvk_number = EXCLUDED.kvk_number, "
-	                "  consent_at = EXCLUDED.consent_at",
+	                /* the values again, not EXCLUDED: reading EXCLUDED needs SELECT
+	                 * on those columns, which advisors no longer have (sql/035) */
+	                "ON CONFLICT (question_id) DO UPDATE SET name = $2, email = $3, "
+	                "  phone = regexp_replace($4, '[ -]', '', 'g'), company_name = $5, "
+	                "  kvk_number = $6, consent_at = now()",
 	                6, params, NULL, err);
 }
 

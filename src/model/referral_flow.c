@@ -72,23 +72,29 @@ referral_set_status(struct db *db, const struct referral_ref *r, const char *sta
 }
 
 static const char *const list_sql =
-	"SELECT q.number, to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.from_org, r.to_org, "
-	"       r.reason, r.urgency, r.status, "
-	"       to_char((r.deadline AT TIME ZONE 'Europe/Amsterdam') - interval '1 minute', "
-	"               'YYYY-MM-DD'), "
-	"       (r.status = 'sent' AND r.deadline < now())::text, "
-	"       coalesce(a.display_name, r.accepted_by), r.outcome, r.id, r.note, "
-	"       CASE WHEN r.consent_contact THEN c.name END, "
-	"       CASE WHEN r.consent_contact THEN c.phone END, "
-	"       CASE WHEN r.consent_contact THEN c.email END, q.text "
-	"FROM loket.referral r "
-	"JOIN loket.question q ON q.id = r.question_id "
-	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "
-	"LEFT JOIN loket.client c ON c.question_id = r.question_id "
-	"WHERE CASE WHEN $1::text IS NULL THEN r.status IN ('sent', 'accepted', 'in_progress') "
-	"           ELSE r.status = $1 END "
-	"  AND (NOT $2::boolean OR (r.status = 'sent' AND r.deadline < now())) "
-	"ORDER BY r.deadline, r.urgency <> 'hoog', r.created_at LIMIT $3::int";
+	"SELECT x.number, x.created, x.from_org, x.to_org, x.reason, x.urgency, x.status, "
+	"       x.deadline, x.overdue, x.accepted_by, x.outcome, x.id, x.note, "
+	"       c.name, c.phone, c.email, x.text "
+	"FROM (SELECT q.number, to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created, "
+	"             r.from_org, r.to_org, r.reason, r.urgency, r.status, "
+	"             to_char((r.deadline AT TIME ZONE 'Europe/Amsterdam') - interval '1 minute', "
+	"                     'YYYY-MM-DD') AS deadline, "
+	"             (r.status = 'sent' AND r.deadline < now())::text AS overdue, "
+	"             coalesce(a.display_name, r.accepted_by) AS accepted_by, r.outcome, r.id, "
+	"             r.note, q.text, r.question_id, r.consent_contact, "
+	"             r.deadline AS due, r.urgency <> 'hoog' AS normal, r.created_at "
+	"      FROM loket.referral r "
+	"      JOIN loket.question q ON q.id = r.question_id "
+	"      LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "
+	"      WHERE CASE WHEN $1::text IS NULL THEN r.status IN ('sent', 'accepted', 'in_progress') "
+	"                 ELSE r.status = $1 END "
+	"        AND (NOT $2::boolean OR (r.status = 'sent' AND r.deadline < now())) "
+	"      ORDER BY r.deadline, r.urgency <> 'hoog', r.created_at LIMIT $3::int) x "
+	/* the details of the referrals listed that were made with consent, each
+	 * read logged (sql/035) */
+	"LEFT JOIN LATERAL (SELECT k.* FROM loket.client_contact(x.question_id, 'referral list') k "
+	"                   WHERE x.consent_contact) c ON true "
+	"ORDER BY x.due, x.normal, x.created_at";
 
 bool
 referral_list(struct db *db, const char *status, bool overdue, int limit, struct db_table *out,

@@ -86,13 +86,14 @@ referral_shared(struct detail_state *s, const struct question_referral *f)
 			    f->to_org);
 		return;
 	}
-	bool any = f->contact_name || f->contact_phone || f->contact_email || f->contact_company;
+	bool any = f->contact_name || f->contact_phone || f->contact_email || f->contact_company ||
+	           f->contact_kvk;
 	if (s->contact_at < 0)
 		s->contact_at = s->nlines;
-	if (!any)
-		add(s, false, "    %s", _("contact details: shared, but not visible to you"));
-	else if (!s->contact)
+	if (!s->contact) /* read (and logged) only on c */
 		add(s, false, "    %s", _("contact details: press c to show them"));
+	else if (!any)
+		add(s, false, "    %s", _("contact details: shared, but not visible to you"));
 	else
 		contact_lines(s, f);
 }
@@ -198,6 +199,12 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 				view_db_error(ctx, &err);
 			db_error_clear(&err);
 			return VIEW_BACK;
+		}
+		/* the person's details only when asked: each read is logged (sql/035) */
+		if (s->contact && !question_load_contact(ctx->db, &d, "screen", &err)) {
+			view_db_error(ctx, &err);
+			db_error_clear(&err);
+			s->contact = false;
 		}
 		build(s, &d);
 		snprintf(s->id, sizeof s->id, "%s", d.row.id);

@@ -79,7 +79,7 @@ START_TEST(reference_data_as_specified)
 	                                 "(SELECT 1 FROM loket.knowledge_version v "
 	                                 "WHERE t.code = ANY (v.topics))", 0, NULL), 0);
 	ck_assert_int_eq(dbtest_long(db, "SELECT count(*) FROM loket.advisor a JOIN pg_roles r "
-	                                 "ON r.rolname = a.role_name WHERE r.rolcanlogin", 0, NULL), 12);
+	                                 "ON r.rolname = a.role_name WHERE r.rolcanlogin", 0, NULL), 13);
 	db_close(&db);
 	dbtest_drop(name);
 }
