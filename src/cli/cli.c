@@ -51,6 +51,8 @@ cli_usage(FILE *out)
 	        "  privacy log --question N | --role ROLE [--since YYYY-MM-DD]\n"
 	        "              [--format table|csv|json]\n"
 	        "                         who read whose contact details (privacy officer)\n"
+	        "  privacy purge [--dry-run] [--batch N]\n"
+	        "                         remove personal data after the region's retention\n"
 	        "\n"
 	        "Exit status: 0 ok, 1 usage or validation error, 2 connection or database\n"
 	        "error, 3 conflict, 4 the catalogue source or mail server failed.\n"),

@@ -1,6 +1,7 @@
-/* privacy_cmd.c: `loket privacy log` for the region's privacy officer
+/* privacy_cmd.c: `loket privacy log|purge` for the region's privacy officer
  * (functionaris gegevensbescherming, loket_privacy): who read whose contact
- * details, when and where (sql/035, personal_read). */
+ * details, when and where (sql/035, personal_read); and the retention purge
+ * (sql/036), in batches, each its own transaction. */
 #include "config.h"
 
 #include "cli/cli.h"
@@ -10,6 +11,8 @@
 #include "util/output.h"
 #include "util/sanitize.h"
 #include "util/validate.h"
+
+#include <stdlib.h>
 
 #include <getopt.h>
 #include <string.h>
@@ -73,6 +76,24 @@ parse_log_args(int argc, char **argv, struct log_args *a)
 	return optind == argc && (a->question || a->role);
 }
 
+/* A refusal in words: not PostgreSQL's "permission denied for function". */
+static int
+refused(struct db_error *err, const char *what)
+{
+	int rc;
+	if (strcmp(err->sqlstate, "42501") == 0) {
+		sanitize_fprintf(stderr,
+		                 _("loket: privacy %s is for the region's privacy officer, and the "
+		                   "role you logged in as is not one.\n"),
+		                 what);
+		rc = CLI_USAGE;
+	} else {
+		rc = cli_db_failed("loket", err);
+	}
+	db_error_clear(err);
+	return rc;
+}
+
 static int
 privacy_log(struct db *db, const struct log_args *a)
 {
@@ -83,40 +104,123 @@ privacy_log(struct db *db, const struct log_args *a)
 	                    "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS'), role_name, display_name, "
 	                    "       organisation, question::text, context "
 	                    "FROM loket.privacy_log($1::int, $2, $3::date)",
-	                    3, params, &t, &err)) {
-		int rc;
-		if (strcmp(err.sqlstate, "42501") == 0) {
-			/* not PostgreSQL's "permission denied for function privacy_log" */
-			fputs(_("loket: privacy log is for the region's privacy officer, and the role "
-			        "you logged in as is not one.\n"),
-			      stderr);
-			rc = CLI_USAGE;
-		} else {
-			rc = cli_db_failed("loket", &err);
-		}
-		db_error_clear(&err);
-		return rc;
-	}
+	                    3, params, &t, &err))
+		return refused(&err, "log");
 	struct out_grid grid = {log_columns, LOG_NCOLS, t.nrows, (const char *const *)t.cells};
 	out_write(stdout, a->format, &grid, isatty(STDOUT_FILENO));
 	db_table_free(&t);
 	return CLI_OK;
 }
 
+/* What one call of privacy_purge did or would do. */
+struct purge_counts {
+	long contact, text, reads;
+};
+
+static bool
+purge_batch(struct db *db, bool dry_run, const char *batch, struct purge_counts *c,
+            struct db_error *err)
+{
+	const char *params[] = {dry_run ? "t" : "f", batch};
+	struct db_table t;
+	if (!db_query_table(db, "SELECT kind, n::text FROM loket.privacy_purge($1::boolean, $2::int)",
+	                    2, params, &t, err))
+		return false;
+	memset(c, 0, sizeof *c);
+	for (int i = 0; i < t.nrows; i++) {
+		const char *kind = t.cells[i * 2];
+		long n = atol(t.cells[i * 2 + 1]);
+		if (strcmp(kind, "contact") == 0)
+			c->contact = n;
+		else if (strcmp(kind, "text") == 0)
+			c->text = n;
+		else
+			c->reads = n;
+	}
+	db_table_free(&t);
+	return true;
+}
+
+/* `privacy purge [--dry-run] [--batch N]`: batch after batch until none is
+ * left, each committed by itself: stopped halfway, the next run goes on. */
+static int
+privacy_purge(struct db *db, bool dry_run, const char *batch)
+{
+	struct purge_counts total = {0}, c;
+	struct db_error err = {0};
+	bool progress = !dry_run && isatty(STDERR_FILENO);
+	do {
+		if (!purge_batch(db, dry_run, batch, &c, &err)) {
+			if (progress)
+				fputc('\n', stderr);
+			return refused(&err, "purge");
+		}
+		total.contact += c.contact, total.text += c.text, total.reads += c.reads;
+		if (progress && (c.contact || c.text || c.reads))
+			fprintf(stderr, _("\rso far: %ld contact details, %ld texts, %ld reads"),
+			        total.contact, total.text, total.reads);
+	} while (!dry_run && (c.contact || c.text || c.reads));
+	if (progress && (total.contact || total.text || total.reads))
+		fputc('\n', stderr);
+	if (dry_run)
+		sanitize_fprintf(stdout,
+		                 _("Due (nothing changed): the contact details of %ld questions, the "
+		                   "free text of %ld questions, %ld old reads of the log.\n"),
+		                 total.contact, total.text, total.reads);
+	else
+		sanitize_fprintf(stdout,
+		                 _("Anonymised the contact details of %ld questions, removed the free "
+		                   "text of %ld questions, deleted %ld old reads of the log.\n"),
+		                 total.contact, total.text, total.reads);
+	return CLI_OK;
+}
+
+static bool
+parse_purge_args(int argc, char **argv, bool *dry_run, const char **batch)
+{
+	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
+	                                     {"batch", required_argument, NULL, 'b'},
+	                                     {NULL, 0, NULL, 0}};
+	*dry_run = false;
+	*batch = "1000";
+	optind = 0;
+	opterr = 0;
+	int c, n;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'n')
+			*dry_run = true;
+		else if (c == 'b' && parse_positive_int(optarg, &n) && n <= 10000)
+			*batch = optarg;
+		else
+			return false;
+	}
+	return optind == argc;
+}
+
 int
 cli_privacy(const struct cli_globals *g, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "log") != 0) {
-		fputs(_("loket: privacy: say log\n"), stderr);
+	const char *sub = argc >= 2 ? argv[1] : "";
+	struct log_args a;
+	bool dry_run = false;
+	const char *batch = NULL;
+	if (strcmp(sub, "log") == 0) {
+		if (!parse_log_args(argc - 1, argv + 1, &a))
+			return usage();
+	} else if (strcmp(sub, "purge") == 0) {
+		if (!parse_purge_args(argc - 1, argv + 1, &dry_run, &batch)) {
+			fputs(_("loket: privacy purge [--dry-run] [--batch N] with N from 1 to 10000\n"),
+			      stderr);
+			return CLI_USAGE;
+		}
+	} else {
+		fputs(_("loket: privacy: say log or purge\n"), stderr);
 		return CLI_USAGE;
 	}
-	struct log_args a;
-	if (!parse_log_args(argc - 1, argv + 1, &a))
-		return usage();
 	struct db *db = NULL;
 	int rc = cli_connect(g, &db);
 	if (rc == CLI_OK)
-		rc = privacy_log(db, &a);
+		rc = strcmp(sub, "log") == 0 ? privacy_log(db, &a) : privacy_purge(db, dry_run, batch);
 	db_close(&db);
 	return rc;
 }
