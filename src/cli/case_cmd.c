@@ -1,4 +1,4 @@
-/* case_cmd.c: `loket case add|list|show`. */
+/* case_cmd.c: `loket case add|list|show|consent` (and the others' dispatch). */
 #include "config.h"
 
 #include "cli/case_args.h"
@@ -124,22 +124,68 @@ case_list(const struct cli_globals *g, int argc, char **argv)
 }
 
 
+/* `case consent N --withdraw`: the client withdrew consent; the contact
+ * details are removed now (sql/037). */
+static int
+case_consent(const struct cli_globals *g, int argc, char **argv)
+{
+	int number = 0;
+	if (argc != 3 || !parse_positive_int(argv[1], &number) || strcmp(argv[2], "--withdraw") != 0) {
+		fputs(_("loket: case consent N --withdraw\n"), stderr);
+		return CLI_USAGE;
+	}
+	struct db *db = NULL;
+	int rc = cli_connect(g, &db);
+	if (rc != CLI_OK)
+		return rc;
+	const char *params[] = {argv[1]};
+	struct db_error err = {0};
+	bool found = false;
+	char *done = NULL;
+	if (db_query_value(db,
+	                   "SELECT loket.client_withdraw_consent(q.id)::text FROM loket.question q "
+	                   "WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region)",
+	                   1, params, DB_T_TEXT, &done, &found, &err) &&
+	    found) {
+		sanitize_fprintf(stdout,
+		                 _("Question %d: consent withdrawn; the contact details are removed.\n"),
+		                 number);
+	} else if (!err.message || strcmp(err.sqlstate, "P0002") == 0) {
+		sanitize_fprintf(stderr,
+		                 _("loket: question %d has no contact details with consent that you may "
+		                   "withdraw\n"),
+		                 number);
+		rc = CLI_USAGE;
+	} else if (strcmp(err.sqlstate, "23514") == 0) {
+		sanitize_fprintf(stderr, _("loket: the client of question %d withdrew consent already\n"),
+		                 number);
+		rc = CLI_USAGE;
+	} else {
+		rc = cli_db_failed("loket", &err);
+	}
+	free(done);
+	db_error_clear(&err);
+	db_close(&db);
+	return rc;
+}
+
 int
 cli_case(const struct cli_globals *g, int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(_("loket: case: say add, list, show, refer or mail\n"), stderr);
+		fputs(_("loket: case: say add, list, show, refer, mail or consent\n"), stderr);
 		return CLI_USAGE;
 	}
 	static const struct cli_command cases[] = {
 		{"add", case_add},           {"list", case_list},          {"show", cli_case_show},
-		{"refer", cli_case_refer},   {"mail", cli_case_mail},      {NULL, NULL},
+		{"refer", cli_case_refer},   {"mail", cli_case_mail},      {"consent", case_consent},
+		{NULL, NULL},
 	};
 	int rc = cli_dispatch(cases, g, argc - 1, argv + 1);
 	if (rc >= 0)
 		return rc;
 	sanitize_fprintf(
-	    stderr, _("loket: case: unknown command '%s'; say add, list, show, refer or mail\n"),
+	    stderr, _("loket: case: unknown command '%s'; say add, list, show, refer, mail or consent\n"),
 	    argv[1]);
 	return CLI_USAGE;
 }

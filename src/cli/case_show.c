@@ -74,6 +74,8 @@ print_shared(const struct question_referral *r)
 		sanitize_fprintf(stdout,
 		                 _("    Without consent: the client gets in touch with %s.\n"),
 		                 r->to_org);
+	else if (r->consent_withdrawn)
+		sanitize_fprintf(stdout, "    %-14s %s\n", _("Contact:"), _("consent withdrawn"));
 }
 
 /* Without --contact: where the client consented to pass details on, say
@@ -82,7 +84,7 @@ static void
 print_contact_hint(const struct question_detail *d)
 {
 	for (int i = 0; i < d->nreferrals; i++)
-		if (d->referrals[i].consent_contact) {
+		if (d->referrals[i].consent_contact && !d->referrals[i].consent_withdrawn) {
 			sanitize_fprintf(stdout, _("Contact details: shared with consent; --contact shows "
 			                           "them (the read is logged).\n"));
 			return;

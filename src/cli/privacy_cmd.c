@@ -1,7 +1,8 @@
-/* privacy_cmd.c: `loket privacy log|purge` for the region's privacy officer
- * (functionaris gegevensbescherming, loket_privacy): who read whose contact
- * details, when and where (sql/035, personal_read); and the retention purge
- * (sql/036), in batches, each its own transaction. */
+/* privacy_cmd.c: `loket privacy log|purge|export|erase` for the region's
+ * privacy officer (functionaris gegevensbescherming, loket_privacy): who
+ * read whose contact details, when and where (sql/035, personal_read); the
+ * retention purge (sql/036), in batches, each its own transaction; and a
+ * person's access and erasure requests (sql/037). */
 #include "config.h"
 
 #include "cli/cli.h"
@@ -156,9 +157,11 @@ privacy_purge(struct db *db, bool dry_run, const char *batch)
 			return refused(&err, "purge");
 		}
 		total.contact += c.contact, total.text += c.text, total.reads += c.reads;
-		if (progress && (c.contact || c.text || c.reads))
-			fprintf(stderr, _("\rso far: %ld contact details, %ld texts, %ld reads"),
+		if (progress && (c.contact || c.text || c.reads)) {
+			fputc('\r', stderr); /* the same line again */
+			fprintf(stderr, _("so far: %ld contact details, %ld texts, %ld reads"),
 			        total.contact, total.text, total.reads);
+		}
 	} while (!dry_run && (c.contact || c.text || c.reads));
 	if (progress && (total.contact || total.text || total.reads))
 		fputc('\n', stderr);
@@ -197,11 +200,89 @@ parse_purge_args(int argc, char **argv, bool *dry_run, const char **batch)
 	return optind == argc;
 }
 
+/* `privacy export --email E | --phone P | --question N`: everything held
+ * about the person as JSON (logged), and `privacy erase --question N
+ * [--reason TEXT]`: the person's data removed now (sql/037). */
+struct person_args {
+	const char *email, *phone, *question, *reason;
+};
+
+static bool
+parse_person_args(int argc, char **argv, bool erase, struct person_args *a)
+{
+	static const struct option opts[] = {{"email", required_argument, NULL, 'e'},
+	                                     {"phone", required_argument, NULL, 'p'},
+	                                     {"question", required_argument, NULL, 'q'},
+	                                     {"reason", required_argument, NULL, 'r'},
+	                                     {NULL, 0, NULL, 0}};
+	memset(a, 0, sizeof *a);
+	optind = 0;
+	opterr = 0;
+	int c, n, given = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'q' && parse_positive_int(optarg, &n))
+			a->question = optarg, given++;
+		else if (c == 'e' && !erase && *optarg)
+			a->email = optarg, given++;
+		else if (c == 'p' && !erase && *optarg)
+			a->phone = optarg, given++;
+		else if (c == 'r' && erase && text_check(optarg, 500) == TEXT_OK)
+			a->reason = optarg;
+		else
+			return false;
+	}
+	return optind == argc && given == 1;
+}
+
+static int
+privacy_export(struct db *db, const struct person_args *a)
+{
+	const char *params[] = {a->email, a->phone, a->question};
+	char *json = NULL;
+	struct db_error err = {0};
+	if (!db_query_value(db, "SELECT jsonb_pretty(loket.privacy_export($1, $2, $3::int))", 3,
+	                    params, DB_T_TEXT, &json, NULL, &err))
+		return refused(&err, "export");
+	if (isatty(STDOUT_FILENO)) {
+		char *safe = sanitize_dup(json, SANITIZE_MULTILINE);
+		puts(safe);
+		free(safe);
+	} else {
+		puts(json);
+	}
+	free(json);
+	return CLI_OK;
+}
+
+static int
+privacy_erase(struct db *db, const struct person_args *a)
+{
+	const char *params[] = {a->question, a->reason};
+	int n = 0;
+	struct db_error err = {0};
+	if (!db_query_value(db, "SELECT loket.privacy_erase($1::int, $2)", 2, params, DB_T_INT, &n,
+	                    NULL, &err)) {
+		if (strcmp(err.sqlstate, "P0002") == 0) {
+			sanitize_fprintf(stderr, _("loket: there is no question %s in your region\n"),
+			                 a->question);
+			db_error_clear(&err);
+			return CLI_USAGE;
+		}
+		return refused(&err, "erase");
+	}
+	sanitize_fprintf(stdout,
+	                 ngettext("Erased the person's data from %d question.\n",
+	                          "Erased the person's data from %d questions.\n", (unsigned long)n),
+	                 n);
+	return CLI_OK;
+}
+
 int
 cli_privacy(const struct cli_globals *g, int argc, char **argv)
 {
 	const char *sub = argc >= 2 ? argv[1] : "";
 	struct log_args a;
+	struct person_args p;
 	bool dry_run = false;
 	const char *batch = NULL;
 	if (strcmp(sub, "log") == 0) {
@@ -213,14 +294,31 @@ cli_privacy(const struct cli_globals *g, int argc, char **argv)
 			      stderr);
 			return CLI_USAGE;
 		}
+	} else if (strcmp(sub, "export") == 0 || strcmp(sub, "erase") == 0) {
+		if (!parse_person_args(argc - 1, argv + 1, strcmp(sub, "erase") == 0, &p)) {
+			fputs(strcmp(sub, "erase") == 0
+			          ? _("loket: privacy erase --question N [--reason TEXT]\n")
+			          : _("loket: privacy export --email ADDRESS | --phone NUMBER | "
+			              "--question N\n"),
+			      stderr);
+			return CLI_USAGE;
+		}
 	} else {
-		fputs(_("loket: privacy: say log or purge\n"), stderr);
+		fputs(_("loket: privacy: say log, purge, export or erase\n"), stderr);
 		return CLI_USAGE;
 	}
 	struct db *db = NULL;
 	int rc = cli_connect(g, &db);
-	if (rc == CLI_OK)
-		rc = strcmp(sub, "log") == 0 ? privacy_log(db, &a) : privacy_purge(db, dry_run, batch);
+	if (rc == CLI_OK) {
+		if (strcmp(sub, "log") == 0)
+			rc = privacy_log(db, &a);
+		else if (strcmp(sub, "purge") == 0)
+			rc = privacy_purge(db, dry_run, batch);
+		else if (strcmp(sub, "export") == 0)
+			rc = privacy_export(db, &p);
+		else
+			rc = privacy_erase(db, &p);
+	}
 	db_close(&db);
 	return rc;
 }

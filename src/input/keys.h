@@ -48,6 +48,7 @@ enum command {
 	CMD_RETIRE,       /* knowledge editor: retire or restore an item */
 	CMD_VERSIONS,     /* knowledge editor: versions and their differences */
 	CMD_CONTACT,      /* question: show the consented contact details */
+	CMD_WITHDRAW,     /* question: the client withdraws consent (twice: confirm) */
 };
 
 /* Where a key is pressed: some keys mean different things per screen. */

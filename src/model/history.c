@@ -218,6 +218,12 @@ history_describe(const struct history_facts *f)
 		strbuf_addf(&b, "%s", _("summary e-mailed to the client"));
 	} else if (is(kind, "mail_failed")) {
 		strbuf_addf(&b, _("summary e-mail failed: %s"), f->title ? f->title : "");
+	} else if (is(kind, "consent_withdrawn")) {
+		strbuf_addf(&b, "%s", _("the client withdrew consent: contact details removed"));
+	} else if (is(kind, "privacy_erased")) {
+		strbuf_addf(&b, "%s", _("personal data erased on request"));
+		if (f->reason && *f->reason)
+			strbuf_addf(&b, ": %s", f->reason);
 	} else {
 		strbuf_addf(&b, "%s", kind);
 	}

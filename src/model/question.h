@@ -117,6 +117,7 @@ struct question_referral {
 	char *outcome; /* NULL until completed */
 	char *created;
 	bool consent_contact;
+	bool consent_withdrawn; /* the client withdrew consent since (sql/037) */
 	char *outcome_note, *target_note, *return_reason, *accepted_by; /* NULL when none */
 	char *urgency; /* normaal | hoog */
 	char *note;    /* the sender's note, NULL when none */
@@ -161,6 +162,11 @@ void question_detail_free(struct question_detail *d);
  * the read as from CONTEXT: "screen", "case show" (sql/035). */
 bool question_load_contact(struct db *db, struct question_detail *d, const char *context,
                            struct db_error *err);
+
+/* The client of question ID withdrew consent: the contact details are
+ * removed now (loket.client_withdraw_consent).  SQLSTATE P0002: no client
+ * the role may withdraw for; 23514: withdrawn already. */
+bool question_withdraw_consent(struct db *db, const char *id, struct db_error *err);
 
 /* Question `number` with its information, referrals and history as one
  * JSON document, straight from PostgreSQL (pretty-printed; a new string in

@@ -44,7 +44,9 @@ static const char *const referral_sql =
 	"       coalesce(ro.label, r.outcome), "
 	"       to_char(r.created_at, 'YYYY-MM-DD HH24:MI'), r.consent_contact, "
 	"       r.outcome_note, r.target_note, r.return_reason, "
-	"       coalesce(a.display_name, r.accepted_by), r.urgency, r.note "
+	"       coalesce(a.display_name, r.accepted_by), r.urgency, r.note, "
+	"       EXISTS (SELECT 1 FROM loket.client c WHERE c.question_id = r.question_id "
+	"               AND c.consent_withdrawn_at IS NOT NULL) "
 	"FROM loket.referral r "
 	"LEFT JOIN loket.organisation o ON o.code = r.to_org "
 	"LEFT JOIN loket.referral_reason rr ON rr.code = r.reason "
@@ -126,6 +128,7 @@ static const struct db_field referral_fields[] = {
 	REF(DB_TEXT_OR_NULL, accepted_by),
 	REF(DB_TEXT, urgency),
 	REF(DB_TEXT_OR_NULL, note),
+	REF(DB_BOOL, consent_withdrawn),
 };
 /* question_load_contact's, into each referral with consent */
 static const struct db_field contact_fields[] = {
@@ -245,7 +248,8 @@ question_load_contact(struct db *db, struct question_detail *d, const char *cont
 {
 	bool consent = false;
 	for (int i = 0; i < d->nreferrals; i++)
-		consent = consent || d->referrals[i].consent_contact;
+		consent = consent || (d->referrals[i].consent_contact &&
+		                      !d->referrals[i].consent_withdrawn);
 	if (!consent) /* nothing would be shown: nothing is read */
 		return true;
 	const char *params[] = {d->row.id, context};
@@ -264,6 +268,13 @@ question_load_contact(struct db *db, struct question_detail *d, const char *cont
 	}
 	db_result_free(&r);
 	return true;
+}
+
+bool
+question_withdraw_consent(struct db *db, const char *id, struct db_error *err)
+{
+	const char *params[] = {id};
+	return db_query(db, "SELECT loket.client_withdraw_consent($1::uuid)", 1, params, NULL, err);
 }
 
 void

@@ -29,6 +29,7 @@ struct detail_state {
 	int total; /* screen lines at the last width measured */
 	bool contact; /* c: the consented contact details are shown */
 	int contact_at; /* the block where they are (or "press c"), -1 when none */
+	bool confirm_withdraw; /* W once: the next W withdraws the client's consent */
 };
 
 static void
@@ -90,7 +91,9 @@ referral_shared(struct detail_state *s, const struct question_referral *f)
 	           f->contact_kvk;
 	if (s->contact_at < 0)
 		s->contact_at = s->nlines;
-	if (!s->contact) /* read (and logged) only on c */
+	if (f->consent_withdrawn)
+		add(s, false, "    %s", _("contact details: consent withdrawn"));
+	else if (!s->contact) /* read (and logged) only on c */
 		add(s, false, "    %s", _("contact details: press c to show them"));
 	else if (!any)
 		add(s, false, "    %s", _("contact details: shared, but not visible to you"));
@@ -279,10 +282,44 @@ show_contact(struct detail_state *s, const struct view_area *area)
 	return VIEW_REDRAW;
 }
 
+/* W, W: the client withdrew consent; the details go now (sql/037). */
+static int
+withdraw(struct detail_state *s, struct view_ctx *ctx, const struct view_area *area)
+{
+	if (!s->confirm_withdraw) {
+		s->confirm_withdraw = true;
+		view_message(ctx, "%s",
+		             _("Withdraw consent and remove the contact details now? W again: yes."));
+		return VIEW_REDRAW;
+	}
+	s->confirm_withdraw = false;
+	struct db_error err = {0};
+	if (!question_withdraw_consent(ctx->db, s->id, &err)) {
+		if (strcmp(err.sqlstate, "P0002") == 0)
+			view_message(ctx, "%s", _("No contact details with consent to withdraw here."));
+		else if (strcmp(err.sqlstate, "23514") == 0)
+			view_message(ctx, "%s", _("The client withdrew consent already."));
+		else
+			view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return VIEW_REDRAW;
+	}
+	view_message(ctx, "%s", _("Consent withdrawn: the contact details are removed."));
+	s->contact = false;
+	clear_lines(s); /* the history has it now */
+	return detail_load(s, ctx, area) | VIEW_REDRAW;
+}
+
 static int
 detail_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct view_area *area)
 {
 	struct detail_state *s = state;
+	if (cmd == CMD_WITHDRAW && s->id[0])
+		return withdraw(s, ctx, area);
+	if (s->confirm_withdraw) { /* any other key keeps them */
+		s->confirm_withdraw = false;
+		view_message(ctx, "%s", _("Consent kept."));
+	}
 	int max_top = s->total - area->rows > 0 ? s->total - area->rows : 0;
 	if (view_scroll(&s->top, cmd, area->rows, max_top))
 		return VIEW_REDRAW;

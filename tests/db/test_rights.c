@@ -1,0 +1,206 @@
+/* test_rights.c: a person's rights (sql/037, issue 16 parts 4 and 5), as
+ * the real demo login roles:
+ *   - the client withdraws consent (`case consent N --withdraw`, by the
+ *     central point here): the details are gone for everyone at once, case
+ *     show says "consent withdrawn", no summary mail can be prepared, the
+ *     history says so, and it cannot be withdrawn twice or by another
+ *     organisation;
+ *   - `privacy export` (privacy_demo) by e-mail gives every question of the
+ *     person with its text, the referral's note, the details and the reads,
+ *     and is itself logged; an advisor may not export;
+ *   - `privacy erase --question N --reason` removes the person's details and
+ *     free text from every question with the same e-mail address, in the
+ *     history too, records who did it and why, and leaves another person's
+ *     question as it was. */
+#include "config.h"
+
+#include "dbtest.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *dbname;
+static struct db *pg;
+static char withdrawn[16], first[16], second[16], other[16];
+
+static void
+add(char *number, const char *text, const char *name, const char *email)
+{
+	const char *kvk = dbtest_conninfo(dbname, "kvk_demo");
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "balie", "--text", text, NULL),
+	                 0);
+	snprintf(number, 16, "%d", atoi(out));
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "refer", number, "--reason",
+	                              "advies", "--note", "Bellen na vijven", "--consent", "--name",
+	                              name, "--email", email, NULL),
+	                 0);
+	free(out), free(err);
+}
+
+static void
+setup(void)
+{
+	dbname = dbtest_create("rights", true);
+	pg = dbtest_connect(dbname, "postgres");
+	add(withdrawn, "Vraag over scholing", "Piet Klant", "piet@example.nl");
+	add(first, "Vraag van Els over EVC", "Els Nijhuis", "els@example.nl");
+	add(second, "Tweede vraag van Els", "E. Nijhuis", "ELS@example.nl");
+	add(other, "Vraag van Kees", "Kees Boer", "kees@example.nl");
+}
+
+static void
+teardown(void)
+{
+	db_close(&pg);
+	dbtest_drop(dbname);
+}
+
+static int
+loket(const char *role, char **out, char **err, const char *a1, const char *a2, const char *a3,
+      const char *a4, const char *a5, const char *a6)
+{
+	return dbtest_loket(dbtest_conninfo(dbname, role), NULL, out, err, a1, a2, a3, a4, a5, a6,
+	                    NULL);
+}
+
+START_TEST(consent_withdrawn)
+{
+	char *out = NULL, *err = NULL;
+	/* another organisation may not */
+	ck_assert_int_eq(loket("cnv_demo", &out, &err, "case", "consent", withdrawn, "--withdraw",
+	                       NULL, NULL),
+	                 1);
+	free(out), free(err);
+	/* the central point, to which it was referred with consent, may */
+	ck_assert_int_eq(loket("lwl_demo", &out, &err, "case", "consent", withdrawn, "--withdraw",
+	                       NULL, NULL),
+	                 0);
+	free(out), free(err);
+	const char *p[] = {withdrawn};
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.client c JOIN loket.question q ON "
+	                             "q.id = c.question_id WHERE q.number = $1::int AND c.name IS NULL "
+	                             "AND c.email IS NULL AND c.anonymised_at IS NOT NULL AND "
+	                             "c.consent_withdrawn_at IS NOT NULL",
+	                             1, p),
+	                 1);
+	/* both organisations see that, and not the details */
+	const char *roles[] = {"kvk_demo", "lwl_demo"};
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(loket(roles[i], &out, &err, "case", "show", withdrawn, "--contact", NULL,
+		                       NULL),
+		                 0);
+		ck_assert_msg(strstr(out, "consent withdrawn") != NULL, "%s", out);
+		ck_assert_msg(strstr(out, "Piet") == NULL && strstr(out, "piet@") == NULL, "%s", out);
+		ck_assert_msg(strstr(out, "the client withdrew consent: contact details removed"),
+		              "%s", out);
+		free(out), free(err);
+	}
+	/* no summary mail any more */
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	dbtest_fails(kvk, "SELECT * FROM loket.mail_summary($1::int)", 1, p, "23514");
+	db_close(&kvk);
+	/* not twice */
+	ck_assert_int_eq(loket("kvk_demo", &out, &err, "case", "consent", withdrawn, "--withdraw",
+	                       NULL, NULL),
+	                 1);
+	ck_assert_msg(strstr(err, "already") != NULL, "%s", err);
+	free(out), free(err);
+}
+END_TEST
+
+START_TEST(export_and_erase)
+{
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(loket("kvk_demo", &out, &err, "privacy", "export", "--email",
+	                       "els@example.nl", NULL, NULL),
+	                 1);
+	free(out), free(err);
+	ck_assert_int_eq(loket("privacy_demo", &out, &err, "privacy", "export", "--email",
+	                       "els@example.nl", NULL, NULL),
+	                 0);
+	/* both of Els's questions (one address written in capitals), not Kees's */
+	const char *want[] = {"Vraag van Els over EVC", "Tweede vraag van Els", "Els Nijhuis",
+	                      "E. Nijhuis", "Bellen na vijven", "\"where\": \"export\""};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		ck_assert_msg(strstr(out, want[i]) != NULL, "'%s' not in:\n%s", want[i], out);
+	ck_assert_msg(strstr(out, "Kees") == NULL, "%s", out);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_long(pg, "SELECT count(*) FROM loket.personal_read WHERE context = "
+	                                 "'export' AND role_name = 'privacy_demo'",
+	                             0, NULL),
+	                 2);
+	/* erase, asked by the question */
+	ck_assert_int_eq(loket("kvk_demo", &out, &err, "privacy", "erase", "--question", first, NULL,
+	                       NULL),
+	                 1);
+	free(out), free(err);
+	ck_assert_int_eq(loket("privacy_demo", &out, &err, "privacy", "erase", "--question", "99999",
+	                       NULL, NULL),
+	                 1);
+	free(out), free(err);
+	ck_assert_int_eq(loket("privacy_demo", &out, &err, "privacy", "erase", "--question", first,
+	                       "--reason", "Verzoek per brief van 3 december"),
+	                 0);
+	ck_assert_msg(strstr(out, "2") != NULL, "%s", out);
+	free(out), free(err);
+	const char *qs[] = {first, second};
+	for (int i = 0; i < 2; i++) {
+		const char *p[] = {qs[i]};
+		ck_assert_int_eq(
+		    dbtest_long(pg,
+		                "SELECT count(*) FROM loket.question q JOIN loket.client c ON "
+		                "c.question_id = q.id JOIN loket.referral r ON r.question_id = q.id "
+		                "WHERE q.number = $1::int AND q.text = '[verwijderd op verzoek]' AND "
+		                "c.name IS NULL AND c.email IS NULL AND c.anonymised_at IS NOT NULL AND "
+		                "r.note = '[verwijderd op verzoek]'",
+		                1, p),
+		    1);
+		ck_assert_int_eq(dbtest_long(pg,
+		                             "SELECT count(*) FROM loket.question_event e JOIN "
+		                             "loket.question q ON q.id = e.question_id WHERE q.number = "
+		                             "$1::int AND (e.detail::text LIKE '%Els%' OR e.detail::text "
+		                             "LIKE '%vijven%')",
+		                             1, p),
+		                 0);
+		ck_assert_int_eq(dbtest_long(pg,
+		                             "SELECT count(*) FROM loket.question_event e JOIN "
+		                             "loket.question q ON q.id = e.question_id WHERE q.number = "
+		                             "$1::int AND e.kind = 'privacy_erased' AND e.actor = "
+		                             "'privacy_demo' AND e.detail->>'reason' LIKE 'Verzoek%'",
+		                             1, p),
+		                 1);
+	}
+	/* Kees's question as it was */
+	const char *k[] = {other};
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question q JOIN loket.client c ON "
+	                             "c.question_id = q.id WHERE q.number = $1::int AND q.text = "
+	                             "'Vraag van Kees' AND c.name = 'Kees Boer'",
+	                             1, k),
+	                 1);
+	/* the sender's screen says what happened, in words */
+	ck_assert_int_eq(loket("kvk_demo", &out, &err, "case", "show", second, NULL, NULL, NULL), 0);
+	ck_assert_msg(strstr(out, "personal data erased on request: Verzoek per brief") != NULL, "%s",
+	              out);
+	free(out), free(err);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("rights");
+	TCase *tc = tcase_create("rights");
+	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, consent_withdrawn);
+	tcase_add_test(tc, export_and_erase);
+	suite_add_tcase(s, tc);
+	return dbtest_run(s);
+}
