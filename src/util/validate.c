@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,4 +84,25 @@ parse_positive_int(const char *s, int *out)
 		return false;
 	*out = (int)v;
 	return true;
+}
+
+bool
+text_has_contact(const char *s)
+{
+	static const char *const patterns[] = {
+	    "[[:alnum:]._%+-]+@[[:alnum:]-]+(\\.[[:alnum:]-]+)*\\.[[:alpha:]]{2,}",
+	    /* +31, 0031 or 0, then nine digits, spaces, dashes or a (0) between */
+	    "(\\+31|0031|(^|[^[:digit:]])0)[ -]?(\\(0\\)[ -]?)?[1-9]([ -]?[[:digit:]]){8}"
+	    "([^[:digit:]]|$)",
+	};
+	for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
+		regex_t re;
+		if (regcomp(&re, patterns[i], REG_EXTENDED | REG_NOSUB) != 0)
+			continue;
+		bool hit = regexec(&re, s, 0, NULL, 0) == 0;
+		regfree(&re);
+		if (hit)
+			return true;
+	}
+	return false;
 }

@@ -24,4 +24,10 @@ bool postcode_to4(const char *in, char out[5]);
 /* Parse a positive decimal integer that fits in an int; false otherwise. */
 bool parse_positive_int(const char *s, int *out);
 
+/* Whether free text holds what looks like an e-mail address or a Dutch
+ * phone number (06-12345678, 053 123 4567, +31 6 1234 5678): contact
+ * details that belong with the client's consent, not in a question's text.
+ * A hint for a warning, not a rule: a company's number can be fine. */
+bool text_has_contact(const char *s);
+
 #endif

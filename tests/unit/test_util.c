@@ -232,6 +232,24 @@ START_TEST(text_checks)
 }
 END_TEST
 
+/* Contact details in free text (issue 16, part 6): a hint, so the usual
+ * ways of writing them, and not numbers that are something else. */
+START_TEST(contact_in_text)
+{
+	const char *yes[] = {"mail naar els@example.nl", "Jan.Jansen@gemeente.enschede.nl belt",
+	                     "bel 06-12345678 na vijven", "tel. 0612345678", "053 123 4567",
+	                     "+31 6 1234 5678", "+31 (0)53 123 45 67", "0031612345678",
+	                     "06 12 34 56 78"};
+	const char *no[] = {"Vraag over EVC voor een lasser", "postcode 7511 AB", "KvK 12345678",
+	                    "budget 2500 euro in 2026", "wet 1 januari 2025", "artikel 0.5",
+	                    "ordernummer 123456789012", "@gemeente", "info@", ""};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		ck_assert_msg(text_has_contact(yes[i]), "not seen: %s", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		ck_assert_msg(!text_has_contact(no[i]), "seen in: %s", no[i]);
+}
+END_TEST
+
 START_TEST(postcodes)
 {
 	char pc[5];
@@ -462,6 +480,7 @@ util_suite(void)
 	TCase *t = tcase_create("sanitize");
 	tcase_add_test(t, sanitize_plain_text_unchanged);
 	tcase_add_test(t, chart_bars);
+	tcase_add_test(t, contact_in_text);
 	tcase_add_test(t, chart_sparklines);
 	tcase_add_test(t, sanitize_escape_sequences_visible);
 	tcase_add_test(t, sanitize_c1_controls_visible);

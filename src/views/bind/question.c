@@ -60,9 +60,26 @@ q_from(struct form_state *s, struct question_new *q, char pc[5],
 	q->nextra = nextra;
 }
 
+/* Contact details typed into the question's text belong with the client's
+ * consent (a referral with consent, and its contact form): the first F10
+ * says so and keeps the form; the next saves as it is (a company's number
+ * can be fine: a warning, not a rule). */
+static bool
+contact_warned(struct form_state *s, struct view_ctx *ctx)
+{
+	if (!text_has_contact(fv_value(s, "text")) || strcmp(fv_value(s, "_warned.contact"), "1") == 0)
+		return false;
+	fv_set(s, "_warned.contact", "1");
+	view_message(ctx, "%s",
+	             _("Contact details in the text? They belong with consent (r). F10: save anyway."));
+	return true;
+}
+
 static enum bind_status
 q_save(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 {
+	if (contact_warned(s, ctx))
+		return BIND_KEPT;
 	struct question_new q;
 	char pc[5];
 	const char *keys[QUESTION_MAX_EXTRA], *values[QUESTION_MAX_EXTRA];
