@@ -76,6 +76,8 @@ print_shared(const struct question_referral *r)
 		                 r->to_org);
 	else if (r->consent_withdrawn)
 		sanitize_fprintf(stdout, "    %-14s %s\n", _("Contact:"), _("consent withdrawn"));
+	else if (r->contact_removed)
+		sanitize_fprintf(stdout, "    %-14s %s\n", _("Contact:"), _("removed"));
 }
 
 /* Without --contact: where the client consented to pass details on, say
@@ -84,7 +86,7 @@ static void
 print_contact_hint(const struct question_detail *d)
 {
 	for (int i = 0; i < d->nreferrals; i++)
-		if (d->referrals[i].consent_contact && !d->referrals[i].consent_withdrawn) {
+		if (d->referrals[i].consent_contact && !d->referrals[i].contact_removed) {
 			sanitize_fprintf(stdout, _("Contact details: shared with consent; --contact shows "
 			                           "them (the read is logged).\n"));
 			return;

@@ -28,8 +28,9 @@ struct log_args {
 };
 
 static const struct out_column log_columns[] = {
-	{"at", false, 0},           {"role", false, 0},    {"name", false, 30},
-	{"organisation", false, 0}, {"question", true, 0}, {"where", false, 0},
+	{"at", false, 0},   {"role", false, 0},         {"login", false, 0},
+	{"name", false, 30}, {"organisation", false, 0}, {"question", true, 0},
+	{"where", false, 0},
 };
 #define LOG_NCOLS ((int)(sizeof log_columns / sizeof log_columns[0]))
 
@@ -102,8 +103,8 @@ privacy_log(struct db *db, const struct log_args *a)
 	struct db_table t;
 	struct db_error err = {0};
 	if (!db_query_table(db,
-	                    "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS'), role_name, display_name, "
-	                    "       organisation, question::text, context "
+	                    "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS'), role_name, login, "
+	                    "       display_name, organisation, question::text, context "
 	                    "FROM loket.privacy_log($1::int, $2, $3::date)",
 	                    3, params, &t, &err))
 		return refused(&err, "log");

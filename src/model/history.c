@@ -68,6 +68,7 @@ static const struct label field_names[] = {
 	{"company_size", N_("company size")},
 	{"consent_by", N_("consent recorded by")},
 	{"anonymised_at", N_("anonymised at")},
+	{"consent_withdrawn_at", N_("consent withdrawn at")},
 	{"advisor", N_("advisor")},
 	{"organisation", N_("organisation")},
 	{"accepted_by", N_("accepted by")},

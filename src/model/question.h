@@ -118,6 +118,7 @@ struct question_referral {
 	char *created;
 	bool consent_contact;
 	bool consent_withdrawn; /* the client withdrew consent since (sql/037) */
+	bool contact_removed;   /* the details were removed (withdrawn, erased, expired) */
 	char *outcome_note, *target_note, *return_reason, *accepted_by; /* NULL when none */
 	char *urgency; /* normaal | hoog */
 	char *note;    /* the sender's note, NULL when none */

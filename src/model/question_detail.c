@@ -46,7 +46,9 @@ static const char *const referral_sql =
 	"       r.outcome_note, r.target_note, r.return_reason, "
 	"       coalesce(a.display_name, r.accepted_by), r.urgency, r.note, "
 	"       EXISTS (SELECT 1 FROM loket.client c WHERE c.question_id = r.question_id "
-	"               AND c.consent_withdrawn_at IS NOT NULL) "
+	"               AND c.consent_withdrawn_at IS NOT NULL), "
+	"       EXISTS (SELECT 1 FROM loket.client c WHERE c.question_id = r.question_id "
+	"               AND c.anonymised_at IS NOT NULL) "
 	"FROM loket.referral r "
 	"LEFT JOIN loket.organisation o ON o.code = r.to_org "
 	"LEFT JOIN loket.referral_reason rr ON rr.code = r.reason "
@@ -129,6 +131,7 @@ static const struct db_field referral_fields[] = {
 	REF(DB_TEXT, urgency),
 	REF(DB_TEXT_OR_NULL, note),
 	REF(DB_BOOL, consent_withdrawn),
+	REF(DB_BOOL, contact_removed),
 };
 /* question_load_contact's, into each referral with consent */
 static const struct db_field contact_fields[] = {
@@ -249,12 +252,16 @@ question_load_contact(struct db *db, struct question_detail *d, const char *cont
 	bool consent = false;
 	for (int i = 0; i < d->nreferrals; i++)
 		consent = consent || (d->referrals[i].consent_contact &&
-		                      !d->referrals[i].consent_withdrawn);
+		                      !d->referrals[i].contact_removed);
 	if (!consent) /* nothing would be shown: nothing is read */
 		return true;
 	const char *params[] = {d->row.id, context};
 	struct db_result *r = NULL;
-	if (!db_query(db,
+	/* the read is logged first, in a statement of its own that commits
+	 * (sql/038): the details come only after that */
+	if (!db_query(db, "SELECT loket.client_contact_ask(ARRAY[$1::uuid], $2)", 2, params, NULL,
+	              err) ||
+	    !db_query(db,
 	              "SELECT name, phone, email, company_name, kvk_number "
 	              "FROM loket.client_contact($1::uuid, $2)",
 	              2, params, &r, err))
@@ -323,5 +330,12 @@ question_json(struct db *db, int number, bool contact, char **json, struct db_er
 	snprintf(num, sizeof num, "%d", number);
 	const char *params[] = {num, contact ? "t" : "f"};
 	*json = NULL;
+	if (contact && /* the read logged first, committed (sql/038) */
+	    !db_query(db,
+	              "SELECT loket.client_contact_ask(ARRAY(SELECT q.id FROM loket.question q "
+	              "WHERE q.number = $1::int AND q.region = coalesce(loket.my_region(), q.region)), "
+	              "'case show')",
+	              1, params, NULL, err))
+		return false;
 	return db_query_value(db, json_sql, 2, params, DB_T_TEXT_OR_NULL, json, NULL, err);
 }

@@ -71,27 +71,36 @@ referral_set_status(struct db *db, const struct referral_ref *r, const char *sta
 	return true;
 }
 
+/* The referrals listed, newest deadline first, up to the limit ($1 status,
+ * $2 overdue only, $3 limit). */
+#define LIST_ROWS                                                                                 \
+	"SELECT q.number, to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created, "                 \
+	"       r.from_org, r.to_org, r.reason, r.urgency, r.status, "                               \
+	"       to_char((r.deadline AT TIME ZONE 'Europe/Amsterdam') - interval '1 minute', "        \
+	"               'YYYY-MM-DD') AS deadline, "                                                 \
+	"       (r.status = 'sent' AND r.deadline < now())::text AS overdue, "                       \
+	"       coalesce(a.display_name, r.accepted_by) AS accepted_by, r.outcome, r.id, "           \
+	"       r.note, q.text, r.question_id, r.consent_contact, "                                  \
+	"       r.deadline AS due, r.urgency <> 'hoog' AS normal, r.created_at "                     \
+	"FROM loket.referral r "                                                                     \
+	"JOIN loket.question q ON q.id = r.question_id "                                             \
+	"LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "                                  \
+	"WHERE CASE WHEN $1::text IS NULL THEN r.status IN ('sent', 'accepted', 'in_progress') "     \
+	"           ELSE r.status = $1 END "                                                         \
+	"  AND (NOT $2::boolean OR (r.status = 'sent' AND r.deadline < now())) "                     \
+	"ORDER BY r.deadline, r.urgency <> 'hoog', r.created_at LIMIT $3::int"
+
+/* The reads of the details of the listed referrals made with consent,
+ * logged first in a statement of their own (sql/038). */
+static const char *const list_ask_sql =
+	"SELECT loket.client_contact_ask(ARRAY(SELECT x.question_id FROM (" LIST_ROWS ") x "
+	"WHERE x.consent_contact), 'referral list')";
+
 static const char *const list_sql =
 	"SELECT x.number, x.created, x.from_org, x.to_org, x.reason, x.urgency, x.status, "
 	"       x.deadline, x.overdue, x.accepted_by, x.outcome, x.id, x.note, "
 	"       c.name, c.phone, c.email, x.text "
-	"FROM (SELECT q.number, to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created, "
-	"             r.from_org, r.to_org, r.reason, r.urgency, r.status, "
-	"             to_char((r.deadline AT TIME ZONE 'Europe/Amsterdam') - interval '1 minute', "
-	"                     'YYYY-MM-DD') AS deadline, "
-	"             (r.status = 'sent' AND r.deadline < now())::text AS overdue, "
-	"             coalesce(a.display_name, r.accepted_by) AS accepted_by, r.outcome, r.id, "
-	"             r.note, q.text, r.question_id, r.consent_contact, "
-	"             r.deadline AS due, r.urgency <> 'hoog' AS normal, r.created_at "
-	"      FROM loket.referral r "
-	"      JOIN loket.question q ON q.id = r.question_id "
-	"      LEFT JOIN loket.advisor a ON a.role_name = r.accepted_by "
-	"      WHERE CASE WHEN $1::text IS NULL THEN r.status IN ('sent', 'accepted', 'in_progress') "
-	"                 ELSE r.status = $1 END "
-	"        AND (NOT $2::boolean OR (r.status = 'sent' AND r.deadline < now())) "
-	"      ORDER BY r.deadline, r.urgency <> 'hoog', r.created_at LIMIT $3::int) x "
-	/* the details of the referrals listed that were made with consent, each
-	 * read logged (sql/035) */
+	"FROM (" LIST_ROWS ") x "
 	"LEFT JOIN LATERAL (SELECT k.* FROM loket.client_contact(x.question_id, 'referral list') k "
 	"                   WHERE x.consent_contact) c ON true "
 	"ORDER BY x.due, x.normal, x.created_at";
@@ -103,7 +112,8 @@ referral_list(struct db *db, const char *status, bool overdue, int limit, struct
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {status, overdue ? "t" : "f", lim};
-	return db_query_table(db, list_sql, 3, params, out, err);
+	return db_query(db, list_ask_sql, 3, params, NULL, err) &&
+	       db_query_table(db, list_sql, 3, params, out, err);
 }
 
 /* $1 tab, $2/$3 the key's sort value and id (NULL: from the start), $4

@@ -91,6 +91,12 @@ summary_mail_send(struct db *db, const struct summary_mail_config *m, int number
 	snprintf(num, sizeof num, "%d", number);
 	const char *p[] = {num};
 	struct summary_row s = {0};
+	/* the read of address and name logged first, committed (sql/038) */
+	if (!db_query(db,
+	              "SELECT loket.client_contact_ask(ARRAY(SELECT q.id FROM loket.question q "
+	              "WHERE q.number = $1::int AND q.region = loket.my_region()), 'mail')",
+	              1, p, NULL, err))
+		return MAIL_DB_ERROR;
 	if (!db_query_row(db,
 	                  "SELECT question_id, to_address, to_name, subject, body, sender "
 	                  "FROM loket.mail_summary($1::int)",

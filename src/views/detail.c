@@ -93,6 +93,8 @@ referral_shared(struct detail_state *s, const struct question_referral *f)
 		s->contact_at = s->nlines;
 	if (f->consent_withdrawn)
 		add(s, false, "    %s", _("contact details: consent withdrawn"));
+	else if (f->contact_removed) /* erased on request, or after the retention period */
+		add(s, false, "    %s", _("contact details: removed"));
 	else if (!s->contact) /* read (and logged) only on c */
 		add(s, false, "    %s", _("contact details: press c to show them"));
 	else if (!any)

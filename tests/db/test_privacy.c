@@ -99,13 +99,18 @@ teardown(void)
 }
 
 /* The details client_contact gives ROLE's connection for question N,
- * "name|phone|email", or "" when none. */
+ * "name|phone|email", or "" when none; asked first, as loket does. */
 static char *
 contact(struct db *db, const char *number, const char *where)
 {
 	const char *p[] = {number, where};
 	char *v = NULL;
 	struct db_error err = {0};
+	ck_assert_msg(db_query(db,
+	                       "SELECT loket.client_contact_ask(ARRAY(SELECT id FROM loket.question "
+	                       "WHERE number = $1::int), $2)",
+	                       2, p, NULL, &err),
+	              "%s", err.message);
 	ck_assert_msg(db_query_value(db,
 	                             "SELECT coalesce(string_agg(concat_ws('|', k.name, k.phone, "
 	                             "k.email), ';'), '') FROM loket.question q, "
@@ -175,21 +180,61 @@ START_TEST(reads_are_logged)
 	ck_assert_str_eq(v, "");
 	free(v);
 	ck_assert_int_eq(reads("case show"), now);
-	/* a place nobody knows is refused */
+	/* a place nobody knows is refused, and "export" is the privacy officer's */
 	const char *bad[] = {referred};
 	dbtest_fails(kvk,
 	             "SELECT * FROM loket.question q, loket.client_contact(q.id, 'elsewhere') "
 	             "WHERE q.number = $1::int",
 	             1, bad, "22023");
+	dbtest_fails(kvk,
+	             "SELECT loket.client_contact_ask(ARRAY(SELECT id FROM loket.question "
+	             "WHERE number = $1::int), 'export')",
+	             1, bad, "22023");
+	/* the attack of the walk: a read inside a transaction that is rolled
+	 * back gives nothing, and one not asked first gives nothing either (a
+	 * committed read covers the same role, question and place for ten
+	 * minutes) */
+	long all = dbtest_long(pg, "SELECT count(*) FROM loket.personal_read", 0, NULL);
+	const char *sneaky[] = {unshared}; /* not read by kvk from those places before */
+	struct db *sneak = dbtest_connect(dbname, "kvk_demo");
+	dbtest_ok(sneak, "BEGIN", 0, NULL);
+	ck_assert_int_eq(dbtest_long(sneak,
+	                             "SELECT loket.client_contact_ask(ARRAY(SELECT id FROM "
+	                             "loket.question WHERE number = $1::int), 'screen')",
+	                             1, sneaky),
+	                 1);
+	ck_assert_int_eq(dbtest_long(sneak,
+	                             "SELECT count(*) FROM loket.question q, "
+	                             "loket.client_contact(q.id, 'screen') WHERE q.number = $1::int",
+	                             1, sneaky),
+	                 0);
+	dbtest_ok(sneak, "ROLLBACK", 0, NULL);
+	dbtest_ok(sneak, "BEGIN", 0, NULL);
+	dbtest_ok(sneak, "SAVEPOINT s", 0, NULL);
+	ck_assert_int_eq(dbtest_long(sneak,
+	                             "SELECT count(*) FROM loket.question q, "
+	                             "loket.client_contact(q.id, 'referral list') "
+	                             "WHERE q.number = $1::int",
+	                             1, sneaky),
+	                 0);
+	dbtest_ok(sneak, "ROLLBACK TO s", 0, NULL);
+	dbtest_ok(sneak, "COMMIT", 0, NULL);
+	db_close(&sneak);
+	ck_assert_int_eq(dbtest_long(pg, "SELECT count(*) FROM loket.personal_read", 0, NULL), all);
 	/* read-only (a standby): no details without a log */
 	dbtest_ok(kvk, "SET default_transaction_read_only = on", 0, NULL);
 	dbtest_fails(kvk,
-	             "SELECT * FROM loket.question q, loket.client_contact(q.id, 'screen') "
-	             "WHERE q.number = $1::int",
+	             "SELECT loket.client_contact_ask(ARRAY(SELECT id FROM loket.question "
+	             "WHERE number = $1::int), 'screen')",
 	             1, bad, "25006");
 	dbtest_ok(kvk, "SET default_transaction_read_only = off", 0, NULL);
-	/* the summary mail's read of address and name */
+	/* the summary mail's read of address and name: not without its log */
 	long mails = reads("mail");
+	dbtest_fails(kvk, "SELECT * FROM loket.mail_summary($1::int)", 1, p, "23514");
+	dbtest_ok(kvk,
+	          "SELECT loket.client_contact_ask(ARRAY(SELECT id FROM loket.question "
+	          "WHERE number = $1::int), 'mail')",
+	          1, p);
 	ck_assert_int_eq(dbtest_long(kvk, "SELECT count(*) FROM loket.mail_summary($1::int) "
 	                                  "WHERE to_address = 'els@example.nl'",
 	                             1, p),
@@ -255,8 +300,9 @@ START_TEST(privacy_officer)
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "log", "--question", referred,
 	                              "--format", "csv", NULL),
 	                 0);
-	ck_assert_msg(strstr(out, "at,role,name,organisation,question,where") == out, "%s", out);
-	ck_assert_msg(strstr(out, ",lwl_demo,Demo-adviseur Leerwerkloket,lwl,") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "at,role,login,name,organisation,question,where") == out, "%s", out);
+	ck_assert_msg(strstr(out, ",lwl_demo,lwl_demo,Demo-adviseur Leerwerkloket,lwl,") != NULL, "%s",
+	              out);
 	ck_assert_msg(strstr(out, "Nijhuis") == NULL, "%s", out);
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "log", "--role", "kvk_demo",

@@ -422,8 +422,13 @@ START_TEST(cli_exit_codes)
 	                              "0612345678", NULL),
 	                 0);
 	free(out), free(err);
-	/* stored with consent; the name only through client_contact (sql/035) */
+	/* stored with consent; the name only through client_contact, after
+	 * the read was logged (sql/035, 038) */
 	const char *qn[] = {number};
+	dbtest_ok(kdb,
+	          "SELECT loket.client_contact_ask(ARRAY(SELECT id FROM loket.question "
+	          "WHERE number = $1::int), 'case show')",
+	          1, qn);
 	ck_assert_int_eq(dbtest_long(kdb,
 	                             "SELECT count(*) FROM loket.client c JOIN loket.question q "
 	                             "ON q.id = c.question_id WHERE q.number = $1::int "

@@ -114,6 +114,39 @@ START_TEST(consent_withdrawn)
 }
 END_TEST
 
+/* One phone number, written two ways in two questions: an export by
+ * either finds both (sql/038). */
+START_TEST(phone_written_two_ways)
+{
+	const char *kvk = dbtest_conninfo(dbname, "kvk_demo");
+	const char *ways[] = {"+31 6 11112222", "06-11112222"};
+	for (int i = 0; i < 2; i++) {
+		char *out = NULL, *err = NULL, n[16];
+		ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group",
+		                              "werkende", "--topic", "evc", "--channel", "telefoon",
+		                              "--text", i ? "Telefoonvraag twee" : "Telefoonvraag een",
+		                              NULL),
+		                 0);
+		snprintf(n, sizeof n, "%d", atoi(out));
+		free(out), free(err);
+		ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "refer", n, "--reason",
+		                              "advies", "--consent", "--name", "Anna", "--phone", ways[i],
+		                              NULL),
+		                 0);
+		free(out), free(err);
+	}
+	for (int i = 0; i < 2; i++) {
+		char *out = NULL, *err = NULL;
+		ck_assert_int_eq(loket("privacy_demo", &out, &err, "privacy", "export", "--phone",
+		                       i ? "0031611112222" : "06 1111 2222", NULL, NULL),
+		                 0);
+		ck_assert_msg(strstr(out, "Telefoonvraag een") && strstr(out, "Telefoonvraag twee"), "%s",
+		              out);
+		free(out), free(err);
+	}
+}
+END_TEST
+
 START_TEST(export_and_erase)
 {
 	char *out = NULL, *err = NULL;
@@ -188,6 +221,9 @@ START_TEST(export_and_erase)
 	ck_assert_int_eq(loket("kvk_demo", &out, &err, "case", "show", second, NULL, NULL, NULL), 0);
 	ck_assert_msg(strstr(out, "personal data erased on request: Verzoek per brief") != NULL, "%s",
 	              out);
+	/* and the referral says the details are gone, not that they are shared */
+	ck_assert_msg(strstr(out, "Contact:       removed") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "--contact shows them") == NULL, "%s", out);
 	free(out), free(err);
 }
 END_TEST
@@ -201,6 +237,7 @@ main(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, consent_withdrawn);
 	tcase_add_test(tc, export_and_erase);
+	tcase_add_test(tc, phone_written_two_ways);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }
