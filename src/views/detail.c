@@ -30,6 +30,7 @@ struct detail_state {
 	bool contact; /* c: the consented contact details are shown */
 	int contact_at; /* the block where they are (or "press c"), -1 when none */
 	bool confirm_withdraw; /* W once: the next W withdraws the client's consent */
+	bool withdrawable;     /* a referral with consent whose details are still there */
 };
 
 static void
@@ -213,6 +214,10 @@ detail_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 		}
 		build(s, &d);
 		snprintf(s->id, sizeof s->id, "%s", d.row.id);
+		s->withdrawable = false;
+		for (int i = 0; i < d.nreferrals; i++)
+			s->withdrawable = s->withdrawable || (d.referrals[i].consent_contact &&
+			                                      !d.referrals[i].contact_removed);
 		if (ctx->session->organisation && d.nreferrals > 0) { /* its news is seen now */
 			struct db_error seen = {0};
 			long unseen = 0;
@@ -288,6 +293,10 @@ show_contact(struct detail_state *s, const struct view_area *area)
 static int
 withdraw(struct detail_state *s, struct view_ctx *ctx, const struct view_area *area)
 {
+	if (!s->withdrawable) { /* nothing to ask about */
+		view_message(ctx, "%s", _("No contact details with consent to withdraw here."));
+		return VIEW_REDRAW;
+	}
 	if (!s->confirm_withdraw) {
 		s->confirm_withdraw = true;
 		view_message(ctx, "%s",
