@@ -91,9 +91,10 @@ text_has_contact(const char *s)
 {
 	static const char *const patterns[] = {
 	    "[[:alnum:]._%+-]+@[[:alnum:]-]+(\\.[[:alnum:]-]+)*\\.[[:alpha:]]{2,}",
-	    /* +31, 0031 or 0, then nine digits, spaces, dashes or a (0) between */
-	    "(\\+31|0031|(^|[^[:digit:]])0)[ -]?(\\(0\\)[ -]?)?[1-9]([ -]?[[:digit:]]){8}"
-	    "([^[:digit:]]|$)",
+	    /* +31, 0031 or 0, then nine digits, with spaces, dashes, dots, an area
+	     * code in brackets or a (0) between */
+	    "(\\+31|0031|(^|[^[:digit:]])\\(?0)[ .-]{0,3}(\\(0\\)[ .-]{0,3})?[1-9]"
+	    "(\\)?[ .-]{0,3}[[:digit:]]|[ .-]{0,3}[[:digit:]]){8}([^[:digit:]]|$)",
 	};
 	for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
 		regex_t re;

@@ -239,10 +239,13 @@ START_TEST(contact_in_text)
 	const char *yes[] = {"mail naar els@example.nl", "Jan.Jansen@gemeente.enschede.nl belt",
 	                     "bel 06-12345678 na vijven", "tel. 0612345678", "053 123 4567",
 	                     "+31 6 1234 5678", "+31 (0)53 123 45 67", "0031612345678",
-	                     "06 12 34 56 78"};
+	                     "06 12 34 56 78", "06.12.34.56.78", "(053) 123 45 67",
+	                     "06 - 12 34 56 78"};
 	const char *no[] = {"Vraag over EVC voor een lasser", "postcode 7511 AB", "KvK 12345678",
 	                    "budget 2500 euro in 2026", "wet 1 januari 2025", "artikel 0.5",
-	                    "ordernummer 123456789012", "@gemeente", "info@", ""};
+	                    "ordernummer 123456789012", "@gemeente", "info@", "",
+	                    "afspraak op 04-12-2026 om 10.30 uur", "bel 112 bij nood",
+	                    "cursus 2026-2027, 40 uur"};
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
 		ck_assert_msg(text_has_contact(yes[i]), "not seen: %s", yes[i]);
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
