@@ -79,6 +79,12 @@ setup(void)
 	add(q25, "Vraag van vijfentwintig maanden met Jan Jansen erin");
 	add(q25busy, "Oude vraag die nog loopt");
 	add(q1, "Vraag van vorige maand");
+	/* a failed summary mail whose error quotes the address (sql/039) */
+	dbtest_ok(pg,
+	          "INSERT INTO loket.mail_log (question_id, message_id, ok, error, sent_by) "
+	          "SELECT id, 'm1@loket', false, '550 jan@example.nl: unknown user', 'kvk_demo' "
+	          "FROM loket.question WHERE number = $1::int",
+	          1, (const char *const[]){q25});
 	age(q13, 13, -1);
 	age(q25, 25, -1);
 	age(q25busy, 25, 2);
@@ -185,6 +191,13 @@ START_TEST(purge_runs)
 	                             "e.detail->'fields' ? 'anonymised_at'",
 	                             1, p),
 	                 1);
+	/* nor the mail's error, in the log or the history */
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT (SELECT count(*) FROM loket.mail_log WHERE error LIKE "
+	                             "'%jan@example.nl%') + (SELECT count(*) FROM loket.question_event "
+	                             "WHERE detail::text LIKE '%jan@example.nl%')",
+	                             0, NULL),
+	                 0);
 	/* nor does the search find it by its old words */
 	ck_assert_int_eq(dbtest_long(pg,
 	                             "SELECT count(*) FROM loket.question_fts f JOIN loket.question q "
