@@ -16,6 +16,7 @@
  *   - Nobody but the owner reads them; advisors may not refresh. */
 #include "config.h"
 
+#include "countsql.h"
 #include "dbtest.h"
 
 #include <check.h>
@@ -39,23 +40,9 @@ static const char *const specs[] = {
 };
 #define NSPECS (int)(sizeof specs / sizeof specs[0])
 
-/* The rows of a count as one string, in the order they came. */
-#define AS_TEXT(from)                                                                               \
-	"SELECT count(*) || ':' || coalesce(string_agg(concat_ws('|', c.period, c.g1, c.g2, c.g3, "   \
-	"c.g4, coalesce(c.count::text, '<k')), ';' ORDER BY c.o), '') FROM " from
-
-static const char *const by_rows_region =
-    AS_TEXT("loket.query_build($1::jsonb, true, 'twente') b, "
-            "LATERAL loket.query_counted(b.o_sql, b.o_params, loket.region_threshold('twente'), "
-            "$1::jsonb->>'period' IS NOT NULL, true) WITH ORDINALITY c(period, g1, g2, g3, g4, "
-            "count, o)");
-static const char *const by_rows_own =
-    AS_TEXT("loket.query_build($1::jsonb, true, NULL) b, "
-            "LATERAL loket.query_counted(b.o_sql, b.o_params, 1, "
-            "$1::jsonb->>'period' IS NOT NULL, false) WITH ORDINALITY c(period, g1, g2, g3, g4, "
-            "count, o)");
-static const char *const by_count =
-    AS_TEXT("loket.query_count($1::jsonb) WITH ORDINALITY c(period, g1, g2, g3, g4, count, o)");
+static const char *const by_rows_region = COUNT_BY_ROWS_REGION;
+static const char *const by_rows_own = COUNT_BY_ROWS_OWN;
+static const char *const by_count = COUNT_BY_QUERY;
 
 static char *
 text_of(struct db *db, const char *sql, const char *spec)
