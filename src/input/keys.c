@@ -6,7 +6,6 @@
 
 #include <stddef.h>
 
-#define CTRL(c) ((c)&0x1f)
 #define ANY_CONTEXT (-1)
 
 struct binding {
@@ -22,15 +21,15 @@ static const struct binding bindings[] = {
 	{ANY_CONTEXT, KEY_UP, CMD_UP},
 	{ANY_CONTEXT, KEY_NPAGE, CMD_PAGE_DOWN},
 	{ANY_CONTEXT, ' ', CMD_PAGE_DOWN},
-	{ANY_CONTEXT, CTRL('f'), CMD_PAGE_DOWN},
+	{ANY_CONTEXT, CTRL_KEY('f'), CMD_PAGE_DOWN},
 	{ANY_CONTEXT, KEY_PPAGE, CMD_PAGE_UP},
 	{ANY_CONTEXT, 'b', CMD_PAGE_UP},
-	{ANY_CONTEXT, CTRL('b'), CMD_PAGE_UP},
+	{ANY_CONTEXT, CTRL_KEY('b'), CMD_PAGE_UP},
 	{ANY_CONTEXT, 'g', CMD_FIRST},
 	{ANY_CONTEXT, KEY_HOME, CMD_FIRST},
 	{ANY_CONTEXT, 'G', CMD_LAST},
 	{ANY_CONTEXT, KEY_END, CMD_LAST},
-	{ANY_CONTEXT, CTRL('l'), CMD_REDRAW},
+	{ANY_CONTEXT, CTRL_KEY('l'), CMD_REDRAW},
 	{ANY_CONTEXT, '?', CMD_HELP},
 	{ANY_CONTEXT, KEY_F(1), CMD_HELP},
 	{KEYS_LIST, '\n', CMD_OPEN},
@@ -209,6 +208,7 @@ static const struct keys_help form_help[] = {
 	{"Ctrl-J", N_("a line break in a text of several lines")},
 	{"F10, Ctrl-S", N_("check and save")},
 	{"Ctrl-E", N_("edit a text of several lines in $VISUAL or $EDITOR")},
+	{"Ctrl-O, F6", N_("new question: move an e-mail address or phone number to the contact form")},
 	{"Esc", N_("cancel (asks first when something was typed)")},
 	{"Ctrl-C", N_("leave loket at once; what you typed stays as a draft")},
 	{"F1", N_("this help")},

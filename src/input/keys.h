@@ -3,6 +3,9 @@
 #ifndef LOKET_INPUT_KEYS_H
 #define LOKET_INPUT_KEYS_H
 
+/* The key code of Ctrl and a letter. */
+#define CTRL_KEY(c) ((c)&0x1f)
+
 #include <curses.h>
 
 enum command {

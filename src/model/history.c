@@ -174,7 +174,10 @@ changes(struct strbuf *b, const struct history_facts *f, bool referral)
 			old_v = date_dutch(was, sizeof was, old_v);
 			new_v = date_dutch(is_now, sizeof is_now, new_v);
 		}
-		strbuf_addf(b, " %s%s%s → %s%s%s", q, old_v, q, q, new_v, q);
+		if (c->old_value && c->new_value && strcmp(c->old_value, c->new_value) == 0)
+			strbuf_addf(b, " %s%s%s", q, new_v, q); /* both removed (privacy.md) */
+		else
+			strbuf_addf(b, " %s%s%s → %s%s%s", q, old_v, q, q, new_v, q);
 	}
 }
 
@@ -221,6 +224,8 @@ history_describe(const struct history_facts *f)
 		strbuf_addf(&b, _("summary e-mail failed: %s"), f->title ? f->title : "");
 	} else if (is(kind, "consent_withdrawn")) {
 		strbuf_addf(&b, "%s", _("the client withdrew consent: contact details removed"));
+	} else if (is(kind, "contact_moved")) {
+		strbuf_addf(&b, "%s", _("contact details moved out of the text"));
 	} else if (is(kind, "privacy_erased")) {
 		strbuf_addf(&b, "%s", _("personal data erased on request"));
 		if (f->reason && *f->reason)

@@ -204,6 +204,24 @@ question_update(struct db *db, const struct question_new *q, int *version, struc
 }
 
 bool
+question_update_moved(struct db *db, const struct question_new *q, int *version,
+                      const char *email, const char *phone, struct db_error *err)
+{
+	if (!db_begin(db, err))
+		return false;
+	const char *params[] = {q->id, email, phone};
+	bool ok = question_update(db, q, version, err) &&
+	          db_query(db,
+	                   "SELECT loket.question_contact_moved($1::uuid, "
+	                   "array_remove(ARRAY[$2::text, $3::text], NULL))",
+	                   3, params, NULL, err) &&
+	          db_commit(db, err);
+	if (!ok)
+		db_rollback(db);
+	return ok;
+}
+
+bool
 question_extra(struct db *db, const char *id, char ***keys, char ***values, int *n,
                struct db_error *err)
 {

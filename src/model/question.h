@@ -91,6 +91,11 @@ struct question_new {
  * 40001 and nothing written. */
 bool question_update(struct db *db, const struct question_new *q, int *version,
                      struct db_error *err);
+/* question_update, and in the same transaction the e-mail address and phone
+ * number (either may be NULL) the form moved out of its text taken out of
+ * the history's earlier versions of it (sql/040).  Same results. */
+bool question_update_moved(struct db *db, const struct question_new *q, int *version,
+                           const char *email, const char *phone, struct db_error *err);
 
 /* The fields in question.extra as strings: *keys and *values are new
  * arrays of *n new strings (free with question_extra_free). */

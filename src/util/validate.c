@@ -4,6 +4,7 @@
 #include "util/i18n.h"
 #include "util/utf8.h"
 #include "util/validate.h"
+#include "util/xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -86,24 +87,104 @@ parse_positive_int(const char *s, int *out)
 	return true;
 }
 
+/* What contact details look like in free text.  An e-mail address; a Dutch
+ * number (+31, 0031 or 0, then nine digits, with spaces, dashes, dots, an
+ * area code in brackets or a (0) between); a foreign one (+ or 00 and a
+ * country code, then seven to thirteen digits).  A number's match may take
+ * one character on either side along (not a digit): contact_find trims it. */
+static const char *const contact_patterns[] = {
+    "[[:alnum:]._%+-]+@[[:alnum:]-]+(\\.[[:alnum:]-]+)*\\.[[:alpha:]]{2,}",
+    "(\\+31|0031|(^|[^[:digit:]])\\(?0)[ .-]{0,3}(\\(0\\)[ .-]{0,3})?[1-9]"
+    "(\\)?[ .-]{0,3}[[:digit:]]|[ .-]{0,3}[[:digit:]]){8}([^[:digit:]]|$)",
+    "(\\+|(^|[^[:digit:]])00)[1-9]([ .-]{0,3}(\\(0\\)[ .-]{0,3})?[[:digit:]]){7,13}"
+    "([^[:digit:]]|$)",
+};
+enum { CONTACT_EMAIL, CONTACT_NL, CONTACT_ABROAD, NCONTACT };
+
+/* The first match of pattern p in s: [*so, *eo). */
+static bool
+contact_find(int p, const char *s, size_t *so, size_t *eo)
+{
+	regex_t re;
+	if (regcomp(&re, contact_patterns[p], REG_EXTENDED) != 0)
+		return false;
+	regmatch_t m[1];
+	bool hit = regexec(&re, s, 1, m, 0) == 0;
+	regfree(&re);
+	if (!hit)
+		return false;
+	*so = (size_t)m[0].rm_so;
+	*eo = (size_t)m[0].rm_eo;
+	if (p == CONTACT_EMAIL)
+		return true;
+	/* a number: without the character before or after it */
+	if (*eo > *so && !isdigit((unsigned char)s[*eo - 1]) && s[*eo - 1] != ')')
+		do /* a character of several bytes, in a UTF-8 locale */
+			(*eo)--;
+		while (*eo > *so && ((unsigned char)s[*eo] & 0xC0) == 0x80);
+	if (s[*so] != '+' && !isdigit((unsigned char)s[*so]) &&
+	    !(s[*so] == '(' && memchr(s + *so, ')', *eo - *so)))
+		do
+			(*so)++;
+		while (*so < *eo && ((unsigned char)s[*so] & 0xC0) == 0x80);
+	return *eo > *so;
+}
+
 bool
 text_has_contact(const char *s)
 {
-	static const char *const patterns[] = {
-	    "[[:alnum:]._%+-]+@[[:alnum:]-]+(\\.[[:alnum:]-]+)*\\.[[:alpha:]]{2,}",
-	    /* +31, 0031 or 0, then nine digits, with spaces, dashes, dots, an area
-	     * code in brackets or a (0) between */
-	    "(\\+31|0031|(^|[^[:digit:]])\\(?0)[ .-]{0,3}(\\(0\\)[ .-]{0,3})?[1-9]"
-	    "(\\)?[ .-]{0,3}[[:digit:]]|[ .-]{0,3}[[:digit:]]){8}([^[:digit:]]|$)",
-	};
-	for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
-		regex_t re;
-		if (regcomp(&re, patterns[i], REG_EXTENDED | REG_NOSUB) != 0)
-			continue;
-		bool hit = regexec(&re, s, 0, NULL, 0) == 0;
-		regfree(&re);
-		if (hit)
+	size_t so, eo;
+	for (int p = 0; p < NCONTACT; p++)
+		if (contact_find(p, s, &so, &eo))
 			return true;
-	}
 	return false;
+}
+
+/* s with [so, eo) replaced by marker (owned). */
+static char *
+replace_range(const char *s, size_t so, size_t eo, const char *marker)
+{
+	size_t n = strlen(s), m = strlen(marker);
+	char *out = xmalloc(n - (eo - so) + m + 1);
+	memcpy(out, s, so);
+	memcpy(out + so, marker, m);
+	memcpy(out + so + m, s + eo, n - eo + 1);
+	return out;
+}
+
+bool
+text_take_contact(const char *s, const char *marker, unsigned what, struct contact_taken *out)
+{
+	memset(out, 0, sizeof *out);
+	char *rest = xstrdup(s);
+	size_t so, eo;
+	if ((what & TAKE_EMAIL) && contact_find(CONTACT_EMAIL, rest, &so, &eo)) {
+		out->email = xstrndup(rest + so, eo - so);
+		char *next = replace_range(rest, so, eo, marker);
+		free(rest);
+		rest = next;
+	}
+	for (int p = CONTACT_NL; p <= CONTACT_ABROAD && (what & TAKE_PHONE) && !out->phone; p++)
+		if (contact_find(p, rest, &so, &eo)) {
+			out->phone = xstrndup(rest + so, eo - so);
+			char *next = replace_range(rest, so, eo, marker);
+			free(rest);
+			rest = next;
+		}
+	if (!out->email && !out->phone) {
+		free(rest);
+		return false;
+	}
+	out->rest = rest;
+	out->more = text_has_contact(rest);
+	return true;
+}
+
+void
+contact_taken_free(struct contact_taken *c)
+{
+	free(c->email);
+	free(c->phone);
+	free(c->rest);
+	memset(c, 0, sizeof *c);
 }

@@ -24,10 +24,25 @@ bool postcode_to4(const char *in, char out[5]);
 /* Parse a positive decimal integer that fits in an int; false otherwise. */
 bool parse_positive_int(const char *s, int *out);
 
-/* Whether free text holds what looks like an e-mail address or a Dutch
- * phone number (06-12345678, 053 123 4567, +31 6 1234 5678): contact
+/* Whether free text holds what looks like an e-mail address or a phone
+ * number (06-12345678, 053 123 4567, +31 6 1234 5678, +32 470 12 34 56): contact
  * details that belong with the client's consent, not in a question's text.
  * A hint for a warning, not a rule: a company's number can be fine. */
 bool text_has_contact(const char *s);
+
+/* Contact details taken out of a text (all owned; NULL when not found). */
+struct contact_taken {
+	char *email; /* the first e-mail address, as typed */
+	char *phone; /* the first phone number, as typed */
+	char *rest;  /* the text with each replaced by the marker */
+	bool more;   /* whether rest still holds contact details */
+};
+enum { TAKE_EMAIL = 1, TAKE_PHONE = 2 };
+/* Take the first e-mail address and the first phone number out of s (what
+ * says which of the two), each replaced by marker.  False (nothing set)
+ * when s holds none of them. */
+bool text_take_contact(const char *s, const char *marker, unsigned what,
+                       struct contact_taken *out);
+void contact_taken_free(struct contact_taken *c);
 
 #endif

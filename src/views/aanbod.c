@@ -50,7 +50,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define CTRL(c) ((c) & 0x1f)
 
 /* What the query line means. */
 struct terms {
@@ -747,7 +746,7 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 	bool changed = false;
 	if ((is_char && key == 27) || key == KEY_F(10))
 		return finish(s, ctx);
-	if (is_char && key == CTRL('x') && s->question_id[0])
+	if (is_char && key == CTRL_KEY('x') && s->question_id[0])
 		return VIEW_BACK; /* leave without recording */
 	if (key == KEY_F(1))
 		return VIEW_HELP;
@@ -758,7 +757,7 @@ aanbod_key(void *state, struct view_ctx *ctx, int key, bool is_char, const struc
 		s->top = 0;
 	} else if (pager_command(&s->pager, pager_key_command(key), page_rows(area))) {
 		/* moved */
-	} else if (is_char && key == CTRL('l')) {
+	} else if (is_char && key == CTRL_KEY('l')) {
 		clearok(curscr, TRUE);
 	} else if (is_char && key == ' ' && s->question_id[0] &&
 	           (s->query.len == 0 || s->query.buf[s->query.len - 1] == ' ')) {

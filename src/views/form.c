@@ -473,11 +473,23 @@ run_editor(const char *editor, const char *path)
 /* The editor's text (n bytes) as field i's value, as it saved it but for
  * trailing blank lines and spaces and the characters loket does not store
  * (said, as for a paste). */
+static void set_text(struct form_state *s, struct view_ctx *ctx, int i, const char *text,
+                     size_t n);
+
 static void
 take_edited(struct form_state *s, struct view_ctx *ctx, int i, char *text, size_t n)
 {
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
 		text[--n] = '\0';
+	set_text(s, ctx, i, text, n);
+}
+
+/* Text field i's value replaced by text (n bytes), as a paste of it into
+ * the emptied field would leave it; a text past the limit is kept and
+ * said (it cannot be saved so). */
+static void
+set_text(struct form_state *s, struct view_ctx *ctx, int i, const char *text, size_t n)
+{
 	struct textedit *te = &s->fs[i].te;
 	size_t max = te->max;
 	struct textedit_result r;
@@ -622,7 +634,6 @@ cancel(struct form_state *s, struct view_ctx *ctx, int ch)
 	return VIEW_REDRAW;
 }
 
-#define CTRL_KEY(c) ((c)&0x1f)
 
 /* The current multi-line field's layout at the current width. */
 static bool
@@ -788,6 +799,12 @@ pick_key(struct form_state *s, struct view_ctx *ctx, int key)
 static int
 form_command(struct form_state *s, struct view_ctx *ctx, int key)
 {
+	if (s->bind->key) {
+		collect(s);
+		int flags = s->bind->key(s, ctx, key);
+		if (flags)
+			return flags;
+	}
 	switch (key) {
 	case KEY_F(10):
 	case CTRL_KEY('s'):
@@ -1186,6 +1203,17 @@ void
 fv_set(struct form_state *s, const char *name, const char *v)
 {
 	form_values_set(&s->draft.values, name, v);
+}
+
+bool
+fv_set_text(struct form_state *s, struct view_ctx *ctx, const char *name, const char *v)
+{
+	for (int i = 0; s->fs && i < s->def->nfields; i++)
+		if (is_text(&s->def->fields[i]) && strcmp(s->def->fields[i].name, name) == 0) {
+			set_text(s, ctx, i, v, strlen(v));
+			return true;
+		}
+	return false;
 }
 
 const struct form_values *

@@ -9,9 +9,12 @@
  *     person with its text, the referral's note, the details and the reads,
  *     and is itself logged; an advisor may not export;
  *   - `privacy erase --question N --reason` removes the person's details and
- *     free text from every question with the same e-mail address, in the
- *     history too, records who did it and why, and leaves another person's
- *     question as it was. */
+ *     free text (the extra fields' values too, sql/040) from every question
+ *     with the same e-mail address, in the history too, records who did it
+ *     and why, and leaves another person's question as it was;
+ *   - the intake form's Ctrl-O on a change (sql/040): the moved details leave
+ *     the history of the question's own organisation, and nothing else can
+ *     be taken out of a history that way. */
 #include "config.h"
 
 #include "dbtest.h"
@@ -105,6 +108,13 @@ START_TEST(consent_withdrawn)
 	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
 	dbtest_fails(kvk, "SELECT * FROM loket.mail_summary($1::int)", 1, p, "23514");
 	db_close(&kvk);
+	/* one event says it, not also a change of the contact details */
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND e.kind "
+	                             "IN ('client_updated', 'consent_withdrawn')",
+	                             1, p),
+	                 1);
 	/* not twice */
 	ck_assert_int_eq(loket("kvk_demo", &out, &err, "case", "consent", withdrawn, "--withdraw",
 	                       NULL, NULL),
@@ -168,6 +178,10 @@ START_TEST(export_and_erase)
 	                                 "'export' AND role_name = 'privacy_demo'",
 	                             0, NULL),
 	                 2);
+	/* a field an organisation added to its intake form */
+	const char *f[] = {first};
+	dbtest_ok(pg, "UPDATE loket.question SET extra = '{\"contactpersoon\": \"Els N.\"}' "
+	              "WHERE number = $1::int", 1, f);
 	/* erase, asked by the question */
 	ck_assert_int_eq(loket("kvk_demo", &out, &err, "privacy", "erase", "--question", first, NULL,
 	                       NULL),
@@ -190,6 +204,7 @@ START_TEST(export_and_erase)
 		                "SELECT count(*) FROM loket.question q JOIN loket.client c ON "
 		                "c.question_id = q.id JOIN loket.referral r ON r.question_id = q.id "
 		                "WHERE q.number = $1::int AND q.text = '[verwijderd op verzoek]' AND "
+		                "NOT q.extra::text LIKE '%Els%' AND "
 		                "c.name IS NULL AND c.email IS NULL AND c.anonymised_at IS NOT NULL AND "
 		                "r.note = '[verwijderd op verzoek]'",
 		                1, p),
@@ -228,6 +243,73 @@ START_TEST(export_and_erase)
 }
 END_TEST
 
+/* question_contact_moved (sql/040), as the demo advisors with psql would
+ * call it: only their own question's history, only e-mail addresses and
+ * phone numbers no longer in its text. */
+START_TEST(contact_moved)
+{
+	char *out = NULL, *err = NULL, n[16];
+	const char *kvk_ci = dbtest_conninfo(dbname, "kvk_demo");
+	ck_assert_int_eq(dbtest_loket(kvk_ci, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "balie", "--text",
+	                              "EVC, bel 06-44445555", NULL),
+	                 0);
+	snprintf(n, sizeof n, "%d", atoi(out));
+	free(out), free(err);
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	const char *p[] = {n};
+	dbtest_ok(kvk, "UPDATE loket.question SET text = 'EVC, bel [contactgegevens]' "
+	               "WHERE number = $1::int", 1, p);
+	const char *sql = "SELECT loket.question_contact_moved((SELECT id FROM loket.question "
+	                  "WHERE number = $1::int), ARRAY[$2])";
+	const char *moved[] = {n, "06-44445555"};
+	char id[64] = "";
+	{
+		struct db_result *r = NULL;
+		struct db_error e = {0};
+		ck_assert(db_query(pg, "SELECT id FROM loket.question WHERE number = $1::int", 1, p, &r,
+		                   &e));
+		snprintf(id, sizeof id, "%s", db_result_get(r, 0, 0));
+		db_result_free(&r);
+	}
+	const char *by_id[] = {id, "06-44445555"};
+	struct db *cnv = dbtest_connect(dbname, "cnv_demo");
+	dbtest_fails(cnv, "SELECT loket.question_contact_moved($1::uuid, ARRAY[$2])", 2, by_id,
+	             "P0002");
+	db_close(&cnv);
+	const char *not_contact[] = {n, "EVC"}, *still[] = {n, "[contactgegevens]"},
+	           *word[] = {n, "bel 06"};
+	dbtest_fails(kvk, sql, 2, not_contact, "22023");
+	dbtest_fails(kvk, sql, 2, still, "22023");
+	dbtest_fails(kvk, sql, 2, word, "22023");
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND "
+	                             "e.detail::text LIKE '%44445555%'",
+	                             1, p),
+	                 1);
+	dbtest_ok(kvk, sql, 2, moved);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND "
+	                             "(e.detail::text LIKE '%44445555%' OR (e.kind = 'updated' AND "
+	                             "e.detail->'text'->>'old' <> 'EVC, bel [contactgegevens]'))",
+	                             1, p),
+	                 0);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND e.kind = "
+	                             "'contact_moved' AND e.actor = 'kvk_demo'",
+	                             1, p),
+	                 1);
+	/* the history itself stays closed to the advisor */
+	dbtest_fails(kvk, "UPDATE loket.question_event SET detail = '{}' WHERE question_id = "
+	                  "(SELECT id FROM loket.question WHERE number = $1::int)",
+	             1, p, "42501");
+	db_close(&kvk);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -238,6 +320,7 @@ main(void)
 	tcase_add_test(tc, consent_withdrawn);
 	tcase_add_test(tc, export_and_erase);
 	tcase_add_test(tc, phone_written_two_ways);
+	tcase_add_test(tc, contact_moved);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }

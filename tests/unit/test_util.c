@@ -240,16 +240,65 @@ START_TEST(contact_in_text)
 	                     "bel 06-12345678 na vijven", "tel. 0612345678", "053 123 4567",
 	                     "+31 6 1234 5678", "+31 (0)53 123 45 67", "0031612345678",
 	                     "06 12 34 56 78", "06.12.34.56.78", "(053) 123 45 67",
-	                     "06 - 12 34 56 78"};
+	                     "06 - 12 34 56 78", "+32 470 12 34 56", "0049 30 1234567",
+	                     "bel +44 20 7946 0958"};
 	const char *no[] = {"Vraag over EVC voor een lasser", "postcode 7511 AB", "KvK 12345678",
 	                    "budget 2500 euro in 2026", "wet 1 januari 2025", "artikel 0.5",
 	                    "ordernummer 123456789012", "@gemeente", "info@", "",
 	                    "afspraak op 04-12-2026 om 10.30 uur", "bel 112 bij nood",
-	                    "cursus 2026-2027, 40 uur"};
+	                    "cursus 2026-2027, 40 uur", "+5 punten", "score 00 12 34"};
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
 		ck_assert_msg(text_has_contact(yes[i]), "not seen: %s", yes[i]);
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
 		ck_assert_msg(!text_has_contact(no[i]), "seen in: %s", no[i]);
+}
+END_TEST
+
+/* Moving them out of the text (the intake form's Ctrl-O): the first e-mail
+ * address and the first number, exactly as typed, the text around them
+ * kept, and whether more is left. */
+START_TEST(contact_taken_out)
+{
+	struct contact_taken c;
+	ck_assert(!text_take_contact("Vraag over EVC, KvK 12345678", "[x]", TAKE_EMAIL | TAKE_PHONE, &c));
+	ck_assert_ptr_null(c.rest);
+
+	ck_assert(text_take_contact("Bel Jan op 06-12345678 of mail jan@example.nl.", "[x]", TAKE_EMAIL | TAKE_PHONE, &c));
+	ck_assert_str_eq(c.phone, "06-12345678");
+	ck_assert_str_eq(c.email, "jan@example.nl");
+	ck_assert_str_eq(c.rest, "Bel Jan op [x] of mail [x].");
+	ck_assert(!c.more);
+	contact_taken_free(&c);
+
+	ck_assert(text_take_contact("(053) 123 45 67", "[x]", TAKE_EMAIL | TAKE_PHONE, &c));
+	ck_assert_str_eq(c.phone, "(053) 123 45 67");
+	ck_assert_ptr_null(c.email);
+	ck_assert_str_eq(c.rest, "[x]");
+	contact_taken_free(&c);
+
+	ck_assert(text_take_contact("tel.(053) 123 45 67, ook +31 6 1234 5678", "[x]", TAKE_EMAIL | TAKE_PHONE, &c));
+	ck_assert_str_eq(c.phone, "(053) 123 45 67");
+	ck_assert_str_eq(c.rest, "tel.[x], ook +31 6 1234 5678");
+	ck_assert(c.more); /* the second number stays, and is said to stay */
+	contact_taken_free(&c);
+
+	ck_assert(text_take_contact("één 0612345678é", "[x]", TAKE_EMAIL | TAKE_PHONE, &c)); /* characters of two bytes */
+	ck_assert_str_eq(c.phone, "0612345678");
+	ck_assert_str_eq(c.rest, "één [x]é");
+	contact_taken_free(&c);
+
+	ck_assert(text_take_contact("Belgisch nummer: +32 470 12 34 56", "[x]", TAKE_EMAIL | TAKE_PHONE, &c));
+	ck_assert_str_eq(c.phone, "+32 470 12 34 56");
+	ck_assert_str_eq(c.rest, "Belgisch nummer: [x]");
+	contact_taken_free(&c);
+
+	/* an e-mail address moved before: only a number now, the address stays */
+	ck_assert(text_take_contact("a@b.nl, 053 123 4567", "[x]", TAKE_PHONE, &c));
+	ck_assert_ptr_null(c.email);
+	ck_assert_str_eq(c.rest, "a@b.nl, [x]");
+	ck_assert(c.more);
+	contact_taken_free(&c);
+	ck_assert(!text_take_contact("053 123 4567", "[x]", TAKE_EMAIL, &c));
 }
 END_TEST
 
@@ -484,6 +533,7 @@ util_suite(void)
 	tcase_add_test(t, sanitize_plain_text_unchanged);
 	tcase_add_test(t, chart_bars);
 	tcase_add_test(t, contact_in_text);
+	tcase_add_test(t, contact_taken_out);
 	tcase_add_test(t, chart_sparklines);
 	tcase_add_test(t, sanitize_escape_sequences_visible);
 	tcase_add_test(t, sanitize_c1_controls_visible);

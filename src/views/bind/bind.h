@@ -45,6 +45,9 @@ struct form_binding {
 	int (*leave)(struct form_state *s, struct view_ctx *ctx);
 	/* Optional: a title instead of the form's own (owned), or NULL. */
 	char *(*title)(const struct form_state *s);
+	/* Optional: a key of the binding's own, before the form's; flags, or 0
+	 * when it is not one (the fields' values are up to date). */
+	int (*key)(struct form_state *s, struct view_ctx *ctx, int key);
 };
 
 /* The binding the form names (an old word in a form of the name it was
@@ -66,6 +69,9 @@ const struct form_def *fv_def(const struct form_state *s);
 /* A value typed or set ("" when unset). */
 const char *fv_value(const struct form_state *s, const char *name);
 void fv_set(struct form_state *s, const char *name, const char *value);
+/* Replace a text field's value as if typed (shown, journalled); false when
+ * the form has no such text field open. */
+bool fv_set_text(struct form_state *s, struct view_ctx *ctx, const char *name, const char *v);
 /* All of them: the fields' and loket's own (names starting with _). */
 const struct form_values *fv_values(const struct form_state *s);
 /* The draft's uuid: a save that uses it as the row's id never stores twice. */

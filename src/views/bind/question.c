@@ -7,6 +7,7 @@
 
 #include "db/db.h"
 #include "form/form.h"
+#include "input/keys.h"
 #include "model/question.h"
 #include "util/i18n.h"
 #include "util/validate.h"
@@ -63,7 +64,7 @@ q_from(struct form_state *s, struct question_new *q, char pc[5],
 /* Contact details typed into the question's text belong with the client's
  * consent (a referral with consent, and its contact form): the first F10
  * says so and keeps the form; the next saves as it is (a company's number
- * can be fine: a warning, not a rule). */
+ * can be fine: a warning, not a rule).  Ctrl-O moves them (q_key). */
 static bool
 contact_warned(struct form_state *s, struct view_ctx *ctx)
 {
@@ -71,8 +72,50 @@ contact_warned(struct form_state *s, struct view_ctx *ctx)
 		return false;
 	fv_set(s, "_warned.contact", "1");
 	view_message(ctx, "%s",
-	             _("Contact details in the text? They belong with consent (r). F10: save anyway."));
+	             _("Contact details in the text? Ctrl-O: to the contact form. F10: save anyway."));
 	return true;
+}
+
+/* Ctrl-O (or F6): the text's first e-mail address and phone number move to
+ * the contact form (one of each fits there): the text keeps a marker where
+ * they were, the form keeps them as _move.* (in its draft, so a crash loses
+ * nothing), and after the save the referral with consent comes next, its
+ * contact form filled in with them (q_after_save). */
+static int
+q_key(struct form_state *s, struct view_ctx *ctx, int key)
+{
+	if (key != CTRL_KEY('o') && key != KEY_F(6))
+		return 0;
+	unsigned what = (*fv_value(s, "_move.email") ? 0 : TAKE_EMAIL) |
+	                (*fv_value(s, "_move.phone") ? 0 : TAKE_PHONE);
+	struct contact_taken c;
+	if (!what || !text_take_contact(fv_value(s, "text"), _("[contact details]"), what, &c)) {
+		view_message(ctx, "%s",
+		             what ? _("The text holds no e-mail address or phone number to move.")
+		                  : _("An e-mail address and a phone number were moved already."));
+		return VIEW_HANDLED;
+	}
+	if (c.email)
+		fv_set(s, "_move.email", c.email);
+	if (c.phone)
+		fv_set(s, "_move.phone", c.phone);
+	fv_set_text(s, ctx, "text", c.rest);
+	const char *what_moved = c.email && c.phone ? _("e-mail and phone")
+	                         : c.email           ? _("e-mail")
+	                                             : _("phone");
+	if (c.more)
+		view_message(ctx, _("To the contact form: %s (the text holds more). F10: save."),
+		             what_moved);
+	else
+		view_message(ctx, _("To the contact form: %s. F10: save and refer."), what_moved);
+	contact_taken_free(&c);
+	return VIEW_HANDLED | VIEW_CHANGED;
+}
+
+static bool
+moved(const struct form_state *s)
+{
+	return *fv_value(s, "_move.email") || *fv_value(s, "_move.phone");
 }
 
 static enum bind_status
@@ -89,7 +132,10 @@ q_save(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 	if (*fv_value(s, "_edit.id")) {
 		snprintf(q.id, sizeof q.id, "%s", fv_value(s, "_edit.id"));
 		int version = atoi(fv_value(s, "_edit.version"));
-		ok = question_update(ctx->db, &q, &version, err);
+		ok = moved(s) ? question_update_moved(ctx->db, &q, &version,
+		                                      *fv_value(s, "_move.email") ? fv_value(s, "_move.email") : NULL,
+		                                      *fv_value(s, "_move.phone") ? fv_value(s, "_move.phone") : NULL, err)
+		              : question_update(ctx->db, &q, &version, err);
 	} else {
 		snprintf(q.id, sizeof q.id, "%s", fv_id(s)); /* drafts hold uuids */
 		ok = question_add(ctx->db, &q, &number, err);
@@ -100,18 +146,37 @@ q_save(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 	return ok ? BIND_SAVED : BIND_FAILED;
 }
 
+/* After Ctrl-O: the referral with consent, which takes the moved details
+ * on to its contact form (bind/referral.c). */
+static int
+to_referral(struct form_state *s, struct view_ctx *ctx, const char *id, int number)
+{
+	struct nav next = nav_form("referral", id, number);
+	struct form_values *carry = xcalloc(1, sizeof *carry);
+	form_values_set(carry, "consent_contact", "ja");
+	form_values_set(carry, "_client.email", fv_value(s, "_move.email"));
+	form_values_set(carry, "_client.phone", fv_value(s, "_move.phone"));
+	next.form.carry = carry;
+	return view_go(ctx, next);
+}
+
 /* A change goes back to where it came from; a new question goes on to the
- * first-line information for it, and the list shows it on top. */
+ * first-line information for it, and the list shows it on top; either goes
+ * to the referral after Ctrl-O. */
 static int
 q_after_save(struct form_state *s, struct view_ctx *ctx)
 {
 	if (*fv_value(s, "_edit.id")) {
 		view_message(ctx, _("Question %s changed."), fv_value(s, "_edit.number"));
-		return 0;
+		return moved(s) ? to_referral(s, ctx, fv_value(s, "_edit.id"),
+		                              atoi(fv_value(s, "_edit.number")))
+		                : 0;
 	}
 	int number = atoi(form_values_get(fv_aside(s), "number"));
 	view_message(ctx, _("Question %d registered."), number);
 	ctx->stale = STALE_FROM_TOP;
+	if (moved(s))
+		return to_referral(s, ctx, fv_id(s), number);
 	return view_go(ctx, nav_view(view_info_new(fv_id(s), number, fv_value(s, "topic"),
 	                                           fv_value(s, "text"))));
 }
@@ -161,4 +226,5 @@ const struct form_binding bind_question = {
 	.conflict = bind_question_conflict,
 	.answer = bind_question_answer,
 	.title = q_title,
+	.key = q_key,
 };

@@ -42,6 +42,9 @@ to_client(struct form_state *s, struct view_ctx *ctx)
 	form_values_set(carry, "_number", fv_value(s, "_number"));
 	form_values_set(carry, "_referral.draft", fv_id(s));
 	form_values_set(carry, "_referral.id", fv_id(s));
+	/* what the intake form moved out of the question's text (Ctrl-O) */
+	form_values_set(carry, "email", fv_value(s, "_client.email"));
+	form_values_set(carry, "phone", fv_value(s, "_client.phone"));
 	static const char *const keep[] = {"to_org", "reason", "urgency", "note"};
 	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
 		char key[64];
