@@ -12,7 +12,14 @@
 void
 cli_usage(FILE *out)
 {
-	fputs(_("usage: loket [-d CONNINFO] [--as ROLE] [COMMAND ...]\n"
+	if (out)
+		fputs(cli_usage_text(), out);
+}
+
+const char *
+cli_usage_text(void)
+{
+	return _("usage: loket [-d CONNINFO] [--as ROLE] [COMMAND ...]\n"
 	        "\n"
 	        "Without a command loket opens the case list in the terminal.\n"
 	        "\n"
@@ -61,8 +68,36 @@ cli_usage(FILE *out)
 	        "                         erase a person's data on request\n"
 	        "\n"
 	        "Exit status: 0 ok, 1 usage or validation error, 2 connection or database\n"
-	        "error, 3 conflict, 4 the catalogue source or mail server failed.\n"),
-	      out);
+	        "error, 3 conflict, 4 the catalogue source or mail server failed.\n");
+}
+
+/* `loket GROUP --help`: the lines of the usage that belong to GROUP (a
+ * command line starts with two spaces and the group's name; the lines
+ * indented further under it go with it), from the one translated text, so
+ * the two cannot disagree.  False when no line is GROUP's. */
+static bool
+usage_of_group(FILE *out, const char *group)
+{
+	const char *text = cli_usage_text();
+	size_t glen = strlen(group);
+	bool mine = false, any = false;
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+		bool command = len > 2 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ';
+		if (command)
+			mine = strncmp(line + 2, group, glen) == 0 && line[2 + glen] == ' ';
+		else if (len < 3 || line[0] != ' ')
+			mine = false;
+		if (mine) {
+			if (!any)
+				fputs(_("Commands:\n"), out);
+			fwrite(line, 1, len, out);
+			any = true;
+		}
+		line += len;
+	}
+	return any;
 }
 
 int
@@ -159,7 +194,10 @@ int
 cli_run(const struct cli_globals *g, int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		cli_usage(stdout);
+		if (strcmp(argv[0], "kb") == 0)
+			cli_kb_usage(stdout);
+		else if (!usage_of_group(stdout, argv[0]))
+			cli_usage(stdout);
 		return CLI_OK;
 	}
 	int rc = cli_dispatch(commands, g, argc, argv);

@@ -42,6 +42,10 @@ int cli_dispatch(const struct cli_command *table, const struct cli_globals *g, i
 int cli_run(const struct cli_globals *g, int argc, char **argv);
 
 void cli_usage(FILE *out);
+/* The same text (translated). */
+const char *cli_usage_text(void);
+/* The knowledge editors' commands, in full. */
+void cli_kb_usage(FILE *out);
 
 /* Connect with the global options, printing libpq's message on failure.
  * Returns CLI_OK or CLI_DB. */

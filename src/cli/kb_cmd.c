@@ -253,8 +253,8 @@ kb_cmd_import(struct db *db, const char *path)
 	return CLI_OK;
 }
 
-static void
-kb_usage(void)
+void
+cli_kb_usage(FILE *out)
 {
 	fputs(_("usage: loket kb list [--retired] [--format table|csv|json]\n"
 	        "       loket kb review [--days N] [--format table|csv|json]\n"
@@ -263,7 +263,7 @@ kb_usage(void)
 	        "       loket kb retire SLUG | loket kb restore SLUG\n"
 	        "       loket kb export [--format json] [--output FILE]\n"
 	        "       loket kb import FILE\n"),
-	      stderr);
+	      out);
 }
 
 struct kb_args {
@@ -320,7 +320,7 @@ kb_options(const char *cmd, int argc, char **argv, struct kb_args *a)
 			a->output = optarg;
 			break;
 		default:
-			kb_usage();
+			cli_kb_usage(stderr);
 			return false;
 		}
 	}
@@ -349,7 +349,7 @@ int
 cli_kb(const struct cli_globals *g, int argc, char **argv)
 {
 	if (argc < 2) {
-		kb_usage();
+		cli_kb_usage(stderr);
 		return CLI_USAGE;
 	}
 	const char *cmd = argv[1];
@@ -364,11 +364,11 @@ cli_kb(const struct cli_globals *g, int argc, char **argv)
 	bool exp = strcmp(cmd, "export") == 0, imp = strcmp(cmd, "import") == 0;
 	if (!list && !review && !needs_slug && !exp && !imp) {
 		sanitize_fprintf(stderr, _("loket: kb: unknown command '%s'\n"), cmd);
-		kb_usage();
+		cli_kb_usage(stderr);
 		return CLI_USAGE;
 	}
 	if ((needs_slug || imp) ? nargs != 1 : nargs != 0) {
-		kb_usage();
+		cli_kb_usage(stderr);
 		return CLI_USAGE;
 	}
 	if (exp && a.fmt != OUT_JSON && a.fmt != OUT_TABLE) {

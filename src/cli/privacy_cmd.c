@@ -110,6 +110,15 @@ privacy_log(struct db *db, const struct log_args *a)
 		return refused(&err, "log");
 	struct out_grid grid = {log_columns, LOG_NCOLS, t.nrows, (const char *const *)t.cells};
 	out_write(stdout, a->format, &grid, isatty(STDOUT_FILENO));
+	if (t.nrows == 0) {
+		if (a->question)
+			sanitize_fprintf(stderr,
+			                 _("loket: no reads of the contact details of question %s in your "
+			                   "region\n"),
+			                 a->question);
+		else
+			sanitize_fprintf(stderr, _("loket: no reads by %s in your region\n"), a->role);
+	}
 	db_table_free(&t);
 	return CLI_OK;
 }
@@ -239,11 +248,14 @@ static int
 privacy_export(struct db *db, const struct person_args *a)
 {
 	const char *params[] = {a->email, a->phone, a->question};
-	char *json = NULL;
+	struct db_result *r = NULL;
 	struct db_error err = {0};
-	if (!db_query_value(db, "SELECT jsonb_pretty(loket.privacy_export($1, $2, $3::int))", 3,
-	                    params, DB_T_TEXT, &json, NULL, &err))
+	if (!db_query(db,
+	              "SELECT jsonb_pretty(d), jsonb_array_length(d->'questions') "
+	              "FROM loket.privacy_export($1, $2, $3::int) AS d",
+	              3, params, &r, &err))
 		return refused(&err, "export");
+	const char *json = db_result_get(r, 0, 0);
 	if (isatty(STDOUT_FILENO)) {
 		char *safe = sanitize_dup(json, SANITIZE_MULTILINE);
 		puts(safe);
@@ -251,7 +263,11 @@ privacy_export(struct db *db, const struct person_args *a)
 	} else {
 		puts(json);
 	}
-	free(json);
+	/* "nothing held" is an answer to the request too: the document says so,
+	 * and so does the terminal */
+	if (strcmp(db_result_get(r, 0, 1), "0") == 0)
+		fputs(_("loket: nothing is held about this person in your region\n"), stderr);
+	db_result_free(&r);
 	return CLI_OK;
 }
 

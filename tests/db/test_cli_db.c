@@ -504,6 +504,23 @@ START_TEST(connection_errors_exit_2)
 	/* Help after a subcommand, without touching the database. */
 	ck_assert_int_eq(dbtest_loket(bad, NULL, &out, &err, "case", "add", "--help", NULL), 0);
 	ck_assert_msg(strstr(out, "case add --group") != NULL, "%s", out);
+	/* ... that group's lines only, with what is under them */
+	ck_assert_msg(strstr(out, "referral list") == NULL && strstr(out, "Global options") == NULL,
+	              "%s", out);
+	ck_assert_msg(strstr(out, "the client withdrew consent: remove the details now") != NULL,
+	              "%s", out);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(bad, NULL, &out, &err, "privacy", "--help", NULL), 0);
+	ck_assert_msg(strstr(out, "privacy erase --question N") != NULL && !strstr(out, "case add"),
+	              "%s", out);
+	free(out), free(err);
+	/* the knowledge editors' group has its own, longer usage */
+	ck_assert_int_eq(dbtest_loket(bad, NULL, &out, &err, "kb", "--help", NULL), 0);
+	ck_assert_msg(strstr(out, "loket kb import FILE") != NULL, "%s", out);
+	free(out), free(err);
+	/* an unknown word before --help: all of it */
+	ck_assert_int_eq(dbtest_loket(bad, NULL, &out, &err, "kaas", "--help", NULL), 0);
+	ck_assert_msg(strstr(out, "Global options") != NULL, "%s", out);
 	free(out), free(err);
 	/* ... but "--help" as the value of an option is text, not a request for help. */
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",

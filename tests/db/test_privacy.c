@@ -315,6 +315,24 @@ START_TEST(privacy_officer)
 	                              NULL),
 	                 0);
 	ck_assert_msg(strstr(out, "screen") != NULL, "%s", out);
+	ck_assert_str_eq(err, "");
+	free(out), free(err);
+	/* nothing found is said, not an empty answer (a typo in a role name) */
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "log", "--role", "kvk_dmeo",
+	                              NULL),
+	                 0);
+	ck_assert_msg(strstr(err, "no reads by kvk_dmeo in your region") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "log", "--question",
+	                              "99999", NULL),
+	                 0);
+	ck_assert_msg(strstr(err, "question 99999") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "export", "--email",
+	                              "niemand@example.nl", NULL),
+	                 0);
+	ck_assert_msg(strstr(out, "\"questions\": [\n    ]") != NULL, "%s", out);
+	ck_assert_msg(strstr(err, "nothing is held about this person") != NULL, "%s", err);
 	free(out), free(err);
 	/* no screen for this role: said, before the terminal is touched */
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, NULL), 1);
