@@ -41,6 +41,8 @@ cli_usage_text(void)
 	        "  case consent N --withdraw\n"
 	        "                         the client withdrew consent: remove the details now\n"
 	        "  referral list [--overdue] [--status S] [--limit N] [--format table|csv|json]\n"
+	        "                [--contact]\n"
+	        "                         --contact: the clients' details (each read is logged)\n"
 	        "  referral accept ID\n"
 	        "  referral update ID [--status in_progress|accepted|sent] [--note TEXT]\n"
 	        "  referral complete ID --outcome O [--note TEXT]\n"

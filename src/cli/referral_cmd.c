@@ -24,7 +24,7 @@ struct ref_args {
 	const char *id;
 	const char *status, *note, *outcome, *reason, *to, *urgency;
 	const char *name, *email, *phone;
-	bool overdue, consent;
+	bool overdue, consent, contact;
 	int limit;
 	enum out_format format;
 };
@@ -42,7 +42,8 @@ parse(const char *cmd, int argc, char **argv, const char *allowed, bool wants_id
 		{"name", required_argument, NULL, 'N'},    {"email", required_argument, NULL, 'E'},
 		{"phone", required_argument, NULL, 'P'},   {"overdue", no_argument, NULL, 'O'},
 		{"consent", no_argument, NULL, 'C'},       {"limit", required_argument, NULL, 'l'},
-		{"format", required_argument, NULL, 'f'},  {NULL, 0, NULL, 0},
+		{"format", required_argument, NULL, 'f'},  {"contact", no_argument, NULL, 'c'},
+		{NULL, 0, NULL, 0},
 	};
 	memset(a, 0, sizeof *a);
 	a->limit = 100;
@@ -68,6 +69,7 @@ parse(const char *cmd, int argc, char **argv, const char *allowed, bool wants_id
 		case 'P': a->phone = optarg; break;
 		case 'O': a->overdue = true; break;
 		case 'C': a->consent = true; break;
+		case 'c': a->contact = true; break;
 		case 'l':
 			a->limit = atoi(optarg);
 			if (a->limit < 1 || a->limit > 10000) {
@@ -138,7 +140,7 @@ ref_list(struct db *db, const struct ref_args *a)
 {
 	struct db_table t;
 	struct db_error err = {0};
-	if (!referral_list(db, a->status, a->overdue, a->limit, &t, &err)) {
+	if (!referral_list(db, a->status, a->overdue, a->limit, a->contact, &t, &err)) {
 		int rc = failed(&err);
 		db_error_clear(&err);
 		return rc;
@@ -184,7 +186,7 @@ cli_referral(const struct cli_globals *g, int argc, char **argv)
 		const char *cmd, *allowed;
 		bool id;
 	} cmds[] = {
-		{"list", "sOlf", false},  {"accept", "", true},       {"update", "sn", true},
+		{"list", "sOlfc", false},  {"accept", "", true},       {"update", "sn", true},
 		{"complete", "on", true}, {"return", "r", true},      {"withdraw", "", true},
 	};
 	if (argc < 2) {

@@ -102,18 +102,18 @@ static const char *const list_sql =
 	"       c.name, c.phone, c.email, x.text "
 	"FROM (" LIST_ROWS ") x "
 	"LEFT JOIN LATERAL (SELECT k.* FROM loket.client_contact(x.question_id, 'referral list') k "
-	"                   WHERE x.consent_contact) c ON true "
+	"                   WHERE x.consent_contact AND $4::boolean) c ON true "
 	"ORDER BY x.due, x.normal, x.created_at";
 
 bool
-referral_list(struct db *db, const char *status, bool overdue, int limit, struct db_table *out,
-              struct db_error *err)
+referral_list(struct db *db, const char *status, bool overdue, int limit, bool contact,
+              struct db_table *out, struct db_error *err)
 {
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
-	const char *params[] = {status, overdue ? "t" : "f", lim};
-	return db_query(db, list_ask_sql, 3, params, NULL, err) &&
-	       db_query_table(db, list_sql, 3, params, out, err);
+	const char *params[] = {status, overdue ? "t" : "f", lim, contact ? "t" : "f"};
+	return (!contact || db_query(db, list_ask_sql, 3, params, NULL, err)) &&
+	       db_query_table(db, list_sql, 4, params, out, err);
 }
 
 /* $1 tab, $2/$3 the key's sort value and id (NULL: from the start), $4

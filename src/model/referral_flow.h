@@ -87,8 +87,9 @@ bool referral_mark_seen(struct db *db, const char *question_id, long *unseen,
  * created, from, to, reason, urgency, status, due, overdue, accepted_by,
  * outcome, id, note, contact_name, contact_phone, contact_email, text; the
  * contact details are those the client consented to pass on with the
- * referral (row-level security on client decides who reads them). */
-bool referral_list(struct db *db, const char *status, bool overdue, int limit,
+ * referral, only when contact is true (each read logged, sql/038); else
+ * those columns are empty and nothing is read. */
+bool referral_list(struct db *db, const char *status, bool overdue, int limit, bool contact,
                    struct db_table *out, struct db_error *err);
 
 #endif
