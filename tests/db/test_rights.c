@@ -26,7 +26,7 @@
 
 static const char *dbname;
 static struct db *pg;
-static char withdrawn[16], first[16], second[16], other[16];
+static char withdrawn[16], first[16], second[16], other[16], mention[16];
 
 static void
 add(char *number, const char *text, const char *name, const char *email)
@@ -54,6 +54,17 @@ setup(void)
 	add(first, "Vraag van Els over EVC", "Els Nijhuis", "els@example.nl");
 	add(second, "Tweede vraag van Els", "E. Nijhuis", "ELS@example.nl");
 	add(other, "Vraag van Kees", "Kees Boer", "kees@example.nl");
+	/* another question that names Els's address in its text (and Kees's) */
+	const char *kvk = dbtest_conninfo(dbname, "kvk_demo");
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkgever",
+	                              "--topic", "evc", "--channel", "balie", "--text",
+	                              "Werkgever vraagt naar EVC voor Els (Els@Example.nl) en "
+	                              "kees@example.nl",
+	                              NULL),
+	                 0);
+	snprintf(mention, sizeof mention, "%d", atoi(out));
+	free(out), free(err);
 }
 
 static void
@@ -145,13 +156,20 @@ START_TEST(phone_written_two_ways)
 		                 0);
 		free(out), free(err);
 	}
+	/* the number typed in another question's text, written a third way */
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "telefoon", "--text",
+	                              "Terugbellen op +31 (0)6-1111 2222 graag", NULL),
+	                 0);
+	free(out), free(err);
 	for (int i = 0; i < 2; i++) {
-		char *out = NULL, *err = NULL;
 		ck_assert_int_eq(loket("privacy_demo", &out, &err, "privacy", "export", "--phone",
 		                       i ? "0031611112222" : "06 1111 2222", NULL, NULL),
 		                 0);
 		ck_assert_msg(strstr(out, "Telefoonvraag een") && strstr(out, "Telefoonvraag twee"), "%s",
 		              out);
+		ck_assert_msg(strstr(out, "Terugbellen op +31 (0)6-1111 2222 graag"), "%s", out);
 		free(out), free(err);
 	}
 }
@@ -173,6 +191,9 @@ START_TEST(export_and_erase)
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		ck_assert_msg(strstr(out, want[i]) != NULL, "'%s' not in:\n%s", want[i], out);
 	ck_assert_msg(strstr(out, "Kees") == NULL, "%s", out);
+	/* and the question that names her address, as a mention */
+	ck_assert_msg(strstr(out, "\"mentioned_in\"") && strstr(out, "(Els@Example.nl)"), "%s",
+	              out);
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_long(pg, "SELECT count(*) FROM loket.personal_read WHERE context = "
 	                                 "'export' AND role_name = 'privacy_demo'",
@@ -194,8 +215,28 @@ START_TEST(export_and_erase)
 	ck_assert_int_eq(loket("privacy_demo", &out, &err, "privacy", "erase", "--question", first,
 	                       "--reason", "Verzoek per brief van 3 december"),
 	                 0);
-	ck_assert_msg(strstr(out, "2") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "3") != NULL, "%s", out); /* two of hers, one mention */
 	free(out), free(err);
+	/* the mention is gone from that question and its history, the rest stays */
+	const char *m[] = {mention};
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question WHERE number = $1::int AND "
+	                             "text = 'Werkgever vraagt naar EVC voor Els ([verwijderd op "
+	                             "verzoek]) en kees@example.nl'",
+	                             1, m),
+	                 1);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND "
+	                             "e.detail::text ILIKE '%els@example%'",
+	                             1, m),
+	                 0);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND e.kind = "
+	                             "'privacy_erased' AND e.detail->>'mention' = 'true'",
+	                             1, m),
+	                 1);
 	const char *qs[] = {first, second};
 	for (int i = 0; i < 2; i++) {
 		const char *p[] = {qs[i]};
