@@ -338,9 +338,15 @@ BEGIN
      WHERE r.status <> 'sent';
 
     -- Contact details, with dated consent: all consented referrals, a few others.
+    -- As the advisors saved them: consent_by and the history's client_saved
+    -- name the question's advisor and its time, not the role that seeds (the
+    -- triggers that would write those are off for this one statement).
     v_t := seed_lap('question_event', v_t);
+    ALTER TABLE client DISABLE TRIGGER client_log_insert;
+    ALTER TABLE client DISABLE TRIGGER client_before_write;
     INSERT INTO client (question_id, organisation, kind, name, email, phone, company_name,
-                        kvk_number, sector, company_size, consent_at, created_at, updated_at)
+                        kvk_number, sector, company_size, consent_at, consent_by, created_at,
+                        updated_at)
     SELECT s.id, s.organisation,
            CASE WHEN s.client_group = 'werkgever' THEN 'employer' ELSE 'person' END,
            n.first || ' ' || n.last,
@@ -355,7 +361,7 @@ BEGIN
                      [1 + floor(s.r_text * 5)::int] END,
            CASE WHEN s.client_group = 'werkgever'
                 THEN (ARRAY['1-9', '10-49', '50-249', '250+'])[1 + floor(s.r_muni * 4)::int] END,
-           s.created_at + interval '2 minutes', s.created_at, s.created_at
+           s.created_at + interval '2 minutes', s.advisor, s.created_at, s.created_at
       FROM seed_q s
       CROSS JOIN LATERAL (SELECT
                (ARRAY['Anna', 'Bram', 'Chantal', 'Daan', 'Emma', 'Fatima', 'Gerrit', 'Henk',
@@ -365,6 +371,12 @@ BEGIN
                       'Bos', 'Vos', 'Oude Luttikhuis', 'Nijhuis', 'Kamphuis', 'Yilmaz',
                       'Haverkate', 'Wolters', 'Pots'])[1 + floor(s.r_pc * 16)::int] AS last) n
      WHERE (s.r_ref < 0.25 AND s.r_client < 0.45) OR (s.r_ref >= 0.25 AND s.r_client < 0.05);
+    ALTER TABLE client ENABLE TRIGGER client_log_insert;
+    ALTER TABLE client ENABLE TRIGGER client_before_write;
+    INSERT INTO question_event (question_id, at, actor, kind, detail)
+    SELECT c.question_id, c.consent_at, c.consent_by, 'client_saved',
+           jsonb_build_object('kind', c.kind, 'consent', true)
+      FROM client c JOIN seed_q s ON s.id = c.question_id;
 
     -- Demand signals noticed in about one contact in twenty.
     v_t := seed_lap('client', v_t);

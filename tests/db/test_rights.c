@@ -199,6 +199,12 @@ START_TEST(export_and_erase)
 	                                 "'export' AND role_name = 'privacy_demo'",
 	                             0, NULL),
 	                 2);
+	/* an earlier version of the text, in the history */
+	struct db *kvk = dbtest_connect(dbname, "kvk_demo");
+	const char *sp[] = {second};
+	dbtest_ok(kvk, "UPDATE loket.question SET text = 'Tweede vraag van Els, aangevuld' "
+	               "WHERE number = $1::int", 1, sp);
+	db_close(&kvk);
 	/* a field an organisation added to its intake form */
 	const char *f[] = {first};
 	dbtest_ok(pg, "UPDATE loket.question SET extra = '{\"contactpersoon\": \"Els N.\"}' "
@@ -277,6 +283,10 @@ START_TEST(export_and_erase)
 	ck_assert_int_eq(loket("kvk_demo", &out, &err, "case", "show", second, NULL, NULL, NULL), 0);
 	ck_assert_msg(strstr(out, "personal data erased on request: Verzoek per brief") != NULL, "%s",
 	              out);
+	/* the change of the text: the field, and the marker once, not "x" → "x" */
+	ck_assert_msg(strstr(out, "question text \"[verwijderd op verzoek]\"") != NULL &&
+	                  strstr(out, "\"[verwijderd op verzoek]\" → ") == NULL,
+	              "%s", out);
 	/* and the referral says the details are gone, not that they are shared */
 	ck_assert_msg(strstr(out, "Contact:       removed") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "--contact shows them") == NULL, "%s", out);

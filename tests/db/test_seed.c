@@ -125,6 +125,14 @@ START_TEST(synthetic_cases)
 	ck_assert_int_eq(N("SELECT count(*) FROM loket.referral WHERE (status = 'completed') <> "
 	                   "(outcome IS NOT NULL)"), 0);
 	ck_assert_int_eq(N("SELECT count(*) FROM loket.client WHERE consent_at IS NULL"), 0);
+	/* saved, as the history says, by the question's advisor, once, not by the
+	 * role that seeds (found by the walk of issue 16) */
+	ck_assert_int_eq(N("SELECT count(*) FROM loket.client c JOIN loket.question q ON q.id = "
+	                   "c.question_id WHERE c.consent_by IS DISTINCT FROM q.advisor"), 0);
+	ck_assert_int_eq(N("SELECT count(*) FROM loket.client c WHERE (SELECT count(*) FROM "
+	                   "loket.question_event e JOIN loket.question q ON q.id = e.question_id "
+	                   "WHERE e.question_id = c.question_id AND e.kind = 'client_saved' AND "
+	                   "e.actor = q.advisor) <> 1"), 0);
 	/* Status agrees with what hangs off the question. */
 	ck_assert_int_eq(N("SELECT count(*) FROM loket.question q WHERE status = 'referred' AND NOT "
 	                   "EXISTS (SELECT 1 FROM loket.referral r WHERE r.question_id = q.id)"), 0);
