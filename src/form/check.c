@@ -1,5 +1,5 @@
 /* check.c: whether a typed value fits its field — required, length, shape
- * (date, e-mail, Dutch phone number, postcode, checkbox), fixed choices and
+ * (date, e-mail, phone number, postcode, checkbox), fixed choices and
  * the field's own pattern.  The database checks again on save. */
 #include "config.h"
 
@@ -71,16 +71,24 @@ valid_date(const char *v)
 	return d <= days[m - 1] + (m == 2 ? leap : 0);
 }
 
-/* 06-12345678, 053 123 4567, +31 6 1234 5678: ten digits after 0 or +31. */
+/* 06-12345678, 053 123 4567, +31 6 1234 5678: ten digits after 0 or +31;
+ * from abroad + and the country code, 8 to 15 digits in all (+49 30
+ * 1234567: cross-border workers).  Spaces and dashes between. */
 static bool
 valid_phone(const char *v)
 {
 	char digits[32];
 	size_t n = 0;
 	const char *p = v;
+	if (p[0] == '+' && strncmp(p, "+31", 3) != 0) {
+		for (p++; *p; p++)
+			if (isdigit((unsigned char)*p))
+				n++;
+			else if (*p != ' ' && *p != '-')
+				return false;
+		return n >= 8 && n <= 15 && v[1] >= '1' && v[1] <= '9';
+	}
 	if (p[0] == '+') {
-		if (strncmp(p, "+31", 3) != 0)
-			return false;
 		digits[n++] = '0';
 		p += 3;
 	}
@@ -117,7 +125,7 @@ check_shape(const struct form_field *f, const char *v)
 		               ? NULL
 		               : N_("an e-mail address such as naam@voorbeeld.nl");
 	case FORM_PHONE:
-		return valid_phone(v) ? NULL : N_("a Dutch phone number such as 06 12345678");
+		return valid_phone(v) ? NULL : N_("a phone number such as 06 12345678, or from abroad + and the country code");
 	case FORM_POSTCODE:
 		return postcode_to4(v, pc) ? NULL : N_("a postcode such as 7511 AB");
 	case FORM_CHECKBOX:

@@ -24,7 +24,7 @@ static const struct {
 	{"question_topic_fkey", "topic", N_("unknown topic")},
 	{"client_consent_required", "consent_at", N_("contact details need the client's dated consent")},
 	{"client_email_check", "email", N_("the e-mail address is not valid")},
-	{"client_phone_check", "phone", N_("the phone number is not a valid Dutch number")},
+	{"client_phone_check", "phone", N_("the phone number is not valid: 06 12345678, or + and the country code")},
 	{"client_kvk_number_check", "kvk_number", N_("a KvK number is eight digits")},
 	{"referral_no_bsn", "note",
 	 N_("the note contains what looks like a BSN; loket never stores a BSN")},

@@ -180,6 +180,29 @@ text_take_contact(const char *s, const char *marker, unsigned what, struct conta
 	return true;
 }
 
+char *
+phone_tidy(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1);
+	size_t n = 0;
+	for (const char *p = s; *p; p++) {
+		if (strncmp(p, "(0)", 3) == 0 && n > 0) { /* +31 (0)6: the 0 is not dialled */
+			p += 2;
+			continue;
+		}
+		char c = *p == '.' || *p == '(' || *p == ')' || *p == '/' ? ' ' : *p;
+		if (c == ' ' && (n == 0 || out[n - 1] == ' ' || out[n - 1] == '-'))
+			continue;
+		if (c == '-' && n > 0 && out[n - 1] == ' ')
+			n--; /* "06 - 12": one dash */
+		out[n++] = c;
+	}
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '-'))
+		n--;
+	out[n] = '\0';
+	return out;
+}
+
 void
 contact_taken_free(struct contact_taken *c)
 {

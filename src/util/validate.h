@@ -44,5 +44,9 @@ enum { TAKE_EMAIL = 1, TAKE_PHONE = 2 };
 bool text_take_contact(const char *s, const char *marker, unsigned what,
                        struct contact_taken *out);
 void contact_taken_free(struct contact_taken *c);
+/* A phone number as typed in a text, written the way the contact form takes
+ * it: brackets, dots and slashes as spaces, a "(0)" after the country code
+ * left out ("+31 (0)53 123.45.67" -> "+31 53 123 45 67"); owned. */
+char *phone_tidy(const char *s);
 
 #endif

@@ -175,6 +175,51 @@ START_TEST(phone_written_two_ways)
 }
 END_TEST
 
+/* A number from abroad (sql/042): stored, and found by an export by it,
+ * also where it was typed in another question's text. */
+START_TEST(phone_from_abroad)
+{
+	const char *kvk = dbtest_conninfo(dbname, "kvk_demo");
+	char *out = NULL, *err = NULL, n[16];
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "telefoon", "--text",
+	                              "Grensarbeider uit Gronau", NULL),
+	                 0);
+	snprintf(n, sizeof n, "%d", atoi(out));
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "refer", n, "--reason", "advies",
+	                              "--consent", "--name", "Jonas", "--phone", "+49 2562 123456",
+	                              NULL),
+	                 0);
+	free(out), free(err);
+	const char *p[] = {n};
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.client c JOIN loket.question q ON "
+	                             "q.id = c.question_id WHERE q.number = $1::int AND c.phone = "
+	                             "'+492562123456'",
+	                             1, p),
+	                 1);
+	/* still no other country's 31, nor too few digits */
+	ck_assert_int_ne(dbtest_loket(kvk, NULL, &out, &err, "case", "refer", n, "--reason",
+	                              "advies", "--consent", "--name", "Jonas", "--phone", "+49 25",
+	                              NULL),
+	                 0);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "telefoon", "--text",
+	                              "Jonas belt terug via +49 2562 12 34 56", NULL),
+	                 0);
+	free(out), free(err);
+	ck_assert_int_eq(loket("privacy_demo", &out, &err, "privacy", "export", "--phone",
+	                       "+492562123456", NULL, NULL),
+	                 0);
+	ck_assert_msg(strstr(out, "Grensarbeider uit Gronau") &&
+	                  strstr(out, "Jonas belt terug via +49 2562 12 34 56"),
+	              "%s", out);
+	free(out), free(err);
+}
+END_TEST
+
 START_TEST(export_and_erase)
 {
 	char *out = NULL, *err = NULL;
@@ -372,6 +417,7 @@ main(void)
 	tcase_add_test(tc, export_and_erase);
 	tcase_add_test(tc, phone_written_two_ways);
 	tcase_add_test(tc, contact_moved);
+	tcase_add_test(tc, phone_from_abroad);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }

@@ -302,6 +302,22 @@ START_TEST(contact_taken_out)
 }
 END_TEST
 
+START_TEST(phone_tidied)
+{
+	const char *cases[][2] = {{"(053) 123 45 67", "053 123 45 67"},
+	                          {"+31 (0)6-1111 2222", "+31 6-1111 2222"},
+	                          {"06.12.34.56.78", "06 12 34 56 78"},
+	                          {"06 - 12 34 56 78", "06-12 34 56 78"},
+	                          {"053/1234567", "053 1234567"},
+	                          {"+32 470 12 34 56", "+32 470 12 34 56"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *t = phone_tidy(cases[i][0]);
+		ck_assert_str_eq(t, cases[i][1]);
+		free(t);
+	}
+}
+END_TEST
+
 START_TEST(postcodes)
 {
 	char pc[5];
@@ -534,6 +550,7 @@ util_suite(void)
 	tcase_add_test(t, chart_bars);
 	tcase_add_test(t, contact_in_text);
 	tcase_add_test(t, contact_taken_out);
+	tcase_add_test(t, phone_tidied);
 	tcase_add_test(t, chart_sparklines);
 	tcase_add_test(t, sanitize_escape_sequences_visible);
 	tcase_add_test(t, sanitize_c1_controls_visible);

@@ -97,8 +97,11 @@ q_key(struct form_state *s, struct view_ctx *ctx, int key)
 	}
 	if (c.email)
 		fv_set(s, "_move.email", c.email);
-	if (c.phone)
-		fv_set(s, "_move.phone", c.phone);
+	if (c.phone) {
+		char *tidy = phone_tidy(c.phone);
+		fv_set(s, "_move.phone", tidy);
+		free(tidy);
+	}
 	fv_set_text(s, ctx, "text", c.rest);
 	const char *what_moved = c.email && c.phone ? _("e-mail and phone")
 	                         : c.email           ? _("e-mail")
