@@ -7,7 +7,9 @@
 #include "util/sanitize.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void
 cli_usage(FILE *out)
@@ -140,18 +142,64 @@ cli_parse_globals(int argc, char **argv, struct cli_globals *g, FILE *err)
 	return optind;
 }
 
+static long
+now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* Connect, and while the failure is one a failover causes (no server
+ * answers, or those that do are read-only standbys) try again, after 0.2 s,
+ * 0.4 s, ... at most 2 s apart, the last at connect_timeout (the string's or
+ * PGCONNECT_TIMEOUT; 10 s when neither says) has passed: a command run
+ * while a standby is promoted waits for it.  A refused login fails at once. */
 int
-cli_connect(const struct cli_globals *g, struct db **out)
+cli_connect_attrs(const struct cli_globals *g, const char *attrs, struct db **out)
 {
 	struct db_error err = {0};
-	if (!db_connect(g->conninfo, out, &err) ||
-	    (g->as_role && !db_set_role(*out, g->as_role, &err))) {
+	int timeout = db_connect_timeout(g->conninfo);
+	long deadline = now_ms() + 1000L * (timeout > 0 ? timeout : 10);
+	long pause = 200;
+	enum db_down why = DB_DOWN_REFUSED;
+	bool tried_again = false;
+	while (!db_connect_attrs(g->conninfo, attrs, out, &err)) {
+		why = db_why_down(g->conninfo, attrs);
+		long left = deadline - now_ms();
+		if (why == DB_DOWN_REFUSED || left <= 0) {
+			if (why == DB_DOWN_READ_ONLY)
+				fputs(_("loket: no database server accepts changes now: the ones that answer "
+				        "are read-only standbys.  A standby may be taking over; try again in a "
+				        "moment.\n"),
+				      stderr);
+			else
+				cli_print_db_error("loket", &err);
+			if (tried_again && why != DB_DOWN_REFUSED)
+				fprintf(stderr, _("loket: tried for %d seconds\n"), timeout > 0 ? timeout : 10);
+			db_error_clear(&err);
+			return CLI_DB;
+		}
+		db_error_clear(&err);
+		long nap = pause < left ? pause : left; /* the last try at the deadline */
+		struct timespec ts = {nap / 1000, (nap % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+		pause = pause * 2 > 2000 ? 2000 : pause * 2;
+		tried_again = true;
+	}
+	if (g->as_role && !db_set_role(*out, g->as_role, &err)) {
 		cli_print_db_error("loket", &err);
 		db_error_clear(&err);
 		db_close(out);
 		return CLI_DB;
 	}
 	return CLI_OK;
+}
+
+int
+cli_connect(const struct cli_globals *g, struct db **out)
+{
+	return cli_connect_attrs(g, NULL, out);
 }
 
 /* `loket case add --help` and the like: the usage of that command group. */

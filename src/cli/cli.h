@@ -50,6 +50,10 @@ void cli_kb_usage(FILE *out);
 /* Connect with the global options, printing libpq's message on failure.
  * Returns CLI_OK or CLI_DB. */
 int cli_connect(const struct cli_globals *g, struct db **out);
+/* The same with target_session_attrs attrs over what the string says
+ * ("prefer-standby": supervisors' reports answer from a standby when one
+ * is listed, doc/reports.md). */
+int cli_connect_attrs(const struct cli_globals *g, const char *attrs, struct db **out);
 
 /* Subcommand groups. */
 int cli_case(const struct cli_globals *g, int argc, char **argv);

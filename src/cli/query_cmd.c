@@ -531,7 +531,10 @@ cli_query(const struct cli_globals *g, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	struct db *db = NULL;
-	int rc = cli_connect(g, &db);
+	/* a question asked answers from a standby when one is listed (the
+	 * desks' primary is spared, doc/reports.md); saving one writes */
+	int rc = cli_connect_attrs(g, expr && !is_command(expr, "\\save") ? "prefer-standby" : NULL,
+	                           &db);
 	if (rc == CLI_OK && refuse_as_supervisor(db, g->as_role))
 		rc = CLI_USAGE;
 	else if (rc == CLI_OK)

@@ -125,19 +125,83 @@ session_setup(struct db *db, struct db_error *err)
 	return true;
 }
 
+/* The connection's keywords: the string (or URI) expanded first, so that
+ * what follows it wins; target_session_attrs only when attrs is set. */
+static void
+conn_params(const char *conninfo, const char *attrs, const char *keys[5], const char *vals[5])
+{
+	int n = 0;
+	keys[n] = "dbname", vals[n++] = conninfo && *conninfo ? conninfo : NULL;
+	keys[n] = "fallback_application_name", vals[n++] = "loket";
+	keys[n] = "client_encoding", vals[n++] = "UTF8";
+	if (attrs)
+		keys[n] = "target_session_attrs", vals[n++] = attrs;
+	keys[n] = NULL, vals[n] = NULL;
+}
+
+static PGconn *
+open_conn_attrs(const char *conninfo, const char *attrs)
+{
+	const char *keys[5], *vals[5];
+	conn_params(conninfo, attrs, keys, vals);
+	return PQconnectdbParams(keys, vals, 1);
+}
+
 static PGconn *
 open_conn(const char *conninfo)
 {
-	const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
-	const char *vals[] = {conninfo && *conninfo ? conninfo : NULL, "loket", "UTF8", NULL};
-	return PQconnectdbParams(keys, vals, 1);
+	return open_conn_attrs(conninfo, NULL);
+}
+
+enum db_down
+db_why_down(const char *conninfo, const char *attrs)
+{
+	const char *keys[5], *vals[5];
+	conn_params(conninfo, attrs, keys, vals);
+	switch (PQpingParams(keys, vals, 1)) {
+	case PQPING_NO_RESPONSE:
+	case PQPING_REJECT: /* starting, stopping, or in crash recovery */
+		return DB_DOWN_NO_SERVER;
+	case PQPING_NO_ATTEMPT:
+		return DB_DOWN_REFUSED;
+	case PQPING_OK:
+		break;
+	}
+	/* a server answers: was it only that none takes writes? */
+	PGconn *any = open_conn_attrs(conninfo, "any");
+	enum db_down why = any && PQstatus(any) == CONNECTION_OK ? DB_DOWN_READ_ONLY : DB_DOWN_REFUSED;
+	if (any)
+		PQfinish(any);
+	return why;
+}
+
+int
+db_connect_timeout(const char *conninfo)
+{
+	int seconds = 0;
+	PQconninfoOption *opts = conninfo && *conninfo ? PQconninfoParse(conninfo, NULL) : NULL;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val)
+			seconds = atoi(o->val);
+	if (opts)
+		PQconninfoFree(opts);
+	const char *env = getenv("PGCONNECT_TIMEOUT");
+	if (seconds <= 0 && env)
+		seconds = atoi(env);
+	return seconds > 0 ? seconds : 0;
 }
 
 bool
 db_connect(const char *conninfo, struct db **out, struct db_error *err)
 {
+	return db_connect_attrs(conninfo, NULL, out, err);
+}
+
+bool
+db_connect_attrs(const char *conninfo, const char *attrs, struct db **out, struct db_error *err)
+{
 	*out = NULL;
-	PGconn *conn = open_conn(conninfo);
+	PGconn *conn = open_conn_attrs(conninfo, attrs);
 	if (!conn) {
 		db_error_set(err, "out of memory while connecting");
 		return false;

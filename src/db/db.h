@@ -33,6 +33,18 @@ bool db_error_is_connection(const struct db_error *err);
  * environment: PGHOST, PGSERVICE, ...).  Sets search_path and UTF-8.
  * Returns false with err set on failure. */
 bool db_connect(const char *conninfo, struct db **out, struct db_error *err);
+/* The same with target_session_attrs set to attrs ("prefer-standby" for
+ * reports), over what the string says; attrs NULL: as the string says. */
+bool db_connect_attrs(const char *conninfo, const char *attrs, struct db **out,
+                      struct db_error *err);
+/* Why connecting failed, asked again (PQping, then a try that takes any
+ * server): no server answers (or one is starting or recovering), servers
+ * answer but none takes writes (target_session_attrs, during a failover),
+ * or the login itself was refused (a wrong role, password or database). */
+enum db_down { DB_DOWN_NO_SERVER, DB_DOWN_READ_ONLY, DB_DOWN_REFUSED };
+enum db_down db_why_down(const char *conninfo, const char *attrs);
+/* connect_timeout from the string, else PGCONNECT_TIMEOUT; 0 when neither. */
+int db_connect_timeout(const char *conninfo);
 /* Act as role (SET ROLE), allowed only when the login role is a member. */
 bool db_set_role(struct db *db, const char *role, struct db_error *err);
 void db_close(struct db **db);
