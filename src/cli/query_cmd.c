@@ -530,17 +530,21 @@ cli_query(const struct cli_globals *g, int argc, char **argv)
 		      stderr);
 		return CLI_USAGE;
 	}
-	struct db *db = NULL;
+	struct db *db = NULL, *reader = NULL;
+	int rc = cli_connect(g, &db);
 	/* a question asked answers from a standby when one is listed (the
-	 * desks' primary is spared, doc/reports.md); saving one writes */
-	int rc = cli_connect_attrs(g, expr && !is_command(expr, "\\save") ? "prefer-standby" : NULL,
-	                           &db);
+	 * desks' primary is spared, doc/reports.md); what is asked is logged
+	 * on the primary first; saving one is only a write */
+	if (rc == CLI_OK && expr && !is_command(expr, "\\save") && db_several_hosts(db) &&
+	    cli_connect_attrs(g, "prefer-standby", &reader) == CLI_OK)
+		db_set_writer(reader, db);
 	if (rc == CLI_OK && refuse_as_supervisor(db, g->as_role))
 		rc = CLI_USAGE;
 	else if (rc == CLI_OK)
 		rc = !expr                         ? shell(db, format)
-		     : is_command(expr, "\\report") ? run_report(db, expr + 7, format)
-		                                    : run(db, expr, format);
+		     : is_command(expr, "\\report") ? run_report(reader ? reader : db, expr + 7, format)
+		                                    : run(reader ? reader : db, expr, format);
+	db_close(&reader);
 	db_close(&db);
 	return rc;
 }

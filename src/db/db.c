@@ -21,6 +21,7 @@ struct db {
 	bool cancellable;
 	long slow_ms;     /* LOKET_TEST_SLOW: sleep first before matching statements */
 	char *slow_text;
+	struct db *writer; /* a reader on a standby: where its log rows go (not owned) */
 };
 
 struct db_result {
@@ -221,6 +222,60 @@ db_connect_attrs(const char *conninfo, const char *attrs, struct db **out, struc
 	}
 	*out = db;
 	return true;
+}
+
+bool
+db_connect_like(const struct db *db, const char *attrs, struct db **out, struct db_error *err)
+{
+	if (!db_connect_attrs(db->conninfo, attrs, out, err))
+		return false;
+	if (db->role && !db_set_role(*out, db->role, err)) {
+		db_close(out);
+		return false;
+	}
+	return true;
+}
+
+void
+db_set_writer(struct db *reader, struct db *writer)
+{
+	reader->writer = writer != reader ? writer : NULL;
+}
+
+bool
+db_query_for_reader(struct db *db, const char *sql, int n, const char *const *params,
+                    struct db_error *err)
+{
+	struct db *w = db->writer;
+	if (!w)
+		return db_query(db, sql, n, params, NULL, err);
+	/* committed on the primary and applied on the standby before it returns
+	 * (a synchronous standby; an asynchronous one may lag, and the reader
+	 * then says so, which the caller answers from the writer) */
+	bool ok = db_begin(w, err) &&
+	          db_query(w, "SELECT set_config('synchronous_commit', 'remote_apply', true)", 0,
+	                   NULL, NULL, err) &&
+	          db_query(w, sql, n, params, NULL, err) && db_commit(w, err);
+	if (!ok)
+		db_rollback(w);
+	return ok;
+}
+
+bool
+db_several_hosts(const struct db *db)
+{
+	const char *hosts = NULL;
+	PQconninfoOption *opts =
+	    db->conninfo && *db->conninfo ? PQconninfoParse(db->conninfo, NULL) : NULL;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if ((strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0) && o->val &&
+		    strchr(o->val, ','))
+			hosts = o->val;
+	bool several = hosts != NULL;
+	if (opts)
+		PQconninfoFree(opts);
+	const char *env = getenv("PGHOST");
+	return several || (env && strchr(env, ','));
 }
 
 bool

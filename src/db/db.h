@@ -45,6 +45,21 @@ enum db_down { DB_DOWN_NO_SERVER, DB_DOWN_READ_ONLY, DB_DOWN_REFUSED };
 enum db_down db_why_down(const char *conninfo, const char *attrs);
 /* connect_timeout from the string, else PGCONNECT_TIMEOUT; 0 when neither. */
 int db_connect_timeout(const char *conninfo);
+/* Another connection like db's (its string and role), with
+ * target_session_attrs attrs: the reports screen's to a standby. */
+bool db_connect_like(const struct db *db, const char *attrs, struct db **out,
+                     struct db_error *err);
+/* Reads on reader (a connection to a standby) whose statements need a row
+ * written first (the supervisors' log, sql/026) write it through writer,
+ * the primary; NULL or reader itself: reader writes its own. */
+void db_set_writer(struct db *reader, struct db *writer);
+/* Run sql (no rows wanted) where db's writes go: on its writer, in a
+ * transaction of its own applied on the standby before it returns; else on
+ * db itself. */
+bool db_query_for_reader(struct db *db, const char *sql, int n, const char *const *params,
+                         struct db_error *err);
+/* Whether db's string (or PGHOST) lists more than one server. */
+bool db_several_hosts(const struct db *db);
 /* Act as role (SET ROLE), allowed only when the login role is a member. */
 bool db_set_role(struct db *db, const char *role, struct db_error *err);
 void db_close(struct db **db);

@@ -34,7 +34,8 @@ query_run(struct db *db, const struct query *q, bool count, struct db_table *out
 	const char *params[] = {spec};
 	bool ok;
 	if (count &&
-	    !db_query(db, "SELECT loket.supervisor_ask('query', $1::jsonb)", 1, params, NULL, err)) {
+	    !db_query_for_reader(db, "SELECT loket.supervisor_ask('query', $1::jsonb)", 1, params,
+	                         err)) {
 		memset(out, 0, sizeof *out);
 		ok = false;
 	} else {

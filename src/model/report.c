@@ -708,11 +708,11 @@ ask(struct db *db, const struct report_opts *o, struct db_error *err)
 {
 	const char *p[] = {report_names[o->kind], o->since, o->until, report_dims[o->dim],
 	                   o->monthly ? "month" : "week"};
-	return db_query(db,
-	                "SELECT loket.supervisor_ask($1, CASE WHEN $1 = 'volume' "
-	                "  THEN jsonb_build_array($4::text, $5::text, $2::date, $3::date) "
-	                "  ELSE jsonb_build_array($2::date, $3::date) END)",
-	                5, p, NULL, err);
+	return db_query_for_reader(db,
+	                           "SELECT loket.supervisor_ask($1, CASE WHEN $1 = 'volume' "
+	                           "  THEN jsonb_build_array($4::text, $5::text, $2::date, $3::date) "
+	                           "  ELSE jsonb_build_array($2::date, $3::date) END)",
+	                           5, p, err);
 }
 
 bool

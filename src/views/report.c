@@ -26,6 +26,11 @@ struct report_state {
 	int top;     /* first line shown */
 	int left;    /* display columns scrolled to the right */
 	int width;   /* of the widest line */
+	/* when the connection string lists a standby: a connection of its own
+	 * that prefers it, so reports do not load the desks' primary
+	 * (doc/reports.md); NULL: the screen's own */
+	struct db *replica;
+	bool replica_tried;
 };
 
 static void
@@ -59,7 +64,19 @@ report_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	clear_lines(s);
 	struct report r;
 	struct db_error err = {0};
-	if (!report_run(ctx->db, &s->opts, chart_utf8(), &r, &err)) {
+	if (!s->replica_tried && db_several_hosts(ctx->db)) {
+		s->replica_tried = true;
+		if (!db_connect_like(ctx->db, "prefer-standby", &s->replica, &err))
+			db_error_clear(&err); /* then the screen's own */
+		else
+			db_set_writer(s->replica, ctx->db); /* the log of what is asked */
+	}
+	bool ok = s->replica && report_run(s->replica, &s->opts, chart_utf8(), &r, &err);
+	if (!ok && s->replica) { /* the standby went: the primary answers */
+		db_error_clear(&err);
+		db_close(&s->replica);
+	}
+	if (!ok && !report_run(ctx->db, &s->opts, chart_utf8(), &r, &err)) {
 		if (strcmp(err.sqlstate, "42501") == 0)
 			view_message(ctx, "%s",
 			             _("The reports count for the role you log in as, and that role is not a "
@@ -195,6 +212,7 @@ report_free_state(void *state)
 {
 	struct report_state *s = state;
 	clear_lines(s);
+	db_close(&s->replica);
 	free(s);
 }
 
