@@ -208,7 +208,7 @@ static const struct keys_help form_help[] = {
 	{"Ctrl-J", N_("a line break in a text of several lines")},
 	{"F10, Ctrl-S", N_("check and save")},
 	{"Ctrl-E", N_("edit a text of several lines in $VISUAL or $EDITOR")},
-	{"Ctrl-O, F6", N_("new question: move an e-mail address or phone number to the contact form")},
+	{"Ctrl-O, F6", N_("intake form: move an e-mail address or phone number to the contact form")},
 	{"Esc", N_("cancel (asks first when something was typed)")},
 	{"Ctrl-C", N_("leave loket at once; what you typed stays as a draft")},
 	{"F1", N_("this help")},

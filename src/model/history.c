@@ -225,7 +225,7 @@ history_describe(const struct history_facts *f)
 	} else if (is(kind, "consent_withdrawn")) {
 		strbuf_addf(&b, "%s", _("the client withdrew consent: contact details removed"));
 	} else if (is(kind, "contact_moved")) {
-		strbuf_addf(&b, "%s", _("contact details moved out of the text"));
+		strbuf_addf(&b, "%s", _("contact details taken out of the text"));
 	} else if (is(kind, "privacy_erased")) {
 		strbuf_addf(&b, "%s", _("personal data erased on request"));
 		if (f->reason && *f->reason)

@@ -204,6 +204,18 @@ question_update(struct db *db, const struct question_new *q, int *version, struc
 }
 
 bool
+question_has_contact(struct db *db, const char *id, bool *has, struct db_error *err)
+{
+	const char *params[] = {id};
+	return db_query_value(db,
+	                      "SELECT EXISTS (SELECT 1 FROM loket.client c WHERE c.question_id = "
+	                      "$1::uuid AND c.consent_at IS NOT NULL AND c.anonymised_at IS NULL) "
+	                      "OR EXISTS (SELECT 1 FROM loket.referral r WHERE r.question_id = "
+	                      "$1::uuid AND r.status IN ('sent', 'accepted', 'in_progress'))",
+	                      1, params, DB_T_BOOL, has, NULL, err);
+}
+
+bool
 question_update_moved(struct db *db, const struct question_new *q, int *version,
                       const char *email, const char *phone, struct db_error *err)
 {

@@ -94,6 +94,11 @@ bool question_update(struct db *db, const struct question_new *q, int *version,
 /* question_update, and in the same transaction the e-mail address and phone
  * number (either may be NULL) the form moved out of its text taken out of
  * the history's earlier versions of it (sql/040).  Same results. */
+/* Whether question id has a client's contact details (with consent, not
+ * withdrawn or removed) or a referral still open: then details in its text
+ * are not moved to a new referral (which would start the contact form
+ * empty, and refer it twice). */
+bool question_has_contact(struct db *db, const char *id, bool *has, struct db_error *err);
 bool question_update_moved(struct db *db, const struct question_new *q, int *version,
                            const char *email, const char *phone, struct db_error *err);
 

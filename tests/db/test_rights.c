@@ -175,6 +175,63 @@ START_TEST(phone_written_two_ways)
 }
 END_TEST
 
+/* A withdrawal also takes the number out of the question's own text and
+ * its history; consent given again afterwards counts (sql/043). */
+START_TEST(withdrawal_and_consent_again)
+{
+	const char *kvk = dbtest_conninfo(dbname, "kvk_demo");
+	char *out = NULL, *err = NULL, n[16];
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",
+	                              "--topic", "evc", "--channel", "telefoon", "--text",
+	                              "Terugbellen op 06-3333 4444 na de lunch", NULL),
+	                 0);
+	snprintf(n, sizeof n, "%d", atoi(out));
+	free(out), free(err);
+	const char *p[] = {n};
+	struct db *k = dbtest_connect(dbname, "kvk_demo");
+	dbtest_ok(k, "UPDATE loket.question SET text = 'Terugbellen op 06-3333 4444 na de lunch!' "
+	             "WHERE number = $1::int", 1, p);
+	db_close(&k);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "refer", n, "--reason", "advies",
+	                              "--consent", "--name", "Wim", "--phone", "0633334444", NULL),
+	                 0);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "consent", n, "--withdraw",
+	                              NULL),
+	                 0);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question WHERE number = $1::int AND "
+	                             "text = 'Terugbellen op [toestemming ingetrokken] na de lunch!'",
+	                             1, p),
+	                 1);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND "
+	                             "e.detail::text LIKE '%3333 4444%'",
+	                             1, p),
+	                 0);
+	/* consent again, with new details: they count, and the purge would see them */
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "refer", n, "--reason", "advies",
+	                              "--consent", "--name", "Wim W.", "--email", "wim@example.nl",
+	                              NULL),
+	                 0);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.client c JOIN loket.question q ON "
+	                             "q.id = c.question_id WHERE q.number = $1::int AND "
+	                             "c.consent_withdrawn_at IS NULL AND c.anonymised_at IS NULL AND "
+	                             "c.email = 'wim@example.nl'",
+	                             1, p),
+	                 1);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", n, "--contact", NULL), 0);
+	ck_assert_msg(strstr(out, "Name:          Wim W.") &&
+	                  strstr(out, "E-mail:        wim@example.nl"),
+	              "%s", out);
+	free(out), free(err);
+}
+END_TEST
+
 /* A number from abroad (sql/042): stored, and found by an export by it,
  * also where it was typed in another question's text. */
 START_TEST(phone_from_abroad)
@@ -384,6 +441,15 @@ START_TEST(contact_moved)
 	                             "e.detail::text LIKE '%44445555%'",
 	                             1, p),
 	                 1);
+	/* a string no version held: nothing changes, and no line is added */
+	const char *never[] = {n, "06-99998888"};
+	dbtest_ok(kvk, sql, 2, never);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND e.kind = "
+	                             "'contact_moved'",
+	                             1, p),
+	                 0);
 	dbtest_ok(kvk, sql, 2, moved);
 	ck_assert_int_eq(dbtest_long(pg,
 	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
@@ -418,6 +484,7 @@ main(void)
 	tcase_add_test(tc, phone_written_two_ways);
 	tcase_add_test(tc, contact_moved);
 	tcase_add_test(tc, phone_from_abroad);
+	tcase_add_test(tc, withdrawal_and_consent_again);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }

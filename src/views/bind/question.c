@@ -81,15 +81,32 @@ contact_warned(struct form_state *s, struct view_ctx *ctx)
  * they were, the form keeps them as _move.* (in its draft, so a crash loses
  * nothing), and after the save the referral with consent comes next, its
  * contact form filled in with them (q_after_save). */
+/* In the stored text, not the reader's language (as the purge's markers):
+ * colleagues read it in Dutch whatever language the mover's screen had. */
+#define CONTACT_MARKER "[contactgegevens]"
+
 static int
 q_key(struct form_state *s, struct view_ctx *ctx, int key)
 {
 	if (key != CTRL_KEY('o') && key != KEY_F(6))
 		return 0;
+	bool has = false;
+	struct db_error err = {0};
+	if (*fv_value(s, "_edit.id") &&
+	    (!question_has_contact(ctx->db, fv_value(s, "_edit.id"), &has, &err) || has)) {
+		if (has)
+			view_message(ctx, "%s",
+			             _("This question has contact details or an open referral already: "
+			               "nothing moved."));
+		else
+			view_db_error(ctx, &err);
+		db_error_clear(&err);
+		return VIEW_HANDLED;
+	}
 	unsigned what = (*fv_value(s, "_move.email") ? 0 : TAKE_EMAIL) |
 	                (*fv_value(s, "_move.phone") ? 0 : TAKE_PHONE);
 	struct contact_taken c;
-	if (!what || !text_take_contact(fv_value(s, "text"), _("[contact details]"), what, &c)) {
+	if (!what || !text_take_contact(fv_value(s, "text"), CONTACT_MARKER, what, &c)) {
 		view_message(ctx, "%s",
 		             what ? _("The text holds no e-mail address or phone number to move.")
 		                  : _("An e-mail address and a phone number were moved already."));

@@ -87,8 +87,21 @@ referral_after_save(struct form_state *s, struct view_ctx *ctx)
 	return 0;
 }
 
+/* Esc after the intake form's Ctrl-O: what it moved is stored nowhere
+ * without consent, and the advisor is told so. */
+static int
+referral_leave(struct form_state *s, struct view_ctx *ctx)
+{
+	if (*fv_value(s, "_client.email") || *fv_value(s, "_client.phone"))
+		view_message(ctx, "%s",
+		             _("Not referred: the e-mail address and phone number taken out of the text "
+		               "are not stored."));
+	return 0;
+}
+
 const struct form_binding bind_referral = {
 	.name = "referral",
 	.save = referral_save,
 	.after_save = referral_after_save,
+	.leave = referral_leave,
 };
