@@ -12,6 +12,13 @@
 --     address or number where it was typed into the question's own text,
 --     notes or their history: now they are replaced there by
 --     '[toestemming ingetrokken]' too (question_mentions_scrub).
+--   - The changes a scrub makes by itself (the mentions an erasure or a
+--     withdrawal takes out of a text) wrote 'updated' events whose old and
+--     new text, once scrubbed, are the same: the history showed "question
+--     changed" lines that say nothing.  They stay (the history is
+--     append-only) with "scrub": true in their detail, which only the owner
+--     can write, and the screens leave them out: the erasure's or the
+--     withdrawal's own event says what happened.
 --   - question_contact_moved wrote a 'contact_moved' event even when no
 --     earlier version held the strings: an advisor could add lines to a
 --     history that way.  Now nothing changed, nothing is written.
@@ -75,6 +82,31 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- The 'updated' and 'referral_updated' events this transaction's own
+-- changes of questions p_ids wrote (their `at` is the transaction's start):
+-- marked as a scrub's, so the screens leave them out.
+CREATE FUNCTION scrub_mark(p_ids uuid[]) RETURNS void
+    LANGUAGE sql
+    SET search_path = loket, pg_catalog, pg_temp AS $$
+    UPDATE question_event
+       SET detail = detail || '{"scrub": true}'
+     WHERE question_id = ANY (p_ids) AND kind IN ('updated', 'referral_updated')
+       AND at = now() AND NOT detail ? 'scrub'
+$$;
+REVOKE EXECUTE ON FUNCTION scrub_mark(uuid[]) FROM PUBLIC;
+
+-- 041's mentions_scrub, marking its own events.
+DO $$
+DECLARE
+    v_def text := pg_get_functiondef('loket.mentions_scrub(text, text[], uuid[], text)'::regprocedure);
+    v_at constant text := 'RETURN ARRAY(SELECT DISTINCT x FROM unnest(v_ids) AS x);';
+BEGIN
+    IF position(v_at IN v_def) = 0 THEN
+        RAISE EXCEPTION '043: mentions_scrub is not as 041 wrote it';
+    END IF;
+    EXECUTE replace(v_def, v_at, E'PERFORM scrub_mark(v_ids);\n    ' || v_at);
+END $$;
+
 -- The addresses and numbers in one text that are among p_keys, as typed
 -- (person_mentions' expression, for one question's texts).
 CREATE FUNCTION text_mentions(p_text text, p_keys text[]) RETURNS SETOF text
@@ -132,6 +164,7 @@ BEGIN
          WHERE question_id = p_question AND kind IN ('updated', 'referral_updated')
            AND strpos(detail::text, v_found) > 0;
     END LOOP;
+    PERFORM scrub_mark(ARRAY[p_question]);
 END $$;
 REVOKE EXECUTE ON FUNCTION question_mentions_scrub(uuid, text[], text) FROM PUBLIC;
 

@@ -96,7 +96,8 @@ static const char *const event_sql =
 	"    SELECT f, NULL, NULL FROM jsonb_array_elements_text("
 	"        CASE WHEN jsonb_typeof(e.detail->'fields') = 'array' THEN e.detail->'fields' END) f"
 	") c ON true "
-	"WHERE e.question_id = $1::uuid ORDER BY e.id, c.field";
+	/* not the changes a scrub made by itself (sql/043): its own event says it */
+	"WHERE e.question_id = $1::uuid AND NOT e.detail ? 'scrub' ORDER BY e.id, c.field";
 
 /* detail_sql's columns after the row's (column QUESTION_ROW_COMMON on). */
 static const struct db_field detail_fields[] = {

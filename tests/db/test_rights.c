@@ -228,6 +228,17 @@ START_TEST(withdrawal_and_consent_again)
 	ck_assert_msg(strstr(out, "Name:          Wim W.") &&
 	                  strstr(out, "E-mail:        wim@example.nl"),
 	              "%s", out);
+	/* the history: the advisor's change, and the withdrawal; not a line for
+	 * the withdrawal's own change of the text (marked "scrub", sql/043) */
+	const char *first_change = strstr(out, "question changed: question text");
+	ck_assert_msg(first_change && !strstr(first_change + 1, "question changed: question text"),
+	              "%s", out);
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.question_event e JOIN loket.question "
+	                             "q ON q.id = e.question_id WHERE q.number = $1::int AND "
+	                             "e.detail ? 'scrub'",
+	                             1, p),
+	                 1);
 	free(out), free(err);
 }
 END_TEST
