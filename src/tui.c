@@ -1004,8 +1004,9 @@ tui_main(const struct cli_globals *g)
 	    !session_has_role(&app.session, "supervisor") &&
 	    !session_has_role(&app.session, "editor")) {
 		/* reads no case and no details: the log is on the command line */
-		fputs(_("loket: the privacy officer works with 'loket privacy log' (see loket help); "
-		        "there is no screen for this role.\n"),
+		fputs(_("loket: the privacy officer works on the command line: loket privacy log, "
+		        "export, erase and purge (loket privacy --help); there is no screen for this "
+		        "role.\n"),
 		      stderr);
 		session_free(&app.session);
 		db_close(&app.db);
