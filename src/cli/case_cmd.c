@@ -62,6 +62,12 @@ case_add(const struct cli_globals *g, int argc, char **argv)
 			rc = CLI_DB;
 		} else if (question_add(db, &q, &number, &err)) {
 			sanitize_fprintf(stdout, "%d\n", number);
+			/* as the intake form's first F10: a warning, not a refusal */
+			if (text_has_contact(a.text))
+				fputs(_("loket: the text seems to hold an e-mail address or phone number; "
+				        "contact details belong with the client's consent (case refer "
+				        "--consent)\n"),
+				      stderr);
 		} else {
 			rc = cli_db_failed("loket", &err);
 		}

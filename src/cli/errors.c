@@ -26,7 +26,11 @@ cli_print_db_error(const char *who, const struct db_error *err)
 {
 	const char *friendly = cli_constraint_message(err->constraint);
 	char *msg = sanitize_dup(friendly ? friendly : err->message, SANITIZE_DEFAULT);
-	sanitize_fprintf(stderr, "%s: %s\n", who, msg);
+	if (!friendly && strcmp(err->sqlstate, "42501") == 0) /* PostgreSQL's own words after */
+		sanitize_fprintf(stderr, _("%s: not allowed for the role you logged in as (%s)\n"), who,
+		                 msg);
+	else
+		sanitize_fprintf(stderr, "%s: %s\n", who, msg);
 	free(msg);
 	if (err->detail && !friendly) {
 		char *d = sanitize_dup(err->detail, SANITIZE_DEFAULT);

@@ -96,6 +96,19 @@ refused(struct db_error *err, const char *what)
 	return rc;
 }
 
+/* A typo in --role is said, not answered with "no reads". */
+static bool
+role_exists(struct db *db, const char *role)
+{
+	const char *params[] = {role};
+	bool exists = true;
+	struct db_error err = {0};
+	db_query_value(db, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", 1, params,
+	               DB_T_BOOL, &exists, NULL, &err);
+	db_error_clear(&err);
+	return exists;
+}
+
 static int
 privacy_log(struct db *db, const struct log_args *a)
 {
@@ -116,8 +129,13 @@ privacy_log(struct db *db, const struct log_args *a)
 			                 _("loket: no reads of the contact details of question %s in your "
 			                   "region\n"),
 			                 a->question);
-		else
+		else if (role_exists(db, a->role))
 			sanitize_fprintf(stderr, _("loket: no reads by %s in your region\n"), a->role);
+		else {
+			sanitize_fprintf(stderr, _("loket: there is no role %s\n"), a->role);
+			db_table_free(&t);
+			return CLI_USAGE;
+		}
 	}
 	db_table_free(&t);
 	return CLI_OK;

@@ -501,6 +501,12 @@ START_TEST(connection_errors_exit_2)
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--bogus", NULL), 1);
 	free(out), free(err);
+	/* a role that may not read questions is told so in words */
+	ck_assert_int_eq(dbtest_loket(dbtest_conninfo(dbname, "supervisor_demo"), NULL, &out, &err,
+	                              "case", "list", NULL),
+	                 2);
+	ck_assert_msg(strstr(err, "not allowed for the role you logged in as") != NULL, "%s", err);
+	free(out), free(err);
 	/* Help after a subcommand, without touching the database. */
 	ck_assert_int_eq(dbtest_loket(bad, NULL, &out, &err, "case", "add", "--help", NULL), 0);
 	ck_assert_msg(strstr(out, "case add --group") != NULL, "%s", out);

@@ -320,8 +320,13 @@ START_TEST(privacy_officer)
 	/* nothing found is said, not an empty answer (a typo in a role name) */
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "log", "--role", "kvk_dmeo",
 	                              NULL),
+	                 1);
+	ck_assert_msg(strstr(err, "there is no role kvk_dmeo") != NULL, "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "log", "--role", "fnv_demo",
+	                              NULL),
 	                 0);
-	ck_assert_msg(strstr(err, "no reads by kvk_dmeo in your region") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "no reads by fnv_demo in your region") != NULL, "%s", err);
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "log", "--question",
 	                              "99999", NULL),

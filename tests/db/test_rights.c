@@ -185,6 +185,7 @@ START_TEST(withdrawal_and_consent_again)
 	                              "--topic", "evc", "--channel", "telefoon", "--text",
 	                              "Terugbellen op 06-3333 4444 na de lunch", NULL),
 	                 0);
+	ck_assert_msg(strstr(err, "contact details belong with the client's consent"), "%s", err);
 	snprintf(n, sizeof n, "%d", atoi(out));
 	free(out), free(err);
 	const char *p[] = {n};
