@@ -145,8 +145,25 @@ ref_list(struct db *db, const struct ref_args *a)
 		db_error_clear(&err);
 		return rc;
 	}
-	struct out_grid grid = {list_columns, LIST_NCOLS, t.nrows, (const char *const *)t.cells};
+	/* without --contact nothing was read: no empty columns that look like
+	 * "no details held" */
+	struct out_column cols[LIST_NCOLS];
+	const char **cells = xcalloc((size_t)(t.nrows > 0 ? t.nrows : 1) * LIST_NCOLS, sizeof *cells);
+	int ncols = 0;
+	for (int c = 0; c < LIST_NCOLS; c++) {
+		if (!a->contact && strncmp(list_columns[c].name, "contact_", 8) == 0)
+			continue;
+		cols[ncols] = list_columns[c];
+		for (int r = 0; r < t.nrows; r++)
+			cells[r * LIST_NCOLS + ncols] = t.cells[r * LIST_NCOLS + c];
+		ncols++;
+	}
+	/* the rows, packed to ncols */
+	for (int r = 0; r < t.nrows; r++)
+		memmove(&cells[r * ncols], &cells[r * LIST_NCOLS], (size_t)ncols * sizeof *cells);
+	struct out_grid grid = {cols, ncols, t.nrows, cells};
 	out_write(stdout, a->format, &grid, isatty(STDOUT_FILENO));
+	free(cells);
 	db_table_free(&t);
 	return CLI_OK;
 }

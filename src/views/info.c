@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "db/db.h"
+#include "form/form.h"
 #include "model/knowledge.h"
 #include "ui/screen.h"
 #include "util/i18n.h"
@@ -29,6 +30,9 @@ struct info_state {
 	struct pager pager; /* over hits */
 	bool reading; /* the whole current item */
 	int top;      /* first line shown while reading */
+	/* what the intake form took out of the text (Ctrl-O), for the
+	 * referral's contact form (r); owned, or NULL */
+	struct form_values *moved;
 };
 
 static int
@@ -112,13 +116,22 @@ info_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 		s->reading = s->hits.count > 0;
 		s->top = 0;
 		return VIEW_REDRAW;
-	case CMD_BACK:
-		return finish(s, ctx);
+	case CMD_BACK: {
+		int flags = finish(s, ctx);
+		if ((flags & VIEW_BACK) && s->moved)
+			view_message(ctx, "%s",
+			             _("Not referred: the e-mail address and phone number taken out of the "
+			               "text are not stored."));
+		return flags;
+	}
 	case CMD_REFER: {
 		int flags = finish(s, ctx);
 		if (!(flags & VIEW_BACK))
 			return flags; /* nothing recorded: stay, nothing marked is lost */
-		return VIEW_BACK | view_go(ctx, nav_form("referral", s->question_id, s->number));
+		struct nav next = nav_form("referral", s->question_id, s->number);
+		next.form.carry = s->moved;
+		s->moved = NULL;
+		return VIEW_BACK | view_go(ctx, next);
 	}
 	case CMD_SIGNAL:
 		return view_go(ctx, nav_form("signal", s->question_id, s->number));
@@ -186,6 +199,9 @@ info_free(void *state)
 	pager_free(&s->pager);
 	free(s->topic);
 	free(s->text);
+	if (s->moved)
+		form_values_clear(s->moved);
+	free(s->moved);
 	free(s);
 }
 
@@ -210,4 +226,11 @@ view_info_new(const char *question_id, int number, const char *topic, const char
 	s->text = xstrdup(text ? text : "");
 	pager_init_array(&s->pager, 0, false);
 	return (struct view){&info_ops, s};
+}
+
+void
+view_info_carry(struct view v, struct form_values *moved)
+{
+	struct info_state *s = v.state;
+	s->moved = moved;
 }

@@ -218,6 +218,10 @@ struct view view_kb_versions_new(const char *item_id);
  * information given on that question. */
 struct view view_aanbod_new(const char *question_id, int number);
 /* The first-line information pane for a question just saved. */
+/* The referral from the pane (r) takes these values over (owned): what the
+ * intake form moved out of the text for the contact form. */
+struct form_values;
+void view_info_carry(struct view v, struct form_values *moved);
 struct view view_info_new(const char *question_id, int number, const char *topic,
                           const char *text);
 /* The form f asks for (forms/NAME.form), empty, or from its draft, or

@@ -127,7 +127,7 @@ q_key(struct form_state *s, struct view_ctx *ctx, int key)
 		view_message(ctx, _("To the contact form: %s (the text holds more). F10: save."),
 		             what_moved);
 	else
-		view_message(ctx, _("To the contact form: %s. F10: save and refer."), what_moved);
+		view_message(ctx, _("To the contact form: %s. F10: save, then refer (r)."), what_moved);
 	contact_taken_free(&c);
 	return VIEW_HANDLED | VIEW_CHANGED;
 }
@@ -166,23 +166,30 @@ q_save(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 	return ok ? BIND_SAVED : BIND_FAILED;
 }
 
-/* After Ctrl-O: the referral with consent, which takes the moved details
- * on to its contact form (bind/referral.c). */
-static int
-to_referral(struct form_state *s, struct view_ctx *ctx, const char *id, int number)
+/* After Ctrl-O: what the referral with consent takes over, for its
+ * contact form (bind/referral.c). */
+static struct form_values *
+moved_carry(struct form_state *s)
 {
-	struct nav next = nav_form("referral", id, number);
 	struct form_values *carry = xcalloc(1, sizeof *carry);
 	form_values_set(carry, "consent_contact", "ja");
 	form_values_set(carry, "_client.email", fv_value(s, "_move.email"));
 	form_values_set(carry, "_client.phone", fv_value(s, "_move.phone"));
-	next.form.carry = carry;
+	return carry;
+}
+
+static int
+to_referral(struct form_state *s, struct view_ctx *ctx, const char *id, int number)
+{
+	struct nav next = nav_form("referral", id, number);
+	next.form.carry = moved_carry(s);
 	return view_go(ctx, next);
 }
 
-/* A change goes back to where it came from; a new question goes on to the
- * first-line information for it, and the list shows it on top; either goes
- * to the referral after Ctrl-O. */
+/* A change goes back to where it came from (after Ctrl-O: on to the
+ * referral); a new question goes on to the first-line information for it
+ * (after Ctrl-O its r takes the moved details to the referral's contact
+ * form), and the list shows it on top. */
 static int
 q_after_save(struct form_state *s, struct view_ctx *ctx)
 {
@@ -195,10 +202,12 @@ q_after_save(struct form_state *s, struct view_ctx *ctx)
 	int number = atoi(form_values_get(fv_aside(s), "number"));
 	view_message(ctx, _("Question %d registered."), number);
 	ctx->stale = STALE_FROM_TOP;
-	if (moved(s))
-		return to_referral(s, ctx, fv_id(s), number);
-	return view_go(ctx, nav_view(view_info_new(fv_id(s), number, fv_value(s, "topic"),
-	                                           fv_value(s, "text"))));
+	struct view info = view_info_new(fv_id(s), number, fv_value(s, "topic"), fv_value(s, "text"));
+	if (moved(s)) {
+		view_info_carry(info, moved_carry(s));
+		view_message(ctx, _("Question %d registered. r: refer, with the moved details."), number);
+	}
+	return view_go(ctx, nav_view(info));
 }
 
 /* Changing question `number`: its values, and the same as "_base.*" (what
