@@ -156,7 +156,12 @@ case_consent(const struct cli_globals *g, int argc, char **argv)
 		sanitize_fprintf(stdout,
 		                 _("Question %d: consent withdrawn; the contact details are removed.\n"),
 		                 number);
-	} else if (!err.message || strcmp(err.sqlstate, "P0002") == 0) {
+	} else if (!err.message) { /* no such question for this role */
+		sanitize_fprintf(stderr,
+		                 _("loket: question %s does not exist or is not visible to you\n"),
+		                 argv[1]);
+		rc = CLI_USAGE;
+	} else if (strcmp(err.sqlstate, "P0002") == 0) {
 		sanitize_fprintf(stderr,
 		                 _("loket: question %d has no contact details with consent that you may "
 		                   "withdraw\n"),

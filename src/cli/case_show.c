@@ -154,7 +154,9 @@ print_detail(const struct question_detail *d)
 		                 when(r->created, tm, sizeof tm), r->to_org, r->reason,
 		                 label_referral_status(r->status),
 		                 r->outcome ? _(", outcome ") : "", r->outcome ? r->outcome : "",
-		                 r->consent_contact ? _(", contact details shared") : "");
+		                 !r->consent_contact   ? ""
+		                 : r->contact_removed ? _(", contact details shared, since removed")
+		                                      : _(", contact details shared"));
 		print_shared(r);
 		print_answer(r);
 	}

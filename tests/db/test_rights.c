@@ -113,6 +113,7 @@ START_TEST(consent_withdrawn)
 		ck_assert_msg(strstr(out, "Piet") == NULL && strstr(out, "piet@") == NULL, "%s", out);
 		ck_assert_msg(strstr(out, "the client withdrew consent: contact details removed"),
 		              "%s", out);
+		ck_assert_msg(strstr(out, ", contact details shared, since removed"), "%s", out);
 		free(out), free(err);
 	}
 	/* no summary mail any more */
@@ -126,6 +127,12 @@ START_TEST(consent_withdrawn)
 	                             "IN ('client_updated', 'consent_withdrawn')",
 	                             1, p),
 	                 1);
+	/* a question that is not there is said to be not there */
+	ck_assert_int_eq(loket("kvk_demo", &out, &err, "case", "consent", "99999", "--withdraw",
+	                       NULL, NULL),
+	                 1);
+	ck_assert_msg(strstr(err, "question 99999 does not exist"), "%s", err);
+	free(out), free(err);
 	/* not twice */
 	ck_assert_int_eq(loket("kvk_demo", &out, &err, "case", "consent", withdrawn, "--withdraw",
 	                       NULL, NULL),
