@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct db {
 	PGconn *conn;
@@ -256,8 +257,29 @@ db_query_for_reader(struct db *db, const char *sql, int n, const char *const *pa
 	          db_query(w, "SELECT set_config('synchronous_commit', 'remote_apply', true)", 0,
 	                   NULL, NULL, err) &&
 	          db_query(w, sql, n, params, NULL, err) && db_commit(w, err);
-	if (!ok)
+	if (!ok) {
 		db_rollback(w);
+		return false;
+	}
+	/* an asynchronous standby: wait (at most 2 s) until it has replayed
+	 * the primary's WAL up to here; a synchronous one has already */
+	char *lsn = NULL;
+	if (!db_query_value(w, "SELECT pg_current_wal_insert_lsn()::text", 0, NULL, DB_T_TEXT, &lsn,
+	                    NULL, err))
+		return false;
+	const char *p[] = {lsn};
+	bool caught_up = false;
+	for (int i = 0; i < 100 && ok && !caught_up; i++) {
+		ok = db_query_value(db,
+		                    "SELECT NOT pg_is_in_recovery() "
+		                    "OR pg_last_wal_replay_lsn() >= $1::pg_lsn",
+		                    1, p, DB_T_BOOL, &caught_up, NULL, err);
+		if (ok && !caught_up) {
+			struct timespec ts = {0, 20 * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+	free(lsn);
 	return ok;
 }
 
