@@ -71,33 +71,51 @@ valid_date(const char *v)
 	return d <= days[m - 1] + (m == 2 ? leap : 0);
 }
 
-/* 06-12345678, 053 123 4567, +31 6 1234 5678: ten digits after 0 or +31;
- * from abroad + and the country code, 8 to 15 digits in all (+49 30
- * 1234567: cross-border workers).  Spaces and dashes between. */
+/* 06-12345678, (053) 123 45 67, +31 (0)6 1234 5678: ten digits after 0,
+ * +31 or 0031; from abroad + or 00 and the country code, 8 to 15 digits in
+ * all (+49 30 1234567: cross-border workers).  Spaces, dashes, dots and
+ * brackets between, as people write them; the database keeps the digits
+ * (model/referral.c). */
+static bool
+is_phone_separator(char c)
+{
+	return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
+}
+
 static bool
 valid_phone(const char *v)
 {
 	char digits[32];
 	size_t n = 0;
 	const char *p = v;
-	if (p[0] == '+' && strncmp(p, "+31", 3) != 0) {
-		for (p++; *p; p++)
-			if (isdigit((unsigned char)*p))
+	/* 0032 is +32, 0031 is +31 */
+	bool intl = p[0] == '+' || (p[0] == '0' && p[1] == '0' && p[2] >= '1' && p[2] <= '9');
+	const char *cc = p + (p[0] == '+' ? 1 : 2);
+	if (intl && strncmp(cc, "31", 2) != 0) {
+		for (p = cc; *p; p++)
+			if (strncmp(p, "(0)", 3) == 0 && p != cc)
+				p += 2; /* +49 (0)30: the 0 is not dialled */
+			else if (isdigit((unsigned char)*p))
 				n++;
-			else if (*p != ' ' && *p != '-')
+			else if (!is_phone_separator(*p))
 				return false;
-		return n >= 8 && n <= 15 && v[1] >= '1' && v[1] <= '9';
+		/* with 00 at least ten digits: 00612345678 is a mistyped 06 */
+		return n >= (v[0] == '+' ? 8u : 10u) && n <= 15 && cc[0] >= '1' && cc[0] <= '9';
 	}
-	if (p[0] == '+') {
+	if (intl) {
 		digits[n++] = '0';
-		p += 3;
+		p = cc + 2;
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "(0)", 3) == 0)
+			p += 3;
 	}
 	for (; *p; p++) {
 		if (isdigit((unsigned char)*p)) {
 			if (n + 1 >= sizeof digits)
 				return false;
 			digits[n++] = *p;
-		} else if (*p != ' ' && *p != '-') {
+		} else if (!is_phone_separator(*p)) {
 			return false;
 		}
 	}

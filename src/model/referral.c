@@ -13,6 +13,13 @@ or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* A phone number as the form takes it (model/../form/check.c), stored as
+ * its digits: the separators and a "(0)" after the country code out, 00 and
+ * a country code other than 31 as +. */
+#define PHONE_DIGITS(p)                                                                        \
+	"regexp_replace(regexp_replace(regexp_replace(" p ", '\\(0\\)', '', 'g'), "                \
+	"'[ ().-]', '', 'g'), '^00(?!31)([1-9])', '+\\1')"
+
 static bool
 add_client(struct db *db, const struct client_new *c, struct db_error *err)
 {
@@ -23,11 +30,11 @@ add_client(struct db *db, const struct client_new *c, struct db_error *err)
 	                "                          kvk_number, consent_at) "
 	                "VALUES ($1::uuid, CASE WHEN $5::text IS NULL AND $6::text IS NULL "
 	                "                       THEN 'person' ELSE 'employer' END, "
-	                "        $2, $3, regexp_replace($4, '[ -]', '', 'g'), $5, $6, now()) "
+	                "        $2, $3, " PHONE_DIGITS("$4") ", $5, $6, now()) "
 	                /* the values again, not EXCLUDED: reading EXCLUDED needs SELECT
 	                 * on those columns, which advisors no longer have (sql/035) */
 	                "ON CONFLICT (question_id) DO UPDATE SET name = $2, email = $3, "
-	                "  phone = regexp_replace($4, '[ -]', '', 'g'), company_name = $5, "
+	                "  phone = " PHONE_DIGITS("$4") ", company_name = $5, "
 	                "  kvk_number = $6, consent_at = now()",
 	                6, params, NULL, err);
 }
@@ -41,13 +48,29 @@ referral_add(struct db *db, const struct referral_new *r, const struct client_ne
 	                        r->consent_contact ? "true" : "false"};
 	if (!db_begin(db, err))
 		return false;
+	/* consent given again on a question whose referral with consent is still
+	 * open (after a withdrawal): the details go with that referral, not a
+	 * second one to the same organisation */
+	bool again = false;
+	const char *open_params[] = {r->question_id, or_null(r->to_org)};
+	if (client &&
+	    !db_query_value(db,
+	                    "SELECT EXISTS (SELECT 1 FROM loket.referral x WHERE x.question_id = "
+	                    "$1::uuid AND x.consent_contact AND x.status IN ('sent', 'accepted', "
+	                    "'in_progress') AND x.to_org = coalesce($2, (SELECT o.code FROM "
+	                    "loket.organisation o WHERE o.kind = 'central' AND o.active AND "
+	                    "o.region = loket.my_region())))",
+	                    2, open_params, DB_T_BOOL, &again, NULL, err)) {
+		db_rollback(db);
+		return false;
+	}
 	bool ok = (!client || add_client(db, client, err)) &&
-	          db_query(db,
+	          (again || db_query(db,
 	                   "INSERT INTO loket.referral (id, question_id, to_org, reason, urgency, note, "
 	                   "                            consent_contact) "
 	                   "VALUES ($1::uuid, $2::uuid, $3, $4, coalesce($5, 'normaal'), $6, $7::bool) "
 	                   "ON CONFLICT (id) DO NOTHING",
-	                   7, params, NULL, err) &&
+	                   7, params, NULL, err)) &&
 	          db_commit(db, err);
 	if (!ok)
 		db_rollback(db);

@@ -183,8 +183,12 @@ text_take_contact(const char *s, const char *marker, unsigned what, struct conta
 char *
 phone_tidy(const char *s)
 {
-	char *out = xmalloc(strlen(s) + 1);
+	char *out = xmalloc(strlen(s) + 2);
 	size_t n = 0;
+	if (s[0] == '0' && s[1] == '0' && s[2] >= '1' && s[2] <= '9') { /* 0032: +32 */
+		out[n++] = '+';
+		s += 2;
+	}
 	for (const char *p = s; *p; p++) {
 		if (strncmp(p, "(0)", 3) == 0 && n > 0) { /* +31 (0)6: the 0 is not dialled */
 			p += 2;

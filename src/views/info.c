@@ -120,8 +120,7 @@ info_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct vi
 		int flags = finish(s, ctx);
 		if ((flags & VIEW_BACK) && s->moved)
 			view_message(ctx, "%s",
-			             _("Not referred: the e-mail address and phone number taken out of the "
-			               "text are not stored."));
+			             _("Not referred: what was taken out of the text is not stored."));
 		return flags;
 	}
 	case CMD_REFER: {

@@ -232,6 +232,12 @@ START_TEST(withdrawal_and_consent_again)
 	                             "c.email = 'wim@example.nl'",
 	                             1, p),
 	                 1);
+	/* on the referral that is still open, not a second one */
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT count(*) FROM loket.referral r JOIN loket.question q ON "
+	                             "q.id = r.question_id WHERE q.number = $1::int",
+	                             1, p),
+	                 1);
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "show", n, "--contact", NULL), 0);
 	ck_assert_msg(strstr(out, "Name:          Wim W.") &&
 	                  strstr(out, "E-mail:        wim@example.nl"),

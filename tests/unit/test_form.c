@@ -348,6 +348,11 @@ START_TEST(value_checks)
 	ck_assert_ptr_nonnull(form_check(&f, "+0 470 12 34 56"));
 	ck_assert_ptr_nonnull(form_check(&f, "+31 6 1234 567")); /* Dutch: ten digits */
 	ck_assert_ptr_nonnull(form_check(&f, "+32 (470) 12"));
+	ck_assert_ptr_null(form_check(&f, "0032 470 12 34 56")); /* 00 as + */
+	ck_assert_ptr_null(form_check(&f, "(053) 480 12 34"));
+	ck_assert_ptr_null(form_check(&f, "+31 (0)6-1234 5678"));
+	ck_assert_ptr_null(form_check(&f, "06.12.34.56.78"));
+	ck_assert_ptr_nonnull(form_check(&f, "06/12345678"));
 	ck_assert_ptr_nonnull(form_check(&f, "0612345"));
 	ck_assert_ptr_nonnull(form_check(&f, "00612345678"));
 	f = field_of(FORM_POSTCODE, false);

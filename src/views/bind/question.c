@@ -94,10 +94,12 @@ q_key(struct form_state *s, struct view_ctx *ctx, int key)
 	struct db_error err = {0};
 	if (*fv_value(s, "_edit.id") &&
 	    (!question_has_contact(ctx->db, fv_value(s, "_edit.id"), &has, &err) || has)) {
-		if (has)
+		if (has) {
 			view_message(ctx, "%s",
 			             _("This question has contact details or an open referral already: "
 			               "nothing moved."));
+			fv_set(s, "_warned.contact", "1"); /* F10 saves, without the hint again */
+		}
 		else
 			view_db_error(ctx, &err);
 		db_error_clear(&err);
@@ -126,6 +128,8 @@ q_key(struct form_state *s, struct view_ctx *ctx, int key)
 	if (c.more)
 		view_message(ctx, _("To the contact form: %s (the text holds more). F10: save."),
 		             what_moved);
+	else if (*fv_value(s, "_edit.id")) /* a change goes on to the referral itself */
+		view_message(ctx, _("To the contact form: %s. F10: save and refer."), what_moved);
 	else
 		view_message(ctx, _("To the contact form: %s. F10: save, then refer (r)."), what_moved);
 	contact_taken_free(&c);

@@ -94,8 +94,7 @@ referral_leave(struct form_state *s, struct view_ctx *ctx)
 {
 	if (*fv_value(s, "_client.email") || *fv_value(s, "_client.phone"))
 		view_message(ctx, "%s",
-		             _("Not referred: the e-mail address and phone number taken out of the text "
-		               "are not stored."));
+		             _("Not referred: what was taken out of the text is not stored."));
 	return 0;
 }
 
