@@ -162,25 +162,36 @@ static int
 db_seed(struct db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {{"cases", required_argument, NULL, 'n'},
+	                                     {"region", required_argument, NULL, 'r'},
 	                                     {NULL, 0, NULL, 0}};
 	int cases = 0;
+	const char *region = NULL;
 	optind = 0; /* 0, not 1: glibc then starts afresh, and permutes again */
 	opterr = 0;
 	int c;
+	bool ok = true;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'n' || !parse_positive_int(optarg, &cases)) {
-			fputs(_("loket: db seed [--cases N] with N a positive number\n"), stderr);
-			return CLI_USAGE;
-		}
+		if (c == 'r' && *optarg)
+			region = optarg;
+		else if (c != 'n' || !parse_positive_int(optarg, &cases))
+			ok = false;
 	}
-	if (optind != argc) {
-		fputs(_("loket: db seed [--cases N] with N a positive number\n"), stderr);
+	if (!ok || optind != argc) {
+		fputs(_("loket: db seed [--cases N] [--region NAME] with N a positive number\n"), stderr);
+		return CLI_USAGE;
+	}
+	if (region && cases) {
+		/* the generator of synthetic questions knows Twente's places only */
+		fputs(_("loket: db seed: synthetic questions (--cases) are made for Twente only; seed "
+		        "the region first, then add its questions with loket case add\n"),
+		      stderr);
 		return CLI_USAGE;
 	}
 	char *dir = xasprintf("%s/sql/seed", loket_datadir());
 	struct db_error err = {0};
-	bool ok = seed_reference(db, dir, say_file, _("loading"), &err) &&
-	          (cases == 0 || seed_cases(db, dir, cases, say_progress, NULL, &err));
+	ok = seed_reference(db, dir, say_file, _("loading"), &err) &&
+	     (!region || seed_region(db, dir, region, &err)) &&
+	     (cases == 0 || seed_cases(db, dir, cases, say_progress, NULL, &err));
 	free(dir);
 	if (!ok)
 		return failed(&err);

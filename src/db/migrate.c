@@ -289,6 +289,20 @@ seed_reference(struct db *db, const char *seeddir, migrate_progress_fn progress,
 	return ok;
 }
 
+bool
+seed_region(struct db *db, const char *seeddir, const char *code, struct db_error *err)
+{
+	const char *params[] = {code};
+	if (!run_file(db, seeddir, "region.sql", file_prelude, -1, err))
+		return false;
+	bool ok = db_begin(db, err) && db_script(db, file_prelude, err) &&
+	          db_query(db, "SELECT pg_temp.seed_region($1)", 1, params, NULL, err) &&
+	          db_commit(db, err);
+	if (!ok)
+		db_rollback(db);
+	return ok;
+}
+
 /* Synthetic questions are made in batches, each its own transaction, by up
  * to SEED_WORKERS connections at once (one per core): the work is per-row
  * CPU in the server (constraints, foreign keys, the history triggers), which

@@ -41,6 +41,11 @@ bool migrate_apply(struct db *db, const char *sqldir, migrate_progress_fn progre
 bool seed_reference(struct db *db, const char *seeddir, migrate_progress_fn progress,
                     void *arg, struct db_error *err);
 
+/* Another demo region beside Twente (sql/seed/region.sql): its
+ * organisations, knowledge items and demo roles NAME_<org>_demo,
+ * NAME_supervisor_demo, NAME_editor_demo, NAME_privacy_demo. */
+bool seed_region(struct db *db, const char *seeddir, const char *code, struct db_error *err);
+
 typedef void (*seed_cases_progress_fn)(long done, long total, void *arg);
 
 /* Generate total synthetic questions with sql/seed/cases.sql: reserve their

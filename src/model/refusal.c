@@ -24,6 +24,8 @@ static const struct {
 	{"question_topic_fkey", "topic", N_("unknown topic")},
 	{"client_consent_required", "consent_at", N_("contact details need the client's dated consent")},
 	{"client_email_check", "email", N_("the e-mail address is not valid")},
+	{"referral_to_own_region", "to_org",
+	 N_("a referral goes to an organisation of the question's own region")},
 	{"client_phone_check", "phone", N_("the phone number is not valid: 06 12345678, or + and the country code")},
 	{"client_kvk_number_check", "kvk_number", N_("a KvK number is eight digits")},
 	{"referral_no_bsn", "note",
