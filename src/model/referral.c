@@ -118,6 +118,19 @@ referral_central(struct db *db, char **code, char **name, struct db_error *err)
 }
 
 bool
+referral_open_to(struct db *db, const char *question_id, char **name, struct db_error *err)
+{
+	const char *params[] = {question_id};
+	return text_pair(db,
+	                 "SELECT o.name, NULL FROM loket.referral r "
+	                 "JOIN loket.organisation o ON o.code = r.to_org "
+	                 "WHERE r.question_id = $1::uuid "
+	                 "AND r.status IN ('sent', 'accepted', 'in_progress') "
+	                 "ORDER BY r.created_at DESC LIMIT 1",
+	                 1, params, name, NULL, err);
+}
+
+bool
 referral_central_name(struct db *db, char **name, struct db_error *err)
 {
 	return referral_central(db, NULL, name, err);

@@ -41,6 +41,9 @@ bool signal_add(struct db *db, const struct signal_new *sig, struct db_error *er
 
 /* The name of the organisation a referral without target goes to. */
 bool referral_central_name(struct db *db, char **name, struct db_error *err);
+/* The name of an organisation question_id is referred to with a referral
+ * still open (sent, accepted, in progress), in *name; "" when none. */
+bool referral_open_to(struct db *db, const char *question_id, char **name, struct db_error *err);
 /* The same, with its code; either pointer may be NULL.  "" when the region
  * has none. */
 bool referral_central(struct db *db, char **code, char **name, struct db_error *err);

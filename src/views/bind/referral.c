@@ -98,8 +98,25 @@ referral_leave(struct form_state *s, struct view_ctx *ctx)
 	return 0;
 }
 
+/* A question referred already, with the referral still open: said when the
+ * form opens (a second referral is allowed, but seldom meant). */
+static bool
+referral_start(struct form_state *s, struct view_ctx *ctx, const struct nav_form *f)
+{
+	(void)f;
+	char *name = NULL;
+	struct db_error err = {0};
+	if (*fv_value(s, "_question") &&
+	    referral_open_to(ctx->db, fv_value(s, "_question"), &name, &err) && *name)
+		view_message(ctx, _("Already referred to %s, still open: F10 refers it again."), name);
+	db_error_clear(&err);
+	free(name);
+	return true;
+}
+
 const struct form_binding bind_referral = {
 	.name = "referral",
+	.start = referral_start,
 	.save = referral_save,
 	.after_save = referral_after_save,
 	.leave = referral_leave,
