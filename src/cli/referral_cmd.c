@@ -296,6 +296,16 @@ cli_case_refer(const struct cli_globals *g, int argc, char **argv)
 	                         .note = a.note, .consent_contact = a.consent};
 	struct client_new c = {.question_id = d.row.id, .name = a.name, .email = a.email,
 	                       .phone = a.phone};
+	/* referred before and still open: allowed, but said (the screen's form
+	 * says it too); consent given again goes with that referral */
+	char *open_to = NULL;
+	if (referral_open_to(db, d.row.id, &open_to, &err) && *open_to && !a.consent)
+		sanitize_fprintf(stderr,
+		                 _("loket: question %d was referred to %s already, and that referral "
+		                   "is still open; this is a second referral\n"),
+		                 d.row.number, open_to);
+	free(open_to);
+	db_error_clear(&err);
 	if (!referral_add(db, &r, a.consent ? &c : NULL, &err)) {
 		rc = failed(&err);
 	} else if (!a.consent) {

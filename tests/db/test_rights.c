@@ -163,6 +163,17 @@ START_TEST(phone_written_two_ways)
 		                 0);
 		free(out), free(err);
 	}
+	/* referring it again, without consent, is a second referral: said */
+	char *o2 = NULL, *e2 = NULL;
+	char n1[16];
+	snprintf(n1, sizeof n1, "%ld",
+	         dbtest_long(pg, "SELECT number FROM loket.question WHERE text = 'Telefoonvraag een'",
+	                     0, NULL));
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &o2, &e2, "case", "refer", n1, "--reason", "advies",
+	                              NULL),
+	                 0);
+	ck_assert_msg(strstr(e2, "is still open; this is a second referral"), "%s", e2);
+	free(o2), free(e2);
 	/* the number typed in another question's text, written a third way */
 	char *out = NULL, *err = NULL;
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "add", "--group", "werkende",
