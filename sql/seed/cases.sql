@@ -17,18 +17,20 @@
 -- Called alone, seed_cases(N) reserves its own numbers.
 -- Needs the reference data and the demo advisors (`loket db seed`).
 
--- An older signature would make calls with three arguments ambiguous.
+-- Older signatures would make calls with fewer arguments ambiguous.
 DROP FUNCTION IF EXISTS loket.seed_cases(integer, bigint, bigint);
+DROP FUNCTION IF EXISTS loket.seed_cases(integer, bigint, bigint, integer);
+DROP FUNCTION IF EXISTS loket.seed_reserve(integer);
 
--- Takes p_count numbers from the Twente counter that the triggers use;
+-- Takes p_count numbers from the region's counter that the triggers use;
 -- returns the first.  A run that fails later leaves a gap, as a sequence does.
-CREATE OR REPLACE FUNCTION loket.seed_reserve(p_count int)
+CREATE OR REPLACE FUNCTION loket.seed_reserve(p_count int, p_region text DEFAULT 'twente')
 RETURNS int
 LANGUAGE sql
 SET search_path = loket, pg_catalog, pg_temp
 AS $fn$
     UPDATE region_counter SET last_number = last_number + p_count
-     WHERE region = 'twente' AND p_count > 0
+     WHERE region = p_region AND p_count > 0
     RETURNING last_number - p_count + 1
 $fn$;
 
@@ -48,7 +50,8 @@ $fn$;
 
 CREATE OR REPLACE FUNCTION loket.seed_cases(p_count int, p_done bigint DEFAULT 0,
                                             p_total bigint DEFAULT NULL,
-                                            p_first int DEFAULT NULL)
+                                            p_first int DEFAULT NULL,
+                                            p_region text DEFAULT 'twente')
 RETURNS int
 LANGUAGE plpgsql
 SET search_path = loket, pg_catalog, pg_temp
@@ -75,8 +78,10 @@ BEGIN
         RAISE EXCEPTION 'seed_cases: count must be positive' USING ERRCODE = '22023';
     END IF;
     SELECT code INTO v_central FROM organisation
-     WHERE region = 'twente' AND kind = 'central' AND active;
-    IF v_central IS NULL OR NOT EXISTS (SELECT 1 FROM advisor WHERE organisation = 'kvk') THEN
+     WHERE region = p_region AND kind = 'central' AND active;
+    IF v_central IS NULL OR NOT EXISTS (SELECT 1 FROM advisor a JOIN organisation o
+                                         ON o.code = a.organisation
+                                        WHERE o.region = p_region AND o.kind = 'vindplaats') THEN
         RAISE EXCEPTION 'seed_cases: load the reference data and demo roles first (loket db seed)'
             USING ERRCODE = '55000';
     END IF;
@@ -89,10 +94,12 @@ BEGIN
               FROM (SELECT o.code,
                            (SELECT min(a.role_name) FROM advisor a
                              WHERE a.organisation = o.code AND a.active) AS adv,
-                           CASE o.code WHEN 'kvk' THEN 20 WHEN 'roc' THEN 15 WHEN 'lbs' THEN 12
+                           -- NAME_kvk in another demo region weighs as kvk
+                           CASE regexp_replace(o.code, '^.*_', '')
+                                       WHEN 'kvk' THEN 20 WHEN 'roc' THEN 15 WHEN 'lbs' THEN 12
                                        WHEN 'wsp' THEN 12 WHEN 'fnv' THEN 10 ELSE 7 END::float8 AS w
                       FROM organisation o
-                     WHERE o.region = 'twente' AND o.kind = 'vindplaats' AND o.active) x
+                     WHERE o.region = p_region AND o.kind = 'vindplaats' AND o.active) x
              WHERE adv IS NOT NULL) y;
 
     -- Municipalities by population, with their postcodes laid end to end.
@@ -107,19 +114,19 @@ BEGIN
               FROM (SELECT m.code, m.name, m.population,
                            (SELECT array_agg(p.postcode::text ORDER BY p.postcode)
                               FROM postcode4 p WHERE p.municipality = m.code) AS pcs
-                      FROM municipality m WHERE m.region = 'twente') mm
+                      FROM municipality m WHERE m.region = p_region) mm
              WHERE cardinality(pcs) > 0
             WINDOW w AS (ORDER BY code)) x;
     SELECT array_agg(p.postcode::text ORDER BY m.code, p.postcode) INTO v_pcs
       FROM postcode4 p JOIN municipality m ON m.code = p.municipality
-     WHERE m.region = 'twente';
+     WHERE m.region = p_region;
 
     -- This batch's slice of the window, oldest batch first.
     v_start := now() - v_window + v_window * (p_done::float8 / v_total);
     v_slice := v_window * (p_count::float8 / v_total);
 
     IF v_first IS NULL THEN
-        v_first := seed_reserve(p_count);
+        v_first := seed_reserve(p_count, p_region);
     END IF;
 
     -- One row per question with everything decided, in order of time.
@@ -236,7 +243,7 @@ BEGIN
     v_t := seed_lap('prepare', v_t);
     INSERT INTO question (id, region, number, organisation, advisor, channel, client_group, topic,
                           text, postcode4, status, created_at, updated_at)
-    SELECT id, 'twente', number, organisation, advisor, channel, client_group, topic, text,
+    SELECT id, p_region, number, organisation, advisor, channel, client_group, topic, text,
            postcode4, status, created_at, created_at
       FROM seed_q;
 
@@ -251,7 +258,7 @@ BEGIN
               JOIN LATERAL (SELECT * FROM knowledge_version kv WHERE kv.item_id = i.id
                              ORDER BY version_no DESC LIMIT 1) v ON true
               CROSS JOIN LATERAL unnest(v.topics) AS t(topic)
-             WHERE i.region = 'twente' AND i.retired_at IS NULL
+             WHERE i.region = p_region AND i.retired_at IS NULL
              GROUP BY t.topic) k ON k.topic = s.topic
      WHERE s.r_info < 0.60;
 
@@ -262,7 +269,7 @@ BEGIN
     CREATE TEMPORARY TABLE seed_deadline ON COMMIT DROP AS
     SELECT g::date AS day,
            pickup_deadline(g::date::timestamp AT TIME ZONE 'Europe/Amsterdam',
-                           (SELECT pickup_days FROM region WHERE code = 'twente')) AS deadline
+                           (SELECT pickup_days FROM region WHERE code = p_region)) AS deadline
       FROM generate_series((SELECT min(created_at) FROM seed_q)::date - 1,
                            (SELECT max(created_at) FROM seed_q)::date + 1, interval '1 day') g;
 
@@ -272,7 +279,7 @@ BEGIN
                           created_at, accepted_at, completed_at, updated_at,
                           deadline, in_progress_at, returned_at, return_reason, withdrawn_at,
                           updated_by)
-    SELECT s.id, 'twente', s.organisation, v_central,
+    SELECT s.id, p_region, s.organisation, v_central,
            CASE WHEN s.client_group = 'werkgever' AND s.r_x < 0.5 THEN 'groepsvraag'
                 WHEN s.topic = 'financiering' THEN 'financiering'
                 WHEN s.topic = 'evc' THEN 'evc'
@@ -382,7 +389,7 @@ BEGIN
     v_t := seed_lap('client', v_t);
     INSERT INTO signal (region, organisation, advisor, question_id, kind, topic, sector,
                         municipality, text, created_at)
-    SELECT 'twente', s.organisation, s.advisor, s.id,
+    SELECT p_region, s.organisation, s.advisor, s.id,
            CASE WHEN s.r_x < 0.5 THEN 'latente_vraag' ELSE 'ontbrekend_aanbod' END,
            s.topic,
            (ARRAY['techniek', 'zorg', 'logistiek', 'bouw', 'onderwijs', 'ict'])[1 + floor(s.r_pc * 6)::int],

@@ -3,7 +3,7 @@
 -- `loket db seed --region NAME` runs it after the reference data and calls
 -- pg_temp.seed_region(NAME): the region, its central point and partners
 -- (NAME_lwl, NAME_kvk, ... as organisation codes), a municipality of the
--- same name, the current knowledge items copied from Twente's (the region's
+-- same name with ten postcodes no other region has (for `--cases`), the current knowledge items copied from Twente's (the region's
 -- own from then on), and the demo roles NAME_<org>_demo, NAME_supervisor_demo,
 -- NAME_editor_demo and NAME_privacy_demo with their advisor rows.
 -- Idempotent, as the other seed files.  For demo and test clusters only.
@@ -31,6 +31,13 @@ BEGIN
     INSERT INTO municipality (code, name, region, population)
     VALUES (p_code, v_name, p_code, 100000)
     ON CONFLICT (code) DO NOTHING;
+    -- ten postcodes no region has, for its synthetic questions (--cases)
+    IF NOT EXISTS (SELECT 1 FROM postcode4 WHERE municipality = p_code) THEN
+        INSERT INTO postcode4 (postcode, municipality)
+        SELECT p::text, p_code FROM generate_series(1000, 9999) AS p
+         WHERE NOT EXISTS (SELECT 1 FROM postcode4 x WHERE x.postcode = p::text)
+         ORDER BY p LIMIT 10;
+    END IF;
     -- the knowledge base starts as Twente's current one, then is the region's
     INSERT INTO knowledge_item (region, slug)
     SELECT p_code, i.slug FROM knowledge_item i

@@ -180,18 +180,11 @@ db_seed(struct db *db, int argc, char **argv)
 		fputs(_("loket: db seed [--cases N] [--region NAME] with N a positive number\n"), stderr);
 		return CLI_USAGE;
 	}
-	if (region && cases) {
-		/* the generator of synthetic questions knows Twente's places only */
-		fputs(_("loket: db seed: synthetic questions (--cases) are made for Twente only; seed "
-		        "the region first, then add its questions with loket case add\n"),
-		      stderr);
-		return CLI_USAGE;
-	}
 	char *dir = xasprintf("%s/sql/seed", loket_datadir());
 	struct db_error err = {0};
 	ok = seed_reference(db, dir, say_file, _("loading"), &err) &&
 	     (!region || seed_region(db, dir, region, &err)) &&
-	     (cases == 0 || seed_cases(db, dir, cases, say_progress, NULL, &err));
+	     (cases == 0 || seed_cases(db, dir, cases, region, say_progress, NULL, &err));
 	free(dir);
 	if (!ok)
 		return failed(&err);

@@ -320,6 +320,7 @@ struct seed_run {
 	long next; /* the first question of the next batch to hand out */
 	long done;
 	long first_number;
+	const char *region; /* whose questions (sql/seed/cases.sql) */
 	bool failed;
 	struct db_error err; /* the first failure */
 	seed_cases_progress_fn progress;
@@ -340,9 +341,9 @@ seed_batch(struct db *db, const struct seed_run *run, long from, long n, struct 
 	snprintf(done, sizeof done, "%ld", from);
 	snprintf(total, sizeof total, "%ld", run->total);
 	snprintf(first, sizeof first, "%ld", run->first_number + from);
-	const char *params[] = {count, done, total, first};
+	const char *params[] = {count, done, total, first, run->region};
 	if (db_begin(db, err) &&
-	    db_query(db, "SELECT loket.seed_cases($1::int, $2::bigint, $3::bigint, $4::int)", 4,
+	    db_query(db, "SELECT loket.seed_cases($1::int, $2::bigint, $3::bigint, $4::int, $5)", 5,
 	             params, NULL, err) &&
 	    db_commit(db, err))
 		return true;
@@ -444,23 +445,24 @@ seed_worker_count(long total, long batch)
 }
 
 bool
-seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_fn progress,
-           void *arg, struct db_error *err)
+seed_cases(struct db *db, const char *seeddir, long total, const char *region,
+           seed_cases_progress_fn progress, void *arg, struct db_error *err)
 {
 	if (!run_file(db, seeddir, "cases.sql", file_prelude, -1, err))
 		return false;
 	char count[24];
 	snprintf(count, sizeof count, "%ld", total);
-	const char *params[] = {count};
+	region = region ? region : "twente";
+	const char *params[] = {count, region};
 	struct db_result *r = NULL;
-	if (!db_query(db, "SELECT loket.seed_reserve($1::int)", 1, params, &r, err))
+	if (!db_query(db, "SELECT loket.seed_reserve($1::int, $2)", 2, params, &r, err))
 		return false;
 	struct seed_run run = {.total = total, .batch = seed_batch_size(), .progress = progress,
-	                       .arg = arg};
+	                       .arg = arg, .region = region};
 	run.first_number = db_result_get(r, 0, 0) ? atol(db_result_get(r, 0, 0)) : 0;
 	db_result_free(&r);
 	if (run.first_number < 1) {
-		db_error_set(err, "seed_cases: region twente has no question counter");
+		db_error_set(err, "seed_cases: region %s has no question counter", region);
 		return false;
 	}
 	pthread_mutex_init(&run.lock, NULL);

@@ -53,7 +53,7 @@ typedef void (*seed_cases_progress_fn)(long done, long total, void *arg);
  * when the server can be reached again the same way (one per core, at most
  * two), reporting progress after each batch.  On failure, batches already
  * committed stay; err holds the first error. */
-bool seed_cases(struct db *db, const char *seeddir, long total, seed_cases_progress_fn progress,
-                void *arg, struct db_error *err);
+bool seed_cases(struct db *db, const char *seeddir, long total, const char *region,
+                seed_cases_progress_fn progress, void *arg, struct db_error *err);
 
 #endif
