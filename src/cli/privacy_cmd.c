@@ -121,22 +121,21 @@ privacy_log(struct db *db, const struct log_args *a)
 	                    "FROM loket.privacy_log($1::int, $2, $3::date)",
 	                    3, params, &t, &err))
 		return refused(&err, "log");
+	/* a role that does not exist is refused before anything is printed */
+	if (t.nrows == 0 && !a->question && !role_exists(db, a->role)) {
+		sanitize_fprintf(stderr, _("loket: there is no role %s\n"), a->role);
+		db_table_free(&t);
+		return CLI_USAGE;
+	}
 	struct out_grid grid = {log_columns, LOG_NCOLS, t.nrows, (const char *const *)t.cells};
 	out_write(stdout, a->format, &grid, isatty(STDOUT_FILENO));
-	if (t.nrows == 0) {
-		if (a->question)
-			sanitize_fprintf(stderr,
-			                 _("loket: no reads of the contact details of question %s in your "
-			                   "region\n"),
-			                 a->question);
-		else if (role_exists(db, a->role))
-			sanitize_fprintf(stderr, _("loket: no reads by %s in your region\n"), a->role);
-		else {
-			sanitize_fprintf(stderr, _("loket: there is no role %s\n"), a->role);
-			db_table_free(&t);
-			return CLI_USAGE;
-		}
-	}
+	if (t.nrows == 0 && a->question)
+		sanitize_fprintf(stderr,
+		                 _("loket: no reads of the contact details of question %s in your "
+		                   "region\n"),
+		                 a->question);
+	else if (t.nrows == 0)
+		sanitize_fprintf(stderr, _("loket: no reads by %s in your region\n"), a->role);
 	db_table_free(&t);
 	return CLI_OK;
 }

@@ -322,6 +322,7 @@ START_TEST(privacy_officer)
 	                              NULL),
 	                 1);
 	ck_assert_msg(strstr(err, "there is no role kvk_dmeo") != NULL, "%s", err);
+	ck_assert_str_eq(out, ""); /* not even the header */
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "privacy", "log", "--role", "fnv_demo",
 	                              NULL),

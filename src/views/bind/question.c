@@ -142,6 +142,24 @@ moved(const struct form_state *s)
 	return *fv_value(s, "_move.email") || *fv_value(s, "_move.phone");
 }
 
+/* A change that changes nothing: every value as it was when the edit began
+ * (the "_base.*" values q_start kept); then nothing is stored. */
+static bool
+unchanged(struct form_state *s)
+{
+	const struct form_values *v = fv_values(s);
+	for (int i = 0; i < v->n; i++) {
+		if (v->names[i][0] == '_')
+			continue;
+		char base_key[96];
+		snprintf(base_key, sizeof base_key, "_base.%s", v->names[i]);
+		const char *base = form_values_get(v, base_key);
+		if (strcmp(base ? base : "", v->values[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
 static enum bind_status
 q_save(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 {
@@ -153,7 +171,10 @@ q_save(struct form_state *s, struct view_ctx *ctx, struct db_error *err)
 	q_from(s, &q, pc, keys, values);
 	int number = 0;
 	bool ok;
-	if (*fv_value(s, "_edit.id")) {
+	if (*fv_value(s, "_edit.id") && !moved(s) && unchanged(s)) {
+		form_values_set(fv_aside(s), "unchanged", "1"); /* nothing to store */
+		ok = true;
+	} else if (*fv_value(s, "_edit.id")) {
 		snprintf(q.id, sizeof q.id, "%s", fv_value(s, "_edit.id"));
 		int version = atoi(fv_value(s, "_edit.version"));
 		ok = moved(s) ? question_update_moved(ctx->db, &q, &version,
@@ -197,6 +218,10 @@ to_referral(struct form_state *s, struct view_ctx *ctx, const char *id, int numb
 static int
 q_after_save(struct form_state *s, struct view_ctx *ctx)
 {
+	if (*fv_value(s, "_edit.id") && form_values_get(fv_aside(s), "unchanged")) {
+		view_message(ctx, _("Question %s: nothing changed."), fv_value(s, "_edit.number"));
+		return 0;
+	}
 	if (*fv_value(s, "_edit.id")) {
 		view_message(ctx, _("Question %s changed."), fv_value(s, "_edit.number"));
 		return moved(s) ? to_referral(s, ctx, fv_value(s, "_edit.id"),
