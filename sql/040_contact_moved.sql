@@ -6,7 +6,7 @@
 --     changed (Ctrl-O); the earlier versions of the text in the history
 --     still hold it.  This replaces each string found there by
 --     '[contactgegevens]' and records event 'contact_moved' (without the
---     strings).  Only the question's own organisation, only strings shaped
+--     strings; none when no version held them).  Only the question's own organisation, only strings shaped
 --     like an e-mail address or a phone number, and only those no longer in
 --     the question's text: it cannot be used to rewrite history otherwise.
 --   - person_erase (039) also removes the values of question.extra (the
@@ -14,7 +14,8 @@
 --     which fields there were.  The retention purge and the erasure on
 --     request both go through it.
 --   - A withdrawal of consent is one event in the history (consent_withdrawn),
---     no longer also a client_updated of the same change.
+--     no longer also a client_updated of the same change; consent given again
+--     later is a client_updated.
 SET LOCAL ROLE loket_owner;
 
 ALTER TABLE question_event DROP CONSTRAINT question_event_kind_check;
@@ -73,6 +74,9 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         v_n := v_n + v_rows;
     END LOOP;
+    IF v_n = 0 THEN  -- no earlier version held them: no line in the history
+        RETURN 0;
+    END IF;
     INSERT INTO question_event (question_id, actor, kind, detail)
     VALUES (p_question, invoker_role(), 'contact_moved',
             jsonb_build_object('events', v_n));
@@ -137,7 +141,7 @@ BEGIN
         JOIN old_rows o ON o.question_id = n.question_id
         CROSS JOIN LATERAL (SELECT row_diff(to_jsonb(o), to_jsonb(n)) AS diff) d
         WHERE d.diff <> '{}'
-          AND n.consent_withdrawn_at IS NOT DISTINCT FROM o.consent_withdrawn_at;
+          AND NOT (o.consent_withdrawn_at IS NULL AND n.consent_withdrawn_at IS NOT NULL);
     END IF;
     RETURN NULL;
 END $$;

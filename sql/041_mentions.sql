@@ -11,6 +11,12 @@
 --     one of them, and the string as typed there.  Every address and number
 --     in the region's free text is found in one pass and compared, so it
 --     takes about a second at 1,000,000 questions however many keys.
+--   - contact_regex() and text_mentions(text, keys): what an address or a
+--     number looks like, and those of one text among the keys; also used by
+--     043's withdrawal.
+--   - mention_replace(question, found, marker) replaces one string in a
+--     question's texts and history; scrub_mark(ids) marks the events a
+--     scrub's own changes wrote, which the screens leave out.
 --   - privacy_export adds "mentioned_in": those questions' number,
 --     organisation, text and notes (the officer decides what of another
 --     person's question goes out, art. 15(4)).
@@ -48,6 +54,26 @@ REVOKE EXECUTE ON FUNCTION person_keys(uuid[], text, text) FROM PUBLIC;
 -- questions (and their extra fields), the referrals' notes and the history
 -- of both are read once, and every address or number in them is worked out
 -- and compared (about a second at 1,000,000 questions, however many keys).
+-- What an e-mail address or a phone number (Dutch, or + and a country
+-- code) looks like in free text: one expression for person_mentions and
+-- text_mentions.  Without SET search_path, so that the planner folds it to
+-- a constant.
+CREATE FUNCTION contact_regex() RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT '[[:alnum:]._%+-]+@[[:alnum:]-]+(?:\.[[:alnum:]-]+)*\.[[:alpha:]]{2,}'
+           '|(?:\+31|0031|0)[ .()-]*(?:\(0\)[ .()-]*)?[1-9](?:[ .()-]*[0-9]){8}'
+           '|\+[1-9](?:[ .()-]*[0-9]){7,14}'
+$$;
+
+-- The addresses and numbers in one text that are among p_keys, as typed.
+CREATE FUNCTION text_mentions(p_text text, p_keys text[]) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE
+    SET search_path = loket, pg_catalog, pg_temp AS $$
+    SELECT DISTINCT m.s[1]
+      FROM regexp_matches(p_text, contact_regex(), 'g') AS m(s)
+     WHERE p_text ~ '@|[0-9]' AND contact_canonical(m.s[1]) = ANY (p_keys)
+$$;
+
 CREATE FUNCTION person_mentions(p_region text, p_keys text[], p_except uuid[])
     RETURNS TABLE (question_id uuid, mention text)
     LANGUAGE sql STABLE
@@ -77,18 +103,56 @@ CREATE FUNCTION person_mentions(p_region text, p_keys text[], p_except uuid[])
     -- and the exceptions only for what was found, not for every text)
     SELECT DISTINCT y.id, y.mention
       FROM (SELECT t.id, m.s[1] AS mention
-              FROM t, regexp_matches(t.t, '[[:alnum:]._%+-]+@[[:alnum:]-]+(?:\.[[:alnum:]-]+)*\.[[:alpha:]]{2,}'
-                                          '|(?:\+31|0031|0)[ .()-]*(?:\(0\)[ .()-]*)?[1-9](?:[ .()-]*[0-9]){8}',
-                                     'g') AS m(s)
+              FROM t, regexp_matches(t.t, contact_regex(), 'g') AS m(s)
              WHERE cardinality(p_keys) > 0
             OFFSET 0) AS y
      WHERE contact_canonical(y.mention) = ANY (p_keys) AND NOT y.id = ANY (p_except)
 $$;
 REVOKE EXECUTE ON FUNCTION person_mentions(text, text[], uuid[]) FROM PUBLIC;
 
--- Each of those strings replaced by p_marker in its question's text, extra
--- fields, referral notes and their history (the rest of the text stays).
--- Returns the questions changed.
+-- One string found in question p_question replaced by p_marker in its
+-- text, extra fields, referral notes and their history (the rest of the
+-- text stays; the history's changes just made included: an address or
+-- number holds no character JSON escapes).
+CREATE FUNCTION mention_replace(p_question uuid, p_found text, p_marker text) RETURNS void
+    LANGUAGE sql
+    SET search_path = loket, pg_catalog, pg_temp AS $$
+    UPDATE question
+       SET text = replace(text, p_found, p_marker),
+           extra = replace(extra::text, p_found, p_marker)::jsonb
+     WHERE id = p_question
+       AND (strpos(text, p_found) > 0 OR strpos(extra::text, p_found) > 0);
+    UPDATE referral
+       SET note = replace(note, p_found, p_marker),
+           target_note = replace(target_note, p_found, p_marker),
+           outcome_note = replace(outcome_note, p_found, p_marker),
+           return_reason = replace(return_reason, p_found, p_marker)
+     WHERE question_id = p_question
+       AND strpos(concat_ws(' ', note, target_note, outcome_note, return_reason), p_found) > 0;
+    UPDATE question_event
+       SET detail = replace(detail::text, p_found, p_marker)::jsonb
+     WHERE question_id = p_question AND kind IN ('updated', 'referral_updated')
+       AND strpos(detail::text, p_found) > 0;
+$$;
+REVOKE EXECUTE ON FUNCTION mention_replace(uuid, text, text) FROM PUBLIC;
+
+-- The 'updated' and 'referral_updated' events this transaction's own
+-- changes of questions p_ids wrote (their `at` is the transaction's start),
+-- marked as a scrub's: the screens leave them out, since the erasure's or
+-- withdrawal's own event says what happened (only the owner writes event
+-- details, so nobody else can hide a change this way).
+CREATE FUNCTION scrub_mark(p_ids uuid[]) RETURNS void
+    LANGUAGE sql
+    SET search_path = loket, pg_catalog, pg_temp AS $$
+    UPDATE question_event
+       SET detail = detail || '{"scrub": true}'
+     WHERE question_id = ANY (p_ids) AND kind IN ('updated', 'referral_updated')
+       AND at = now() AND NOT detail ? 'scrub'
+$$;
+REVOKE EXECUTE ON FUNCTION scrub_mark(uuid[]) FROM PUBLIC;
+
+-- Each string person_mentions finds replaced by p_marker (mention_replace),
+-- longest first; returns the questions changed.
 CREATE FUNCTION mentions_scrub(p_region text, p_keys text[], p_except uuid[], p_marker text)
     RETURNS uuid[]
     LANGUAGE plpgsql
@@ -100,27 +164,11 @@ BEGIN
     FOR m IN SELECT * FROM person_mentions(p_region, p_keys, p_except)
              ORDER BY question_id, length(mention) DESC LOOP
         v_ids := v_ids || m.question_id;
-        UPDATE question
-           SET text = replace(text, m.mention, p_marker),
-               extra = replace(extra::text, m.mention, p_marker)::jsonb
-         WHERE id = m.question_id
-           AND (strpos(text, m.mention) > 0 OR strpos(extra::text, m.mention) > 0);
-        UPDATE referral
-           SET note = replace(note, m.mention, p_marker),
-               target_note = replace(target_note, m.mention, p_marker),
-               outcome_note = replace(outcome_note, m.mention, p_marker),
-               return_reason = replace(return_reason, m.mention, p_marker)
-         WHERE question_id = m.question_id
-           AND strpos(concat_ws(' ', note, target_note, outcome_note, return_reason),
-                      m.mention) > 0;
-        -- the history, the changes just made included (an address or number
-        -- holds no character JSON escapes)
-        UPDATE question_event
-           SET detail = replace(detail::text, m.mention, p_marker)::jsonb
-         WHERE question_id = m.question_id AND kind IN ('updated', 'referral_updated')
-           AND strpos(detail::text, m.mention) > 0;
+        PERFORM mention_replace(m.question_id, m.mention, p_marker);
     END LOOP;
-    RETURN ARRAY(SELECT DISTINCT x FROM unnest(v_ids) AS x);
+    v_ids := ARRAY(SELECT DISTINCT x FROM unnest(v_ids) AS x);
+    PERFORM scrub_mark(v_ids);
+    RETURN v_ids;
 END $$;
 REVOKE EXECUTE ON FUNCTION mentions_scrub(text, text[], uuid[], text) FROM PUBLIC;
 

@@ -800,7 +800,6 @@ static int
 form_command(struct form_state *s, struct view_ctx *ctx, int key)
 {
 	if (s->bind->key) {
-		collect(s);
 		int flags = s->bind->key(s, ctx, key);
 		if (flags)
 			return flags;
@@ -1203,6 +1202,12 @@ void
 fv_set(struct form_state *s, const char *name, const char *v)
 {
 	form_values_set(&s->draft.values, name, v);
+}
+
+void
+fv_sync(struct form_state *s)
+{
+	collect(s);
 }
 
 bool

@@ -46,7 +46,7 @@ struct form_binding {
 	/* Optional: a title instead of the form's own (owned), or NULL. */
 	char *(*title)(const struct form_state *s);
 	/* Optional: a key of the binding's own, before the form's; flags, or 0
-	 * when it is not one (the fields' values are up to date). */
+	 * when it is not one.  It calls fv_sync before reading typed values. */
 	int (*key)(struct form_state *s, struct view_ctx *ctx, int key);
 };
 
@@ -69,6 +69,9 @@ const struct form_def *fv_def(const struct form_state *s);
 /* A value typed or set ("" when unset). */
 const char *fv_value(const struct form_state *s, const char *name);
 void fv_set(struct form_state *s, const char *name, const char *value);
+/* Bring the values of the text fields up to date with what was typed (the
+ * form does so itself before a save and a journal). */
+void fv_sync(struct form_state *s);
 /* Replace a text field's value as if typed (shown, journalled); false when
  * the form has no such text field open. */
 bool fv_set_text(struct form_state *s, struct view_ctx *ctx, const char *name, const char *v);

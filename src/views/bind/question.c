@@ -90,6 +90,7 @@ q_key(struct form_state *s, struct view_ctx *ctx, int key)
 {
 	if (key != CTRL_KEY('o') && key != KEY_F(6))
 		return 0;
+	fv_sync(s);
 	bool has = false;
 	struct db_error err = {0};
 	if (*fv_value(s, "_edit.id") &&
