@@ -163,8 +163,10 @@ db_seed(struct db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {{"cases", required_argument, NULL, 'n'},
 	                                     {"region", required_argument, NULL, 'r'},
+	                                     {"national", no_argument, NULL, 'N'},
 	                                     {NULL, 0, NULL, 0}};
 	int cases = 0;
+	bool national = false;
 	const char *region = NULL;
 	optind = 0; /* 0, not 1: glibc then starts afresh, and permutes again */
 	opterr = 0;
@@ -173,18 +175,25 @@ db_seed(struct db *db, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'r' && *optarg)
 			region = optarg;
+		else if (c == 'N')
+			national = true;
 		else if (c != 'n' || !parse_positive_int(optarg, &cases))
 			ok = false;
 	}
-	if (!ok || optind != argc) {
-		fputs(_("loket: db seed [--cases N] [--region NAME] with N a positive number\n"), stderr);
+	if (!ok || optind != argc || (national && (region || cases))) {
+		fputs(_("loket: db seed [--cases N] [--region NAME] with N a positive number, "
+		        "or db seed --national\n"),
+		      stderr);
 		return CLI_USAGE;
 	}
 	char *dir = xasprintf("%s/sql/seed", loket_datadir());
 	struct db_error err = {0};
-	ok = seed_reference(db, dir, say_file, _("loading"), &err) &&
-	     (!region || seed_region(db, dir, region, &err)) &&
-	     (cases == 0 || seed_cases(db, dir, cases, region, say_progress, NULL, &err));
+	if (national)
+		ok = seed_national(db, dir, say_file, _("loading"), &err);
+	else
+		ok = seed_reference(db, dir, say_file, _("loading"), &err) &&
+		     (!region || seed_region(db, dir, region, &err)) &&
+		     (cases == 0 || seed_cases(db, dir, cases, region, say_progress, NULL, &err));
 	free(dir);
 	if (!ok)
 		return failed(&err);

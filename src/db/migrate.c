@@ -290,6 +290,20 @@ seed_reference(struct db *db, const char *seeddir, migrate_progress_fn progress,
 }
 
 bool
+seed_national(struct db *db, const char *seeddir, migrate_progress_fn progress, void *arg,
+              struct db_error *err)
+{
+	static const char *const files[] = {"00_codes.sql", "national.sql"};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (progress)
+			progress(files[i], arg);
+		if (!run_file(db, seeddir, files[i], file_prelude, -1, err))
+			return false;
+	}
+	return true;
+}
+
+bool
 seed_region(struct db *db, const char *seeddir, const char *code, struct db_error *err)
 {
 	const char *params[] = {code};

@@ -46,6 +46,12 @@ bool seed_reference(struct db *db, const char *seeddir, migrate_progress_fn prog
  * NAME_supervisor_demo, NAME_editor_demo, NAME_privacy_demo. */
 bool seed_region(struct db *db, const char *seeddir, const char *code, struct db_error *err);
 
+/* A national reporting database (doc/national.md): only the national code
+ * lists (sql/seed/00_codes.sql) and the demo's national analyst
+ * (sql/seed/national.sql).  The regions come from their publications. */
+bool seed_national(struct db *db, const char *seeddir, migrate_progress_fn progress, void *arg,
+                   struct db_error *err);
+
 typedef void (*seed_cases_progress_fn)(long done, long total, void *arg);
 
 /* Generate total synthetic questions with sql/seed/cases.sql: reserve their

@@ -59,11 +59,15 @@ report_parse(const char *text, struct report_opts *o, char *msg, size_t msglen)
 			for (int i = 0; report_dims[i]; i++)
 				if (strcmp(w, report_dims[i]) == 0)
 					d = i;
+			if (strcmp(w, "region") == 0) { /* the national database's first dimension */
+				d = 0;
+				o->by_region = true;
+			}
 			if (d < 0 || o->kind != REPORT_VOLUME) {
 				snprintf(msg, msglen,
 				         o->kind == REPORT_VOLUME
-				                 ? _("expected week, month, org, topic, group, channel or muni "
-				                     "after 'by', not '%s'")
+				                 ? _("expected week, month, org, region, topic, group, channel or "
+				                     "muni after 'by', not '%s'")
 				                 : _("expected week or month after 'by', not '%s'"),
 				         w);
 				ok = false;
@@ -99,6 +103,7 @@ report_parse(const char *text, struct report_opts *o, char *msg, size_t msglen)
 struct ctx {
 	struct report *r;
 	bool utf8;
+	bool national; /* a national analyst: regions where a region has organisations */
 	char held[16]; /* "<5" */
 	bool any_held;
 };
@@ -190,6 +195,34 @@ fetch(struct db *db, const char *sql, const struct report_opts *o, const char *a
 {
 	const char *p[] = {o->since, o->until, a, b};
 	return db_query(db, sql, a ? (b ? 4 : 3) : 2, p, res, err);
+}
+
+/* The regional report's word, or the national one's. */
+static const char *
+scope(const struct ctx *c, const char *regional, const char *national)
+{
+	return c->national ? _(national) : _(regional);
+}
+
+/* The report function: loket.report_NAME, or loket.national_NAME for a
+ * national analyst (sql/046: the same code over the published summaries). */
+static bool
+fetch_from(struct ctx *c, struct db *db, const char *select, const char *name, const char *rest,
+           const struct report_opts *o, const char *a, const char *b, struct db_result **res,
+           struct db_error *err)
+{
+	char *sql = xasprintf("%s FROM loket.%s_%s%s", select, c->national ? "national" : "report",
+	                      name, rest);
+	bool ok = fetch(db, sql, o, a, b, res, err);
+	free(sql);
+	return ok;
+}
+
+/* The dimension as the functions and the log name it. */
+static const char *
+dim_name(const struct report_opts *o)
+{
+	return o->national && o->dim == 0 ? "region" : report_dims[o->dim];
 }
 
 /* The name of a value, with its code when the name is missing. */
@@ -318,11 +351,11 @@ static bool
 volume(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
 {
 	struct db_result *res = NULL;
-	if (!fetch(db,
-	           "SELECT value, label, total, array_to_string(series, ',', '-'), trend, "
-	           "       first_period::text, cardinality(series) "
-	           "FROM loket.report_volume($3, $4, $1::date, $2::date)",
-	           o, report_dims[o->dim], o->monthly ? "month" : "week", &res, err))
+	if (!fetch_from(c, db,
+	                "SELECT value, label, total, array_to_string(series, ',', '-'), trend, "
+	                "       first_period::text, cardinality(series)",
+	                "volume", "($3, $4, $1::date, $2::date)", o, dim_name(o),
+	                o->monthly ? "month" : "week", &res, err))
 		return false;
 	struct report_table *t =
 		table(c, "volume", o->monthly ? _("Questions per month") : _("Questions per week"));
@@ -342,7 +375,8 @@ volume(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
 		const char *code = db_result_get(res, i, 0);
-		set(t, r, 0, name_cell(db_result_get(res, i, 1), code, _("the whole region")));
+		set(t, r, 0, name_cell(db_result_get(res, i, 1), code,
+		                       scope(c, N_("the whole region"), N_("all regions"))));
 		set(t, r, 1, dup_or_null(code));
 		set(t, r, 2, count_cell(c, db_result_get(res, i, 2)));
 		if (code)
@@ -364,7 +398,7 @@ static const char *const stage_keys[] = {"registered", "informed",  "referred",
 static void
 funnel_region(struct ctx *c, const struct db_result *res)
 {
-	struct report_table *t = table(c, "region", _("The region"));
+	struct report_table *t = table(c, "region", scope(c, N_("The region"), N_("All regions")));
 	col(t, "name", _("stage"), RF_TEXT, RC_BOTH);
 	col(t, "stage", _("stage"), RF_TEXT, RC_EXPORT);
 	col(t, "questions", _("questions"), RF_COUNT, RC_BOTH);
@@ -390,19 +424,24 @@ static bool
 funnel_outcomes(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
 {
 	struct db_result *res = NULL;
-	if (!fetch(db,
-	           "SELECT coalesce(o.name, f.organisation), f.organisation, f.label, f.outcome, f.n "
-	           "FROM loket.report_outcomes($1::date, $2::date) f "
-	           "LEFT JOIN loket.organisation o ON o.code = f.organisation",
-	           o, NULL, NULL, &res, err))
+	char *join = xasprintf("($1::date, $2::date) f LEFT JOIN loket.%s o ON o.code = f.organisation",
+	                       c->national ? "region" : "organisation");
+	bool ok = fetch_from(c, db,
+	                     "SELECT coalesce(o.name, f.organisation), f.organisation, f.label, "
+	                     "f.outcome, f.n",
+	                     "outcomes", join, o, NULL, NULL, &res, err);
+	free(join);
+	if (!ok)
 		return false;
-	static const struct column cols[] = {
+	struct column cols[] = {
 		TEXT_COL("organisation", N_("organisation"), RC_BOTH, 0),
 		TEXT_COL("outcome", N_("outcome"), RC_BOTH, 2),
 		TEXT_COL("code", N_("code"), RC_EXPORT, 3),
 		COUNT_COL("referrals", N_("referrals"), 4),
 		{"", "", RF_TEXT, RC_SCREEN, CELL_NONE, 4}, /* the region's bar */
 	};
+	if (c->national)
+		cols[0] = (struct column)TEXT_COL("region", N_("region"), RC_BOTH, 0);
 	struct report_table *t =
 		table_of(c, "outcomes", _("Outcomes of the completed referrals"), cols, NCOLS(cols));
 	double max = 0;
@@ -413,7 +452,7 @@ funnel_outcomes(struct ctx *c, struct db *db, const struct report_opts *o, struc
 		int r = fill_row(c, t, cols, NCOLS(cols), res, i, max);
 		if (!db_result_get(res, i, 1)) { /* the whole region: so named, with a bar */
 			free(t->cells[(size_t)r * (size_t)t->ncols]);
-			set(t, r, 0, xstrdup(_("the whole region")));
+			set(t, r, 0, xstrdup(scope(c, N_("the whole region"), N_("all regions"))));
 			set(t, r, 4, bar_cell(c, db_result_get(res, i, 4), max));
 		}
 	}
@@ -425,15 +464,15 @@ static bool
 funnel(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
 {
 	struct db_result *res = NULL;
-	if (!fetch(db,
-	           "SELECT organisation, name, registered, informed, referred, accepted, completed, "
-	           "returned FROM loket.report_funnel($1::date, $2::date)",
-	           o, NULL, NULL, &res, err))
+	if (!fetch_from(c, db,
+	                "SELECT organisation, name, registered, informed, referred, accepted, "
+	                "completed, returned",
+	                "funnel", "($1::date, $2::date)", o, NULL, NULL, &res, err))
 		return false;
 	if (db_result_rows(res) > 0)
 		funnel_region(c, res);
 	c->r->export_table = c->r->ntables;
-	static const struct column cols[] = {
+	struct column cols[] = {
 		TEXT_COL("name", N_("organisation"), RC_BOTH, 1),
 		TEXT_COL("code", N_("code"), RC_EXPORT, 0),
 		COUNT_COL("registered", N_("registered"), 2),
@@ -443,8 +482,12 @@ funnel(struct ctx *c, struct db *db, const struct report_opts *o, struct db_erro
 		COUNT_COL("completed", N_("completed"), 6),
 		COUNT_COL("returned", N_("returned"), 7),
 	};
-	rows_table(c, "organisations", _("Per organisation where the question was asked"), cols,
-	           NCOLS(cols), res, 1, -1);
+	if (c->national)
+		cols[0].name = N_("region");
+	rows_table(c, c->national ? "regions" : "organisations",
+	           scope(c, N_("Per organisation where the question was asked"),
+	                 N_("Per region where the question was asked")),
+	           cols, NCOLS(cols), res, 1, -1);
 	db_result_free(&res);
 	return funnel_outcomes(c, db, o, err);
 }
@@ -495,15 +538,16 @@ static bool
 consistency(struct ctx *c, struct db *db, const struct report_opts *o, struct db_error *err)
 {
 	struct db_result *res = NULL;
-	if (!fetch(db,
-	           "SELECT topic, organisation, questions, referral_rate, rest_referral_rate, "
-	           "referral_z, info_rate, rest_info_rate, info_z, item, item_rate, rest_item_rate, "
-	           "item_z, array_to_string(flags, ',') "
-	           "FROM loket.report_consistency($1::date, $2::date)",
-	           o, NULL, NULL, &res, err))
+	if (!fetch_from(c, db,
+	                "SELECT topic, organisation, questions, referral_rate, rest_referral_rate, "
+	                "referral_z, info_rate, rest_info_rate, info_z, item, item_rate, "
+	                "rest_item_rate, item_z, array_to_string(flags, ',')",
+	                "consistency", "($1::date, $2::date)", o, NULL, NULL, &res, err))
 		return false;
-	struct report_table *t = table(c, "consistency",
-	                               _("Per topic and organisation, against the rest of the region"));
+	struct report_table *t =
+		table(c, "consistency",
+		      scope(c, N_("Per topic and organisation, against the rest of the region"),
+		            N_("Per topic and region, against the rest of the country")));
 	t->label_cols = 2; /* topic and organisation */
 	static const struct {
 		const char *key, *name;
@@ -523,15 +567,19 @@ consistency(struct ctx *c, struct db *db, const struct report_opts *o, struct db
 		{"rest_item_rate", N_("rest"), RF_RATE},
 		{"item_z", N_("z"), RF_DEC2},
 	};
-	for (int j = 0; j < 13; j++)
-		col(t, cols[j].key, _(cols[j].name), cols[j].fmt,
+	for (int j = 0; j < 13; j++) {
+		bool who = j == 1 && c->national; /* a region where a region has organisations */
+		col(t, who ? "region" : cols[j].key, who ? _("region") : _(cols[j].name), cols[j].fmt,
 		    cols[j].fmt == RF_DEC2 ? RC_EXPORT : RC_BOTH);
+	}
 	col(t, "", _("deviates"), RF_TEXT, RC_SCREEN);
 	col(t, "flags", "", RF_TEXT, RC_EXPORT);
 	for (int i = 0; i < db_result_rows(res); i++) {
 		int r = row(t);
 		for (int j = 0; j < 13; j++) {
 			const char *v = db_result_get(res, i, j);
+			if (c->national && j >= 9)
+				continue; /* knowledge items are each region's own (sql/046) */
 			set(t, r, j, j == 2 ? count_cell(c, v) : dup_or_null(v));
 		}
 		const char *flags = db_result_get(res, i, 13);
@@ -706,7 +754,7 @@ knowledge(struct ctx *c, struct db *db, const struct report_opts *o, struct db_e
 static bool
 ask(struct db *db, const struct report_opts *o, struct db_error *err)
 {
-	const char *p[] = {report_names[o->kind], o->since, o->until, report_dims[o->dim],
+	const char *p[] = {report_names[o->kind], o->since, o->until, dim_name(o),
 	                   o->monthly ? "month" : "week"};
 	return db_query_for_reader(db,
 	                           "SELECT loket.supervisor_ask($1, CASE WHEN $1 = 'volume' "
@@ -721,7 +769,7 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 {
 	memset(out, 0, sizeof *out);
 	struct report_opts o = *o_in;
-	struct ctx c = {out, utf8, "", false};
+	struct ctx c = {.r = out, .utf8 = utf8};
 	/* the window (by default 13 weeks, or 12 months by month) and the threshold */
 	struct db_result *res = NULL;
 	const char *p[] = {o.since[0] ? o.since : NULL, o.until[0] ? o.until : NULL,
@@ -731,13 +779,39 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 	              "  THEN (date_trunc('month', current_date) - interval '11 months')::date "
 	              "  ELSE date_trunc('week', current_date)::date - 84 END)::text, "
 	              "  coalesce($2::date, current_date)::text, "
-	              "  (SELECT suppress_below FROM loket.region WHERE code = loket.my_region())",
+	              "  pg_has_role('loket_national', 'MEMBER') "
+	              "  AND NOT pg_has_role('loket_supervisor', 'MEMBER')",
 	              3, p, &res, err))
 		return false;
+	o.national = c.national = strcmp(db_result_get(res, 0, 2), "t") == 0;
+	struct db_result *k = NULL;
+	if (!db_query(db,
+	              o.national ? "SELECT loket.national_threshold()"
+	                         : "SELECT suppress_below FROM loket.region "
+	                           "WHERE code = loket.my_region()",
+	              0, NULL, &k, err)) {
+		db_result_free(&res);
+		return false;
+	}
 	snprintf(o.since, sizeof o.since, "%s", db_result_get(res, 0, 0));
 	snprintf(o.until, sizeof o.until, "%s", db_result_get(res, 0, 1));
-	snprintf(c.held, sizeof c.held, "<%s", db_result_get(res, 0, 2) ? db_result_get(res, 0, 2) : "5");
+	const char *held = db_result_rows(k) ? db_result_get(k, 0, 0) : NULL;
+	snprintf(c.held, sizeof c.held, "<%s", held ? held : "5");
+	db_result_free(&k);
 	db_result_free(&res);
+	if (o.national && (o.kind == REPORT_PICKUP || o.kind == REPORT_SIGNALS ||
+	                   o.kind == REPORT_KNOWLEDGE)) {
+		db_error_set(err, "%s",
+		             _("the national database has volume, funnel and consistency: the other "
+		               "reports count cases, which stay in the region"));
+		return false;
+	}
+	if (o.by_region && !o.national) {
+		db_error_set(err, "%s",
+		             _("volume by region is for the national database: a region's volume is "
+		               "by org, topic, group, channel or muni"));
+		return false;
+	}
 	if (o.kind != REPORT_COUNT && !ask(db, &o, err))
 		return false;
 	static const char *const titles[] = {
@@ -746,7 +820,10 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 	static const char *const dim_words[] = {N_("organisation"), N_("topic"), N_("client group"),
 	                                        N_("channel"), N_("municipality")};
 	char what[128], since[16], until[16];
-	snprintf(what, sizeof what, _(titles[o.kind]), _(dim_words[o.dim]));
+	snprintf(what, sizeof what,
+	         o.national && o.kind == REPORT_CONSISTENCY ? _("Consistency between regions")
+	                                                     : _(titles[o.kind]),
+	         o.national && o.dim == 0 ? _("region") : _(dim_words[o.dim]));
 	out->name = report_names[o.kind];
 	out->what = xstrdup(what);
 	snprintf(out->since, sizeof out->since, "%s", o.since);

@@ -32,6 +32,8 @@ struct report_opts {
 	enum report_kind kind;
 	int dim;      /* volume: index in report_dims */
 	bool monthly; /* volume: per month instead of per week */
+	bool by_region; /* volume: "by region" was asked (the national database's org) */
+	bool national;  /* set by report_run: a national analyst (doc/national.md) */
 	char since[11], until[11]; /* YYYY-MM-DD, "" for the default */
 };
 
