@@ -43,8 +43,10 @@ SET LOCAL ROLE loket_owner;
 
 GRANT USAGE ON SCHEMA loket TO loket_feed, loket_national;
 -- Reference data, as every role reads it (005): the names beside the codes.
-GRANT SELECT ON region, municipality, topic, client_group, channel, referral_outcome
-    TO loket_national;
+-- advisor and organisation as well: loket reads them at the start of a
+-- session, like every role.
+GRANT SELECT ON region, municipality, topic, client_group, channel, referral_outcome,
+    advisor, organisation TO loket_national;
 
 -- What a publication sends.  region and municipality are reference data
 -- that everyone may read (005); the summaries nobody but the owner reads.

@@ -288,7 +288,9 @@ draw_title(const struct app *app)
 	const char *what = base->title ? _(base->title) : _("Questions of");
 	bool region = base->regional || !app->session.org_name;
 	char *left = xasprintf(" loket · %s %s", what,
-	                       region ? _("the region") : app->session.org_name);
+	                       app->session.is_national ? _("all regions")
+	                       : region                 ? _("the region")
+	                                                : app->session.org_name);
 	int poswidth = (int)strlen(pos) > 0 ? 24 : 0;
 	ui_style(stdscr, UI_BAR, true);
 	ui_put(stdscr, 0, 0, COLS - poswidth, left);
@@ -330,7 +332,9 @@ draw_status(const struct app *app)
 	if (app->busy)
 		state = app->busy;
 	char *who = xasprintf(" %s · %s", app->session.display_name ? app->session.display_name : "",
-	                      app->session.org_name ? app->session.org_name : _("region-wide"));
+	                      app->session.org_name  ? app->session.org_name
+	                      : app->session.is_national ? _("national")
+	                                                 : _("region-wide"));
 	char news[64] = "";
 	if (app->ctx.unseen > 0)
 		snprintf(news, sizeof news, ngettext("%ld update · ", "%ld updates · ", app->ctx.unseen),
@@ -1026,7 +1030,7 @@ tui_main(const struct cli_globals *g)
 	listen_org(&app); /* before the first list is read: no news falls between */
 	app.count_pending = true;
 	bool regional = !app.session.organisation;
-	if (regional && session_has_role(&app.session, "supervisor"))
+	if (regional && (session_has_role(&app.session, "supervisor") || app.session.is_national))
 		push(&app, view_report_new()); /* supervisors see counts, not questions */
 	else if (regional && session_has_role(&app.session, "editor"))
 		push(&app, view_kb_edit_new()); /* knowledge editors keep the knowledge */

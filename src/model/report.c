@@ -778,9 +778,7 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 	              "SELECT coalesce($1::date, CASE WHEN $3::boolean "
 	              "  THEN (date_trunc('month', current_date) - interval '11 months')::date "
 	              "  ELSE date_trunc('week', current_date)::date - 84 END)::text, "
-	              "  coalesce($2::date, current_date)::text, "
-	              "  pg_has_role('loket_national', 'MEMBER') "
-	              "  AND NOT pg_has_role('loket_supervisor', 'MEMBER')",
+	              "  coalesce($2::date, current_date)::text, " REPORT_NATIONAL_SQL,
 	              3, p, &res, err))
 		return false;
 	o.national = c.national = strcmp(db_result_get(res, 0, 2), "t") == 0;
@@ -804,12 +802,14 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 		db_error_set(err, "%s",
 		             _("the national database has volume, funnel and consistency: the other "
 		               "reports count cases, which stay in the region"));
+		memcpy(err->sqlstate, "0A000", 6); /* feature_not_supported: not a lost connection */
 		return false;
 	}
 	if (o.by_region && !o.national) {
 		db_error_set(err, "%s",
 		             _("volume by region is for the national database: a region's volume is "
 		               "by org, topic, group, channel or muni"));
+		memcpy(err->sqlstate, "22023", 6); /* invalid_parameter_value */
 		return false;
 	}
 	if (o.kind != REPORT_COUNT && !ask(db, &o, err))

@@ -39,6 +39,16 @@ struct report_opts {
 
 /* "NAME [by DIM] [by week|month] [since:DATE] [until:DATE]".  False with a
  * message saying what was expected. */
+/* SQL: the role logged in is a national analyst (doc/national.md): a member
+ * of loket_national, not a superuser and not an advisor of a region, as
+ * sql/046's national_member() says for the login role.  Written against
+ * pg_roles so that it is false, not an error, where the role is missing. */
+#define REPORT_NATIONAL_SQL                                                                  \
+	"(EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = 'loket_national' "                  \
+	"         AND pg_has_role(r.oid, 'MEMBER')) "                                             \
+	" AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user) "           \
+	" AND NOT EXISTS (SELECT 1 FROM loket.advisor a WHERE a.role_name = current_user))"
+
 bool report_parse(const char *text, struct report_opts *o, char *msg, size_t msglen);
 
 enum report_col_use { RC_BOTH, RC_SCREEN, RC_EXPORT };

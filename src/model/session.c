@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "model/session.h"
+#include "model/report.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -16,6 +17,7 @@ static const struct db_field session_fields[] = {
 	DB_TEXT_OR_NULL(struct session, region),
 	DB_TEXT(struct session, roles),
 	DB_BOOL(struct session, is_advisor),
+	DB_BOOL(struct session, is_national),
 };
 
 bool
@@ -25,7 +27,7 @@ session_load(struct db *db, struct session *out, struct db_error *err)
 	if (!db_query_row(db,
 	                  "SELECT current_user, coalesce(a.display_name, current_user::text), "
 	                  "       a.organisation, o.name, a.region, array_to_string(a.roles, ','), "
-	                  "       a.active "
+	                  "       a.active, " REPORT_NATIONAL_SQL " "
 	                  "FROM (SELECT 1) AS one "
 	                  "LEFT JOIN loket.advisor a ON a.role_name = current_user "
 	                  "LEFT JOIN loket.organisation o ON o.code = a.organisation",

@@ -15,6 +15,7 @@ struct session {
 	char *roles; /* e.g. "advisor,central" */
 	char *database; /* which database: "system identifier/database name" */
 	bool is_advisor; /* has a row in advisor and is active */
+	bool is_national; /* a national analyst (doc/national.md): reports only */
 };
 
 /* Load the session of the current role.  A role without an advisor row loads

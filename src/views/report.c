@@ -6,6 +6,7 @@
 
 #include "db/db.h"
 #include "model/report.h"
+#include "model/session.h"
 #include "ui/screen.h"
 #include "util/chart.h"
 #include "util/i18n.h"
@@ -31,7 +32,16 @@ struct report_state {
 	 * (doc/reports.md); NULL: the screen's own */
 	struct db *replica;
 	bool replica_tried;
+	bool national; /* a national analyst: volume, funnel and consistency only */
 };
+
+/* Whether the screen offers this report (the national database counts no
+ * cases: doc/national.md). */
+static bool
+offered(const struct report_state *s, enum report_kind k)
+{
+	return !s->national || k == REPORT_VOLUME || k == REPORT_FUNNEL || k == REPORT_CONSISTENCY;
+}
 
 static void
 clear_lines(struct report_state *s)
@@ -62,6 +72,7 @@ report_load(void *state, struct view_ctx *ctx, const struct view_area *area)
 	(void)area;
 	struct report_state *s = state;
 	clear_lines(s);
+	s->national = ctx->session && ctx->session->is_national;
 	struct report r;
 	struct db_error err = {0};
 	if (!s->replica_tried && db_several_hosts(ctx->db)) {
@@ -129,15 +140,25 @@ report_handle(void *state, struct view_ctx *ctx, enum command cmd, const struct 
 		return VIEW_REDRAW;
 	case CMD_NEXT_TAB:
 	case CMD_PREV_TAB:
-		s->opts.kind = (enum report_kind)(((int)s->opts.kind + (cmd == CMD_NEXT_TAB ? 1 : -1) +
-		                                   REPORT_COUNT) % REPORT_COUNT);
+		do
+			s->opts.kind = (enum report_kind)(((int)s->opts.kind +
+			                                   (cmd == CMD_NEXT_TAB ? 1 : -1) + REPORT_COUNT) %
+			                                  REPORT_COUNT);
+		while (!offered(s, s->opts.kind));
 		break;
 	case CMD_TAB_1: case CMD_TAB_2: case CMD_TAB_3: case CMD_TAB_4: case CMD_TAB_5:
-		s->opts.kind = (enum report_kind)(cmd - CMD_TAB_1);
+	case CMD_TAB_6: { /* CMD_TAB_6 is not next to CMD_TAB_5 in the enum */
+		enum report_kind k =
+			cmd == CMD_TAB_6 ? REPORT_KNOWLEDGE : (enum report_kind)(cmd - CMD_TAB_1);
+		if (!offered(s, k)) {
+			view_message(ctx, "%s",
+			             _("The national database has volume, funnel and consistency: the "
+			               "other reports count cases, which stay in the region."));
+			return VIEW_REDRAW;
+		}
+		s->opts.kind = k;
 		break;
-	case CMD_TAB_6: /* not next to CMD_TAB_5 in the enum */
-		s->opts.kind = REPORT_KNOWLEDGE;
-		break;
+	}
 	case CMD_DIMENSION:
 		s->opts.kind = REPORT_VOLUME;
 		s->opts.dim = (s->opts.dim + 1) % REPORT_NDIMS;
@@ -167,6 +188,8 @@ report_draw(const void *state, WINDOW *w, const struct view_area *area)
 	                                          N_("6 knowledge")};
 	int x = 1;
 	for (int i = 0; i < REPORT_COUNT; i++) {
+		if (!offered(s, (enum report_kind)i))
+			continue;
 		snprintf(tabs, sizeof tabs, i == (int)s->opts.kind ? "[%s]" : " %s ", _(short_names[i]));
 		if (x + text_width(tabs) >= area->cols)
 			break;
