@@ -5,8 +5,15 @@
 #include "util/trace.h"
 
 #include "cli/cli.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "net/http.h"
+#include "shell/prompt.h"
 #include "tui.h"
 #include "util/i18n.h"
+#include "util/sanitize.h"
+
+#include <curses.h>
 
 #include <locale.h>
 #include <stdio.h>
@@ -34,6 +41,37 @@ language_setup(void)
 	textdomain(PACKAGE);
 }
 
+/* --version: loket's, the schema it is built for and the connected
+ * database's (one try, when a database answers), and the libraries'. */
+static int
+print_version(const struct cli_globals *g)
+{
+	printf("loket %s\n", PACKAGE_VERSION);
+	printf(_("schema %d\n"), LOKET_SCHEMA_VERSION);
+	struct db *db = NULL;
+	struct db_error err = {0};
+	int have = 0;
+	if (!db_connect(g->conninfo, &db, &err)) {
+		const char *m = err.message ? err.message : "";
+		sanitize_fprintf(stdout, _("database: not connected (%.*s)\n"), (int)strcspn(m, "\n"), m);
+	} else if (!schema_version(db, &have, &err)) {
+		sanitize_fprintf(stdout, _("database: %s\n"), err.message ? err.message : "");
+	} else if (have == 0) {
+		printf(_("database: no schema or one older than 48 (loket db migrate)\n"));
+	} else {
+		printf(_("database: schema %d%s\n"), have,
+		       have < LOKET_SCHEMA_VERSION   ? _(", older: loket db migrate")
+		       : have > LOKET_SCHEMA_VERSION ? _(", newer than this loket")
+		                                     : "");
+	}
+	db_error_clear(&err);
+	db_close(&db);
+	char pq[16];
+	printf(_("libraries: %s, libpq %s, libcurl %s, readline %s\n"), curses_version(),
+	       db_library_version(pq, sizeof pq), http_library_version(), prompt_library_version());
+	return CLI_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -54,10 +92,8 @@ main(int argc, char **argv)
 		cli_usage(stdout);
 		return CLI_OK;
 	}
-	if (g.version) {
-		printf("loket %s\n", PACKAGE_VERSION);
-		return CLI_OK;
-	}
+	if (g.version)
+		return print_version(&g);
 	if (sub < argc)
 		return cli_run(&g, argc - sub, argv + sub);
 	return tui_main(&g);

@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "cli/errors.h"
+#include "db/migrate.h"
 #include "util/i18n.h"
 #include "util/sanitize.h"
 
@@ -195,7 +196,37 @@ cli_connect_attrs(const struct cli_globals *g, const char *attrs, struct db **ou
 		db_close(out);
 		return CLI_DB;
 	}
+	if (!g->any_schema && !cli_schema_fits(*out)) {
+		db_close(out);
+		return CLI_DB;
+	}
 	return CLI_OK;
+}
+
+/* The database's schema is the one this loket is built for; if not, say
+ * which of the two is behind (before a statement fails on a column one of
+ * them lacks). */
+bool
+cli_schema_fits(struct db *db)
+{
+	struct db_error err = {0};
+	int have = 0;
+	if (!schema_version(db, &have, &err)) {
+		cli_print_db_error("loket", &err);
+		db_error_clear(&err);
+		return false;
+	}
+	if (have < LOKET_SCHEMA_VERSION)
+		fprintf(stderr,
+		        _("loket: the database's schema is older than this loket (version %s, schema "
+		          "%d): an administrator runs 'loket db migrate' first.\n"),
+		        PACKAGE_VERSION, LOKET_SCHEMA_VERSION);
+	else if (have > LOKET_SCHEMA_VERSION)
+		fprintf(stderr,
+		        _("loket: this loket (version %s, schema %d) is older than the database "
+		          "(schema %d): install the newer loket.\n"),
+		        PACKAGE_VERSION, LOKET_SCHEMA_VERSION, have);
+	return have == LOKET_SCHEMA_VERSION;
 }
 
 int

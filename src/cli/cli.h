@@ -21,12 +21,17 @@ struct cli_globals {
 	const char *as_role;  /* --as */
 	bool help;
 	bool version;
+	bool any_schema; /* db migrate and the like: connect whatever the schema */
 };
 
 /* Parse the options before the subcommand (stops at the first non-option).
  * Returns the index of the subcommand in argv (== argc when there is none),
  * or -1 after printing a usage error to err. */
 int cli_parse_globals(int argc, char **argv, struct cli_globals *g, FILE *err);
+
+/* Whether the database has the schema this loket is built for; if not,
+ * says on standard error which of them is older. */
+bool cli_schema_fits(struct db *db);
 
 /* A command (or a group's subcommand): its name and what runs it, with
  * argv[0] the name itself.  Tables end with {NULL, NULL}. */

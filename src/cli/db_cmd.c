@@ -216,7 +216,9 @@ cli_db(const struct cli_globals *g, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	struct db *db = NULL;
-	int rc = cli_connect(g, &db);
+	struct cli_globals any = *g;
+	any.any_schema = true; /* the administrator's commands: they bring it up to date */
+	int rc = cli_connect(&any, &db);
 	if (rc != CLI_OK)
 		return rc;
 	if (strcmp(sub, "migrate") == 0)

@@ -763,3 +763,11 @@ db_poll(struct db *db, int *notified)
 	}
 	return PQstatus(db->conn) == CONNECTION_OK;
 }
+
+const char *
+db_library_version(char *buf, size_t size)
+{
+	int v = PQlibVersion(); /* 150013: 15.13 */
+	snprintf(buf, size, "%d.%d", v / 10000, v % 10000);
+	return buf;
+}

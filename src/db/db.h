@@ -45,6 +45,9 @@ enum db_down { DB_DOWN_NO_SERVER, DB_DOWN_READ_ONLY, DB_DOWN_REFUSED };
 enum db_down db_why_down(const char *conninfo, const char *attrs);
 /* connect_timeout from the string, else PGCONNECT_TIMEOUT; 0 when neither. */
 int db_connect_timeout(const char *conninfo);
+
+/* libpq's version as "15.13" (buf of at least 16 bytes); returns buf. */
+const char *db_library_version(char *buf, size_t size);
 /* Another connection like db's (its string and role), with
  * target_session_attrs attrs: the reports screen's to a standby. */
 bool db_connect_like(const struct db *db, const char *attrs, struct db **out,

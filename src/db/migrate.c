@@ -506,3 +506,21 @@ seed_cases(struct db *db, const char *seeddir, long total, const char *region,
 	 * a load does not wait for them */
 	return db_query(db, "SELECT loket.stat_refresh_all()", 0, NULL, NULL, err);
 }
+
+bool
+schema_version(struct db *db, int *version, struct db_error *err)
+{
+	*version = 0;
+	struct db_result *r = NULL;
+	if (!db_query(db, "SELECT loket.schema_version()", 0, NULL, &r, err)) {
+		/* undefined_function, invalid_schema_name: before 048 */
+		if (strcmp(err->sqlstate, "42883") != 0 && strcmp(err->sqlstate, "3F000") != 0)
+			return false;
+		db_error_clear(err);
+		return true;
+	}
+	const char *v = db_result_get(r, 0, 0);
+	*version = v ? atoi(v) : 0;
+	db_result_free(&r);
+	return true;
+}

@@ -28,6 +28,16 @@ void migration_list_free(struct migration_list *list);
 bool migrate_status(struct db *db, const char *sqldir, struct migration_list *out,
                     struct db_error *err);
 
+/* The schema this loket is built for: the number of the newest migration
+ * in sql/ (tests/db/test_migrate checks that they agree). */
+#define LOKET_SCHEMA_VERSION 48
+
+/* The database's schema: the newest migration applied, from
+ * loket.schema_version() (sql/048), which every login may call; 0 when the
+ * database is older than 048 (or has no loket schema).  False on another
+ * error. */
+bool schema_version(struct db *db, int *version, struct db_error *err);
+
 typedef void (*migrate_progress_fn)(const char *file, void *arg);
 
 /* Apply every pending migration in version order, each in a transaction that

@@ -315,3 +315,9 @@ out:
 	curl_url_cleanup(u);
 	return full;
 }
+
+const char *
+http_library_version(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}

@@ -52,4 +52,7 @@ char *http_url_with_param(const char *url, const char *name, const char *value, 
 /* Initialise libcurl once per process (thread-unsafe; call from main paths). */
 void http_global_init(void);
 
+/* libcurl's version ("7.88.1"). */
+const char *http_library_version(void);
+
 #endif

@@ -14,6 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char *
+prompt_library_version(void)
+{
+	return rl_library_version;
+}
 #include <wchar.h>
 
 static unsigned char pending[16]; /* bytes of the key being fed */

@@ -15,6 +15,9 @@ enum prompt_state {
 };
 
 /* Open the prompt with this text before the cursor (":" or "/"). */
+/* The readline library's version, as it says it ("8.2"). */
+const char *prompt_library_version(void);
+
 void prompt_open(const char *prompt);
 bool prompt_active(void);
 /* Feed one key from get_wch (is_char: a character, else a KEY_* code). */

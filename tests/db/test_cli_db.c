@@ -43,6 +43,69 @@ questions(void)
 	dbtest_loket(conn, input, &out, &err, "case", "add", "--group", "werkende", "--topic", topic, \
 	             "--channel", "balie", "--text", text, NULL)
 
+/* A client and a database of different schemas (issue 18, part 4): the
+ * commands say which is behind, in Dutch, and exit 2 before they touch a
+ * table; db status and db migrate still work; --version names both. */
+START_TEST(schema_versions)
+{
+	char dir[] = "/tmp/loket-locale-XXXXXX", cmd[2048];
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(cmd, sizeof cmd, "mkdir -p %s/nl/LC_MESSAGES && msgfmt -o %s/nl/LC_MESSAGES/loket.mo "
+	         "'%s/po/nl.po'", dir, dir, getenv("LOKET_DATADIR"));
+	ck_assert_int_eq(system(cmd), 0);
+	setenv("LOKET_LOCALEDIR", dir, 1);
+	setenv("LANGUAGE", "nl", 1);
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--version", NULL), 0);
+	ck_assert_msg(strstr(out, "database: schema 48\n") != NULL &&
+	                      strstr(out, "libpq 15.") != NULL && strstr(out, "ncurses 6") != NULL &&
+	                      strstr(out, "libcurl ") != NULL && strstr(out, "readline ") != NULL,
+	              "%s", out);
+	free(out), free(err);
+
+	/* a newer database: this loket is too old */
+	struct db *db = dbtest_connect(dbname, "postgres");
+	dbtest_ok(db, "INSERT INTO loket.schema_migration (version, name, checksum) "
+	              "VALUES (49, '049_future.sql', 'x')", 0, NULL);
+	long before = questions();
+	ck_assert_int_eq(ADD(kvk, NULL, "Een vraag voor een nieuwere database", "evc"), 2);
+	ck_assert_msg(strstr(err, "is ouder dan de database (schema 49): installeer de nieuwere "
+	                          "loket") != NULL,
+	              "%s", err);
+	ck_assert_int_eq(questions(), before);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--version", NULL), 0);
+	ck_assert_msg(strstr(out, "schema 49, nieuwer dan deze loket") != NULL, "%s", out);
+	free(out), free(err);
+	dbtest_ok(db, "DELETE FROM loket.schema_migration WHERE version = 49", 0, NULL);
+
+	/* an older database, before 048: run db migrate first */
+	dbtest_ok(db, "ALTER FUNCTION loket.schema_version() RENAME TO schema_version_kept", 0, NULL);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", NULL), 2);
+	ck_assert_msg(strstr(err, "loket db migrate") != NULL && strstr(err, "schema 48") != NULL,
+	              "%s", err);
+	free(out), free(err);
+	ck_assert_int_eq(dbtest_loket(admin, NULL, &out, &err, "db", "status", NULL), 0);
+	free(out), free(err);
+	dbtest_ok(db, "ALTER FUNCTION loket.schema_version_kept() RENAME TO schema_version", 0, NULL);
+	/* and one that is a migration behind */
+	dbtest_ok(db, "CREATE TEMP TABLE kept AS SELECT * FROM loket.schema_migration "
+	              "WHERE version = 48", 0, NULL);
+	dbtest_ok(db, "DELETE FROM loket.schema_migration WHERE version = 48", 0, NULL);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", NULL), 2);
+	ck_assert_msg(strstr(err, "loket db migrate") != NULL, "%s", err);
+	free(out), free(err);
+	dbtest_ok(db, "INSERT INTO loket.schema_migration SELECT * FROM kept", 0, NULL);
+	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", NULL), 0);
+	free(out), free(err);
+	db_close(&db);
+	setenv("LANGUAGE", "en", 1);
+	unsetenv("LOKET_LOCALEDIR");
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(add_list_show)
 {
 	char *out = NULL, *err = NULL;
@@ -688,6 +751,7 @@ main(void)
 	tcase_add_test(tc, retried_add_is_idempotent);
 	tcase_add_test(tc, refused_text_variants);
 	tcase_add_test(tc, list_formats);
+	tcase_add_test(tc, schema_versions);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }

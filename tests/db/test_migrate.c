@@ -3,6 +3,7 @@
  * half-applied, and a changed file is reported. */
 #include "config.h"
 
+#include "db/migrate.h"
 #include "dbtest.h"
 
 #include <check.h>
@@ -111,6 +112,12 @@ START_TEST(migrate_twice_changes_nothing)
 	char *before = query_text(db, snapshot_sql);
 	long applied = dbtest_long(db, "SELECT count(*) FROM loket.schema_migration", 0, NULL);
 	ck_assert_int_eq(applied, count_sql_files());
+	/* the newest migration is the schema loket says it is built for */
+	ck_assert_msg(dbtest_long(db, "SELECT loket.schema_version()", 0, NULL) ==
+	                      LOKET_SCHEMA_VERSION,
+	              "sql/ ends at migration %ld, but src/db/migrate.h says LOKET_SCHEMA_VERSION %d",
+	              dbtest_long(db, "SELECT loket.schema_version()", 0, NULL),
+	              LOKET_SCHEMA_VERSION);
 
 	ck_assert_int_eq(dbtest_loket(conn, NULL, &out, &err, "db", "migrate", NULL), 0);
 	ck_assert_msg(strstr(out, "up to date") != NULL, "second run: %s", out);
