@@ -432,7 +432,7 @@ conf_default_path(bool *explicit_path)
 	const char *home = getenv("HOME");
 	if (home && *home)
 		return xasprintf("%s/.config/loket/config", home);
-	return NULL;
+	return xstrdup(SYSCONFDIR "/loket/config");
 }
 
 struct conf *
@@ -444,6 +444,12 @@ conf_load_default(char **error)
 		if (error)
 			*error = NULL;
 		return conf_new("");
+	}
+	/* No file of one's own: the server's shared one (root's, mode 644,
+	 * without secrets: deployment.md), SYSCONFDIR/loket/config. */
+	if (!explicit_path && access(path, F_OK) != 0 && errno == ENOENT) {
+		free(path);
+		path = xstrdup(SYSCONFDIR "/loket/config");
 	}
 	struct conf *c = conf_load(path, !explicit_path, error);
 	free(path);

@@ -50,9 +50,11 @@
 struct conf; /* opaque */
 
 /* The path loket reads (a new string), from the environment as described
- * above, or NULL when neither LOKET_CONFIG, an absolute XDG_CONFIG_HOME nor
- * HOME is set.  Sets *explicit_path (when not NULL) to true when the path
- * came from LOKET_CONFIG. */
+ * above, or SYSCONFDIR/loket/config (/etc/loket/config when installed)
+ * when neither LOKET_CONFIG, an absolute XDG_CONFIG_HOME nor HOME is set;
+ * conf_load_default also falls back to it when the user's file does not
+ * exist.  Sets *explicit_path (when not NULL) to true when the path came
+ * from LOKET_CONFIG. */
 char *conf_default_path(bool *explicit_path);
 /* Load a file.  missing_ok: a file that does not exist gives an empty
  * configuration (whose conf_path is "").  Returns NULL with *error (a new
