@@ -214,6 +214,15 @@ take_nav(struct app *app)
 }
 
 /* Act on what a handler returned. */
+/* Which keys the help lists: the screen's, or for a national analyst on
+ * the reports, the three reports the national database has. */
+static enum keys_context
+help_keys(struct app *app)
+{
+	enum keys_context k = top_view(app)->ops->keys;
+	return k == KEYS_REPORT && app->session.is_national ? KEYS_REPORT_NATIONAL : k;
+}
+
 static void
 apply(struct app *app, int flags)
 {
@@ -234,7 +243,7 @@ apply(struct app *app, int flags)
 	if (flags & VIEW_NAV)
 		take_nav(app);
 	else if (flags & VIEW_HELP)
-		push(app, view_help_new(top_view(app)->ops->keys));
+		push(app, view_help_new(help_keys(app)));
 }
 
 /* A form left unfinished by a crash, a kill or a dropped SSH session comes
@@ -464,6 +473,20 @@ knowledge_view(const struct app *app)
 	return session_has_role(&app->session, "editor") ? view_kb_edit_new() : view_knowledge_new();
 }
 
+/* K and :knowledge: the knowledge base, which a national database has not
+ * (each region keeps its own). */
+static void
+open_knowledge(struct app *app)
+{
+	if (app->session.is_national) {
+		view_message(&app->ctx, "%s",
+		             _("The national database has no knowledge base: each region keeps its "
+		               "own."));
+		return;
+	}
+	open_view(app, knowledge_view(app));
+}
+
 /* A signal not tied to a question, from a screen that has none. */
 static void
 open_signal(struct app *app)
@@ -512,7 +535,7 @@ open_catalogue(struct app *app)
 static void
 open_help(struct app *app)
 {
-	push(app, view_help_new(top_view(app)->ops->keys));
+	push(app, view_help_new(help_keys(app)));
 }
 
 static void
@@ -577,7 +600,7 @@ run_command(struct app *app, const char *line)
 	} else if (is_word(word, "signal", "signaal")) {
 		view_or(app, CMD_SIGNAL, open_signal);
 	} else if (is_word(word, "knowledge", "kennis")) {
-		open_view(app, knowledge_view(app));
+		open_knowledge(app);
 	} else if (is_word(word, "catalogue", "aanbod")) {
 		open_catalogue(app);
 	} else if (is_word(word, "inbox", "postvak")) {
@@ -724,7 +747,7 @@ global_command(struct app *app, enum command cmd)
 		prompt_open(cmd == CMD_COMMAND ? ":" : "/");
 		return true;
 	case CMD_KNOWLEDGE:
-		open_view(app, knowledge_view(app));
+		open_knowledge(app);
 		return true;
 	case CMD_CATALOGUE: /* about the question on screen when there is one */
 		view_or(app, cmd, open_catalogue);

@@ -112,6 +112,19 @@ run_parsed(struct db *db, const struct query *q, bool count, enum out_format for
 	return ok;
 }
 
+/* A national analyst (doc/national.md), asked only after a refusal. */
+static bool
+is_national(struct db *db)
+{
+	struct db_error err = {0};
+	bool national = false;
+	if (!db_query_value(db, "SELECT " REPORT_NATIONAL_SQL, 0, NULL, DB_T_BOOL, &national, NULL,
+	                    &err))
+		national = false;
+	db_error_clear(&err);
+	return national;
+}
+
 static int
 run(struct db *db, const char *expr, enum out_format format)
 {
@@ -132,7 +145,13 @@ run(struct db *db, const char *expr, enum out_format format)
 		db_error_clear(&err);
 		ok = run_parsed(db, &q, true, format, &err);
 	}
-	if (!ok) {
+	if (!ok && strcmp(err.sqlstate, "42501") == 0 && is_national(db)) {
+		fputs(_("loket: query: the national database has the reports volume, funnel and "
+		        "consistency (\\report ...), not counts of questions: those stay in the "
+		        "region.\n"),
+		      stderr);
+		rc = CLI_USAGE;
+	} else if (!ok) {
 		rc = cli_db_failed("loket", &err);
 	}
 	db_error_clear(&err);
@@ -158,6 +177,11 @@ run_report(struct db *db, const char *args, enum out_format format)
 	if (report_run(db, &o, chart_utf8(), &r, &err)) {
 		report_write(stdout, &r, format, isatty(STDOUT_FILENO));
 		report_free(&r);
+	} else if (strcmp(err.sqlstate, "0A000") == 0) {
+		/* a report this database has not, by region in a region's: the
+		 * words were wrong, not the database (exit 1) */
+		sanitize_fprintf(stderr, "loket: query: %s\n", err.message);
+		rc = CLI_USAGE;
 	} else if (strcmp(err.sqlstate, "42501") == 0) {
 		/* not PostgreSQL's "permission denied for function report_volume" */
 		fputs(_("loket: query: the reports are for supervisors, and the role you logged in as "

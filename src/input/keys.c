@@ -326,6 +326,20 @@ static const struct keys_help report_help[] = {
 	{NULL, NULL},
 };
 
+static const struct keys_help national_report_help[] = {
+	{"1, 2, 4", N_("volume, funnel, consistency, over every region")},
+	{"Tab, Shift-Tab", N_("next, previous report")},
+	{"d", N_("volume: count by region, topic, group, channel, municipality")},
+	{"p", N_("volume: per week or per month")},
+	{"j, ↓, k, ↑", N_("scroll down, up a line")},
+	{"PgDn, PgUp", N_("scroll down, up a page")},
+	{"l, →, h, ←", N_("scroll right, left (wide tables)")},
+	{":", N_("commands: help, quit")},
+	{"q, Esc", N_("quit")},
+	{"?, F1", N_("this help")},
+	{NULL, NULL},
+};
+
 const struct keys_help *
 keys_help(enum keys_context ctx)
 {
@@ -354,6 +368,8 @@ keys_help(enum keys_context ctx)
 		return kbedit_help;
 	case KEYS_VERSIONS:
 		return versions_help;
+	case KEYS_REPORT_NATIONAL:
+		return national_report_help;
 	}
 	return help_help;
 }

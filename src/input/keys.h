@@ -68,6 +68,7 @@ enum keys_context {
 	KEYS_AANBOD,
 	KEYS_KBEDIT,
 	KEYS_VERSIONS,
+	KEYS_REPORT_NATIONAL, /* help only: the reports screen of a national analyst */
 };
 
 /* The command for key `ch` in a context, or CMD_NONE. */

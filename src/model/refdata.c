@@ -23,8 +23,10 @@ ref_query(enum ref_table table)
 	case REF_REFERRAL_OUTCOME:
 		return "SELECT code, label FROM loket.referral_outcome WHERE active "
 		       "ORDER BY sort, code";
-	case REF_ORGANISATION:
-		return "SELECT code, name FROM loket.organisation WHERE active ORDER BY code";
+	case REF_ORGANISATION: /* one's own region's: a referral stays in it (sql/044) */
+		return "SELECT code, name FROM loket.organisation "
+		       "WHERE active AND (loket.my_region() IS NULL OR region = loket.my_region()) "
+		       "ORDER BY code";
 	case REF_MUNICIPALITY:
 		return "SELECT code, name FROM loket.municipality ORDER BY name";
 	}

@@ -809,7 +809,7 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 		db_error_set(err, "%s",
 		             _("volume by region is for the national database: a region's volume is "
 		               "by org, topic, group, channel or muni"));
-		memcpy(err->sqlstate, "22023", 6); /* invalid_parameter_value */
+		memcpy(err->sqlstate, "0A000", 6); /* not here: the words, not the database */
 		return false;
 	}
 	if (o.kind != REPORT_COUNT && !ask(db, &o, err))

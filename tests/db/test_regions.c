@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "dbtest.h"
+#include "model/refdata.h"
 
 #include <check.h>
 #include <stdarg.h>
@@ -176,6 +177,32 @@ START_TEST(isolated_for_every_role)
 }
 END_TEST
 
+/* The organisations a screen or a command offers (the referral form's
+ * "Naar", case refer --to, the query language's org:) are one's own
+ * region's: an Achterhoek advisor was offered Twente's, which 044 then
+ * refused on F10. */
+START_TEST(offered_own_organisations)
+{
+	const char *who[][2] = {{"achterhoek_kvk_demo", "achterhoek_"},
+	                        {"kvk_demo", ""},
+	                        {"achterhoek_supervisor_demo", "achterhoek_"}};
+	for (size_t w = 0; w < sizeof who / sizeof who[0]; w++) {
+		struct db *db = dbtest_connect(dbname, who[w][0]);
+		struct code_list orgs = {0};
+		struct db_error err = {0};
+		ck_assert_msg(refdata_load(db, REF_ORGANISATION, &orgs, &err), "%s", err.message);
+		ck_assert_int_gt(orgs.count, 2);
+		for (int i = 0; i < orgs.count; i++) {
+			bool theirs = strncmp(orgs.items[i].code, "achterhoek_", 11) == 0;
+			ck_assert_msg(theirs == (*who[w][1] != '\0'), "%s is offered %s", who[w][0],
+			              orgs.items[i].code);
+		}
+		code_list_free(&orgs);
+		db_close(&db);
+	}
+}
+END_TEST
+
 START_TEST(through_loket)
 {
 	/* the central points list their own region's referrals only */
@@ -252,6 +279,7 @@ main(void)
 	tcase_add_test(tc, seeded_and_numbered_apart);
 	tcase_add_test(tc, isolated_for_every_role);
 	tcase_add_test(tc, through_loket);
+	tcase_add_test(tc, offered_own_organisations);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }
