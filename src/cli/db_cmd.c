@@ -186,8 +186,21 @@ db_seed(struct db *db, int argc, char **argv)
 		      stderr);
 		return CLI_USAGE;
 	}
-	char *dir = xasprintf("%s/sql/seed", loket_datadir());
 	struct db_error err = {0};
+	bool subscribes = false;
+	if (!national &&
+	    !db_query_value(db,
+	                    "SELECT EXISTS (SELECT 1 FROM pg_subscription s JOIN pg_database d "
+	                    "ON d.oid = s.subdbid WHERE d.datname = current_database())",
+	                    0, NULL, DB_T_BOOL, &subscribes, NULL, &err))
+		return failed(&err);
+	if (subscribes) { /* the regions come from their publications (national.md) */
+		fputs(_("loket: this database subscribes to regions' summaries: it is a national "
+		        "reporting database, which takes db seed --national only.\n"),
+		      stderr);
+		return CLI_USAGE;
+	}
+	char *dir = xasprintf("%s/sql/seed", loket_datadir());
 	if (national)
 		ok = seed_national(db, dir, say_file, _("loading"), &err);
 	else
