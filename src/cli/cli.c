@@ -182,7 +182,10 @@ cli_connect_attrs(const struct cli_globals *g, const char *attrs, struct db **ou
 			else
 				cli_print_db_error("loket", &err);
 			if (tried_again && why != DB_DOWN_REFUSED)
-				fprintf(stderr, _("loket: tried for %d seconds\n"), timeout > 0 ? timeout : 10);
+				fprintf(stderr,
+				        ngettext("loket: tried for %d second\n", "loket: tried for %d seconds\n",
+				                 (unsigned long)(timeout > 0 ? timeout : 10)),
+				        timeout > 0 ? timeout : 10);
 			db_error_clear(&err);
 			return CLI_DB;
 		}

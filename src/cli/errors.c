@@ -6,6 +6,7 @@
 #include "model/refusal.h"
 #include "util/i18n.h"
 #include "util/sanitize.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +26,31 @@ void
 cli_print_db_error(const char *who, const struct db_error *err)
 {
 	const char *friendly = cli_constraint_message(err->constraint);
-	char *msg = sanitize_dup(friendly ? friendly : err->message, SANITIZE_DEFAULT);
+	const char *text = friendly ? friendly : err->message ? err->message : "";
+	/* libpq's messages may run over lines ("...failed: ...\n\tIs the server
+	 * running..."): each line its own, indented, not a visible ␤ and ␉ */
+	size_t first = strcspn(text, "\n");
+	char *line = xstrndup(text, first);
+	char *msg = sanitize_dup(line, SANITIZE_DEFAULT);
+	free(line);
 	if (!friendly && strcmp(err->sqlstate, "42501") == 0) /* PostgreSQL's own words after */
 		sanitize_fprintf(stderr, _("%s: not allowed for the role you logged in as (%s)\n"), who,
 		                 msg);
 	else
 		sanitize_fprintf(stderr, "%s: %s\n", who, msg);
 	free(msg);
+	for (const char *p = text + first; *p;) {
+		p += strspn(p, "\n\t ");
+		size_t n = strcspn(p, "\n");
+		if (n > 0) {
+			line = xstrndup(p, n);
+			msg = sanitize_dup(line, SANITIZE_DEFAULT);
+			sanitize_fprintf(stderr, "  %s\n", msg);
+			free(msg);
+			free(line);
+		}
+		p += n;
+	}
 	if (err->detail && !friendly) {
 		char *d = sanitize_dup(err->detail, SANITIZE_DEFAULT);
 		sanitize_fprintf(stderr, _("detail: %s\n"), d);

@@ -106,6 +106,23 @@ START_TEST(schema_versions)
 }
 END_TEST
 
+/* libpq's message about a server that is not there runs over two lines:
+ * each printed as a line, not as one with a visible newline and tab. */
+START_TEST(connection_error_lines)
+{
+	char *out = NULL, *err = NULL;
+	ck_assert_int_eq(dbtest_loket("host=/nonexistent-loket connect_timeout=1", NULL, &out, &err,
+	                              "case", "list", NULL),
+	                 2);
+	ck_assert_msg(strstr(err, "\xe2\x90\xa4") == NULL && strstr(err, "\xe2\x90\x89") == NULL,
+	              "a visible newline or tab: %s", err);
+	ck_assert_msg(strstr(err, "loket: connection to server on socket") == err &&
+	                      strstr(err, "\n  Is the server running") != NULL,
+	              "%s", err);
+	free(out), free(err);
+}
+END_TEST
+
 START_TEST(add_list_show)
 {
 	char *out = NULL, *err = NULL;
@@ -752,6 +769,7 @@ main(void)
 	tcase_add_test(tc, refused_text_variants);
 	tcase_add_test(tc, list_formats);
 	tcase_add_test(tc, schema_versions);
+	tcase_add_test(tc, connection_error_lines);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);
 }
