@@ -65,6 +65,7 @@ cli_usage_text(void)
 	        "  db seed [--cases N]    load reference and demo data; N synthetic questions\n"
 	        "  db seed --region NAME [--cases N]\n"
 	        "                         another demo region beside Twente, with demo roles\n"
+	        "  db seed --codes        only the national code lists (production)\n"
 	        "  db seed --national     a national reporting database: code lists, demo analyst\n"
 	        "  db refresh             bring the summaries of counts and reports up to date\n"
 	        "  privacy log --question N | --role ROLE [--since YYYY-MM-DD]\n"

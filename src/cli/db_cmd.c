@@ -164,9 +164,10 @@ db_seed(struct db *db, int argc, char **argv)
 	static const struct option opts[] = {{"cases", required_argument, NULL, 'n'},
 	                                     {"region", required_argument, NULL, 'r'},
 	                                     {"national", no_argument, NULL, 'N'},
+	                                     {"codes", no_argument, NULL, 'C'},
 	                                     {NULL, 0, NULL, 0}};
 	int cases = 0;
-	bool national = false;
+	bool national = false, codes_only = false;
 	const char *region = NULL;
 	optind = 0; /* 0, not 1: glibc then starts afresh, and permutes again */
 	opterr = 0;
@@ -177,18 +178,21 @@ db_seed(struct db *db, int argc, char **argv)
 			region = optarg;
 		else if (c == 'N')
 			national = true;
+		else if (c == 'C')
+			codes_only = true;
 		else if (c != 'n' || !parse_positive_int(optarg, &cases))
 			ok = false;
 	}
-	if (!ok || optind != argc || (national && (region || cases))) {
+	if (!ok || optind != argc || ((national || codes_only) && (region || cases)) ||
+	    (national && codes_only)) {
 		fputs(_("loket: db seed [--cases N] [--region NAME] with N a positive number, "
-		        "or db seed --national\n"),
+		        "db seed --codes or db seed --national\n"),
 		      stderr);
 		return CLI_USAGE;
 	}
 	struct db_error err = {0};
 	bool subscribes = false;
-	if (!national &&
+	if (!national && !codes_only &&
 	    !db_query_value(db,
 	                    "SELECT EXISTS (SELECT 1 FROM pg_subscription s JOIN pg_database d "
 	                    "ON d.oid = s.subdbid WHERE d.datname = current_database())",
@@ -203,6 +207,8 @@ db_seed(struct db *db, int argc, char **argv)
 	char *dir = xasprintf("%s/sql/seed", loket_datadir());
 	if (national)
 		ok = seed_national(db, dir, say_file, _("loading"), &err);
+	else if (codes_only)
+		ok = seed_codes(db, dir, say_file, _("loading"), &err);
 	else
 		ok = seed_reference(db, dir, say_file, _("loading"), &err) &&
 		     (!region || seed_region(db, dir, region, &err)) &&

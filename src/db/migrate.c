@@ -289,18 +289,33 @@ seed_reference(struct db *db, const char *seeddir, migrate_progress_fn progress,
 	return ok;
 }
 
+static bool
+seed_files(struct db *db, const char *seeddir, const char *const *files, migrate_progress_fn progress,
+           void *arg, struct db_error *err)
+{
+	for (; *files; files++) {
+		if (progress)
+			progress(*files, arg);
+		if (!run_file(db, seeddir, *files, file_prelude, -1, err))
+			return false;
+	}
+	return true;
+}
+
 bool
 seed_national(struct db *db, const char *seeddir, migrate_progress_fn progress, void *arg,
               struct db_error *err)
 {
-	static const char *const files[] = {"00_codes.sql", "national.sql"};
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		if (progress)
-			progress(files[i], arg);
-		if (!run_file(db, seeddir, files[i], file_prelude, -1, err))
-			return false;
-	}
-	return true;
+	static const char *const files[] = {"00_codes.sql", "national.sql", NULL};
+	return seed_files(db, seeddir, files, progress, arg, err);
+}
+
+bool
+seed_codes(struct db *db, const char *seeddir, migrate_progress_fn progress, void *arg,
+           struct db_error *err)
+{
+	static const char *const files[] = {"00_codes.sql", NULL};
+	return seed_files(db, seeddir, files, progress, arg, err);
 }
 
 bool

@@ -62,6 +62,12 @@ bool seed_region(struct db *db, const char *seeddir, const char *code, struct db
 bool seed_national(struct db *db, const char *seeddir, migrate_progress_fn progress, void *arg,
                    struct db_error *err);
 
+/* Only the national code lists (sql/seed/00_codes.sql), which a region's
+ * production database loads before its own reference data: no demo data,
+ * no demo role (deployment.md). */
+bool seed_codes(struct db *db, const char *seeddir, migrate_progress_fn progress, void *arg,
+                struct db_error *err);
+
 typedef void (*seed_cases_progress_fn)(long done, long total, void *arg);
 
 /* Generate total synthetic questions with sql/seed/cases.sql: reserve their

@@ -518,6 +518,15 @@ external_edit(struct form_state *s, struct view_ctx *ctx)
 		view_message(ctx, "%s", _("Ctrl-E edits a text of several lines in your editor."));
 		return VIEW_REDRAW;
 	}
+	/* A locked desk (an SSH ForceCommand: deployment.md) runs nothing but
+	 * loket: an editor would give its users a shell (vi's :sh, :!, :w). */
+	const char *locked = getenv("LOKET_LOCKED");
+	if (locked && *locked && strcmp(locked, "0") != 0) {
+		view_message(ctx, "%s",
+		             _("Ctrl-E is off on this server: no other program runs from loket here. "
+		               "Edit the text in the form."));
+		return VIEW_REDRAW;
+	}
 	journal(s, ctx);
 	const char *editor = getenv("VISUAL");
 	if (!editor || !*editor)
