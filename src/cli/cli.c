@@ -198,7 +198,13 @@ cli_connect_attrs(const struct cli_globals *g, const char *attrs, struct db **ou
 		tried_again = true;
 	}
 	if (g->as_role && !db_set_role(*out, g->as_role, &err)) {
-		cli_print_db_error("loket", &err);
+		if (strcmp(err.sqlstate, "42501") == 0) /* in the user's words, not db.c's */
+			sanitize_fprintf(stderr,
+			                 _("loket: --as %s is refused: the role you logged in as is not a "
+			                   "member of it.\n"),
+			                 g->as_role);
+		else
+			cli_print_db_error("loket", &err);
 		db_error_clear(&err);
 		db_close(out);
 		return CLI_DB;

@@ -466,7 +466,9 @@ START_TEST(text_from_stdin_and_as)
 	db_close(&db);
 	/* --as a role one is not a member of is refused. */
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--as", "cnv_demo", "case", "list", NULL), 2);
-	ck_assert_msg(strstr(err, "cnv_demo") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "--as cnv_demo is refused: the role you logged in as is not a "
+	                          "member of it") != NULL,
+	              "%s", err);
 	free(out), free(err);
 }
 END_TEST
