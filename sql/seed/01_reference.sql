@@ -7,8 +7,6 @@ INSERT INTO region (code, name, pickup_days) VALUES ('twente', 'Twente', 2)
 ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name
 WHERE region.name IS DISTINCT FROM EXCLUDED.name;
 
-INSERT INTO region_counter (region) VALUES ('twente') ON CONFLICT DO NOTHING;
-
 -- Which organisation is central is data: lwl here, another one tomorrow.
 INSERT INTO organisation (code, name, kind, region) VALUES
     ('lwl',    'Leerwerkloket Twente',                          'central',    'twente'),

@@ -22,16 +22,18 @@ DROP FUNCTION IF EXISTS loket.seed_cases(integer, bigint, bigint);
 DROP FUNCTION IF EXISTS loket.seed_cases(integer, bigint, bigint, integer);
 DROP FUNCTION IF EXISTS loket.seed_reserve(integer);
 
--- Takes p_count numbers from the region's counter that the triggers use;
--- returns the first.  A run that fails later leaves a gap, as a sequence does.
+-- Takes p_count numbers from the region's sequence that the triggers use
+-- (049); returns the first.  A run that fails later leaves a gap.  Seed
+-- when nobody registers: a question registered between the two calls would
+-- take a number inside the block.
 CREATE OR REPLACE FUNCTION loket.seed_reserve(p_count int, p_region text DEFAULT 'twente')
 RETURNS int
 LANGUAGE sql
 SET search_path = loket, pg_catalog, pg_temp
 AS $fn$
-    UPDATE region_counter SET last_number = last_number + p_count
-     WHERE region = p_region AND p_count > 0
-    RETURNING last_number - p_count + 1
+    SELECT (setval(s, nextval(s) + p_count - 1) - p_count + 1)::int
+      FROM question_number_sequence(p_region) s
+     WHERE p_count > 0
 $fn$;
 
 -- Each step of a batch writes how long it took to the server's log (LOG:

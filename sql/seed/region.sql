@@ -20,7 +20,6 @@ BEGIN
     END IF;
     INSERT INTO region (code, name, pickup_days) VALUES (p_code, v_name, 2)
     ON CONFLICT (code) DO NOTHING;
-    INSERT INTO region_counter (region) VALUES (p_code) ON CONFLICT DO NOTHING;
     INSERT INTO organisation (code, name, kind, region)
     SELECT p_code || '_' || o.code,
            replace(o.name, 'Twente', v_name) || CASE WHEN o.name LIKE '%Twente%' THEN ''

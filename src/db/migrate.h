@@ -30,7 +30,7 @@ bool migrate_status(struct db *db, const char *sqldir, struct migration_list *ou
 
 /* The schema this loket is built for: the number of the newest migration
  * in sql/ (tests/db/test_migrate checks that they agree). */
-#define LOKET_SCHEMA_VERSION 48
+#define LOKET_SCHEMA_VERSION 49
 
 /* The database's schema: the newest migration applied, from
  * loket.schema_version() (sql/048), which every login may call; 0 when the

@@ -57,7 +57,7 @@ START_TEST(schema_versions)
 	setenv("LANGUAGE", "nl", 1);
 	char *out = NULL, *err = NULL;
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--version", NULL), 0);
-	ck_assert_msg(strstr(out, "database: schema 48\n") != NULL &&
+	ck_assert_msg(strstr(out, "database: schema 49\n") != NULL &&
 	                      strstr(out, "libpq 15.") != NULL && strstr(out, "ncurses 6") != NULL &&
 	                      strstr(out, "libcurl ") != NULL && strstr(out, "readline ") != NULL,
 	              "%s", out);
@@ -66,23 +66,23 @@ START_TEST(schema_versions)
 	/* a newer database: this loket is too old */
 	struct db *db = dbtest_connect(dbname, "postgres");
 	dbtest_ok(db, "INSERT INTO loket.schema_migration (version, name, checksum) "
-	              "VALUES (49, '049_future.sql', 'x')", 0, NULL);
+	              "VALUES (50, '050_future.sql', 'x')", 0, NULL);
 	long before = questions();
 	ck_assert_int_eq(ADD(kvk, NULL, "Een vraag voor een nieuwere database", "evc"), 2);
-	ck_assert_msg(strstr(err, "is ouder dan de database (schema 49): installeer de nieuwere "
+	ck_assert_msg(strstr(err, "is ouder dan de database (schema 50): installeer de nieuwere "
 	                          "loket") != NULL,
 	              "%s", err);
 	ck_assert_int_eq(questions(), before);
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--version", NULL), 0);
-	ck_assert_msg(strstr(out, "schema 49, nieuwer dan deze loket") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "schema 50, nieuwer dan deze loket") != NULL, "%s", out);
 	free(out), free(err);
-	dbtest_ok(db, "DELETE FROM loket.schema_migration WHERE version = 49", 0, NULL);
+	dbtest_ok(db, "DELETE FROM loket.schema_migration WHERE version = 50", 0, NULL);
 
 	/* an older database, before 048: run db migrate first */
 	dbtest_ok(db, "ALTER FUNCTION loket.schema_version() RENAME TO schema_version_kept", 0, NULL);
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", NULL), 2);
-	ck_assert_msg(strstr(err, "loket db migrate") != NULL && strstr(err, "schema 48") != NULL,
+	ck_assert_msg(strstr(err, "loket db migrate") != NULL && strstr(err, "schema 49") != NULL,
 	              "%s", err);
 	free(out), free(err);
 	ck_assert_int_eq(dbtest_loket(admin, NULL, &out, &err, "db", "status", NULL), 0);
@@ -90,8 +90,8 @@ START_TEST(schema_versions)
 	dbtest_ok(db, "ALTER FUNCTION loket.schema_version_kept() RENAME TO schema_version", 0, NULL);
 	/* and one that is a migration behind */
 	dbtest_ok(db, "CREATE TEMP TABLE kept AS SELECT * FROM loket.schema_migration "
-	              "WHERE version = 48", 0, NULL);
-	dbtest_ok(db, "DELETE FROM loket.schema_migration WHERE version = 48", 0, NULL);
+	              "WHERE version = 49", 0, NULL);
+	dbtest_ok(db, "DELETE FROM loket.schema_migration WHERE version = 49", 0, NULL);
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", NULL), 2);
 	ck_assert_msg(strstr(err, "loket db migrate") != NULL, "%s", err);
 	free(out), free(err);

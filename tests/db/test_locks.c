@@ -77,6 +77,41 @@ START_TEST(an_advisor_cannot_halt_the_counts)
 }
 END_TEST
 
+/* Hole B (sql/049): an advisor who registers a question in a transaction
+ * and leaves it open (psql: BEGIN; INSERT ...;) held the region's counter
+ * row, and every other registration in the region waited for it. */
+START_TEST(an_advisor_cannot_halt_the_numbering)
+{
+	dbtest_ok(kvk, "BEGIN", 0, NULL);
+	dbtest_ok(kvk,
+	          "INSERT INTO loket.question (id, channel, client_group, topic, text) VALUES "
+	          "(gen_random_uuid(), 'balie', 'werkende', 'evc', 'Blijft open staan')",
+	          0, NULL);
+	char *out = NULL, *err = NULL;
+	int rc = dbtest_loket(impatient("cnv_demo"), NULL, &out, &err, "case", "add", "--group",
+	                      "werkende", "--topic", "taal", "--channel", "balie", "--text",
+	                      "Terwijl een ander een transactie openhoudt", NULL);
+	ck_assert_msg(rc == 0, "cnv_demo's registration waited for kvk_demo's (%d): %s", rc, err);
+	free(out);
+	free(err);
+	rc = dbtest_loket(impatient("lwl_demo"), NULL, &out, &err, "case", "add", "--group",
+	                  "werkgever", "--topic", "personeel", "--channel", "telefoon", "--text",
+	                  "Nog een, ook niet opgehouden", NULL);
+	ck_assert_msg(rc == 0, "lwl_demo's registration waited (%d): %s", rc, err);
+	free(out);
+	free(err);
+	dbtest_ok(kvk, "ROLLBACK", 0, NULL);
+	/* the numbers stay unique and in order; the rolled-back one is a gap */
+	ck_assert_int_eq(dbtest_long(pg,
+	                             "SELECT (count(DISTINCT number) = count(*) "
+	                             "AND max(number) FILTER (WHERE text LIKE 'Nog een%') > "
+	                             "max(number) FILTER (WHERE text LIKE 'Terwijl%'))::int "
+	                             "FROM loket.question WHERE region = 'twente'",
+	                             0, NULL),
+	                 1);
+}
+END_TEST
+
 START_TEST(an_advisor_cannot_halt_the_catalogue_sync)
 {
 	dbtest_ok(kvk, "SELECT pg_advisory_lock(hashtext('loket.offering_sync'), hashtext('twente'))",
@@ -139,6 +174,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, an_advisor_cannot_halt_the_counts);
 	tcase_add_test(tc, an_advisor_cannot_halt_the_catalogue_sync);
+	tcase_add_test(tc, an_advisor_cannot_halt_the_numbering);
 	tcase_add_test(tc, no_advisor_locks_a_shared_table);
 	suite_add_tcase(s, tc);
 	return dbtest_run(s);

@@ -103,7 +103,7 @@ START_TEST(synthetic_cases)
 	ck_assert_int_eq(N("SELECT count(*) FROM loket.question"), 2000);
 	ck_assert_int_eq(N("SELECT count(DISTINCT number) FROM loket.question"), 2000);
 	ck_assert_int_eq(N("SELECT max(number) - min(number) + 1 FROM loket.question"), 2000);
-	ck_assert_int_eq(N("SELECT last_number FROM loket.region_counter WHERE region = 'twente'"),
+	ck_assert_int_eq(N("SELECT last_value FROM loket.question_number_twente"),
 	                 N("SELECT max(number) FROM loket.question"));
 	ck_assert_int_eq(N("SELECT count(*) FROM loket.question q JOIN loket.organisation o "
 	                   "ON o.code = q.organisation WHERE o.kind = 'central'"), 0);
