@@ -778,24 +778,18 @@ report_run(struct db *db, const struct report_opts *o_in, bool utf8, struct repo
 	              "SELECT coalesce($1::date, CASE WHEN $3::boolean "
 	              "  THEN (date_trunc('month', current_date) - interval '11 months')::date "
 	              "  ELSE date_trunc('week', current_date)::date - 84 END)::text, "
-	              "  coalesce($2::date, current_date)::text, " REPORT_NATIONAL_SQL,
+	              "  coalesce($2::date, current_date)::text, n, "
+	              "  CASE WHEN n THEN loket.national_threshold() "
+	              "       ELSE (SELECT suppress_below FROM loket.region "
+	              "             WHERE code = loket.my_region()) END "
+	              "FROM (SELECT " REPORT_NATIONAL_SQL " AS n) who",
 	              3, p, &res, err))
 		return false;
 	o.national = c.national = strcmp(db_result_get(res, 0, 2), "t") == 0;
-	struct db_result *k = NULL;
-	if (!db_query(db,
-	              o.national ? "SELECT loket.national_threshold()"
-	                         : "SELECT suppress_below FROM loket.region "
-	                           "WHERE code = loket.my_region()",
-	              0, NULL, &k, err)) {
-		db_result_free(&res);
-		return false;
-	}
 	snprintf(o.since, sizeof o.since, "%s", db_result_get(res, 0, 0));
 	snprintf(o.until, sizeof o.until, "%s", db_result_get(res, 0, 1));
-	const char *held = db_result_rows(k) ? db_result_get(k, 0, 0) : NULL;
+	const char *held = db_result_get(res, 0, 3);
 	snprintf(c.held, sizeof c.held, "<%s", held ? held : "5");
-	db_result_free(&k);
 	db_result_free(&res);
 	if (o.national && (o.kind == REPORT_PICKUP || o.kind == REPORT_SIGNALS ||
 	                   o.kind == REPORT_KNOWLEDGE)) {

@@ -43,18 +43,39 @@ questions(void)
 	dbtest_loket(conn, input, &out, &err, "case", "add", "--group", "werkende", "--topic", topic, \
 	             "--channel", "balie", "--text", text, NULL)
 
+/* loket in Dutch, its default language, from the real catalogue built into
+ * dir (a mkdtemp template): LOKET_LOCALEDIR and LANGUAGE=nl. */
+static void
+speak_dutch(char *dir)
+{
+	char cmd[2048];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+	         "mkdir -p '%s/nl/LC_MESSAGES' && msgfmt -o '%s/nl/LC_MESSAGES/loket.mo' '%s/po/nl.po'",
+	         dir, dir, getenv("LOKET_DATADIR"));
+	ck_assert_int_eq(system(cmd), 0);
+	setenv("LOKET_LOCALEDIR", dir, 1);
+	setenv("LANGUAGE", "nl", 1);
+}
+
+/* Back to the suite's English; the catalogue goes. */
+static void
+speak_english(const char *dir)
+{
+	char cmd[2048];
+	setenv("LANGUAGE", "en", 1);
+	unsetenv("LOKET_LOCALEDIR");
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
 /* A client and a database of different schemas (issue 18, part 4): the
  * commands say which is behind, in Dutch, and exit 2 before they touch a
  * table; db status and db migrate still work; --version names both. */
 START_TEST(schema_versions)
 {
-	char dir[] = "/tmp/loket-locale-XXXXXX", cmd[2048];
-	ck_assert(mkdtemp(dir) != NULL);
-	snprintf(cmd, sizeof cmd, "mkdir -p %s/nl/LC_MESSAGES && msgfmt -o %s/nl/LC_MESSAGES/loket.mo "
-	         "'%s/po/nl.po'", dir, dir, getenv("LOKET_DATADIR"));
-	ck_assert_int_eq(system(cmd), 0);
-	setenv("LOKET_LOCALEDIR", dir, 1);
-	setenv("LANGUAGE", "nl", 1);
+	char dir[] = "/tmp/loket-locale-XXXXXX";
+	speak_dutch(dir);
 	char *out = NULL, *err = NULL;
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "--version", NULL), 0);
 	ck_assert_msg(strstr(out, "database: schema 49\n") != NULL &&
@@ -99,10 +120,7 @@ START_TEST(schema_versions)
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &out, &err, "case", "list", NULL), 0);
 	free(out), free(err);
 	db_close(&db);
-	setenv("LANGUAGE", "en", 1);
-	unsetenv("LOKET_LOCALEDIR");
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	speak_english(dir);
 }
 END_TEST
 
@@ -259,13 +277,8 @@ START_TEST(show_in_words)
 	                              NULL), 0);
 	free(out), free(err);
 	/* the Dutch catalogue where loket finds it */
-	char dir[] = "/tmp/loket-locale-XXXXXX", cmd[2048];
-	ck_assert(mkdtemp(dir) != NULL);
-	snprintf(cmd, sizeof cmd, "mkdir -p %s/nl/LC_MESSAGES && msgfmt -o %s/nl/LC_MESSAGES/loket.mo "
-	         "'%s/po/nl.po'", dir, dir, getenv("LOKET_DATADIR"));
-	ck_assert_int_eq(system(cmd), 0);
-	setenv("LOKET_LOCALEDIR", dir, 1);
-	setenv("LANGUAGE", "nl", 1);
+	char dir[] = "/tmp/loket-locale-XXXXXX";
+	speak_dutch(dir);
 	/* a number nobody has: the sentence in Dutch, as with --format json */
 	char *o2 = NULL, *e2 = NULL;
 	ck_assert_int_eq(dbtest_loket(kvk, NULL, &o2, &e2, "case", "show", "99999", NULL), 1);
@@ -273,9 +286,7 @@ START_TEST(show_in_words)
 	              "%s", e2);
 	free(o2), free(e2);
 	int rc = dbtest_loket(kvk, NULL, &out, &err, "case", "show", num, NULL);
-	setenv("LANGUAGE", "en", 1);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	speak_english(dir);
 	ck_assert_int_eq(rc, 0);
 	const char *want[] = {"Status:          verwezen", "Kanaal:          Balie",
 	                      "Erkenning van ervaring", "status afgerond",
@@ -494,22 +505,11 @@ START_TEST(query_as_supervisor_says_log_in)
 
 	/* The same in Dutch, loket's default language, from the real catalogue. */
 	char dir[] = "/tmp/loket-cli-nl.XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	const char *datadir = getenv("LOKET_DATADIR");
-	ck_assert_ptr_nonnull(datadir);
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd,
-	         "mkdir -p '%s/nl/LC_MESSAGES' && msgfmt -o '%s/nl/LC_MESSAGES/loket.mo' '%s/po/nl.po'",
-	         dir, dir, datadir);
-	ck_assert_int_eq(system(cmd), 0);
-	setenv("LOKET_LOCALEDIR", dir, 1);
-	setenv("LANGUAGE", "", 1);
+	speak_dutch(dir);
+	setenv("LANGUAGE", "", 1); /* no choice at all: Dutch all the same */
 	int rc = dbtest_loket(admin, NULL, &out, &err, "--as", "supervisor_demo", "query", "-c",
 	                      "topic:evc count", NULL);
-	setenv("LANGUAGE", "en", 1);
-	unsetenv("LOKET_LOCALEDIR");
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	speak_english(dir);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_msg(strstr(err, "Log in als supervisor_demo, bijvoorbeeld: "
 	                          "PGUSER=supervisor_demo loket query") != NULL,
